@@ -11,3 +11,6 @@ mod stats;
 
 pub use error::{Error, Result};
 pub use interval::{Interval, Level};
+
+pub mod agreement;
+pub mod trend;

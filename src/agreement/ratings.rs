@@ -1,0 +1,203 @@
+//! The checked ratings matrix every agreement method reads.
+
+use crate::error::{Error, Result};
+
+/// Ratings of `n` targets (rows: clients, sessions, units) by `k` raters (columns: client and
+/// therapist, judges, coders), stored row-major. Missing cells are explicit at construction
+/// (`None`) and each method documents what it does with them.
+///
+/// Every stored value is finite; there are at least 2 targets and 2 raters. Build it once and
+/// hand it to as many methods as you like.
+///
+/// # Example
+/// ```
+/// use alliance::agreement::Ratings;
+/// // 3 sessions rated by client and therapist
+/// let r = Ratings::from_rows(&[[5.0, 4.0], [4.5, 4.0], [3.0, 3.5]])?;
+/// assert_eq!((r.targets(), r.raters()), (3, 2));
+/// let with_gap = Ratings::with_missing(2, 3, vec![Some(1.0), None, Some(2.0), Some(3.0), Some(3.0), Some(4.0)])?;
+/// assert_eq!(with_gap.get(0, 1), None);
+/// assert_eq!(with_gap.complete_targets(), 1);
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ratings {
+    targets: usize,
+    raters: usize,
+    /// Row-major; a missing cell is stored as NaN, which construction never lets in otherwise.
+    cells: Vec<f64>,
+    missing: usize,
+}
+
+impl Ratings {
+    /// A complete matrix from row-major values.
+    ///
+    /// # Errors
+    /// [`Error::TooFew`] for fewer than 2 targets or raters; [`Error::LengthMismatch`] when
+    /// `values.len() != targets * raters`; [`Error::NonFinite`] (with the row-major index) for
+    /// NaN or an infinity.
+    pub fn new(targets: usize, raters: usize, values: Vec<f64>) -> Result<Ratings> {
+        check_shape(targets, raters, values.len())?;
+        crate::stats::check_finite("rating", &values)?;
+        Ok(Ratings {
+            targets,
+            raters,
+            cells: values,
+            missing: 0,
+        })
+    }
+
+    /// A matrix with missing cells, from row-major values.
+    ///
+    /// # Errors
+    /// As [`Ratings::new`].
+    pub fn with_missing(targets: usize, raters: usize, values: Vec<Option<f64>>) -> Result<Ratings> {
+        check_shape(targets, raters, values.len())?;
+        let mut cells = Vec::with_capacity(values.len());
+        let mut missing = 0;
+        for (index, v) in values.into_iter().enumerate() {
+            match v {
+                Some(x) if !x.is_finite() => {
+                    return Err(Error::NonFinite {
+                        what: "rating",
+                        index,
+                        value: x,
+                    });
+                }
+                Some(x) => cells.push(x),
+                None => {
+                    missing += 1;
+                    cells.push(f64::NAN);
+                }
+            }
+        }
+        Ok(Ratings {
+            targets,
+            raters,
+            cells,
+            missing,
+        })
+    }
+
+    /// A complete matrix from rows of equal length (one row per target).
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] for a row whose length differs from the first row's; otherwise
+    /// as [`Ratings::new`].
+    pub fn from_rows<R: AsRef<[f64]>>(rows: &[R]) -> Result<Ratings> {
+        let raters = rows.first().map_or(0, |r| r.as_ref().len());
+        let mut values = Vec::with_capacity(rows.len() * raters);
+        for row in rows {
+            let row = row.as_ref();
+            if row.len() != raters {
+                return Err(Error::LengthMismatch {
+                    what: "ratings row",
+                    expected: raters,
+                    found: row.len(),
+                });
+            }
+            values.extend_from_slice(row);
+        }
+        Ratings::new(rows.len(), raters, values)
+    }
+
+    /// A complete matrix from one column per rater, e.g. `[&client, &therapist]`.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] for columns of unequal length; otherwise as [`Ratings::new`].
+    pub fn from_columns<C: AsRef<[f64]>>(columns: &[C]) -> Result<Ratings> {
+        let raters = columns.len();
+        let targets = columns.first().map_or(0, |c| c.as_ref().len());
+        for c in columns {
+            if c.as_ref().len() != targets {
+                return Err(Error::LengthMismatch {
+                    what: "ratings column",
+                    expected: targets,
+                    found: c.as_ref().len(),
+                });
+            }
+        }
+        let mut values = Vec::with_capacity(targets * raters);
+        for i in 0..targets {
+            values.extend(columns.iter().map(|c| c.as_ref()[i]));
+        }
+        Ratings::new(targets, raters, values)
+    }
+
+    /// Number of targets (rows).
+    pub fn targets(&self) -> usize {
+        self.targets
+    }
+
+    /// Number of raters (columns).
+    pub fn raters(&self) -> usize {
+        self.raters
+    }
+
+    /// Number of missing cells.
+    pub fn missing(&self) -> usize {
+        self.missing
+    }
+
+    /// The rating of target `target` by rater `rater`; `None` when missing or out of bounds.
+    pub fn get(&self, target: usize, rater: usize) -> Option<f64> {
+        if rater >= self.raters {
+            return None;
+        }
+        self.cells
+            .get(target * self.raters + rater)
+            .copied()
+            .filter(|x| !x.is_nan())
+    }
+
+    /// Number of targets rated by every rater.
+    pub fn complete_targets(&self) -> usize {
+        if self.missing == 0 {
+            return self.targets;
+        }
+        self.cells
+            .chunks_exact(self.raters)
+            .filter(|row| row.iter().all(|x| !x.is_nan()))
+            .count()
+    }
+
+    /// Rows of target ratings, with missing cells as NaN (crate-internal fast path).
+    pub(crate) fn rows_raw(&self) -> std::slice::ChunksExact<'_, f64> {
+        self.cells.chunks_exact(self.raters)
+    }
+
+    /// Rows of targets rated by every rater (all of them when nothing is missing).
+    pub(crate) fn complete_rows(&self) -> impl Iterator<Item = &[f64]> {
+        self.rows_raw().filter(|row| row.iter().all(|x| !x.is_nan()))
+    }
+}
+
+fn check_shape(targets: usize, raters: usize, len: usize) -> Result<()> {
+    if targets < 2 {
+        return Err(Error::TooFew {
+            what: "targets",
+            needed: 2,
+            found: targets,
+        });
+    }
+    if raters < 2 {
+        return Err(Error::TooFew {
+            what: "raters",
+            needed: 2,
+            found: raters,
+        });
+    }
+    let expected = targets.checked_mul(raters).ok_or(Error::LengthMismatch {
+        what: "ratings",
+        expected: usize::MAX,
+        found: len,
+    })?;
+    if len != expected {
+        return Err(Error::LengthMismatch {
+            what: "ratings",
+            expected,
+            found: len,
+        });
+    }
+    Ok(())
+}

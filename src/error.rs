@@ -35,7 +35,7 @@ pub enum Error {
     #[error("instrument '{instrument}' is invalid: {reason}")]
     InvalidInstrument {
         /// The instrument's short name.
-        instrument: &'static str,
+        instrument: String,
         /// Which rule the definition breaks.
         reason: &'static str,
     },
@@ -43,7 +43,7 @@ pub enum Error {
     #[error("instrument '{instrument}': item {item} is {reason}")]
     InvalidItem {
         /// The instrument's short name.
-        instrument: &'static str,
+        instrument: String,
         /// The item number (1-based, as printed on the form).
         item: u16,
         /// What is wrong with it.
@@ -97,7 +97,7 @@ pub enum Error {
         /// The item number given.
         item: u16,
         /// The instrument's short name.
-        instrument: &'static str,
+        instrument: String,
         /// How many items the instrument has.
         items: usize,
     },
@@ -115,15 +115,15 @@ pub enum Error {
     #[error("response was checked against '{response}' but scored with '{instrument}'")]
     InstrumentMismatch {
         /// The response's instrument.
-        response: &'static str,
+        response: String,
         /// The instrument used to score it.
-        instrument: &'static str,
+        instrument: String,
     },
     /// Too many items are missing for the instrument's missing-data rule.
     #[error("{scope} has {missing} of {items} items missing; the rule allows at most {allowed}")]
     TooManyMissing {
         /// Where (the total, or a subscale's name).
-        scope: &'static str,
+        scope: String,
         /// Items missing.
         missing: usize,
         /// Items in scope.
@@ -138,6 +138,16 @@ pub enum Error {
     DuplicateSession {
         /// The repeated session number.
         session: u32,
+    },
+    /// A session already holds a response of this rater on this instrument.
+    #[error("session {session} already has a {rater} response on '{instrument}'")]
+    DuplicateResponse {
+        /// The session number.
+        session: u32,
+        /// Who answered.
+        rater: crate::Rater,
+        /// The instrument's short name.
+        instrument: String,
     },
     /// Session dates go backwards while session numbers go forwards.
     #[error("session {session} is dated before session {previous}")]
@@ -195,6 +205,14 @@ pub enum Error {
         value: f64,
         /// The allowed range, in words.
         expected: &'static str,
+    },
+    /// One response of a batch is invalid; `source` says what was wrong with it.
+    #[error("response {response} of the batch: {source}")]
+    InBatch {
+        /// 0-based index of the response in the batch.
+        response: usize,
+        /// What was wrong with it.
+        source: Box<Error>,
     },
     /// A category code that is not in the declared category set.
     #[error("value {value} at position {index} is not one of the declared categories")]

@@ -1,0 +1,207 @@
+//! The four elements of the therapeutic alliance, and a profile of scores over them.
+
+use std::fmt;
+
+/// One of the four elements of the therapeutic alliance.
+///
+/// No published instrument measures these four elements directly; this crate maps each
+/// instrument's items onto them (see each catalog entry), close to Bordin's bond, goals and
+/// tasks, with expectations split out of tasks and bond.
+///
+/// # Example
+/// ```
+/// use alliance::Element;
+/// assert_eq!(Element::ALL.len(), 4);
+/// assert_eq!(Element::Goals.name(), "Mutual Agreement on Goals");
+/// assert!(!Element::Rapport.guidance().is_empty());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Element {
+    /// Positive Rapport: trust, warmth and feeling understood (Bordin's bond).
+    Rapport,
+    /// Mutual Agreement on Goals: therapist and client work towards the same ends.
+    Goals,
+    /// Realistic Expectations: hope and confidence that fit what therapy can do.
+    Expectations,
+    /// Sharing Responsibility: both take an active part in the work (Bordin's tasks).
+    Responsibility,
+}
+
+impl Element {
+    /// The four elements, in a fixed order used by every per-element array in the crate.
+    pub const ALL: [Element; 4] = [
+        Element::Rapport,
+        Element::Goals,
+        Element::Expectations,
+        Element::Responsibility,
+    ];
+
+    /// The element's position in [`Element::ALL`].
+    pub const fn index(self) -> usize {
+        match self {
+            Element::Rapport => 0,
+            Element::Goals => 1,
+            Element::Expectations => 2,
+            Element::Responsibility => 3,
+        }
+    }
+
+    /// The element's full name, e.g. "Positive Rapport".
+    pub const fn name(self) -> &'static str {
+        match self {
+            Element::Rapport => "Positive Rapport",
+            Element::Goals => "Mutual Agreement on Goals",
+            Element::Expectations => "Realistic Expectations",
+            Element::Responsibility => "Sharing Responsibility",
+        }
+    }
+
+    /// A one-line description of what the element is.
+    pub const fn description(self) -> &'static str {
+        match self {
+            Element::Rapport => {
+                "The client trusts the therapist, feels respected and understood, and the two \
+                 like working together."
+            }
+            Element::Goals => {
+                "Client and therapist agree on what therapy is for and on what would count as \
+                 progress."
+            }
+            Element::Expectations => {
+                "The client hopes for change at a pace and of a kind that therapy can deliver, \
+                 and believes the approach can help."
+            }
+            Element::Responsibility => {
+                "Both take an active part in the work: the client is a partner who shapes the \
+                 sessions, not a passenger."
+            }
+        }
+    }
+
+    /// Short, practical guidance for a therapist on strengthening the element.
+    pub const fn guidance(self) -> &'static str {
+        match self {
+            Element::Rapport => {
+                "Reflect back what you heard before moving on; name and repair missteps openly; \
+                 ask at the end of a session how it felt to work together today."
+            }
+            Element::Goals => {
+                "Write the goals down in the client's own words; revisit them every few \
+                 sessions; when the client's priorities shift, change the goals with them."
+            }
+            Element::Expectations => {
+                "Explain how the approach works and what a typical course looks like; set \
+                 small, visible milestones; talk about setbacks before they happen."
+            }
+            Element::Responsibility => {
+                "Agree together what each session will cover; invite the client to choose \
+                 between tasks; review between-session work as a joint experiment, not homework."
+            }
+        }
+    }
+}
+
+impl fmt::Display for Element {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One element's score in a profile.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ElementScore {
+    /// Percent of maximum possible, 0-100: 100 (mean - min) / (max - min) over the element's
+    /// answered items, after reverse keying (Cohen, Cohen, Aiken & West 1999).
+    pub pomp: f64,
+    /// Items of the instrument that feed this element.
+    pub items: usize,
+    /// Of those, the items answered.
+    pub answered: usize,
+    /// True when the element rests on fewer than 3 items: read it with care.
+    pub low_reliability: bool,
+}
+
+impl ElementScore {
+    /// An element score; `low_reliability` follows from `items < 3`.
+    pub(crate) fn new(pomp: f64, items: usize, answered: usize) -> ElementScore {
+        ElementScore {
+            pomp,
+            items,
+            answered,
+            low_reliability: items < ElementProfile::MIN_RELIABLE_ITEMS,
+        }
+    }
+}
+
+/// A 0-100 (POMP) score for each of the four elements that an instrument covers.
+///
+/// # Example
+/// ```
+/// use alliance::{catalog, score, Element, Rater, Response};
+/// let wai_sr = catalog::wai_sr();
+/// let answers = [4.0, 3.0, 5.0, 4.0, 5.0, 4.0, 5.0, 4.0, 4.0, 3.0, 4.0, 3.0];
+/// let response = Response::complete(&wai_sr, Rater::Client, &answers)?;
+/// let profile = score(&response)?.profile;
+/// // Responsibility = items 2 and 12 (3, 3): POMP 50, the lowest
+/// assert_eq!(profile.weakest(), Some(Element::Responsibility));
+/// // Rapport = Bond items 3 5 7 9 (5, 5, 5, 4): mean 4.75, POMP 100 × 3.75 / 4
+/// assert_eq!(profile.get(Element::Rapport).map(|e| e.pomp), Some(93.75));
+/// assert_eq!(profile.low_reliability().collect::<Vec<_>>(), [Element::Expectations, Element::Responsibility]);
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ElementProfile {
+    scores: [Option<ElementScore>; 4],
+}
+
+impl ElementProfile {
+    /// Elements resting on fewer items than this are flagged `low_reliability`.
+    pub const MIN_RELIABLE_ITEMS: usize = 3;
+
+    pub(crate) fn from_scores(scores: [Option<ElementScore>; 4]) -> ElementProfile {
+        ElementProfile { scores }
+    }
+
+    /// The element's score, or `None` when the instrument has no items for it (or none of them
+    /// was answered).
+    pub fn get(&self, element: Element) -> Option<ElementScore> {
+        self.scores[element.index()]
+    }
+
+    /// The scored elements with their scores, in [`Element::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (Element, ElementScore)> + '_ {
+        Element::ALL
+            .into_iter()
+            .filter_map(|e| self.get(e).map(|s| (e, s)))
+    }
+
+    /// The element with the lowest POMP score (the first in [`Element::ALL`] order on a tie);
+    /// `None` when no element is scored.
+    pub fn weakest(&self) -> Option<Element> {
+        self.iter()
+            .min_by(|a, b| a.1.pomp.total_cmp(&b.1.pomp))
+            .map(|(e, _)| e)
+    }
+
+    /// Highest minus lowest POMP score across the scored elements; `None` when fewer than two
+    /// are scored.
+    pub fn spread(&self) -> Option<f64> {
+        let mut it = self.iter().map(|(_, s)| s.pomp);
+        let first = it.next()?;
+        let (lo, hi, n) = it.fold((first, first, 1), |(lo, hi, n), x| {
+            (lo.min(x), hi.max(x), n + 1)
+        });
+        (n >= 2).then_some(hi - lo)
+    }
+
+    /// Scored elements that rest on fewer than [`ElementProfile::MIN_RELIABLE_ITEMS`] items.
+    pub fn low_reliability(&self) -> impl Iterator<Item = Element> + '_ {
+        self.iter()
+            .filter(|(_, s)| s.low_reliability)
+            .map(|(e, _)| e)
+    }
+}

@@ -1,0 +1,348 @@
+//! The validating builder for instruments.
+
+use super::{
+    Cutoff, Definition, Instrument, Item, Keying, MissingRule, Norm, Reliability, Scale,
+    ScoringRule, Subscale,
+};
+use crate::element::Element;
+use crate::error::{Error, Result};
+use std::sync::Arc;
+
+/// Defines an instrument step by step; [`InstrumentBuilder::build`] checks everything at once
+/// and reports the first rule broken.
+///
+/// Items are numbered 1 to `items`. Each item belongs to at most one native subscale and
+/// feeds at most one alliance element; an item may be in no subscale (e.g. a global item)
+/// and feed no element.
+///
+/// Defaults: sum scoring, every item required, no cutoffs, no norms, not validated.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct InstrumentBuilder {
+    id: String,
+    name: Option<String>,
+    source: String,
+    licence: String,
+    validated: bool,
+    scale: Scale,
+    items: u16,
+    reverse: Vec<u16>,
+    texts: Vec<(u16, String)>,
+    subscales: Vec<(String, Vec<u16>)>,
+    elements: Vec<(Element, Vec<u16>)>,
+    scoring: ScoringRule,
+    missing: MissingRule,
+    cutoffs: Vec<Cutoff>,
+    norm: Option<Norm>,
+    reliability: Option<Reliability>,
+}
+
+impl InstrumentBuilder {
+    pub(super) fn new(id: String, scale: Scale, items: u16) -> InstrumentBuilder {
+        InstrumentBuilder {
+            id,
+            name: None,
+            source: String::new(),
+            licence: String::new(),
+            validated: false,
+            scale,
+            items,
+            reverse: Vec::new(),
+            texts: Vec::new(),
+            subscales: Vec::new(),
+            elements: Vec::new(),
+            scoring: ScoringRule::Sum,
+            missing: MissingRule::Complete,
+            cutoffs: Vec::new(),
+            norm: None,
+            reliability: None,
+        }
+    }
+
+    /// The full name (defaults to the id).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The publication the key comes from.
+    pub fn source(mut self, source: impl Into<String>) -> Self {
+        self.source = source.into();
+        self
+    }
+
+    /// Licence status and what may be shipped.
+    pub fn licence(mut self, licence: impl Into<String>) -> Self {
+        self.licence = licence.into();
+        self
+    }
+
+    /// Declares the instrument validated in published research.
+    pub fn validated(mut self, validated: bool) -> Self {
+        self.validated = validated;
+        self
+    }
+
+    /// Marks items as reverse keyed (`min + max - x`).
+    pub fn reverse(mut self, items: &[u16]) -> Self {
+        self.reverse.extend_from_slice(items);
+        self
+    }
+
+    /// Sets the wording of one item (only for wording you may distribute).
+    pub fn item_text(mut self, item: u16, text: impl Into<String>) -> Self {
+        self.texts.push((item, text.into()));
+        self
+    }
+
+    /// Adds a native subscale with its items.
+    pub fn subscale(mut self, name: impl Into<String>, items: &[u16]) -> Self {
+        self.subscales.push((name.into(), items.to_vec()));
+        self
+    }
+
+    /// Maps items onto an alliance element.
+    pub fn element(mut self, element: Element, items: &[u16]) -> Self {
+        self.elements.push((element, items.to_vec()));
+        self
+    }
+
+    /// Sum or mean scoring.
+    pub fn scoring(mut self, rule: ScoringRule) -> Self {
+        self.scoring = rule;
+        self
+    }
+
+    /// The missing-data rule.
+    pub fn missing(mut self, rule: MissingRule) -> Self {
+        self.missing = rule;
+        self
+    }
+
+    /// Adds a cutoff on the total.
+    pub fn cutoff(mut self, cutoff: Cutoff) -> Self {
+        self.cutoffs.push(cutoff);
+        self
+    }
+
+    /// Sets norms for the total.
+    pub fn norm(mut self, norm: Norm) -> Self {
+        self.norm = Some(norm);
+        self
+    }
+
+    /// Sets the published reliability of the total.
+    pub fn reliability(mut self, reliability: Reliability) -> Self {
+        self.reliability = Some(reliability);
+        self
+    }
+
+    /// Checks the definition and builds the instrument.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInstrument`] for an empty id, no items, an empty subscale, two
+    /// subscales with one name, a missing-data rule that allows every item to be missing, or a
+    /// cutoff outside the total's range; [`Error::InvalidItem`] for an item number outside
+    /// 1..=items, or an item listed twice as reversed, in two subscales or under two elements.
+    pub fn build(self) -> Result<Instrument> {
+        let InstrumentBuilder {
+            id,
+            name,
+            source,
+            licence,
+            validated,
+            scale,
+            items: count,
+            reverse,
+            texts: given_texts,
+            subscales,
+            elements,
+            scoring,
+            missing,
+            cutoffs,
+            norm,
+            reliability,
+        } = self;
+        let invalid = |reason| Error::InvalidInstrument {
+            instrument: id.clone(),
+            reason,
+        };
+        let bad_item = |item, reason| Error::InvalidItem {
+            instrument: id.clone(),
+            item,
+            reason,
+        };
+        if id.trim().is_empty() {
+            return Err(invalid("its id is empty"));
+        }
+        if count == 0 {
+            return Err(invalid("it has no items"));
+        }
+        let mut items: Vec<Item> = (1..=count)
+            .map(|number| Item {
+                number,
+                keying: Keying::Forward,
+                subscale: None,
+                element: None,
+            })
+            .collect();
+        let slot = |n: u16| -> Result<usize> {
+            if (1..=count).contains(&n) {
+                Ok(usize::from(n - 1))
+            } else {
+                Err(bad_item(n, "outside the instrument's item numbers"))
+            }
+        };
+
+        for &n in &reverse {
+            let item = &mut items[slot(n)?];
+            if item.keying == Keying::Reverse {
+                return Err(bad_item(n, "listed twice as reverse keyed"));
+            }
+            item.keying = Keying::Reverse;
+        }
+
+        let mut texts = vec![None; items.len()];
+        for (n, text) in given_texts {
+            let t = &mut texts[slot(n)?];
+            if t.is_some() {
+                return Err(bad_item(n, "given two wordings"));
+            }
+            *t = Some(text);
+        }
+
+        let mut native = Vec::with_capacity(subscales.len());
+        for (index, (name, members)) in subscales.into_iter().enumerate() {
+            if members.is_empty() {
+                return Err(invalid("a subscale has no items"));
+            }
+            if native.iter().any(|s: &Subscale| s.name == name) {
+                return Err(invalid("two subscales share a name"));
+            }
+            for &n in &members {
+                let item = &mut items[slot(n)?];
+                if item.subscale.is_some() {
+                    return Err(bad_item(n, "in two subscales (or twice in one)"));
+                }
+                item.subscale = Some(index);
+            }
+            let mut members = members;
+            members.sort_unstable();
+            native.push(Subscale {
+                name,
+                items: members,
+            });
+        }
+
+        let mut element_items = [0usize; 4];
+        for (element, members) in elements {
+            for &n in &members {
+                let item = &mut items[slot(n)?];
+                if item.element.is_some() {
+                    return Err(bad_item(n, "mapped to two elements (or twice to one)"));
+                }
+                item.element = Some(element);
+                element_items[element.index()] += 1;
+            }
+        }
+
+        if missing.max_total() >= usize::from(count) {
+            return Err(invalid(
+                "its missing-data rule allows every item to be missing",
+            ));
+        }
+
+        let definition = Definition {
+            name: name.unwrap_or_else(|| id.clone()),
+            id,
+            source,
+            licence,
+            validated,
+            scale,
+            items,
+            texts,
+            subscales: native,
+            scoring,
+            missing,
+            cutoffs,
+            norm,
+            reliability,
+            element_items,
+        };
+        let instrument = Instrument(Arc::new(definition));
+        let (lo, hi) = instrument.total_range();
+        if instrument
+            .cutoffs()
+            .iter()
+            .any(|c| !(lo..=hi).contains(&c.threshold()))
+        {
+            return Err(Error::InvalidInstrument {
+                instrument: instrument.id().to_owned(),
+                reason: "a cutoff lies outside the total's range",
+            });
+        }
+        Ok(instrument)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scale() -> Scale {
+        Scale::likert(1, 5).unwrap()
+    }
+
+    #[test]
+    fn rejects_item_numbers_outside_the_form() {
+        let e = Instrument::builder("X", scale(), 3).reverse(&[4]).build();
+        assert!(matches!(e, Err(Error::InvalidItem { item: 4, .. })));
+        let e = Instrument::builder("X", scale(), 3)
+            .subscale("A", &[0])
+            .build();
+        assert!(matches!(e, Err(Error::InvalidItem { item: 0, .. })));
+    }
+
+    #[test]
+    fn rejects_an_item_in_two_subscales_or_elements() {
+        let e = Instrument::builder("X", scale(), 3)
+            .subscale("A", &[1, 2])
+            .subscale("B", &[2, 3])
+            .build();
+        assert!(matches!(e, Err(Error::InvalidItem { item: 2, .. })));
+        let e = Instrument::builder("X", scale(), 3)
+            .element(Element::Goals, &[1])
+            .element(Element::Rapport, &[1])
+            .build();
+        assert!(matches!(e, Err(Error::InvalidItem { item: 1, .. })));
+    }
+
+    #[test]
+    fn rejects_empty_definitions_and_bad_rules() {
+        assert!(Instrument::builder(" ", scale(), 3).build().is_err());
+        assert!(Instrument::builder("X", scale(), 0).build().is_err());
+        assert!(
+            Instrument::builder("X", scale(), 3)
+                .subscale("A", &[])
+                .build()
+                .is_err()
+        );
+        let all_missing = MissingRule::Prorate {
+            max_missing: 3,
+            max_missing_per_subscale: None,
+        };
+        assert!(
+            Instrument::builder("X", scale(), 3)
+                .missing(all_missing)
+                .build()
+                .is_err()
+        );
+        let cutoff = Cutoff::below("low", 16.0, "").unwrap();
+        assert!(
+            Instrument::builder("X", scale(), 3)
+                .cutoff(cutoff)
+                .build()
+                .is_err()
+        );
+    }
+}

@@ -1,0 +1,304 @@
+//! Questionnaire instruments: the published alliance measures in [`catalog`], and instruments
+//! users define themselves with [`Instrument::builder`].
+//!
+//! An instrument holds a scoring key only (items, keying, subscales, elements, rules,
+//! cutoffs, norms): never item wording, which the publishers hold the rights to.
+
+mod builder;
+pub mod catalog;
+mod parts;
+mod scale;
+
+pub use builder::InstrumentBuilder;
+pub use parts::{
+    Cutoff, CutoffSide, Item, Keying, MissingRule, Norm, Reliability, ReliabilityKind, ScoringRule,
+    Subscale,
+};
+pub use scale::Scale;
+
+use crate::element::Element;
+use std::sync::Arc;
+
+/// A validated questionnaire: response scale, items with keying, subscales, the map onto the
+/// four alliance elements, scoring and missing-data rules, cutoffs and optional norms.
+///
+/// Cheap to clone (shared); a [`Response`](crate::Response) keeps a clone of its instrument.
+///
+/// # Example
+/// ```
+/// use alliance::{Element, Instrument, Keying, MissingRule, Scale, ScoringRule};
+/// let checkin = Instrument::builder("MY-4", Scale::likert(1, 5)?, 4)
+///     .name("My four-item check-in")
+///     .subscale("Bond", &[1, 2])
+///     .subscale("Work", &[3, 4])
+///     .reverse(&[2])
+///     .element(Element::Rapport, &[1, 2])
+///     .element(Element::Responsibility, &[3, 4])
+///     .scoring(ScoringRule::Mean)
+///     .missing(MissingRule::Prorate { max_missing: 1, max_missing_per_subscale: Some(1) })
+///     .build()?;
+/// assert_eq!(checkin.items().len(), 4);
+/// assert_eq!(checkin.item(2).map(|i| i.keying()), Some(Keying::Reverse));
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instrument(pub(crate) Arc<Definition>);
+
+/// The instrument's validated contents (shared behind an `Arc`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Definition {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) source: String,
+    pub(crate) licence: String,
+    pub(crate) validated: bool,
+    pub(crate) scale: Scale,
+    pub(crate) items: Vec<Item>,
+    /// Item wording, where the crate may ship it (its own check-in) or the user supplies it.
+    pub(crate) texts: Vec<Option<String>>,
+    pub(crate) subscales: Vec<Subscale>,
+    pub(crate) scoring: ScoringRule,
+    pub(crate) missing: MissingRule,
+    pub(crate) cutoffs: Vec<Cutoff>,
+    pub(crate) norm: Option<Norm>,
+    pub(crate) reliability: Option<Reliability>,
+    /// Items per element, in `Element::ALL` order.
+    pub(crate) element_items: [usize; 4],
+}
+
+impl Instrument {
+    /// Starts defining an instrument with `items` items numbered 1 to `items`, answered on
+    /// `scale`. See [`InstrumentBuilder`].
+    pub fn builder(id: impl Into<String>, scale: Scale, items: u16) -> InstrumentBuilder {
+        InstrumentBuilder::new(id.into(), scale, items)
+    }
+
+    /// Short name, e.g. "WAI-SR".
+    pub fn id(&self) -> &str {
+        &self.0.id
+    }
+
+    /// Full name.
+    pub fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The publication the key comes from.
+    pub fn source(&self) -> &str {
+        &self.0.source
+    }
+
+    /// Licence status and what the crate ships.
+    pub fn licence(&self) -> &str {
+        &self.0.licence
+    }
+
+    /// Whether the instrument has been validated in published research (false for the crate's
+    /// own check-in and for user-defined instruments unless declared).
+    pub fn is_validated(&self) -> bool {
+        self.0.validated
+    }
+
+    /// The response scale of every item.
+    pub fn scale(&self) -> Scale {
+        self.0.scale
+    }
+
+    /// The items, in number order (item `n` at index `n - 1`).
+    pub fn items(&self) -> &[Item] {
+        &self.0.items
+    }
+
+    /// Item number `number` (1-based), if it exists.
+    pub fn item(&self, number: u16) -> Option<&Item> {
+        usize::from(number)
+            .checked_sub(1)
+            .and_then(|i| self.0.items.get(i))
+    }
+
+    /// The wording of item `number`, where known. Published instruments carry none: their
+    /// wording belongs to their publishers.
+    pub fn item_text(&self, number: u16) -> Option<&str> {
+        usize::from(number)
+            .checked_sub(1)
+            .and_then(|i| self.0.texts.get(i))
+            .and_then(|t| t.as_deref())
+    }
+
+    /// The native subscales.
+    pub fn subscales(&self) -> &[Subscale] {
+        &self.0.subscales
+    }
+
+    /// Sum or mean.
+    pub fn scoring(&self) -> ScoringRule {
+        self.0.scoring
+    }
+
+    /// The missing-data rule.
+    pub fn missing_rule(&self) -> MissingRule {
+        self.0.missing
+    }
+
+    /// Cutoffs on the total.
+    pub fn cutoffs(&self) -> &[Cutoff] {
+        &self.0.cutoffs
+    }
+
+    /// Norms for the total, if any.
+    pub fn norm(&self) -> Option<&Norm> {
+        self.0.norm.as_ref()
+    }
+
+    /// Published reliability of the total, if any.
+    pub fn reliability(&self) -> Option<&Reliability> {
+        self.0.reliability.as_ref()
+    }
+
+    /// Number of items feeding `element`.
+    pub fn element_items(&self, element: Element) -> usize {
+        self.0.element_items[element.index()]
+    }
+
+    /// The lowest and highest possible total in the native metric.
+    pub fn total_range(&self) -> (f64, f64) {
+        let scale = self.scale();
+        match self.scoring() {
+            ScoringRule::Mean => (scale.min(), scale.max()),
+            ScoringRule::Sum => {
+                let k = self.items().len() as f64;
+                (k * scale.min(), k * scale.max())
+            }
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+mod wire {
+    //! The serialized form of an instrument: its builder's inputs. Deserialization re-runs
+    //! the builder, so no invalid instrument can come from data.
+    use super::*;
+    use crate::error::Error;
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    pub(super) struct InstrumentData {
+        id: String,
+        name: String,
+        source: String,
+        licence: String,
+        validated: bool,
+        scale: Scale,
+        items: u16,
+        reverse: Vec<u16>,
+        #[serde(default)]
+        texts: Vec<(u16, String)>,
+        subscales: Vec<SubscaleData>,
+        elements: Vec<ElementData>,
+        scoring: ScoringRule,
+        missing: MissingRule,
+        cutoffs: Vec<Cutoff>,
+        norm: Option<Norm>,
+        reliability: Option<Reliability>,
+    }
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct SubscaleData {
+        name: String,
+        items: Vec<u16>,
+    }
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct ElementData {
+        element: Element,
+        items: Vec<u16>,
+    }
+
+    impl From<Instrument> for InstrumentData {
+        fn from(inst: Instrument) -> InstrumentData {
+            let d = &inst.0;
+            let numbers = |f: &dyn Fn(&Item) -> bool| -> Vec<u16> {
+                d.items.iter().filter(|i| f(i)).map(|i| i.number).collect()
+            };
+            InstrumentData {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                source: d.source.clone(),
+                licence: d.licence.clone(),
+                validated: d.validated,
+                scale: d.scale,
+                items: d.items.len() as u16,
+                reverse: numbers(&|i| i.keying == Keying::Reverse),
+                texts: (1..=d.items.len() as u16)
+                    .filter_map(|n| inst.item_text(n).map(|t| (n, t.to_owned())))
+                    .collect(),
+                subscales: d
+                    .subscales
+                    .iter()
+                    .map(|s| SubscaleData {
+                        name: s.name.clone(),
+                        items: s.items.clone(),
+                    })
+                    .collect(),
+                elements: Element::ALL
+                    .into_iter()
+                    .map(|e| ElementData {
+                        element: e,
+                        items: numbers(&|i| i.element == Some(e)),
+                    })
+                    .filter(|e| !e.items.is_empty())
+                    .collect(),
+                scoring: d.scoring,
+                missing: d.missing,
+                cutoffs: d.cutoffs.clone(),
+                norm: d.norm.clone(),
+                reliability: d.reliability.clone(),
+            }
+        }
+    }
+
+    impl TryFrom<InstrumentData> for Instrument {
+        type Error = Error;
+        fn try_from(d: InstrumentData) -> Result<Instrument, Error> {
+            let mut b = Instrument::builder(d.id, d.scale, d.items)
+                .name(d.name)
+                .source(d.source)
+                .licence(d.licence)
+                .validated(d.validated)
+                .reverse(&d.reverse)
+                .scoring(d.scoring)
+                .missing(d.missing);
+            for (n, t) in d.texts {
+                b = b.item_text(n, t);
+            }
+            for s in d.subscales {
+                b = b.subscale(s.name, &s.items);
+            }
+            for e in d.elements {
+                b = b.element(e.element, &e.items);
+            }
+            for c in d.cutoffs {
+                b = b.cutoff(c);
+            }
+            if let Some(n) = d.norm {
+                b = b.norm(n);
+            }
+            if let Some(r) = d.reliability {
+                b = b.reliability(r);
+            }
+            b.build()
+        }
+    }
+
+    impl serde::Serialize for Instrument {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            InstrumentData::from(self.clone()).serialize(s)
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Instrument {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Instrument, D::Error> {
+            let data = InstrumentData::deserialize(d)?;
+            Instrument::try_from(data).map_err(serde::de::Error::custom)
+        }
+    }
+}

@@ -1,0 +1,406 @@
+//! The small parts an instrument is made of: keying, scoring and missing-data rules, cutoffs,
+//! norms and reliability.
+
+use crate::element::Element;
+use crate::error::{Error, Result};
+
+/// Whether an item counts as given or reversed (`min + max - x`) before scoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Keying {
+    /// A higher answer means a stronger alliance.
+    #[default]
+    Forward,
+    /// A higher answer means a weaker alliance (negatively worded items).
+    Reverse,
+}
+
+/// One item of an instrument, as the instrument defines it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Item {
+    pub(crate) number: u16,
+    pub(crate) keying: Keying,
+    pub(crate) subscale: Option<usize>,
+    pub(crate) element: Option<Element>,
+}
+
+impl Item {
+    /// The item number as printed on the form (1-based).
+    pub fn number(&self) -> u16 {
+        self.number
+    }
+
+    /// Forward or reverse keyed.
+    pub fn keying(&self) -> Keying {
+        self.keying
+    }
+
+    /// Index of the item's native subscale in [`Instrument::subscales`](super::Instrument::subscales).
+    pub fn subscale(&self) -> Option<usize> {
+        self.subscale
+    }
+
+    /// The alliance element the item feeds, if any (each item feeds at most one).
+    pub fn element(&self) -> Option<Element> {
+        self.element
+    }
+}
+
+/// A native, published subscale (e.g. WAI-SR Bond).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Subscale {
+    pub(crate) name: String,
+    pub(crate) items: Vec<u16>,
+}
+
+impl Subscale {
+    /// The subscale's published name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Its item numbers, ascending.
+    pub fn items(&self) -> &[u16] {
+        &self.items
+    }
+}
+
+/// How item answers combine into the instrument's native score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum ScoringRule {
+    /// The sum of the (keyed) answers, e.g. WAI-SR 12-60.
+    #[default]
+    Sum,
+    /// The mean of the (keyed) answers, e.g. ARM-5 1-7.
+    Mean,
+}
+
+/// What to do when answers are missing.
+///
+/// Scores are never imputed from other respondents. When prorating, a scope's sum is the mean
+/// of its answered items times its item count, which equals the mean score scaled to the full
+/// item count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum MissingRule {
+    /// Every item must be answered (e.g. a session scale whose cutoff is defined on complete
+    /// totals).
+    Complete,
+    /// Prorate when few answers are missing, refuse otherwise.
+    Prorate {
+        /// The most items that may be missing from the total.
+        max_missing: usize,
+        /// The most items that may be missing from any one subscale (`None`: no per-subscale
+        /// limit beyond the total's).
+        max_missing_per_subscale: Option<usize>,
+    },
+}
+
+impl MissingRule {
+    /// The most missing items allowed in the total.
+    pub(crate) fn max_total(&self) -> usize {
+        match *self {
+            MissingRule::Complete => 0,
+            MissingRule::Prorate { max_missing, .. } => max_missing,
+        }
+    }
+
+    /// The most missing items allowed in a subscale of `items` items.
+    pub(crate) fn max_subscale(&self, items: usize) -> usize {
+        match *self {
+            MissingRule::Complete => 0,
+            MissingRule::Prorate {
+                max_missing,
+                max_missing_per_subscale,
+            } => max_missing_per_subscale.unwrap_or(max_missing).min(items),
+        }
+    }
+}
+
+/// Which side of a cutoff raises the flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum CutoffSide {
+    /// Flag scores strictly below the threshold (e.g. a session scale total below 36).
+    Below,
+    /// Flag scores at or above the threshold.
+    AtOrAbove,
+}
+
+/// A threshold on the instrument's total (in its native metric: sum or mean) that raises a flag.
+///
+/// # Example
+/// ```
+/// use alliance::Cutoff;
+/// let c = Cutoff::below("alliance concern", 36.0, "Duncan et al. 2003")?;
+/// assert!(c.flags(35.9));
+/// assert!(!c.flags(36.0));
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "wire::Cutoff"))]
+pub struct Cutoff {
+    label: String,
+    threshold: f64,
+    side: CutoffSide,
+    source: String,
+}
+
+impl Cutoff {
+    /// Flags totals strictly below `threshold`.
+    ///
+    /// # Errors
+    /// [`Error::NonFinite`] when the threshold is NaN or infinite.
+    pub fn below(
+        label: impl Into<String>,
+        threshold: f64,
+        source: impl Into<String>,
+    ) -> Result<Cutoff> {
+        Cutoff::new(label.into(), threshold, CutoffSide::Below, source.into())
+    }
+
+    /// Flags totals at or above `threshold`.
+    ///
+    /// # Errors
+    /// [`Error::NonFinite`] when the threshold is NaN or infinite.
+    pub fn at_or_above(
+        label: impl Into<String>,
+        threshold: f64,
+        source: impl Into<String>,
+    ) -> Result<Cutoff> {
+        Cutoff::new(
+            label.into(),
+            threshold,
+            CutoffSide::AtOrAbove,
+            source.into(),
+        )
+    }
+
+    fn new(label: String, threshold: f64, side: CutoffSide, source: String) -> Result<Cutoff> {
+        crate::stats::check_finite("cutoff threshold", &[threshold])?;
+        Ok(Cutoff {
+            label,
+            threshold,
+            side,
+            source,
+        })
+    }
+
+    /// What the flag means, e.g. "alliance concern".
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The threshold, in the instrument's native metric.
+    pub fn threshold(&self) -> f64 {
+        self.threshold
+    }
+
+    /// Which side raises the flag.
+    pub fn side(&self) -> CutoffSide {
+        self.side
+    }
+
+    /// Where the cutoff was published.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Whether a total of `score` raises the flag.
+    pub fn flags(&self, score: f64) -> bool {
+        match self.side {
+            CutoffSide::Below => score < self.threshold,
+            CutoffSide::AtOrAbove => score >= self.threshold,
+        }
+    }
+}
+
+/// Normative mean and SD of the total (native metric) in a reference population, for z-scores
+/// and percentiles.
+///
+/// # Example
+/// ```
+/// use alliance::Norm;
+/// let n = Norm::new(4.0, 0.5, "outpatients, my clinic 2025", Some(212))?;
+/// assert_eq!(n.z(5.0), 2.0);
+/// assert!((n.percentile(5.0) - 97.724_986_805_182_08).abs() < 1e-10); // 100 Φ(2)
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "wire::Norm"))]
+pub struct Norm {
+    mean: f64,
+    sd: f64,
+    source: String,
+    n: Option<u32>,
+}
+
+impl Norm {
+    /// A norm with its mean, SD, source and sample size.
+    ///
+    /// # Errors
+    /// [`Error::NonFinite`] for a NaN or infinite mean or SD; [`Error::InvalidParameter`] when
+    /// the SD is not positive.
+    pub fn new(mean: f64, sd: f64, source: impl Into<String>, n: Option<u32>) -> Result<Norm> {
+        crate::stats::check_finite("norm mean and SD", &[mean, sd])?;
+        if sd <= 0.0 {
+            return Err(Error::InvalidParameter {
+                name: "norm SD",
+                value: sd,
+                expected: "positive",
+            });
+        }
+        Ok(Norm {
+            mean,
+            sd,
+            source: source.into(),
+            n,
+        })
+    }
+
+    /// Normative mean.
+    pub fn mean(&self) -> f64 {
+        self.mean
+    }
+
+    /// Normative standard deviation.
+    pub fn sd(&self) -> f64 {
+        self.sd
+    }
+
+    /// Where the norm comes from (sample, paper).
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Normative sample size, if known.
+    pub fn n(&self) -> Option<u32> {
+        self.n
+    }
+
+    /// `(x - mean) / sd`.
+    pub fn z(&self, x: f64) -> f64 {
+        (x - self.mean) / self.sd
+    }
+
+    /// Percentile of `x` under a normal distribution with the norm's mean and SD, 0-100.
+    pub fn percentile(&self, x: f64) -> f64 {
+        100.0 * crate::stats::normal_cdf(self.z(x))
+    }
+}
+
+/// Which kind of reliability coefficient an instrument carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum ReliabilityKind {
+    /// Test-retest correlation (Jacobson & Truax's original choice for reliable change).
+    TestRetest,
+    /// Internal consistency, Cronbach's alpha (common practice).
+    Alpha,
+}
+
+/// A published reliability coefficient of the total, for reliable-change thresholds.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "wire::Reliability"))]
+pub struct Reliability {
+    value: f64,
+    kind: ReliabilityKind,
+    source: String,
+}
+
+impl Reliability {
+    /// A reliability coefficient in [0, 1].
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless `0 <= value <= 1`.
+    pub fn new(
+        value: f64,
+        kind: ReliabilityKind,
+        source: impl Into<String>,
+    ) -> Result<Reliability> {
+        if !(0.0..=1.0).contains(&value) {
+            return Err(Error::InvalidParameter {
+                name: "reliability",
+                value,
+                expected: "between 0 and 1",
+            });
+        }
+        Ok(Reliability {
+            value,
+            kind,
+            source: source.into(),
+        })
+    }
+
+    /// The coefficient.
+    pub fn value(&self) -> f64 {
+        self.value
+    }
+
+    /// Test-retest or alpha.
+    pub fn kind(&self) -> ReliabilityKind {
+        self.kind
+    }
+
+    /// Where it was published.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+}
+
+#[cfg(feature = "serde")]
+mod wire {
+    //! Unchecked wire forms; deserialization goes through the checked constructors.
+    use super::{CutoffSide, ReliabilityKind};
+    use crate::error::Error;
+
+    #[derive(serde::Deserialize)]
+    pub(super) struct Cutoff {
+        label: String,
+        threshold: f64,
+        side: CutoffSide,
+        source: String,
+    }
+
+    impl TryFrom<Cutoff> for super::Cutoff {
+        type Error = Error;
+        fn try_from(c: Cutoff) -> Result<super::Cutoff, Error> {
+            super::Cutoff::new(c.label, c.threshold, c.side, c.source)
+        }
+    }
+
+    #[derive(serde::Deserialize)]
+    pub(super) struct Norm {
+        mean: f64,
+        sd: f64,
+        source: String,
+        n: Option<u32>,
+    }
+
+    impl TryFrom<Norm> for super::Norm {
+        type Error = Error;
+        fn try_from(n: Norm) -> Result<super::Norm, Error> {
+            super::Norm::new(n.mean, n.sd, n.source, n.n)
+        }
+    }
+
+    #[derive(serde::Deserialize)]
+    pub(super) struct Reliability {
+        value: f64,
+        kind: ReliabilityKind,
+        source: String,
+    }
+
+    impl TryFrom<Reliability> for super::Reliability {
+        type Error = Error;
+        fn try_from(r: Reliability) -> Result<super::Reliability, Error> {
+            super::Reliability::new(r.value, r.kind, r.source)
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! Response scales.
+
+use crate::error::{Error, Result};
+
+/// The answers an item allows: every value from `min` to `max`, optionally in steps of
+/// `step` from `min` (1 for a Likert scale, 0.1 for a visual-analogue line read in mm).
+///
+/// # Example
+/// ```
+/// use alliance::Scale;
+/// let likert = Scale::likert(1, 5)?;
+/// assert_eq!(likert.reverse(2.0)?, 4.0);
+/// let vas = Scale::with_step(0.0, 10.0, 0.1)?;
+/// assert!(vas.contains(7.3));
+/// assert!(!vas.contains(7.35));
+/// assert!(Scale::new(5.0, 1.0).is_err());
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "ScaleData", into = "ScaleData"))]
+pub struct Scale {
+    min: f64,
+    max: f64,
+    step: Option<f64>,
+}
+
+/// Relative slack when checking that a value sits on the step grid (absorbs decimal input
+/// such as 7.3 = 73 × 0.1 that binary floating point cannot hold exactly).
+const GRID_TOLERANCE: f64 = 1e-9;
+
+impl Scale {
+    /// A continuous scale from `min` to `max`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidScale`] when a bound is not finite or `min >= max`.
+    pub fn new(min: f64, max: f64) -> Result<Scale> {
+        Scale::build(min, max, None)
+    }
+
+    /// A scale from `min` to `max` in steps of `step`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidScale`] as for [`Scale::new`], and when `step` is not positive and
+    /// finite or does not divide `max - min` into whole steps.
+    pub fn with_step(min: f64, max: f64, step: f64) -> Result<Scale> {
+        Scale::build(min, max, Some(step))
+    }
+
+    /// An integer (Likert) scale from `min` to `max` in steps of 1.
+    ///
+    /// # Errors
+    /// [`Error::InvalidScale`] when `min >= max`.
+    pub fn likert(min: u8, max: u8) -> Result<Scale> {
+        Scale::with_step(f64::from(min), f64::from(max), 1.0)
+    }
+
+    fn build(min: f64, max: f64, step: Option<f64>) -> Result<Scale> {
+        let invalid = |reason| Error::InvalidScale {
+            min,
+            max,
+            step,
+            reason,
+        };
+        if !(min.is_finite() && max.is_finite()) {
+            return Err(invalid("bounds must be finite"));
+        }
+        if min >= max {
+            return Err(invalid("the minimum must be below the maximum"));
+        }
+        if let Some(step) = step {
+            let valid = step > 0.0 && step.is_finite();
+            if !valid {
+                return Err(invalid("the step must be positive and finite"));
+            }
+            if !on_grid((max - min) / step) {
+                return Err(invalid("the step must divide the range into whole steps"));
+            }
+        }
+        Ok(Scale { min, max, step })
+    }
+
+    /// Lowest allowed answer.
+    pub fn min(&self) -> f64 {
+        self.min
+    }
+
+    /// Highest allowed answer.
+    pub fn max(&self) -> f64 {
+        self.max
+    }
+
+    /// Distance between allowed answers, if the scale is discrete.
+    pub fn step(&self) -> Option<f64> {
+        self.step
+    }
+
+    /// Whether `x` is an allowed answer (within range, and on the step grid if any).
+    pub fn contains(&self, x: f64) -> bool {
+        self.check(0, x).is_ok()
+    }
+
+    /// The reverse-keyed value `min + max - x`, on the scale's declared range (never the
+    /// observed range, which would depend on who happened to answer).
+    ///
+    /// # Errors
+    /// [`Error::OutOfScale`], [`Error::OffStep`] or [`Error::NonFinite`] when `x` is not an
+    /// allowed answer (reported as item 0).
+    pub fn reverse(&self, x: f64) -> Result<f64> {
+        self.check(0, x)?;
+        Ok(self.min + self.max - x)
+    }
+
+    /// Percent of maximum possible: `100 (x - min) / (max - min)`.
+    pub(crate) fn pomp(&self, mean: f64) -> f64 {
+        100.0 * (mean - self.min) / (self.max - self.min)
+    }
+
+    /// Checks one answer to item `item`.
+    pub(crate) fn check(&self, item: u16, x: f64) -> Result<()> {
+        if !x.is_finite() {
+            return Err(Error::NonFinite {
+                what: "answer to item",
+                index: usize::from(item),
+                value: x,
+            });
+        }
+        if !(self.min..=self.max).contains(&x) {
+            return Err(Error::OutOfScale {
+                item,
+                value: x,
+                min: self.min,
+                max: self.max,
+            });
+        }
+        if let Some(step) = self.step {
+            if !on_grid((x - self.min) / step) {
+                return Err(Error::OffStep {
+                    item,
+                    value: x,
+                    step,
+                    min: self.min,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The scale as whole numbers `(min, max)` when it is an integer scale within 0..=255
+    /// (the batch path's compact `u8` answers need one).
+    pub(crate) fn as_u8_range(&self) -> Option<(u8, u8)> {
+        let integral = self.step == Some(1.0) && self.min.fract() == 0.0;
+        let in_range = self.min >= 0.0 && self.max <= 255.0;
+        // The checks above make these casts exact.
+        (integral && in_range).then(|| (self.min as u8, self.max as u8))
+    }
+}
+
+fn on_grid(q: f64) -> bool {
+    (q - q.round()).abs() <= GRID_TOLERANCE * q.abs().max(1.0)
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ScaleData {
+    min: f64,
+    max: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    step: Option<f64>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<ScaleData> for Scale {
+    type Error = Error;
+    fn try_from(d: ScaleData) -> Result<Scale> {
+        Scale::build(d.min, d.max, d.step)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<Scale> for ScaleData {
+    fn from(s: Scale) -> ScaleData {
+        ScaleData {
+            min: s.min,
+            max: s.max,
+            step: s.step,
+        }
+    }
+}

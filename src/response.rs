@@ -1,0 +1,187 @@
+//! Completed questionnaires, checked against their instrument.
+
+use crate::error::{Error, Result};
+use crate::instrument::Instrument;
+use std::fmt;
+
+/// Who filled in a questionnaire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Rater {
+    /// The client (patient).
+    Client,
+    /// The therapist (clinician).
+    Therapist,
+    /// An independent observer rating a recording or transcript.
+    Observer,
+}
+
+impl fmt::Display for Rater {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Rater::Client => "client",
+            Rater::Therapist => "therapist",
+            Rater::Observer => "observer",
+        })
+    }
+}
+
+/// One completed questionnaire by one rater, checked against its instrument when built: the
+/// right number of items, every answer on the scale (range and step), no NaN or infinity, no
+/// item given twice or unknown. Missing answers are `None`.
+///
+/// Whether enough items were answered is decided when scoring, by the instrument's
+/// missing-data rule.
+///
+/// # Example
+/// ```
+/// use alliance::{catalog, Rater, Response};
+/// let wai_sr = catalog::wai_sr();
+/// let r = Response::from_items(&wai_sr, Rater::Client, &[(1, 4.0), (2, 5.0), (3, 4.0)])?;
+/// assert_eq!(r.answer(2), Some(5.0));
+/// assert_eq!(r.missing(), 9);
+/// let bad = Response::from_items(&wai_sr, Rater::Client, &[(7, 9.0)]);
+/// assert_eq!(bad.unwrap_err().to_string(), "item 7 is 9 but the scale is 1-5");
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    instrument: Instrument,
+    rater: Rater,
+    answers: Vec<Option<f64>>,
+}
+
+impl Response {
+    /// A response from answers in item order (item 1 first), `None` for a missing answer.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] when the number of answers is not the instrument's item
+    /// count; [`Error::NonFinite`], [`Error::OutOfScale`] or [`Error::OffStep`] naming the first
+    /// item whose answer is not allowed.
+    pub fn new(instrument: &Instrument, rater: Rater, answers: &[Option<f64>]) -> Result<Response> {
+        let expected = instrument.items().len();
+        if answers.len() != expected {
+            return Err(Error::LengthMismatch {
+                what: "response",
+                expected,
+                found: answers.len(),
+            });
+        }
+        let scale = instrument.scale();
+        for (item, answer) in instrument.items().iter().zip(answers) {
+            if let Some(x) = *answer {
+                scale.check(item.number(), x)?;
+            }
+        }
+        Ok(Response {
+            instrument: instrument.clone(),
+            rater,
+            answers: answers.to_vec(),
+        })
+    }
+
+    /// A response with every item answered, in item order.
+    ///
+    /// # Errors
+    /// As [`Response::new`].
+    pub fn complete(instrument: &Instrument, rater: Rater, answers: &[f64]) -> Result<Response> {
+        let answers: Vec<Option<f64>> = answers.iter().copied().map(Some).collect();
+        Response::new(instrument, rater, &answers)
+    }
+
+    /// A response from `(item number, answer)` pairs in any order; items not given are
+    /// missing.
+    ///
+    /// # Errors
+    /// [`Error::UnknownItem`] for an item number the instrument does not have,
+    /// [`Error::DuplicateItem`] for an item given twice, and the answer errors of
+    /// [`Response::new`].
+    pub fn from_items(
+        instrument: &Instrument,
+        rater: Rater,
+        answers: &[(u16, f64)],
+    ) -> Result<Response> {
+        let count = instrument.items().len();
+        let mut ordered = vec![None; count];
+        for &(item, x) in answers {
+            let slot = usize::from(item)
+                .checked_sub(1)
+                .and_then(|i| ordered.get_mut(i))
+                .ok_or_else(|| Error::UnknownItem {
+                    item,
+                    instrument: instrument.id().to_owned(),
+                    items: count,
+                })?;
+            if slot.is_some() {
+                return Err(Error::DuplicateItem { item });
+            }
+            instrument.scale().check(item, x)?;
+            *slot = Some(x);
+        }
+        Ok(Response {
+            instrument: instrument.clone(),
+            rater,
+            answers: ordered,
+        })
+    }
+
+    /// The instrument the response was checked against.
+    pub fn instrument(&self) -> &Instrument {
+        &self.instrument
+    }
+
+    /// Who answered.
+    pub fn rater(&self) -> Rater {
+        self.rater
+    }
+
+    /// The answers in item order, `None` where missing.
+    pub fn answers(&self) -> &[Option<f64>] {
+        &self.answers
+    }
+
+    /// The answer to item `number` (1-based); `None` when missing or not an item.
+    pub fn answer(&self, number: u16) -> Option<f64> {
+        usize::from(number)
+            .checked_sub(1)
+            .and_then(|i| self.answers.get(i).copied().flatten())
+    }
+
+    /// Number of missing answers.
+    pub fn missing(&self) -> usize {
+        self.answers.iter().filter(|a| a.is_none()).count()
+    }
+}
+
+#[cfg(feature = "serde")]
+mod wire {
+    use super::*;
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct ResponseData {
+        instrument: Instrument,
+        rater: Rater,
+        answers: Vec<Option<f64>>,
+    }
+
+    impl serde::Serialize for Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            ResponseData {
+                instrument: self.instrument.clone(),
+                rater: self.rater,
+                answers: self.answers.clone(),
+            }
+            .serialize(s)
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Response {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            d: D,
+        ) -> std::result::Result<Response, D::Error> {
+            let data = ResponseData::deserialize(d)?;
+            Response::new(&data.instrument, data.rater, &data.answers)
+                .map_err(serde::de::Error::custom)
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! Scoring: a response becomes its total, native subscales, the four-element profile, cutoff
+//! flags and norm-referenced scores.
+//!
+//! Reverse-keyed items count as `min + max - x` on the declared scale. Missing answers follow
+//! the instrument's [`MissingRule`](crate::MissingRule): a scope (the total, or a subscale)
+//! with no more missing items than the rule allows is prorated, its sum being the mean of the
+//! answered items times its item count; otherwise scoring fails with
+//! [`Error::TooManyMissing`]. Nothing is ever imputed from other respondents.
+
+mod batch;
+
+pub use batch::{BatchScorer, BatchScores};
+
+use crate::element::{Element, ElementProfile, ElementScore};
+use crate::error::{Error, Result};
+use crate::instrument::{CutoffSide, Instrument, Keying, ScoringRule};
+use crate::response::{Rater, Response};
+
+/// A score on one scope (the total or a subscale).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ScaleScore {
+    /// The score in the instrument's native metric: `sum` or `mean` by its scoring rule.
+    pub value: f64,
+    /// Sum of the keyed answers; when prorated, mean × items.
+    pub sum: f64,
+    /// Mean of the answered (keyed) items.
+    pub mean: f64,
+    /// Percent of maximum possible, `100 (mean - min) / (max - min)` on the declared scale.
+    pub pomp: f64,
+    /// Items in the scope.
+    pub items: usize,
+    /// Items answered.
+    pub answered: usize,
+    /// True when some items were missing and the score was prorated.
+    pub prorated: bool,
+}
+
+impl ScaleScore {
+    /// The score of a scope from the sum of its answered keyed items, after the missing-data
+    /// check (`answered >= 1` is guaranteed by the caller's rule check).
+    fn from_sum(
+        instrument: &Instrument,
+        answered_sum: f64,
+        answered: usize,
+        items: usize,
+    ) -> ScaleScore {
+        let mean = answered_sum / answered as f64;
+        let prorated = answered < items;
+        let sum = if prorated {
+            mean * items as f64
+        } else {
+            answered_sum
+        };
+        let value = match instrument.scoring() {
+            ScoringRule::Sum => sum,
+            ScoringRule::Mean => mean,
+        };
+        ScaleScore {
+            value,
+            sum,
+            mean,
+            pomp: instrument.scale().pomp(mean),
+            items,
+            answered,
+            prorated,
+        }
+    }
+}
+
+/// A native subscale's score.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct SubscaleScore {
+    /// The subscale's published name.
+    pub name: String,
+    /// Its score.
+    pub score: ScaleScore,
+}
+
+/// A cutoff applied to the total.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct CutoffFlag {
+    /// What the flag means, e.g. "alliance concern".
+    pub label: String,
+    /// The threshold in the native metric.
+    pub threshold: f64,
+    /// Which side of the threshold raises the flag.
+    pub side: CutoffSide,
+    /// Whether this score raised it.
+    pub flagged: bool,
+    /// Where the cutoff was published.
+    pub source: String,
+}
+
+/// The total against the instrument's norms.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct NormScore {
+    /// `(total - norm mean) / norm SD`.
+    pub z: f64,
+    /// Percentile under a normal distribution with the norm's mean and SD, 0-100.
+    pub percentile: f64,
+    /// Where the norm comes from.
+    pub source: String,
+}
+
+/// Everything scoring one response gives.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Score {
+    /// The instrument's id.
+    pub instrument: String,
+    /// Who answered.
+    pub rater: Rater,
+    /// The total.
+    pub total: ScaleScore,
+    /// The native subscales, in the instrument's order.
+    pub subscales: Vec<SubscaleScore>,
+    /// POMP per alliance element.
+    pub profile: ElementProfile,
+    /// Each of the instrument's cutoffs, flagged or not.
+    pub cutoffs: Vec<CutoffFlag>,
+    /// The total against norms, where the instrument carries them.
+    pub norm: Option<NormScore>,
+}
+
+impl Score {
+    /// The subscale named `name`, if the instrument has it.
+    pub fn subscale(&self, name: &str) -> Option<&ScaleScore> {
+        self.subscales
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| &s.score)
+    }
+
+    /// Whether any cutoff raised its flag.
+    pub fn is_flagged(&self) -> bool {
+        self.cutoffs.iter().any(|c| c.flagged)
+    }
+}
+
+/// Scores a response on its instrument.
+///
+/// ```text
+/// keyed answer   x' = x, or min + max - x for reverse-keyed items
+/// scope mean     m  = Σ x' / answered
+/// scope sum      Σ x' when complete; m × items when prorated
+/// POMP           100 (m - min) / (max - min)
+/// element        POMP of the mean of the element's answered items
+/// z, percentile  (total - norm mean) / norm SD, 100 Φ(z)
+/// ```
+///
+/// # Errors
+/// [`Error::TooManyMissing`] when the total or a subscale misses more items than the
+/// instrument's missing-data rule allows (naming the scope and the counts).
+///
+/// # Example
+/// ```
+/// use alliance::{catalog, score, Rater, Response};
+/// let wai_sr = catalog::wai_sr();
+/// // item 5 missing: the Bond subscale (3 5 7 9) is prorated from its three answers
+/// let answers = [Some(4.0), Some(4.0), Some(5.0), Some(4.0), None, Some(3.0),
+///                Some(5.0), Some(4.0), Some(4.0), Some(3.0), Some(4.0), Some(4.0)];
+/// let s = score(&Response::new(&wai_sr, Rater::Client, &answers)?)?;
+/// assert_eq!(s.total.answered, 11);
+/// assert!(s.total.prorated);
+/// assert_eq!(s.subscale("Bond").map(|b| b.sum), Some(14.0 / 3.0 * 4.0));
+/// # Ok::<(), alliance::Error>(())
+/// ```
+///
+/// # References
+/// Cohen, Cohen, Aiken & West (1999), POMP scores, *Multivariate Behavioral Research* 34.
+pub fn score(response: &Response) -> Result<Score> {
+    let instrument = response.instrument();
+    let scale = instrument.scale();
+    let reversed = scale.min() + scale.max();
+    let keyed = |(item, answer): (&crate::instrument::Item, &Option<f64>)| {
+        answer.map(|x| match item.keying() {
+            Keying::Forward => x,
+            Keying::Reverse => reversed - x,
+        })
+    };
+    let pairs = || instrument.items().iter().zip(response.answers());
+
+    let (total_sum, total_n) = sum_answered(pairs().map(keyed));
+    let rule = instrument.missing_rule();
+    let items = instrument.items().len();
+    check_missing("total", items, total_n, rule.max_total())?;
+    let total = ScaleScore::from_sum(instrument, total_sum, total_n, items);
+
+    let mut subscales = Vec::with_capacity(instrument.subscales().len());
+    for (index, sub) in instrument.subscales().iter().enumerate() {
+        let (s, n) = sum_answered(
+            pairs()
+                .filter(|(item, _)| item.subscale() == Some(index))
+                .map(keyed),
+        );
+        let k = sub.items().len();
+        check_missing(sub.name(), k, n, rule.max_subscale(k))?;
+        subscales.push(SubscaleScore {
+            name: sub.name().to_owned(),
+            score: ScaleScore::from_sum(instrument, s, n, k),
+        });
+    }
+
+    let profile = ElementProfile::from_scores(Element::ALL.map(|element| {
+        let (s, n) = sum_answered(
+            pairs()
+                .filter(|(item, _)| item.element() == Some(element))
+                .map(keyed),
+        );
+        (n > 0).then(|| {
+            ElementScore::new(
+                scale.pomp(s / n as f64),
+                instrument.element_items(element),
+                n,
+            )
+        })
+    }));
+
+    let cutoffs = instrument
+        .cutoffs()
+        .iter()
+        .map(|c| CutoffFlag {
+            label: c.label().to_owned(),
+            threshold: c.threshold(),
+            side: c.side(),
+            flagged: c.flags(total.value),
+            source: c.source().to_owned(),
+        })
+        .collect();
+
+    let norm = instrument.norm().map(|n| NormScore {
+        z: n.z(total.value),
+        percentile: n.percentile(total.value),
+        source: n.source().to_owned(),
+    });
+
+    Ok(Score {
+        instrument: instrument.id().to_owned(),
+        rater: response.rater(),
+        total,
+        subscales,
+        profile,
+        cutoffs,
+        norm,
+    })
+}
+
+fn sum_answered(values: impl Iterator<Item = Option<f64>>) -> (f64, usize) {
+    values.flatten().fold((0.0, 0), |(s, n), x| (s + x, n + 1))
+}
+
+/// Errors when more than `allowed` of a scope's `items` are missing (never allowing all).
+pub(crate) fn check_missing(
+    scope: &str,
+    items: usize,
+    answered: usize,
+    allowed: usize,
+) -> Result<()> {
+    let missing = items - answered;
+    if missing > allowed || answered == 0 {
+        return Err(Error::TooManyMissing {
+            scope: scope.to_owned(),
+            missing,
+            items,
+            allowed: allowed.min(items.saturating_sub(1)),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,373 @@
+//! Session records of a therapist-client dyad.
+
+use crate::error::{Error, Result};
+use crate::response::{Rater, Response};
+use std::fmt;
+
+/// A calendar date (proleptic Gregorian), enough to place sessions on a time axis.
+///
+/// # Example
+/// ```
+/// use alliance::Date;
+/// let d = Date::new(2026, 3, 1)?;
+/// assert_eq!(d.days_since(Date::new(2026, 2, 1)?), 28);
+/// assert!(Date::new(2026, 2, 29).is_err());
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "(i32, u8, u8)", into = "(i32, u8, u8)")
+)]
+pub struct Date {
+    year: i32,
+    month: u8,
+    day: u8,
+}
+
+impl Date {
+    /// A date.
+    ///
+    /// # Errors
+    /// [`Error::InvalidDate`] when the day does not exist in that month and year (or the year
+    /// is outside -9999..=9999).
+    pub fn new(year: i32, month: u8, day: u8) -> Result<Date> {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days_in_month = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => 0,
+        };
+        if !(-9999..=9999).contains(&year) || day == 0 || day > days_in_month {
+            return Err(Error::InvalidDate { year, month, day });
+        }
+        Ok(Date { year, month, day })
+    }
+
+    /// Year.
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    /// Month, 1-12.
+    pub fn month(self) -> u8 {
+        self.month
+    }
+
+    /// Day of the month.
+    pub fn day(self) -> u8 {
+        self.day
+    }
+
+    /// Days since 1970-01-01 (negative before it).
+    pub fn days_since_epoch(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// Whole days from `earlier` to `self` (negative if `earlier` is later).
+    pub fn days_since(self, earlier: Date) -> i64 {
+        self.days_since_epoch() - earlier.days_since_epoch()
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl TryFrom<(i32, u8, u8)> for Date {
+    type Error = Error;
+    fn try_from((y, m, d): (i32, u8, u8)) -> Result<Date> {
+        Date::new(y, m, d)
+    }
+}
+
+impl From<Date> for (i32, u8, u8) {
+    fn from(d: Date) -> (i32, u8, u8) {
+        (d.year, d.month, d.day)
+    }
+}
+
+/// One session of a dyad: who, which session, when, and the questionnaires completed.
+///
+/// A session holds at most one response per rater and instrument.
+///
+/// # Example
+/// ```
+/// use alliance::{catalog, Date, Rater, Response, Session};
+/// let srs = catalog::session_scale();
+/// let mut s = Session::new("client-17", "dr-ng", 3)?.with_date(Date::new(2026, 3, 1)?);
+/// s.add(Response::complete(&srs, Rater::Client, &[9.1, 8.7, 9.0, 9.3])?)?;
+/// assert!(s.response(Rater::Client, "VAS-4").is_some());
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "wire::SessionData"))]
+pub struct Session {
+    client: String,
+    therapist: String,
+    number: u32,
+    date: Option<Date>,
+    responses: Vec<Response>,
+}
+
+impl Session {
+    /// A session with no responses yet.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when a client or therapist id is empty.
+    pub fn new(
+        client: impl Into<String>,
+        therapist: impl Into<String>,
+        number: u32,
+    ) -> Result<Session> {
+        let (client, therapist) = (client.into(), therapist.into());
+        if client.trim().is_empty() || therapist.trim().is_empty() {
+            return Err(Error::InvalidParameter {
+                name: "client or therapist id",
+                value: 0.0,
+                expected: "a non-empty id",
+            });
+        }
+        Ok(Session {
+            client,
+            therapist,
+            number,
+            date: None,
+            responses: Vec::new(),
+        })
+    }
+
+    /// Sets the session's date.
+    #[must_use]
+    pub fn with_date(mut self, date: Date) -> Session {
+        self.date = Some(date);
+        self
+    }
+
+    /// Adds a completed questionnaire.
+    ///
+    /// # Errors
+    /// [`Error::DuplicateResponse`] when the session already has a response of this rater on
+    /// this instrument.
+    pub fn add(&mut self, response: Response) -> Result<()> {
+        let id = response.instrument().id();
+        if self.response(response.rater(), id).is_some() {
+            return Err(Error::DuplicateResponse {
+                session: self.number,
+                rater: response.rater(),
+                instrument: id.to_owned(),
+            });
+        }
+        self.responses.push(response);
+        Ok(())
+    }
+
+    /// The client's id.
+    pub fn client(&self) -> &str {
+        &self.client
+    }
+
+    /// The therapist's id.
+    pub fn therapist(&self) -> &str {
+        &self.therapist
+    }
+
+    /// The session number (1 = intake, or however the clinic counts).
+    pub fn number(&self) -> u32 {
+        self.number
+    }
+
+    /// The session's date, if recorded.
+    pub fn date(&self) -> Option<Date> {
+        self.date
+    }
+
+    /// All responses, in the order added.
+    pub fn responses(&self) -> &[Response] {
+        &self.responses
+    }
+
+    /// The response of `rater` on the instrument with id `instrument`, if any.
+    pub fn response(&self, rater: Rater, instrument: &str) -> Option<&Response> {
+        self.responses
+            .iter()
+            .find(|r| r.rater() == rater && r.instrument().id() == instrument)
+    }
+}
+
+/// A dyad's course of therapy: its sessions, ordered by session number, with no duplicate
+/// numbers and dates (where recorded) that never go backwards.
+///
+/// # Example
+/// ```
+/// use alliance::{Course, Date, Session};
+/// let mut course = Course::new("client-17", "dr-ng")?;
+/// course.add(Session::new("client-17", "dr-ng", 2)?.with_date(Date::new(2026, 3, 8)?))?;
+/// course.add(Session::new("client-17", "dr-ng", 1)?.with_date(Date::new(2026, 3, 1)?))?;
+/// assert_eq!(course.sessions().iter().map(|s| s.number()).collect::<Vec<_>>(), [1, 2]);
+/// // session 3 dated before session 2:
+/// let late = Session::new("client-17", "dr-ng", 3)?.with_date(Date::new(2026, 3, 2)?);
+/// assert!(course.add(late).is_err());
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "wire::CourseData"))]
+pub struct Course {
+    client: String,
+    therapist: String,
+    sessions: Vec<Session>,
+}
+
+impl Course {
+    /// An empty course for a client-therapist dyad.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when an id is empty.
+    pub fn new(client: impl Into<String>, therapist: impl Into<String>) -> Result<Course> {
+        // Reuse the session's id check.
+        let probe = Session::new(client, therapist, 0)?;
+        Ok(Course {
+            client: probe.client,
+            therapist: probe.therapist,
+            sessions: Vec::new(),
+        })
+    }
+
+    /// A course from sessions in any order.
+    ///
+    /// # Errors
+    /// As [`Course::new`] and [`Course::add`].
+    pub fn from_sessions(
+        client: impl Into<String>,
+        therapist: impl Into<String>,
+        sessions: impl IntoIterator<Item = Session>,
+    ) -> Result<Course> {
+        let mut course = Course::new(client, therapist)?;
+        for s in sessions {
+            course.add(s)?;
+        }
+        Ok(course)
+    }
+
+    /// Inserts a session at its place by session number.
+    ///
+    /// # Errors
+    /// [`Error::ForeignSession`] when the session's client or therapist differs from the
+    /// course's; [`Error::DuplicateSession`] when its number is taken;
+    /// [`Error::DatesOutOfOrder`] when its date is before an earlier-numbered session's date
+    /// or after a later-numbered one's. The course is unchanged on error.
+    pub fn add(&mut self, session: Session) -> Result<()> {
+        if session.client != self.client || session.therapist != self.therapist {
+            return Err(Error::ForeignSession {
+                session: session.number,
+            });
+        }
+        let at = match self
+            .sessions
+            .binary_search_by_key(&session.number, Session::number)
+        {
+            Ok(_) => {
+                return Err(Error::DuplicateSession {
+                    session: session.number,
+                });
+            }
+            Err(at) => at,
+        };
+        if let Some(date) = session.date {
+            let before = self.sessions[..at]
+                .iter()
+                .rev()
+                .find_map(|s| s.date.map(|d| (s.number, d)));
+            if let Some((previous, d)) = before {
+                if date < d {
+                    return Err(Error::DatesOutOfOrder {
+                        session: session.number,
+                        previous,
+                    });
+                }
+            }
+            let after = self.sessions[at..]
+                .iter()
+                .find_map(|s| s.date.map(|d| (s.number, d)));
+            if let Some((next, d)) = after {
+                if date > d {
+                    return Err(Error::DatesOutOfOrder {
+                        session: next,
+                        previous: session.number,
+                    });
+                }
+            }
+        }
+        self.sessions.insert(at, session);
+        Ok(())
+    }
+
+    /// The client's id.
+    pub fn client(&self) -> &str {
+        &self.client
+    }
+
+    /// The therapist's id.
+    pub fn therapist(&self) -> &str {
+        &self.therapist
+    }
+
+    /// The sessions, ordered by number.
+    pub fn sessions(&self) -> &[Session] {
+        &self.sessions
+    }
+}
+
+#[cfg(feature = "serde")]
+mod wire {
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    pub(super) struct SessionData {
+        client: String,
+        therapist: String,
+        number: u32,
+        date: Option<Date>,
+        responses: Vec<Response>,
+    }
+
+    impl TryFrom<SessionData> for Session {
+        type Error = Error;
+        fn try_from(d: SessionData) -> Result<Session> {
+            let mut s = Session::new(d.client, d.therapist, d.number)?;
+            s.date = d.date;
+            for r in d.responses {
+                s.add(r)?;
+            }
+            Ok(s)
+        }
+    }
+
+    #[derive(serde::Deserialize)]
+    pub(super) struct CourseData {
+        client: String,
+        therapist: String,
+        sessions: Vec<Session>,
+    }
+
+    impl TryFrom<CourseData> for Course {
+        type Error = Error;
+        fn try_from(d: CourseData) -> Result<Course> {
+            Course::from_sessions(d.client, d.therapist, d.sessions)
+        }
+    }
+}

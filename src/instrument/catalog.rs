@@ -12,12 +12,42 @@
 //! # Left out, and why
 //! See [`UNVERIFIED`].
 
-use super::{Cutoff, Instrument, MissingRule, Reliability, ReliabilityKind, Scale, ScoringRule};
+use super::{Cutoff, Instrument, MissingRule, Scale, ScoringRule};
 use crate::element::Element;
 
 /// Instruments the crate does not ship yet, each with the reason (their scoring keys could
 /// not be checked against a public source).
-pub const UNVERIFIED: &[(&str, &str)] = &[];
+pub const UNVERIFIED: &[(&str, &str)] = &[
+    (
+        "WAI (36 items)",
+        "7-point scale, 3 x 12 items and reverse items 1-29 checked; the subscale key and \
+         reverse items 31, 33, 34 could not be checked against the official key",
+    ),
+    (
+        "WAI-S (Tracey & Kokotovic 1989)",
+        "12 items, 7-point, 4 per subscale checked; the item-to-subscale key and the \
+         reversal of items 4 and 10 have only indirect support",
+    ),
+    (
+        "WAI-S-T, WAI-SR-T and the therapist short form (Hatcher, Lindqvist & Falkenstrom \
+         2020)",
+        "the forms exist; item count and key are in the paper's supplement, not reachable",
+    ),
+    (
+        "STAR-P / STAR-C (McGuire-Snieckus et al. 2007)",
+        "12 items and subscale sizes checked; item numbers per subscale, the 0-4 coding and \
+         the reversed items not found",
+    ),
+    (
+        "CALPAS (Gaston 1991)",
+        "24 items and 4 scales checked; scale membership, reversed items and the 1-7 coding \
+         not found",
+    ),
+    (
+        "ARM-12 (Cahill et al. 2012)",
+        "only its existence could be checked; no item list or key found",
+    ),
+];
 
 /// Every built-in instrument.
 pub fn all() -> Vec<Instrument> {
@@ -96,8 +126,14 @@ pub fn wai_sr() -> Instrument {
 /// **HAq-II**, Revised Helping Alliance Questionnaire (Luborsky, Barber, Siqueland, Johnson,
 /// Najavits, Frank & Daley 1996, *J Psychotherapy Practice and Research* 5:260-271).
 ///
-/// - 19 items, 6-point agreement scale 1-6; patient and therapist forms are parallel.
-/// - Reverse keyed (7 - x): items 4, 8, 11, 16, 19, the five negatively worded ones.
+/// - 19 items; patient and therapist forms are parallel.
+/// - Reverse keyed: items 4, 8, 11, 16, 19, the five negatively worded ones (checked against
+///   the published item list; five negative items agrees with Le Bloc'h et al. 2006).
+/// - Scale: 6-point agreement, coded 1-6 here, so reversal is 7 - x. The 1-6 coding is the one
+///   in common use; it could not be re-checked against the paper's method section. If your
+///   forms are coded otherwise, define the instrument with [`Instrument::builder`].
+/// - Some adaptations drop items 11 and 14 or score two factors; this entry keeps the
+///   published 19-item total.
 /// - Scored as the sum, 19-114 (the mean is in [`ScaleScore::mean`]); no subscales.
 /// - Missing data: at most 2 of 19, prorated (no published rule).
 /// - Elements: Rapport 2 4 7 9 12 18 19; Goals 3 6 (2 items: low reliability);
@@ -132,11 +168,15 @@ pub fn haq_ii() -> Instrument {
 /// **ARM-5**, Agnew Relationship Measure, five-item version (Cahill, Stiles, Barkham, Hardy,
 /// Stone, Agnew-Davies & Unsworth 2012, *Psychotherapy Research* 22:406-416).
 ///
-/// - 5 items, 7-point agreement scale 1-7; client and therapist forms.
-/// - Item 3 reverse keyed (8 - x). Scored as the item mean, 1-7.
+/// - 5 items, 7-point agreement scale 1-7 (strongly disagree ... strongly agree).
+/// - Item 3, the one negatively worded item, is reverse keyed (8 - x). Scored as the item
+///   mean, 1-7.
 /// - Missing data: at most 1 of 5, prorated (no published rule).
-/// - Elements: see the entry's items; items come from the ARM's Bond, Partnership and
-///   Confidence scales.
+/// - The items come from the ARM's Bond, Partnership and Confidence scales. Which item comes
+///   from which scale is not printed in any source we could reach; the element map below
+///   follows the items' content (1 Bond, 2-3 Partnership, 4-5 Confidence): Rapport 1,
+///   Responsibility 2 3, Expectations 4 5. Every element rests on 1-2 items (low reliability).
+/// - A public ARM-5 scorer sums four items and never reverses item 3: it is wrong.
 pub fn arm_5() -> Instrument {
     fixed(
         Instrument::builder("ARM-5", likert(1, 7), 5)
@@ -148,6 +188,9 @@ pub fn arm_5() -> Instrument {
             .licence("Distributed by the authors, free for non-commercial use; key only")
             .validated(true)
             .reverse(&[3])
+            .element(Element::Rapport, &[1])
+            .element(Element::Responsibility, &[2, 3])
+            .element(Element::Expectations, &[4, 5])
             .scoring(ScoringRule::Mean)
             .missing(MissingRule::Prorate {
                 max_missing: 1,
@@ -161,7 +204,10 @@ pub fn arm_5() -> Instrument {
 /// *J Brief Therapy* 3:3-12).
 ///
 /// - 4 items, each a mark on a 10 cm line read as 0-10 to 0.1 (mm); total 0-40 (sum).
-/// - Cutoff: a total **below 36** signals an alliance concern (Duncan et al. 2003).
+/// - Cutoff: a total **below 36** signals an alliance concern (Duncan et al. 2003); some
+///   practice material reads it as "36 or below": build your own entry with
+///   [`Cutoff::at_or_below`] if your service follows that reading. The single-item flag below
+///   9 found in some practice material rests on one vague source and is not shipped.
 /// - Missing data: all 4 items required, because the cutoff is defined on complete totals.
 /// - Elements: item 1 (relationship) Rapport, item 2 (goals and topics) Goals, item 3
 ///   (approach) Responsibility; item 4 is a global rating and feeds no element. Each element
@@ -245,12 +291,4 @@ pub fn checkin() -> Instrument {
         b = b.item_text(n, text);
     }
     fixed(b)
-}
-
-#[allow(dead_code)]
-fn reliability(value: f64, kind: ReliabilityKind, source: &str) -> Reliability {
-    match Reliability::new(value, kind, source) {
-        Ok(r) => r,
-        Err(e) => unreachable!("catalog reliability is invalid: {e}"),
-    }
 }

@@ -126,6 +126,10 @@ impl MissingRule {
 pub enum CutoffSide {
     /// Flag scores strictly below the threshold (e.g. a session scale total below 36).
     Below,
+    /// Flag scores at or below the threshold.
+    AtOrBelow,
+    /// Flag scores strictly above the threshold.
+    Above,
     /// Flag scores at or above the threshold.
     AtOrAbove,
 }
@@ -161,6 +165,26 @@ impl Cutoff {
         source: impl Into<String>,
     ) -> Result<Cutoff> {
         Cutoff::new(label.into(), threshold, CutoffSide::Below, source.into())
+    }
+
+    /// Flags totals at or below `threshold`.
+    ///
+    /// # Errors
+    /// [`Error::NonFinite`] when the threshold is NaN or infinite.
+    pub fn at_or_below(
+        label: impl Into<String>,
+        threshold: f64,
+        source: impl Into<String>,
+    ) -> Result<Cutoff> {
+        Cutoff::new(label.into(), threshold, CutoffSide::AtOrBelow, source.into())
+    }
+
+    /// Flags totals strictly above `threshold`.
+    ///
+    /// # Errors
+    /// [`Error::NonFinite`] when the threshold is NaN or infinite.
+    pub fn above(label: impl Into<String>, threshold: f64, source: impl Into<String>) -> Result<Cutoff> {
+        Cutoff::new(label.into(), threshold, CutoffSide::Above, source.into())
     }
 
     /// Flags totals at or above `threshold`.
@@ -214,6 +238,8 @@ impl Cutoff {
     pub fn flags(&self, score: f64) -> bool {
         match self.side {
             CutoffSide::Below => score < self.threshold,
+            CutoffSide::AtOrBelow => score <= self.threshold,
+            CutoffSide::Above => score > self.threshold,
             CutoffSide::AtOrAbove => score >= self.threshold,
         }
     }

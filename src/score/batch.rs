@@ -28,9 +28,11 @@ use crate::instrument::{Instrument, Keying, ScoringRule};
 #[derive(Debug, Clone)]
 pub struct BatchScorer {
     instrument: Instrument,
-    /// Per item: the subscale it adds to (`subscales.len()` for none) and its keying.
-    plan: Vec<(usize, bool)>,
-    sub_items: Vec<usize>,
+    /// Per item: reverse keyed or not.
+    reverse: Vec<bool>,
+    /// Item indices grouped by subscale; subscale `s` owns `members[bounds[s]..bounds[s + 1]]`.
+    members: Vec<usize>,
+    bounds: Vec<usize>,
     sub_allowed: Vec<usize>,
     total_allowed: usize,
 }
@@ -76,7 +78,8 @@ impl BatchScores {
         &self.answered
     }
 
-    fn clear_for(&mut self, responses: usize, n_subscales: usize) {
+    /// Empties the buffers and reserves room for `responses` rows, reusing allocations.
+    fn reset(&mut self, responses: usize, n_subscales: usize) {
         self.totals.clear();
         self.totals.reserve(responses);
         self.subscales.clear();
@@ -90,20 +93,22 @@ impl BatchScores {
 impl BatchScorer {
     /// A scorer for `instrument`.
     pub fn new(instrument: &Instrument) -> BatchScorer {
-        let n_sub = instrument.subscales().len();
         let rule = instrument.missing_rule();
+        let mut members = Vec::with_capacity(instrument.items().len());
+        let mut bounds = vec![0];
+        for sub in instrument.subscales() {
+            members.extend(sub.items().iter().map(|&n| usize::from(n) - 1));
+            bounds.push(members.len());
+        }
         BatchScorer {
             instrument: instrument.clone(),
-            plan: instrument
+            reverse: instrument
                 .items()
                 .iter()
-                .map(|i| (i.subscale().unwrap_or(n_sub), i.keying() == Keying::Reverse))
+                .map(|i| i.keying() == Keying::Reverse)
                 .collect(),
-            sub_items: instrument
-                .subscales()
-                .iter()
-                .map(|s| s.items().len())
-                .collect(),
+            members,
+            bounds,
             sub_allowed: instrument
                 .subscales()
                 .iter()
@@ -133,34 +138,14 @@ impl BatchScorer {
     /// As [`BatchScorer::score`], reusing `out`'s buffers.
     ///
     /// # Errors
-    /// As [`BatchScorer::score`]; `out` holds the responses before the invalid one.
+    /// As [`BatchScorer::score`]; `out` then holds the responses before the invalid one.
     pub fn score_into(&self, answers: &[Option<f64>], out: &mut BatchScores) -> Result<()> {
-        let k = self.plan.len();
-        let responses = self.responses(answers.len())?;
-        out.clear_for(responses, self.sub_items.len());
         let scale = self.instrument.scale();
         let reversed = scale.min() + scale.max();
-        let mut sums = vec![0.0; self.sub_items.len() + 1];
-        let mut counts = vec![0usize; self.sub_items.len() + 1];
-        for (r, row) in answers.chunks_exact(k).enumerate() {
-            sums.fill(0.0);
-            counts.fill(0);
-            let (mut total, mut n) = (0.0, 0usize);
-            for (&(slot, reverse), (item, answer)) in self.plan.iter().zip(row.iter().enumerate()) {
-                if let Some(x) = *answer {
-                    scale
-                        .check(item as u16 + 1, x)
-                        .map_err(|e| in_batch(r, e))?;
-                    let x = if reverse { reversed - x } else { x };
-                    total += x;
-                    n += 1;
-                    sums[slot] += x;
-                    counts[slot] += 1;
-                }
-            }
-            self.push(out, r, total, n, &sums, &counts)?;
-        }
-        Ok(())
+        self.run(answers, out, move |item, x: f64, reverse| {
+            let keyed = if reverse { reversed - x } else { x };
+            (keyed, scale.check(item, x).is_err())
+        })
     }
 
     /// Scores a buffer of compact `u8` answers (integer scales within 0-255 only).
@@ -177,7 +162,7 @@ impl BatchScorer {
     /// As [`BatchScorer::score_u8`], reusing `out`'s buffers.
     ///
     /// # Errors
-    /// As [`BatchScorer::score_u8`]; `out` holds the responses before the invalid one.
+    /// As [`BatchScorer::score_u8`]; `out` then holds the responses before the invalid one.
     pub fn score_u8_into(&self, answers: &[Option<u8>], out: &mut BatchScores) -> Result<()> {
         let scale = self.instrument.scale();
         let (min, max) = scale.as_u8_range().ok_or(Error::InvalidParameter {
@@ -185,43 +170,86 @@ impl BatchScorer {
             value: scale.step().unwrap_or(0.0),
             expected: "an integer scale within 0-255 for u8 answers",
         })?;
-        let k = self.plan.len();
-        let responses = self.responses(answers.len())?;
-        out.clear_for(responses, self.sub_items.len());
         let width = max - min;
         let reversed = u32::from(min) + u32::from(max);
-        let mut sums = vec![0u32; self.sub_items.len() + 1];
-        let mut counts = vec![0usize; self.sub_items.len() + 1];
-        let mut fsums = vec![0.0; self.sub_items.len() + 1];
-        for (r, row) in answers.chunks_exact(k).enumerate() {
-            sums.fill(0);
-            counts.fill(0);
-            let (mut total, mut n, mut off_scale) = (0u32, 0usize, false);
-            for (&(slot, reverse), answer) in self.plan.iter().zip(row) {
-                if let Some(x) = *answer {
-                    off_scale |= x.wrapping_sub(min) > width;
-                    let x = u32::from(x);
-                    // wrapping: an off-scale answer may underflow here; it is reported below
-                    let x = if reverse { reversed.wrapping_sub(x) } else { x };
-                    total = total.wrapping_add(x);
-                    n += 1;
-                    sums[slot] = sums[slot].wrapping_add(x);
-                    counts[slot] += 1;
-                }
+        let key = |_, x: u8, reverse| {
+            let off_scale = x.wrapping_sub(min) > width;
+            let x = u32::from(x);
+            // An off-scale answer may wrap here; such a row is reported, never scored.
+            let keyed = if reverse { reversed.wrapping_sub(x) } else { x };
+            (keyed, off_scale)
+        };
+        let plan = FastPlan::new(self, min, max);
+        match self.reverse.len() {
+            4 => self.fast_rows::<4>(&plan, answers, out, key),
+            5 => self.fast_rows::<5>(&plan, answers, out, key),
+            6 => self.fast_rows::<6>(&plan, answers, out, key),
+            8 => self.fast_rows::<8>(&plan, answers, out, key),
+            10 => self.fast_rows::<10>(&plan, answers, out, key),
+            12 => self.fast_rows::<12>(&plan, answers, out, key),
+            16 => self.fast_rows::<16>(&plan, answers, out, key),
+            19 => self.fast_rows::<19>(&plan, answers, out, key),
+            24 => self.fast_rows::<24>(&plan, answers, out, key),
+            36 => self.fast_rows::<36>(&plan, answers, out, key),
+            _ => self.run(answers, out, key),
+        }
+    }
+
+    /// The `u8` pass for instruments of `K` items (the item loop unrolls and vectorizes):
+    /// complete, on-scale rows are scored by integer sums and table look-ups; any other row
+    /// goes through [`BatchScorer::score_row`], which reports it or prorates it.
+    fn fast_rows<const K: usize>(
+        &self,
+        plan: &FastPlan,
+        answers: &[Option<u8>],
+        out: &mut BatchScores,
+        key: impl Fn(u16, u8, bool) -> (u32, bool) + Copy,
+    ) -> Result<()> {
+        let responses = self.responses(answers.len())?;
+        let n_sub = self.sub_allowed.len();
+        out.reset(responses, n_sub);
+        let (Ok(add), Ok(flip)) = (
+            <&[u32; K]>::try_from(&plan.add[..]),
+            <&[u32; K]>::try_from(&plan.flip[..]),
+        ) else {
+            return self.run(answers, out, key);
+        };
+        let (rows, _) = answers.as_chunks::<K>();
+        let members: Vec<&[u32; K]> = plan
+            .members
+            .chunks_exact(K)
+            .filter_map(|m| m.try_into().ok())
+            .collect();
+        for (r, row) in rows.iter().enumerate() {
+            let mut keyed = [0u32; K];
+            let mut rejected = false;
+            for j in 0..K {
+                let x = row[j].unwrap_or(plan.min);
+                rejected |= row[j].is_none() | (x.wrapping_sub(plan.min) > plan.width);
+                // reverse keying min + max - x, as (min + max + 1) + !x, without a branch
+                keyed[j] = add[j].wrapping_add(u32::from(x) ^ flip[j]);
             }
-            if off_scale {
-                return Err(self.first_bad_u8(r, row));
+            if rejected {
+                self.score_row(r, row, out, key)?;
+                continue;
             }
-            for (f, &s) in fsums.iter_mut().zip(&sums) {
-                *f = f64::from(s);
+            let total: u32 = keyed.iter().fold(0, |a, &v| a.wrapping_add(v));
+            out.totals.push(plan.value(0, total));
+            out.answered.push(K as u32);
+            for (s, m) in members.iter().enumerate() {
+                let sum = keyed.iter().zip(*m).fold(0u32, |a, (&v, &m)| a.wrapping_add(v & m));
+                out.subscales.push(plan.value(s + 1, sum));
             }
-            self.push(out, r, f64::from(total), n, &fsums, &counts)?;
         }
         Ok(())
     }
 
+    fn mean_rule(&self) -> bool {
+        self.instrument.scoring() == ScoringRule::Mean
+    }
+
     fn responses(&self, len: usize) -> Result<usize> {
-        let k = self.plan.len();
+        let k = self.reverse.len();
         if len % k != 0 {
             return Err(Error::LengthMismatch {
                 what: "batch buffer (a whole number of responses)",
@@ -232,61 +260,159 @@ impl BatchScorer {
         Ok(len / k)
     }
 
-    /// Applies the missing-data rule to one response's sums and appends its scores.
-    fn push(
+    /// The general pass: every row through [`BatchScorer::score_row`].
+    fn run<T, V>(
         &self,
+        answers: &[Option<T>],
         out: &mut BatchScores,
-        r: usize,
-        total: f64,
-        answered: usize,
-        sums: &[f64],
-        counts: &[usize],
-    ) -> Result<()> {
-        let k = self.plan.len();
-        let mean_rule = self.instrument.scoring() == ScoringRule::Mean;
-        let value = |sum: f64, n: usize, items: usize| {
-            if mean_rule {
-                sum / n as f64
-            } else if n == items {
-                sum
-            } else {
-                sum / n as f64 * items as f64
-            }
-        };
-        if answered < k {
-            check_missing("total", k, answered, self.total_allowed).map_err(|e| in_batch(r, e))?;
-        }
-        out.totals.push(value(total, answered, k));
-        out.answered.push(answered as u32);
-        for (s, (&items, &allowed)) in self.sub_items.iter().zip(&self.sub_allowed).enumerate() {
-            if counts[s] < items {
-                let name = self.instrument.subscales()[s].name();
-                check_missing(name, items, counts[s], allowed).map_err(|e| in_batch(r, e))?;
-            }
-            out.subscales.push(value(sums[s], counts[s], items));
+        key: impl Fn(u16, T, bool) -> (V, bool) + Copy,
+    ) -> Result<()>
+    where
+        T: Copy + Into<f64>,
+        V: Copy + Default + std::ops::Add<Output = V> + Into<f64>,
+    {
+        let responses = self.responses(answers.len())?;
+        out.reset(responses, self.sub_allowed.len());
+        for (r, row) in answers.chunks_exact(self.reverse.len()).enumerate() {
+            self.score_row(r, row, out, key)?;
         }
         Ok(())
     }
 
-    fn first_bad_u8(&self, r: usize, row: &[Option<u8>]) -> Error {
+    /// Scores one response and appends its scores: `key(item, answer, reverse)` gives the
+    /// keyed value and whether the answer is off the scale. Sums stay in `V` (exact integers
+    /// for `u8`) until the scores are written.
+    fn score_row<T, V>(
+        &self,
+        r: usize,
+        row: &[Option<T>],
+        out: &mut BatchScores,
+        key: impl Fn(u16, T, bool) -> (V, bool),
+    ) -> Result<()>
+    where
+        T: Copy + Into<f64>,
+        V: Copy + Default + std::ops::Add<Output = V> + Into<f64>,
+    {
+        let in_batch = |e| Error::InBatch {
+            response: r,
+            source: Box::new(e),
+        };
         let scale = self.instrument.scale();
-        row.iter()
-            .enumerate()
-            .find_map(|(i, a)| a.and_then(|x| scale.check(i as u16 + 1, f64::from(x)).err()))
-            .map_or(
-                Error::InvalidParameter {
-                    name: "batch answer",
-                    value: 0.0,
-                    expected: "on the scale",
-                },
-                |e| in_batch(r, e),
-            )
+        let keyed = |j: usize| -> Result<Option<V>> {
+            match row[j] {
+                None => Ok(None),
+                Some(x) => {
+                    let (v, off_scale) = key(j as u16 + 1, x, self.reverse[j]);
+                    if off_scale {
+                        scale.check(j as u16 + 1, x.into())?;
+                    }
+                    Ok(Some(v))
+                }
+            }
+        };
+        let scope = |members: &mut dyn Iterator<Item = usize>| -> Result<(f64, usize)> {
+            let (mut sum, mut n) = (V::default(), 0);
+            for j in members {
+                if let Some(v) = keyed(j)? {
+                    sum = sum + v;
+                    n += 1;
+                }
+            }
+            Ok((sum.into(), n))
+        };
+        let k = row.len();
+        let (total, n) = scope(&mut (0..k)).map_err(in_batch)?;
+        check_missing("total", k, n, self.total_allowed).map_err(in_batch)?;
+        let mark = out.subscales.len();
+        for (s, sub) in self.instrument.subscales().iter().enumerate() {
+            let members = &self.members[self.bounds[s]..self.bounds[s + 1]];
+            let scored = scope(&mut members.iter().copied()).and_then(|(sum, answered)| {
+                check_missing(sub.name(), members.len(), answered, self.sub_allowed[s])?;
+                Ok(scope_value(self.mean_rule(), sum, answered, members.len()))
+            });
+            match scored {
+                Ok(v) => out.subscales.push(v),
+                Err(e) => {
+                    out.subscales.truncate(mark);
+                    return Err(in_batch(e));
+                }
+            }
+        }
+        out.totals.push(scope_value(self.mean_rule(), total, n, k));
+        out.answered.push(n as u32);
+        Ok(())
     }
 }
 
-fn in_batch(response: usize, e: Error) -> Error {
-    Error::InBatch {
-        response,
-        source: Box::new(e),
+/// What the `u8` fast path precomputes once per call.
+struct FastPlan {
+    min: u8,
+    width: u8,
+    /// Per item, `keyed = add + (x ^ flip)`: (0, 0) forward, (min + max + 1, !0) reversed.
+    add: Vec<u32>,
+    flip: Vec<u32>,
+    /// Per subscale, a mask per item: !0 for its members, 0 otherwise (subscales × items).
+    members: Vec<u32>,
+    /// Per scope (total first, then subscales), the value of every possible integer sum of a
+    /// complete row: `score`'s own division, done once per sum instead of once per row.
+    tables: Vec<Vec<f64>>,
+}
+
+impl FastPlan {
+    fn new(scorer: &BatchScorer, min: u8, max: u8) -> FastPlan {
+        let k = scorer.reverse.len();
+        let reversed = u32::from(min) + u32::from(max);
+        let (add, flip) = scorer
+            .reverse
+            .iter()
+            .map(|&r| if r { (reversed.wrapping_add(1), u32::MAX) } else { (0, 0) })
+            .unzip();
+        let mut members = vec![0u32; k * scorer.sub_allowed.len()];
+        let mut sizes = vec![k];
+        for (s, m) in members.chunks_exact_mut(k).enumerate() {
+            let items = &scorer.members[scorer.bounds[s]..scorer.bounds[s + 1]];
+            for &j in items {
+                m[j] = u32::MAX;
+            }
+            sizes.push(items.len());
+        }
+        let mean_rule = scorer.mean_rule();
+        let tables = sizes
+            .into_iter()
+            .map(|items| {
+                (0..=items * usize::from(max))
+                    .map(|sum| scope_value(mean_rule, sum as f64, items, items))
+                    .collect()
+            })
+            .collect();
+        FastPlan {
+            min,
+            width: max - min,
+            add,
+            flip,
+            members,
+            tables,
+        }
+    }
+
+    /// The value of scope `scope` (0 = total) for a complete row whose keyed sum is `sum`.
+    fn value(&self, scope: usize, sum: u32) -> f64 {
+        self.tables
+            .get(scope)
+            .and_then(|t| t.get(sum as usize))
+            .copied()
+            .unwrap_or(f64::NAN) // unreachable: on-scale sums lie within each table
+    }
+}
+
+/// A scope's value from the sum of its `answered` items of `items`, prorated as `score` does.
+fn scope_value(mean_rule: bool, sum: f64, answered: usize, items: usize) -> f64 {
+    let mean = sum / answered as f64;
+    if mean_rule {
+        mean
+    } else if answered == items {
+        sum
+    } else {
+        mean * items as f64
     }
 }

@@ -179,9 +179,13 @@ impl ElementProfile {
             .filter_map(|e| self.get(e).map(|s| (e, s)))
     }
 
-    /// The element with the lowest POMP score (the first in [`Element::ALL`] order on a tie);
-    /// `None` when no element is scored.
+    /// The element with the lowest POMP score (the first in [`Element::ALL`] order when two
+    /// share it); `None` when no element is scored, or when all scored elements are equal, so
+    /// that no element is called weak when none is weaker than the others.
     pub fn weakest(&self) -> Option<Element> {
+        if self.spread() == Some(0.0) {
+            return None;
+        }
         self.iter()
             .min_by(|a, b| a.1.pomp.total_cmp(&b.1.pomp))
             .map(|(e, _)| e)

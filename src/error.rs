@@ -174,6 +174,15 @@ pub enum Error {
         day: u8,
     },
 
+    /// A line of bundled or imported text data is malformed.
+    #[error("line {line}: {reason}")]
+    Parse {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+
     // ---- statistics --------------------------------------------------------------------
     /// Fewer observations than a method needs.
     #[error("{what} has {found}, need at least {needed}")]

@@ -15,6 +15,7 @@ mod session;
 mod stats;
 
 pub mod agreement;
+pub mod sample;
 pub mod trend;
 
 pub use element::{Element, ElementProfile, ElementScore};

@@ -9,7 +9,10 @@ use std::error::Error;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let caseload = sample::caseload()?;
-    println!("Alliance quick start: {} dyads from the bundled sample\n", caseload.len());
+    println!(
+        "Alliance quick start: {} dyads from the bundled sample\n",
+        caseload.len()
+    );
     println!("Element profile from the client's WAI-SR, 0-100 (POMP):");
     for e in Element::ALL {
         println!("  {:<4} {:<27} {}", short(e), e.name(), e.description());
@@ -18,7 +21,11 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     let mut flagged_sessions = 0;
     for course in &caseload {
-        println!("Client {} with therapist {}", course.client(), course.therapist());
+        println!(
+            "Client {} with therapist {}",
+            course.client(),
+            course.therapist()
+        );
         println!(
             "  {:>3}  {:<10}  {:>5} {:>5} {:>5} {:>5}  {:<28}  {:>6}  {:>7}  flags",
             "#",
@@ -47,7 +54,10 @@ fn main() -> Result<(), Box<dyn Error>> {
                 .map(|c| format!("VAS-4 {} (< {})", c.label, c.threshold))
                 .collect();
             if wai.total.prorated {
-                flags.push(format!("WAI-SR prorated ({}/12 answered)", wai.total.answered));
+                flags.push(format!(
+                    "WAI-SR prorated ({}/12 answered)",
+                    wai.total.answered
+                ));
             }
             if haq.total.prorated {
                 flags.push(format!("HAq-II T prorated ({}/19)", haq.total.answered));

@@ -45,7 +45,9 @@ fn parse(csv: &str) -> Result<Vec<Course>> {
         let [client, therapist, number, date, rater, instrument, answers] = fields[..] else {
             return Err(bad("expected 7 comma-separated fields"));
         };
-        let number: u32 = number.parse().map_err(|_| bad("session is not a whole number"))?;
+        let number: u32 = number
+            .parse()
+            .map_err(|_| bad("session is not a whole number"))?;
         let date = parse_date(date).ok_or_else(|| bad("date is not YYYY-MM-DD"))??;
         let rater = match rater {
             "client" => Rater::Client,
@@ -58,7 +60,10 @@ fn parse(csv: &str) -> Result<Vec<Course>> {
             .split(';')
             .map(|a| match a.trim() {
                 "" => Ok(None),
-                a => a.parse::<f64>().map(Some).map_err(|_| bad("answer is not a number")),
+                a => a
+                    .parse::<f64>()
+                    .map(Some)
+                    .map_err(|_| bad("answer is not a number")),
             })
             .collect::<Result<Vec<_>>>()?;
         let response = Response::new(&instrument, rater, &answers)?;

@@ -292,24 +292,24 @@ impl Course {
                 .iter()
                 .rev()
                 .find_map(|s| s.date.map(|d| (s.number, d)));
-            if let Some((previous, d)) = before {
-                if date < d {
-                    return Err(Error::DatesOutOfOrder {
-                        session: session.number,
-                        previous,
-                    });
-                }
+            if let Some((previous, d)) = before
+                && date < d
+            {
+                return Err(Error::DatesOutOfOrder {
+                    session: session.number,
+                    previous,
+                });
             }
             let after = self.sessions[at..]
                 .iter()
                 .find_map(|s| s.date.map(|d| (s.number, d)));
-            if let Some((next, d)) = after {
-                if date > d {
-                    return Err(Error::DatesOutOfOrder {
-                        session: next,
-                        previous: session.number,
-                    });
-                }
+            if let Some((next, d)) = after
+                && date > d
+            {
+                return Err(Error::DatesOutOfOrder {
+                    session: next,
+                    previous: session.number,
+                });
             }
         }
         self.sessions.insert(at, session);

@@ -9,7 +9,10 @@ fn instrument() -> impl Strategy<Value = Instrument> {
 }
 
 /// Valid answers for `inst`, each missing with probability `p_missing`.
-fn answers_for(inst: &Instrument, p_missing: f64) -> impl Strategy<Value = Vec<Option<f64>>> + use<> {
+fn answers_for(
+    inst: &Instrument,
+    p_missing: f64,
+) -> impl Strategy<Value = Vec<Option<f64>>> + use<> {
     let scale = inst.scale();
     let steps = ((scale.max() - scale.min()) / scale.step().unwrap_or(1.0)).round() as u32;
     let (min, step) = (scale.min(), scale.step().unwrap_or(1.0));

@@ -9,7 +9,9 @@ fn close(a: f64, b: f64) -> bool {
 }
 
 fn answers(xs: &[f64]) -> Vec<Option<f64>> {
-    xs.iter().map(|&x| if x.is_nan() { None } else { Some(x) }).collect()
+    xs.iter()
+        .map(|&x| if x.is_nan() { None } else { Some(x) })
+        .collect()
 }
 
 const NA: f64 = f64::NAN;
@@ -21,8 +23,12 @@ const NA: f64 = f64::NAN;
 fn wai_sr_by_hand() {
     let wai = catalog::wai_sr();
     // items 1..12 = 5 4 3 2 1 2 3 4 5 4 3 2
-    let r = Response::complete(&wai, Rater::Client, &[5., 4., 3., 2., 1., 2., 3., 4., 5., 4., 3., 2.])
-        .unwrap();
+    let r = Response::complete(
+        &wai,
+        Rater::Client,
+        &[5., 4., 3., 2., 1., 2., 3., 4., 5., 4., 3., 2.],
+    )
+    .unwrap();
     let s = score(&r).unwrap();
     // total 38 over 12 items: mean 3.1666..., POMP 100 (3.1666 - 1) / 4 = 54.1666...
     assert!(close(s.total.sum, 38.0));
@@ -50,10 +56,17 @@ fn wai_sr_by_hand() {
 
     // item 5 missing: 11 answered summing 44, mean 4, prorated sum 48;
     // Bond from 3 7 9 = 5 5 4: mean 14/3, prorated sum 14/3 * 4
-    let r = Response::new(&wai, Rater::Client, &answers(&[4., 4., 5., 4., NA, 3., 5., 4., 4., 3., 4., 4.]))
-        .unwrap();
+    let r = Response::new(
+        &wai,
+        Rater::Client,
+        &answers(&[4., 4., 5., 4., NA, 3., 5., 4., 4., 3., 4., 4.]),
+    )
+    .unwrap();
     let s = score(&r).unwrap();
-    assert_eq!((s.total.answered, s.total.items, s.total.prorated), (11, 12, true));
+    assert_eq!(
+        (s.total.answered, s.total.items, s.total.prorated),
+        (11, 12, true)
+    );
     assert!(close(s.total.value, 4.0) && close(s.total.sum, 48.0));
     let bond = s.subscale("Bond").unwrap();
     assert!(bond.prorated && close(bond.mean, 14.0 / 3.0) && close(bond.sum, 14.0 / 3.0 * 4.0));
@@ -61,10 +74,19 @@ fn wai_sr_by_hand() {
     assert_eq!(s.profile.get(Element::Rapport).unwrap().answered, 3);
 
     // items 3 and 5 missing: Bond misses 2 of 4, the rule allows 1
-    let r = Response::new(&wai, Rater::Client, &answers(&[4., 4., NA, 4., NA, 3., 5., 4., 4., 3., 4., 4.]))
-        .unwrap();
+    let r = Response::new(
+        &wai,
+        Rater::Client,
+        &answers(&[4., 4., NA, 4., NA, 3., 5., 4., 4., 3., 4., 4.]),
+    )
+    .unwrap();
     match score(&r) {
-        Err(Error::TooManyMissing { scope, missing: 2, items: 4, allowed: 1 }) => assert_eq!(scope, "Bond"),
+        Err(Error::TooManyMissing {
+            scope,
+            missing: 2,
+            items: 4,
+            allowed: 1,
+        }) => assert_eq!(scope, "Bond"),
         other => panic!("expected too many missing in Bond, got {other:?}"),
     }
 }
@@ -102,7 +124,14 @@ fn haq_ii_by_hand() {
     // three missing: more than the 2 allowed
     xs[0] = NA;
     let r = Response::new(&haq, Rater::Client, &answers(&xs)).unwrap();
-    assert!(matches!(score(&r), Err(Error::TooManyMissing { missing: 3, allowed: 2, .. })));
+    assert!(matches!(
+        score(&r),
+        Err(Error::TooManyMissing {
+            missing: 3,
+            allowed: 2,
+            ..
+        })
+    ));
 }
 
 /// ARM-5 key (Cahill et al. 2012): 5 items, 1-7, item 3 reversed (8 - x), item mean.
@@ -110,13 +139,18 @@ fn haq_ii_by_hand() {
 fn arm_5_by_hand() {
     let arm = catalog::arm_5();
     // 7 6 2 5 4 -> keyed 7 6 6 5 4 = 28, mean 5.6, POMP 100 x 4.6 / 6
-    let s = score(&Response::complete(&arm, Rater::Client, &[7., 6., 2., 5., 4.]).unwrap()).unwrap();
+    let s =
+        score(&Response::complete(&arm, Rater::Client, &[7., 6., 2., 5., 4.]).unwrap()).unwrap();
     assert!(close(s.total.value, 5.6));
     assert!(close(s.total.pomp, 100.0 * 4.6 / 6.0));
     // Responsibility = items 2, 3 keyed 6 and 6: POMP 100 x 5 / 6
-    assert!(close(s.profile.get(Element::Responsibility).unwrap().pomp, 100.0 * 5.0 / 6.0));
+    assert!(close(
+        s.profile.get(Element::Responsibility).unwrap().pomp,
+        100.0 * 5.0 / 6.0
+    ));
     // 1 1 7 1 1 -> keyed all 1: mean 1, POMP 0
-    let s = score(&Response::complete(&arm, Rater::Therapist, &[1., 1., 7., 1., 1.]).unwrap()).unwrap();
+    let s =
+        score(&Response::complete(&arm, Rater::Therapist, &[1., 1., 7., 1., 1.]).unwrap()).unwrap();
     assert!(close(s.total.value, 1.0) && close(s.total.pomp, 0.0));
     // item 5 missing: 4 5 3 6 -> keyed 4 5 5 6 = 20, mean 5
     let r = Response::new(&arm, Rater::Client, &answers(&[4., 5., 3., 6., NA])).unwrap();
@@ -131,11 +165,13 @@ fn arm_5_by_hand() {
 fn session_scale_by_hand() {
     let vas = catalog::session_scale();
     // 9.1 + 8.7 + 9.0 + 9.3 = 36.1: not below 36
-    let s = score(&Response::complete(&vas, Rater::Client, &[9.1, 8.7, 9.0, 9.3]).unwrap()).unwrap();
+    let s =
+        score(&Response::complete(&vas, Rater::Client, &[9.1, 8.7, 9.0, 9.3]).unwrap()).unwrap();
     assert!((s.total.value - 36.1).abs() < 1e-9);
     assert!(!s.is_flagged());
     // 8.0 + 9.0 + 9.5 + 9.0 = 35.5: flagged
-    let s = score(&Response::complete(&vas, Rater::Client, &[8.0, 9.0, 9.5, 9.0]).unwrap()).unwrap();
+    let s =
+        score(&Response::complete(&vas, Rater::Client, &[8.0, 9.0, 9.5, 9.0]).unwrap()).unwrap();
     assert!(close(s.total.value, 35.5));
     assert!(s.is_flagged());
     assert_eq!(s.cutoffs[0].label, "alliance concern");
@@ -144,12 +180,21 @@ fn session_scale_by_hand() {
     assert!(!s.is_flagged());
     // one item missing: the rule requires all four
     let r = Response::new(&vas, Rater::Client, &answers(&[9.0, 9.0, NA, 9.0])).unwrap();
-    assert!(matches!(score(&r), Err(Error::TooManyMissing { missing: 1, allowed: 0, .. })));
+    assert!(matches!(
+        score(&r),
+        Err(Error::TooManyMissing {
+            missing: 1,
+            allowed: 0,
+            ..
+        })
+    ));
     // 7.35 is between marks of 0.1
     let e = Response::complete(&vas, Rater::Client, &[9.0, 7.35, 9.0, 9.0]).unwrap_err();
     assert!(matches!(e, Error::OffStep { item: 2, .. }));
     // item 4 feeds no element; each element rests on one item
-    let p = score(&Response::complete(&vas, Rater::Client, &[9.0; 4]).unwrap()).unwrap().profile;
+    let p = score(&Response::complete(&vas, Rater::Client, &[9.0; 4]).unwrap())
+        .unwrap()
+        .profile;
     assert!(p.get(Element::Expectations).is_none());
     assert_eq!(p.low_reliability().count(), 3);
 }
@@ -165,17 +210,31 @@ fn checkin_by_hand() {
     // total 52 / 12
     assert!(close(s.total.value, 52.0 / 12.0));
     assert!(close(s.subscale("Positive Rapport").unwrap().value, 5.0));
-    assert!(close(s.subscale("Realistic Expectations").unwrap().value, 14.0 / 3.0));
-    assert!(close(s.profile.get(Element::Responsibility).unwrap().pomp, 100.0 * (11.0 / 3.0 - 1.0) / 4.0));
+    assert!(close(
+        s.subscale("Realistic Expectations").unwrap().value,
+        14.0 / 3.0
+    ));
+    assert!(close(
+        s.profile.get(Element::Responsibility).unwrap().pomp,
+        100.0 * (11.0 / 3.0 - 1.0) / 4.0
+    ));
     assert_eq!(s.profile.weakest(), Some(Element::Responsibility));
     assert_eq!(s.profile.low_reliability().count(), 0);
     assert!(!c.is_validated());
-    assert_eq!(c.item_text(1), Some("I felt understood by my therapist today."));
+    assert_eq!(
+        c.item_text(1),
+        Some("I felt understood by my therapist today.")
+    );
     // one missing per subscale is allowed; two in one subscale is not
     let mut m = answers(&xs);
     m[0] = None;
     m[3] = None;
-    assert!(score(&Response::new(&c, Rater::Client, &m).unwrap()).unwrap().total.prorated);
+    assert!(
+        score(&Response::new(&c, Rater::Client, &m).unwrap())
+            .unwrap()
+            .total
+            .prorated
+    );
     m[1] = None;
     assert!(score(&Response::new(&c, Rater::Client, &m).unwrap()).is_err());
 }
@@ -184,19 +243,35 @@ fn checkin_by_hand() {
 fn responses_reject_bad_answers_with_precise_errors() {
     let wai = catalog::wai_sr();
     let e = Response::complete(&wai, Rater::Client, &[3.0; 11]).unwrap_err();
-    assert_eq!(e, Error::LengthMismatch { what: "response", expected: 12, found: 11 });
+    assert_eq!(
+        e,
+        Error::LengthMismatch {
+            what: "response",
+            expected: 12,
+            found: 11
+        }
+    );
     let mut xs = [3.0; 12];
     xs[6] = 9.0;
     let e = Response::complete(&wai, Rater::Client, &xs).unwrap_err();
     assert_eq!(e.to_string(), "item 7 is 9 but the scale is 1-5");
     xs[6] = f64::NAN;
-    assert!(matches!(Response::complete(&wai, Rater::Client, &xs), Err(Error::NonFinite { index: 7, .. })));
+    assert!(matches!(
+        Response::complete(&wai, Rater::Client, &xs),
+        Err(Error::NonFinite { index: 7, .. })
+    ));
     xs[6] = 2.5;
-    assert!(matches!(Response::complete(&wai, Rater::Client, &xs), Err(Error::OffStep { item: 7, .. })));
+    assert!(matches!(
+        Response::complete(&wai, Rater::Client, &xs),
+        Err(Error::OffStep { item: 7, .. })
+    ));
     let e = Response::from_items(&wai, Rater::Client, &[(1, 3.0), (1, 4.0)]).unwrap_err();
     assert_eq!(e, Error::DuplicateItem { item: 1 });
     let e = Response::from_items(&wai, Rater::Client, &[(13, 3.0)]).unwrap_err();
-    assert_eq!(e.to_string(), "item 13 does not exist: 'WAI-SR' has items 1-12");
+    assert_eq!(
+        e.to_string(),
+        "item 13 does not exist: 'WAI-SR' has items 1-12"
+    );
     let e = Response::from_items(&wai, Rater::Client, &[(0, 3.0)]).unwrap_err();
     assert!(matches!(e, Error::UnknownItem { item: 0, .. }));
 }
@@ -206,7 +281,11 @@ fn every_catalog_entry_builds_and_documents_itself() {
     let all = catalog::all();
     assert_eq!(all.len(), 5);
     for i in &all {
-        assert!(!i.source().is_empty() && !i.licence().is_empty(), "{}", i.id());
+        assert!(
+            !i.source().is_empty() && !i.licence().is_empty(),
+            "{}",
+            i.id()
+        );
         assert_eq!(catalog::by_id(&i.id().to_lowercase()).as_ref(), Some(i));
     }
     assert!(!catalog::UNVERIFIED.is_empty());

@@ -3,7 +3,9 @@
 #![cfg(feature = "serde")]
 
 use alliance::trend::Series;
-use alliance::{Course, Date, Element, Instrument, Level, Rater, Response, Scale, catalog, sample, score};
+use alliance::{
+    Course, Date, Element, Instrument, Level, Rater, Response, Scale, catalog, sample, score,
+};
 use proptest::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -49,7 +51,9 @@ fn invalid_data_is_rejected_on_deserialization() {
     let json = serde_json::to_string(&good).unwrap();
     let bad = json.replacen("\"answers\":[3.0", "\"answers\":[9.0", 1);
     assert_ne!(bad, json);
-    let err = serde_json::from_str::<Response>(&bad).unwrap_err().to_string();
+    let err = serde_json::from_str::<Response>(&bad)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("item 1 is 9 but the scale is 1-5"), "{err}");
 
     // an instrument whose item sits in two subscales
@@ -63,7 +67,9 @@ fn invalid_data_is_rejected_on_deserialization() {
     let json = serde_json::to_string(course).unwrap();
     let bad = json.replacen("\"number\":3", "\"number\":2", 1);
     assert_ne!(bad, json);
-    let err = serde_json::from_str::<Course>(&bad).unwrap_err().to_string();
+    let err = serde_json::from_str::<Course>(&bad)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("session 2 appears twice"), "{err}");
 }
 

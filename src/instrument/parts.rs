@@ -176,14 +176,23 @@ impl Cutoff {
         threshold: f64,
         source: impl Into<String>,
     ) -> Result<Cutoff> {
-        Cutoff::new(label.into(), threshold, CutoffSide::AtOrBelow, source.into())
+        Cutoff::new(
+            label.into(),
+            threshold,
+            CutoffSide::AtOrBelow,
+            source.into(),
+        )
     }
 
     /// Flags totals strictly above `threshold`.
     ///
     /// # Errors
     /// [`Error::NonFinite`] when the threshold is NaN or infinite.
-    pub fn above(label: impl Into<String>, threshold: f64, source: impl Into<String>) -> Result<Cutoff> {
+    pub fn above(
+        label: impl Into<String>,
+        threshold: f64,
+        source: impl Into<String>,
+    ) -> Result<Cutoff> {
         Cutoff::new(label.into(), threshold, CutoffSide::Above, source.into())
     }
 

@@ -133,15 +133,15 @@ impl Scale {
                 max: self.max,
             });
         }
-        if let Some(step) = self.step {
-            if !on_grid((x - self.min) / step) {
-                return Err(Error::OffStep {
-                    item,
-                    value: x,
-                    step,
-                    min: self.min,
-                });
-            }
+        if let Some(step) = self.step
+            && !on_grid((x - self.min) / step)
+        {
+            return Err(Error::OffStep {
+                item,
+                value: x,
+                step,
+                min: self.min,
+            });
         }
         Ok(())
     }
@@ -152,7 +152,7 @@ impl Scale {
         let integral = self.step == Some(1.0) && self.min.fract() == 0.0;
         let in_range = self.min >= 0.0 && self.max <= 255.0;
         // The checks above make these casts exact.
-        (integral && in_range).then(|| (self.min as u8, self.max as u8))
+        (integral && in_range).then_some((self.min as u8, self.max as u8))
     }
 }
 

@@ -237,7 +237,10 @@ impl BatchScorer {
             out.totals.push(plan.value(0, total));
             out.answered.push(K as u32);
             for (s, m) in members.iter().enumerate() {
-                let sum = keyed.iter().zip(*m).fold(0u32, |a, (&v, &m)| a.wrapping_add(v & m));
+                let sum = keyed
+                    .iter()
+                    .zip(*m)
+                    .fold(0u32, |a, (&v, &m)| a.wrapping_add(v & m));
                 out.subscales.push(plan.value(s + 1, sum));
             }
         }
@@ -250,7 +253,7 @@ impl BatchScorer {
 
     fn responses(&self, len: usize) -> Result<usize> {
         let k = self.reverse.len();
-        if len % k != 0 {
+        if !len.is_multiple_of(k) {
             return Err(Error::LengthMismatch {
                 what: "batch buffer (a whole number of responses)",
                 expected: (len / k + 1) * k,
@@ -365,7 +368,13 @@ impl FastPlan {
         let (add, flip) = scorer
             .reverse
             .iter()
-            .map(|&r| if r { (reversed.wrapping_add(1), u32::MAX) } else { (0, 0) })
+            .map(|&r| {
+                if r {
+                    (reversed.wrapping_add(1), u32::MAX)
+                } else {
+                    (0, 0)
+                }
+            })
             .unzip();
         let mut members = vec![0u32; k * scorer.sub_allowed.len()];
         let mut sizes = vec![k];

@@ -160,8 +160,20 @@ pub(crate) fn normal_sf(z: f64) -> f64 {
     if z.is_nan() {
         return f64::NAN;
     }
-    let tail = 0.5 * gamma::gamma_ur(0.5, 0.5 * z * z);
+    let tail = 0.5 * upper_gamma_half(z);
     if z >= 0.0 { tail } else { 1.0 - tail }
+}
+
+/// Γ(½, z²/2)/Γ(½), with the ends statrs' `gamma_ur` panics on (x = 0, x = ∞) handled here.
+fn upper_gamma_half(z: f64) -> f64 {
+    let x = 0.5 * z * z;
+    if x == 0.0 {
+        1.0
+    } else if x.is_infinite() {
+        0.0
+    } else {
+        gamma::gamma_ur(0.5, x)
+    }
 }
 
 /// Standard normal CDF P(Z ≤ z).
@@ -174,7 +186,7 @@ pub(crate) fn normal_two_sided_p(z: f64) -> f64 {
     if z.is_nan() {
         return f64::NAN;
     }
-    gamma::gamma_ur(0.5, 0.5 * z * z).min(1.0)
+    upper_gamma_half(z).min(1.0)
 }
 
 /// Standard normal quantile for 0 < p < 1: statrs' `erfc_inv`, refined by one Newton step on
@@ -347,6 +359,15 @@ mod tests {
             0.05,
             1e-12
         ));
+    }
+
+    #[test]
+    fn normal_tails_at_zero_and_infinity() {
+        assert_eq!(normal_sf(0.0), 0.5);
+        assert_eq!(normal_two_sided_p(0.0), 1.0);
+        assert_eq!(normal_two_sided_p(f64::INFINITY), 0.0);
+        assert_eq!(normal_sf(f64::NEG_INFINITY), 1.0);
+        assert_eq!(normal_quantile(0.5).unwrap(), 0.0);
     }
 
     #[test]

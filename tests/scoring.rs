@@ -290,3 +290,40 @@ fn every_catalog_entry_builds_and_documents_itself() {
     }
     assert!(!catalog::UNVERIFIED.is_empty());
 }
+
+/// A user-defined instrument with norms, a cutoff and a prorating rule: z = (x - mean) / SD
+/// and percentile 100 Φ(z) by hand.
+#[test]
+fn user_defined_instrument_with_norms_and_cutoff() {
+    use alliance::{Cutoff, Instrument, MissingRule, Norm, Scale, ScoringRule};
+    let inst = Instrument::builder("MY-6", Scale::likert(0, 4).unwrap(), 6)
+        .name("My six-item bond scale")
+        .subscale("Trust", &[1, 2, 3])
+        .subscale("Warmth", &[4, 5, 6])
+        .reverse(&[6])
+        .element(Element::Rapport, &[1, 2, 3, 4, 5, 6])
+        .scoring(ScoringRule::Sum)
+        .missing(MissingRule::Prorate {
+            max_missing: 1,
+            max_missing_per_subscale: Some(1),
+        })
+        .cutoff(Cutoff::at_or_below("low bond", 10.0, "local audit 2025").unwrap())
+        .norm(Norm::new(16.0, 3.0, "clinic sample 2025", Some(400)).unwrap())
+        .build()
+        .unwrap();
+    // 4 3 3 2 2 0 -> item 6 keyed 4 - 0 = 4: sum 18; z = (18 - 16) / 3 = 2/3
+    let s = score(&Response::complete(&inst, Rater::Client, &[4., 3., 3., 2., 2., 0.]).unwrap())
+        .unwrap();
+    assert!(close(s.total.value, 18.0));
+    let norm = s.norm.clone().unwrap();
+    assert!(close(norm.z, 2.0 / 3.0));
+    // Φ(2/3) = 0.747507462453077 (scipy.stats.norm.cdf(2/3))
+    assert!((norm.percentile - 74.750_746_245_307_7).abs() < 1e-9);
+    assert!(!s.is_flagged());
+    // 1 1 2 1 1 4 -> keyed 1 1 2 1 1 0 = 6 <= 10: flagged; z = -10/3
+    let s = score(&Response::complete(&inst, Rater::Client, &[1., 1., 2., 1., 1., 4.]).unwrap())
+        .unwrap();
+    assert!(s.is_flagged() && close(s.norm.unwrap().z, -10.0 / 3.0));
+    // POMP of Rapport: mean 1 on 0-4 -> 25
+    assert!(close(s.profile.get(Element::Rapport).unwrap().pomp, 25.0));
+}

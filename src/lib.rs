@@ -47,6 +47,7 @@ mod session;
 mod stats;
 
 pub mod agreement;
+pub mod caseload;
 pub mod sample;
 pub mod trend;
 

@@ -307,7 +307,15 @@ fn user_defined_instrument_with_norms_and_cutoff() {
             max_missing: 1,
             max_missing_per_subscale: Some(1),
         })
-        .cutoff(Cutoff::at_or_below("low bond", 10.0, "local audit 2025").unwrap())
+        .cutoff(
+            Cutoff::new(
+                "low bond",
+                10.0,
+                alliance::CutoffSide::AtOrBelow,
+                "local audit 2025",
+            )
+            .unwrap(),
+        )
         .norm(Norm::new(16.0, 3.0, "clinic sample 2025", Some(400)).unwrap())
         .build()
         .unwrap();

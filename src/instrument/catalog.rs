@@ -206,7 +206,7 @@ pub fn arm_5() -> Instrument {
 /// - 4 items, each a mark on a 10 cm line read as 0-10 to 0.1 (mm); total 0-40 (sum).
 /// - Cutoff: a total **below 36** signals an alliance concern (Duncan et al. 2003); some
 ///   practice material reads it as "36 or below": build your own entry with
-///   [`Cutoff::at_or_below`] if your service follows that reading. The single-item flag below
+///   [`Cutoff::new`] with [`CutoffSide::AtOrBelow`](super::CutoffSide::AtOrBelow) if your service follows that reading. The single-item flag below
 ///   9 found in some practice material rests on one vague source and is not shipped.
 /// - Missing data: all 4 items required, because the cutoff is defined on complete totals.
 /// - Elements: item 1 (relationship) Rapport, item 2 (goals and topics) Goals, item 3

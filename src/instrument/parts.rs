@@ -155,7 +155,28 @@ pub struct Cutoff {
 }
 
 impl Cutoff {
-    /// Flags totals strictly below `threshold`.
+    /// A cutoff that flags totals on `side` of `threshold` (native metric), with the source
+    /// that published it.
+    ///
+    /// # Errors
+    /// [`Error::NonFinite`] when the threshold is NaN or infinite.
+    pub fn new(
+        label: impl Into<String>,
+        threshold: f64,
+        side: CutoffSide,
+        source: impl Into<String>,
+    ) -> Result<Cutoff> {
+        crate::stats::check_finite("cutoff threshold", &[threshold])?;
+        Ok(Cutoff {
+            label: label.into(),
+            threshold,
+            side,
+            source: source.into(),
+        })
+    }
+
+    /// Shorthand for a cutoff that flags totals strictly below `threshold`, the usual
+    /// alliance alert.
     ///
     /// # Errors
     /// [`Error::NonFinite`] when the threshold is NaN or infinite.
@@ -164,63 +185,7 @@ impl Cutoff {
         threshold: f64,
         source: impl Into<String>,
     ) -> Result<Cutoff> {
-        Cutoff::new(label.into(), threshold, CutoffSide::Below, source.into())
-    }
-
-    /// Flags totals at or below `threshold`.
-    ///
-    /// # Errors
-    /// [`Error::NonFinite`] when the threshold is NaN or infinite.
-    pub fn at_or_below(
-        label: impl Into<String>,
-        threshold: f64,
-        source: impl Into<String>,
-    ) -> Result<Cutoff> {
-        Cutoff::new(
-            label.into(),
-            threshold,
-            CutoffSide::AtOrBelow,
-            source.into(),
-        )
-    }
-
-    /// Flags totals strictly above `threshold`.
-    ///
-    /// # Errors
-    /// [`Error::NonFinite`] when the threshold is NaN or infinite.
-    pub fn above(
-        label: impl Into<String>,
-        threshold: f64,
-        source: impl Into<String>,
-    ) -> Result<Cutoff> {
-        Cutoff::new(label.into(), threshold, CutoffSide::Above, source.into())
-    }
-
-    /// Flags totals at or above `threshold`.
-    ///
-    /// # Errors
-    /// [`Error::NonFinite`] when the threshold is NaN or infinite.
-    pub fn at_or_above(
-        label: impl Into<String>,
-        threshold: f64,
-        source: impl Into<String>,
-    ) -> Result<Cutoff> {
-        Cutoff::new(
-            label.into(),
-            threshold,
-            CutoffSide::AtOrAbove,
-            source.into(),
-        )
-    }
-
-    fn new(label: String, threshold: f64, side: CutoffSide, source: String) -> Result<Cutoff> {
-        crate::stats::check_finite("cutoff threshold", &[threshold])?;
-        Ok(Cutoff {
-            label,
-            threshold,
-            side,
-            source,
-        })
+        Cutoff::new(label, threshold, CutoffSide::Below, source)
     }
 
     /// What the flag means, e.g. "alliance concern".

@@ -14,3 +14,5 @@ pub use interval::{Interval, Level};
 
 pub mod agreement;
 pub mod trend;
+// ---- streaming monitor (trend-detect) ----
+pub mod monitor;

@@ -205,7 +205,7 @@ pub struct SuddenDrops {
 /// let s = Series::from_values(vec![40.0, 39.0, 40.0, 30.0, 31.0, 30.0])?;
 /// let c = check_interval(&s, 2, &SuddenDropRule::new(5.0, 0.0)?)?.expect("testable");
 /// assert!(c.is_drop());
-/// assert_eq!(c.critical_value, 3.182); // two sessions before, three after
+/// assert_eq!(c.critical_value, 2.776); // three sessions on each side
 /// # Ok::<(), alliance::Error>(())
 /// ```
 ///
@@ -244,7 +244,7 @@ pub fn check_interval(
 /// # Example
 /// ```
 /// use alliance::trend::{sudden_drops, Series, SuddenDropRule};
-/// let s = Series::from_values(vec![40.0, 39.0, 40.0, 39.0, 30.0, 31.0, 30.0])?;
+/// let s = Series::from_values(vec![40.0, 39.0, 40.0, 39.0, 28.0, 29.0, 28.0])?;
 /// let found = sudden_drops(&s, &SuddenDropRule::new(5.0, 0.0)?)?;
 /// assert_eq!(found.drops.len(), 1);
 /// assert_eq!(found.drops[0].before, 3);

@@ -230,7 +230,8 @@ impl<K> Alert<K> {
 
 impl<K: fmt::Display> fmt::Display for Alert<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} session {} (time {}): ", self.score, self.session, self.time)?;
+        // times, not 0-based positions: they are what the caller pushed
+        write!(f, "{} at time {}: ", self.score, self.time)?;
         match self.detail {
             AlertDetail::Rupture { rupture: r, rule } => match r.repair {
                 RepairStatus::Pending => {
@@ -247,10 +248,10 @@ impl<K: fmt::Display> fmt::Display for Alert<K> {
                         r.sd_used
                     )
                 }
-                RepairStatus::Repaired { index, score, .. } => write!(
+                RepairStatus::Repaired { time, score, .. } => write!(
                     f,
-                    "repaired at session {index}: score {score} is back to at least {:.2} \
-                     (mean {:.2} - {} SD)",
+                    "repaired at time {time}: score {score} is back to at least {:.2} \
+                     (mean {:.2} - {} SD used)",
                     r.repair_threshold,
                     r.baseline_mean,
                     rule.repair_fraction()
@@ -265,7 +266,7 @@ impl<K: fmt::Display> fmt::Display for Alert<K> {
             AlertDetail::SuddenDrop { check: c, .. } => write!(
                 f,
                 "sudden drop {} -> {} (drop {:.2} >= cutoff {}, >= {:.2} relative; mean {:.2} \
-                 -> {:.2} exceeds {} x pooled SD {:.2}; confirmed at session {})",
+                 -> {:.2} exceeds {} x pooled SD {:.2}; confirmed at time {})",
                 c.score_before,
                 c.score_after,
                 c.drop,
@@ -275,7 +276,7 @@ impl<K: fmt::Display> fmt::Display for Alert<K> {
                 c.mean_after,
                 c.critical_value,
                 c.pooled_sd,
-                self.raised_at
+                self.raised_time
             ),
             AlertDetail::Cusum { alarm: a, rule } => write!(
                 f,

@@ -15,7 +15,11 @@ const SESSIONS: usize = 20;
 fn score(dyad: usize, session: usize) -> f64 {
     let level = 30.0 + (dyad % 9) as f64;
     let wobble = ((dyad * 31 + session * 17) % 11) as f64 * 0.3 - 1.5;
-    let dip = if dyad % 7 == 0 && session == 8 { -9.0 } else { 0.0 };
+    let dip = if dyad % 7 == 0 && session == 8 {
+        -9.0
+    } else {
+        0.0
+    };
     (level + 0.1 * session as f64 + wobble + dip).clamp(0.0, 40.0)
 }
 
@@ -60,7 +64,13 @@ fn bench_monitor(c: &mut Criterion) {
         })
     });
     group.bench_function("dyad_5_scores/1000000_sessions_50000_dyads", |b| {
-        let keys = ["total", "rapport", "goals", "responsibility", "expectations"];
+        let keys = [
+            "total",
+            "rapport",
+            "goals",
+            "responsibility",
+            "expectations",
+        ];
         b.iter(|| {
             let mut monitors: Vec<DyadMonitor> = (0..DYADS)
                 .map(|_| DyadMonitor::new(&keys, config).expect("keys"))

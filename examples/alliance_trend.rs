@@ -35,7 +35,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         println!("session {session:2}: client {c:4.1}, therapist {t:4.1}");
         for a in &alerts {
             println!("    {:?}: {a}", a.kind);
-            println!("        source: {}", a.source.split(';').next().unwrap_or(""));
+            println!(
+                "        source: {}",
+                a.source.split(';').next().unwrap_or("")
+            );
             match a.kind {
                 AlertKind::Rupture { .. } => rupture_at = Some(a.session + 1),
                 AlertKind::Repair => repaired = Some((a.session + 1, a.raised_at + 1)),

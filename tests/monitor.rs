@@ -77,10 +77,7 @@ fn refused_sessions_leave_the_monitor_unchanged() {
         m.push(2.0, 30.0),
         Err(Error::NotIncreasing { index: 2, .. })
     ));
-    assert!(matches!(
-        m.push(3.0, 1e300),
-        Err(Error::TooLarge { .. })
-    ));
+    assert!(matches!(m.push(3.0, 1e300), Err(Error::TooLarge { .. })));
     assert!(matches!(
         m.push_paired(3.0, 30.0, f64::NAN),
         Err(Error::NonFinite { .. })

@@ -84,7 +84,12 @@ impl Rules {
             }
         }
         for c in sudden_drops(client, &self.sudden).unwrap().drops {
-            out.push((c.before + 3, c.before + 1, "SuddenDrop".into(), format!("{c:?}")));
+            out.push((
+                c.before + 3,
+                c.before + 1,
+                "SuddenDrop".into(),
+                format!("{c:?}"),
+            ));
         }
         for a in cusum(client, &self.cusum).unwrap().alarms {
             out.push((a.index, a.index, "CusumLow".into(), format!("{a:?}")));
@@ -93,7 +98,12 @@ impl Rules {
             out.push((a.index, a.index, "EwmaLow".into(), format!("{a:?}")));
         }
         for fl in pcoms_flags(client, &self.pcoms).unwrap().flags {
-            out.push((fl.index, fl.index, format!("{:?}", fl.kind), format!("{fl:?}")));
+            out.push((
+                fl.index,
+                fl.index,
+                format!("{:?}", fl.kind),
+                format!("{fl:?}"),
+            ));
         }
         for p in divergence(client, therapist, &self.divergence)
             .unwrap()

@@ -70,7 +70,11 @@ fn ruptures_match_hand_worked_cases() {
             assert_eq!(r.level, level, "{name}");
             match (r.repair, e["repair"]["status"].as_str().unwrap()) {
                 (RepairStatus::Repaired { index, .. }, "repaired") => {
-                    assert_eq!(index as u64, e["repair"]["index"].as_u64().unwrap(), "{name}")
+                    assert_eq!(
+                        index as u64,
+                        e["repair"]["index"].as_u64().unwrap(),
+                        "{name}"
+                    )
                 }
                 (RepairStatus::Unrepaired, "unrepaired") | (RepairStatus::Pending, "pending") => {}
                 (got, want) => panic!("{name}: repair {got:?}, expected {want}"),
@@ -108,14 +112,28 @@ fn sudden_drops_match_hand_worked_cases() {
                     close(c.drop, f(&e["drop"]), name);
                     assert_eq!(c.size_met, e["size_met"].as_bool().unwrap(), "{name}");
                     close(c.relative_threshold, f(&e["relative_threshold"]), name);
-                    assert_eq!(c.relative_met, e["relative_met"].as_bool().unwrap(), "{name}");
+                    assert_eq!(
+                        c.relative_met,
+                        e["relative_met"].as_bool().unwrap(),
+                        "{name}"
+                    );
                     close(c.mean_before, f(&e["mean_before"]), name);
                     close(c.mean_after, f(&e["mean_after"]), name);
                     close(c.pooled_sd, f(&e["pooled_sd"]), name);
                     close(c.critical_value, f(&e["critical_value"]), name);
-                    assert_eq!(c.sessions_before as u64, e["sessions_before"].as_u64().unwrap());
-                    assert_eq!(c.sessions_after as u64, e["sessions_after"].as_u64().unwrap());
-                    assert_eq!(c.stability_met, e["stability_met"].as_bool().unwrap(), "{name}");
+                    assert_eq!(
+                        c.sessions_before as u64,
+                        e["sessions_before"].as_u64().unwrap()
+                    );
+                    assert_eq!(
+                        c.sessions_after as u64,
+                        e["sessions_after"].as_u64().unwrap()
+                    );
+                    assert_eq!(
+                        c.stability_met,
+                        e["stability_met"].as_bool().unwrap(),
+                        "{name}"
+                    );
                 }
                 (got, e) => panic!("{name} interval {before}: got {got:?}, expected {e:?}"),
             }
@@ -262,7 +280,12 @@ fn rules_reject_bad_parameters() {
         RuptureRule::new(f64::NAN),
         Err(Error::InvalidParameter { .. })
     ));
-    assert!(RuptureRule::new(1.0).unwrap().with_thresholds(2.0, 1.0).is_err());
+    assert!(
+        RuptureRule::new(1.0)
+            .unwrap()
+            .with_thresholds(2.0, 1.0)
+            .is_err()
+    );
     assert!(RuptureRule::new(1.0).unwrap().with_repair(0, 0.5).is_err());
     assert!(RuptureRule::new(1.0).unwrap().with_min_history(1).is_err());
     assert!(SuddenDropRule::new(-1.0, 0.0).is_err());

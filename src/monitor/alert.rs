@@ -4,10 +4,10 @@
 use std::fmt;
 
 use crate::trend::{
-    CusumAlarm, CusumRule, DIVERGENCE_SOURCE, DivergencePoint, DivergenceRule, EwmaAlarm,
-    EwmaRule, IntervalCheck, PAGE_1954, PCOMS_SOURCE, PcomsFlag, PcomsKind, PcomsRule,
-    REPAIR_SOURCE, ROBERTS_1959, RepairStatus, Rupture, RuptureLevel, RuptureRule,
-    SuddenDropRule, TANG_DERUBEIS_1999,
+    CusumAlarm, CusumRule, DIVERGENCE_SOURCE, DivergencePoint, DivergenceRule, EwmaAlarm, EwmaRule,
+    IntervalCheck, PAGE_1954, PCOMS_SOURCE, PcomsFlag, PcomsKind, PcomsRule, REPAIR_SOURCE,
+    ROBERTS_1959, RepairStatus, Rupture, RuptureLevel, RuptureRule, SuddenDropRule,
+    TANG_DERUBEIS_1999,
 };
 
 /// Which rule fired.
@@ -244,7 +244,13 @@ impl<K: fmt::Display> fmt::Display for Alert<K> {
                         f,
                         "rupture ({:?}): score {} is {:.2} SD below the mean {:.2} of {} \
                          earlier sessions (z = {:.2} <= -{}, SD used {:.2})",
-                        r.level, r.score, -r.z, r.baseline_mean, r.baseline_sessions, r.z, k,
+                        r.level,
+                        r.score,
+                        -r.z,
+                        r.baseline_mean,
+                        r.baseline_sessions,
+                        r.z,
+                        k,
                         r.sd_used
                     )
                 }

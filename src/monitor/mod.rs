@@ -205,12 +205,7 @@ impl<K: Copy> Monitor<K> {
     ///
     /// # Errors
     /// As [`Monitor::push`], also for the therapist's score.
-    pub fn push_paired(
-        &mut self,
-        time: f64,
-        client: f64,
-        therapist: f64,
-    ) -> Result<Vec<Alert<K>>> {
+    pub fn push_paired(&mut self, time: f64, client: f64, therapist: f64) -> Result<Vec<Alert<K>>> {
         self.push_session(time, client, Some(therapist))
     }
 

@@ -213,7 +213,7 @@ pub struct CusumAlarm {
     pub time: f64,
     /// Its score.
     pub score: f64,
-    /// C_t before the reset.
+    /// `C_t` before the reset.
     pub statistic: f64,
     /// The decision limit h sigma.
     pub limit: f64,
@@ -228,7 +228,7 @@ pub struct CusumAlarm {
 pub struct Cusum {
     /// Baseline state after the last session.
     pub baseline: BaselineState,
-    /// C_t after the last session (after any reset).
+    /// `C_t` after the last session (after any reset).
     pub statistic: f64,
     /// Sessions charted.
     pub sessions_charted: usize,
@@ -416,9 +416,9 @@ pub struct EwmaAlarm {
     pub score: f64,
     /// Charted step t (1 for the first charted session).
     pub step: usize,
-    /// z_t.
+    /// `z_t`.
     pub ewma: f64,
-    /// LCL_t.
+    /// `LCL_t`.
     pub lower_limit: f64,
     /// The baseline used.
     pub baseline: ControlBaseline,
@@ -431,7 +431,7 @@ pub struct EwmaAlarm {
 pub struct Ewma {
     /// Baseline state after the last session.
     pub baseline: BaselineState,
-    /// z_t after the last charted session (`None` before the first).
+    /// `z_t` after the last charted session (`None` before the first).
     pub ewma: Option<f64>,
     /// Sessions charted.
     pub sessions_charted: usize,

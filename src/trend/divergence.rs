@@ -1,4 +1,4 @@
-//! Therapist-client divergence over a course: the running discrepancy D_t = C_t - T_t, its
+//! Therapist-client divergence over a course: the running discrepancy `D_t = C_t - T_t`, its
 //! mean and trend so far, and a flag when it exceeds a reliable-difference bound.
 
 use crate::error::{Error, Result};
@@ -58,11 +58,11 @@ pub struct DivergencePoint {
     pub index: usize,
     /// The session time.
     pub time: f64,
-    /// The client's score C_t.
+    /// The client's score `C_t`.
     pub client: f64,
-    /// The therapist's score T_t.
+    /// The therapist's score `T_t`.
     pub therapist: f64,
-    /// D_t = C_t - T_t (positive: the client rates the alliance higher).
+    /// `D_t = C_t - T_t` (positive: the client rates the alliance higher).
     pub difference: f64,
     /// Mean of D over the sessions so far.
     pub mean_difference: f64,
@@ -70,7 +70,7 @@ pub struct DivergencePoint {
     pub slope: Option<f64>,
     /// Sessions so far (this one included).
     pub sessions: usize,
-    /// |D_t| > bound.
+    /// `|D_t| > bound`.
     pub exceeds: bool,
 }
 
@@ -112,7 +112,7 @@ pub struct Divergence {
 ///
 /// # References
 /// Tryon, Blackwell & Hammel (2007), Psychotherapy Research 17, 629-642 (clients rate higher,
-/// d = .63); the bound 1.96 sqrt(SE_C^2 + SE_T^2) as in the crate's design notes. The slope
+/// d = .63); the bound `1.96 sqrt(SE_C^2 + SE_T^2)` as in the crate's design notes. The slope
 /// matches `numpy.polyfit(t, D, 1)` (see `tests/reference/detectors_divergence.json`).
 pub fn divergence(
     client: &Series,

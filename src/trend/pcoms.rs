@@ -1,5 +1,5 @@
 //! PCOMS-style session alerts: a session score below a cutoff, or a drop from the previous
-//! session (the alert rules OpenFIT documents for the Session Rating Scale).
+//! session (the alert rules `OpenFIT` documents for the Session Rating Scale).
 
 use crate::error::Result;
 use crate::trend::Series;
@@ -110,7 +110,7 @@ pub struct PcomsFlag {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PcomsFlags {
-    /// The flags in session order; at one session BelowCutoff comes before DropFromPrevious.
+    /// The flags in session order; at one session `BelowCutoff` comes before `DropFromPrevious`.
     pub flags: Vec<PcomsFlag>,
     /// The rule applied.
     pub rule: PcomsRule,
@@ -139,7 +139,7 @@ pub struct PcomsFlags {
 /// ```
 ///
 /// # References
-/// Duncan et al. (2003), Journal of Brief Therapy 3, 3-12 (SRS cutoff 36); OpenFIT's
+/// Duncan et al. (2003), Journal of Brief Therapy 3, 3-12 (SRS cutoff 36); `OpenFIT`'s
 /// documented alert rules (support.openfit.care, article 204000069702).
 pub fn pcoms_flags(series: &Series, rule: &PcomsRule) -> Result<PcomsFlags> {
     check_magnitude("score", series.values())?;

@@ -292,23 +292,23 @@ pub struct Rupture {
     pub index: usize,
     /// Its time.
     pub time: f64,
-    /// Its score x_t.
+    /// Its score `x_t`.
     pub score: f64,
-    /// m_t: mean of the earlier sessions.
+    /// `m_t`: mean of the earlier sessions.
     pub baseline_mean: f64,
-    /// s_t: sample SD of the earlier sessions, before flooring.
+    /// `s_t`: sample SD of the earlier sessions, before flooring.
     pub baseline_sd: f64,
-    /// s*_t = max(s_t, reference SD), the SD the score is divided by.
+    /// `s*_t = max(s_t, reference SD)`, the SD the score is divided by.
     pub sd_used: f64,
-    /// How many earlier sessions m_t and s_t rest on.
+    /// How many earlier sessions `m_t` and `s_t` rest on.
     pub baseline_sessions: usize,
-    /// z_t = (x_t - m_t) / s*_t.
+    /// `z_t = (x_t - m_t) / s*_t`.
     pub z: f64,
-    /// Depth below the client's level, m_t - x_t (in score points).
+    /// Depth below the client's level, `m_t - x_t` (in score points).
     pub depth: f64,
     /// The most severe level reached.
     pub level: RuptureLevel,
-    /// A later score at or above m_t - fraction * s*_t repairs the rupture.
+    /// A later score at or above `m_t - fraction * s*_t` repairs the rupture.
     pub repair_threshold: f64,
     /// Whether it has been repaired.
     pub repair: RepairStatus,

@@ -1,4 +1,4 @@
-//! Sudden alliance drops: Tang & DeRubeis's sudden-gain criteria turned towards a fall in a
+//! Sudden alliance drops: Tang & `DeRubeis`'s sudden-gain criteria turned towards a fall in a
 //! higher-is-better score.
 
 use crate::error::Result;
@@ -56,7 +56,7 @@ pub struct SuddenDropRule {
 
 impl SuddenDropRule {
     /// Criteria with the given size cutoff (in score points; typically the reliable-change
-    /// threshold 1.96 S_diff of the instrument) and the scale's minimum (relative size is
+    /// threshold 1.96 `S_diff` of the instrument) and the scale's minimum (relative size is
     /// measured above it; 0 reproduces suddengains), fraction 0.25 and [`SeriesEnd::Wait`].
     ///
     /// # Errors
@@ -133,17 +133,17 @@ pub struct IntervalCheck {
     pub time_before: f64,
     /// Time of session n + 1.
     pub time_after: f64,
-    /// x_n.
+    /// `x_n`.
     pub score_before: f64,
     /// x_{n+1}.
     pub score_after: f64,
-    /// x_n - x_{n+1}.
+    /// `x_n - x_{n+1}`.
     pub drop: f64,
     /// Criterion 1 threshold (the size cutoff).
     pub size_cutoff: f64,
     /// Criterion 1 met.
     pub size_met: bool,
-    /// Criterion 2 threshold, fraction * (x_n - scale_min).
+    /// Criterion 2 threshold, `fraction * (x_n - scale_min)`.
     pub relative_threshold: f64,
     /// Criterion 2 met.
     pub relative_met: bool,
@@ -163,7 +163,7 @@ pub struct IntervalCheck {
     pub pooled_sd: f64,
     /// The critical value used.
     pub critical_value: f64,
-    /// mean_before - mean_after - critical_value * pooled_sd; criterion 3 is met when > 0.
+    /// `mean_before - mean_after - critical_value * pooled_sd`; criterion 3 is met when > 0.
     pub stability_margin: f64,
     /// Criterion 3 met.
     pub stability_met: bool,
@@ -210,7 +210,7 @@ pub struct SuddenDrops {
 /// ```
 ///
 /// # References
-/// Tang & DeRubeis (1999), J. Consulting and Clinical Psychology 67, 894-904; Lutz et al.
+/// Tang & `DeRubeis` (1999), J. Consulting and Clinical Psychology 67, 894-904; Lutz et al.
 /// (2013) for the critical values; R package suddengains (Wiedemann et al.), `identify_sg`.
 pub fn check_interval(
     series: &Series,
@@ -252,7 +252,7 @@ pub fn check_interval(
 /// ```
 ///
 /// # References
-/// Tang & DeRubeis (1999), J. Consulting and Clinical Psychology 67, 894-904; Lutz et al.
+/// Tang & `DeRubeis` (1999), J. Consulting and Clinical Psychology 67, 894-904; Lutz et al.
 /// (2013), Psychotherapy Research (critical values for missing sessions); R package
 /// suddengains (Wiedemann, Thew, Stott & Ehlers), `identify_sg` / `check_interval`. Hand-worked
 /// cases: `tests/reference/detectors_sudden.json`.

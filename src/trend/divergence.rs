@@ -150,6 +150,9 @@ pub fn divergence(
 }
 
 /// Streaming state: running means of time and D and their co-moments.
+///
+/// A small private OLS slope so this module needs nothing from `ols.rs`; once the OLS trend
+/// is merged, the lead may route the slope (and its inference) through it.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct DivergenceTracker {
     d: Moments,

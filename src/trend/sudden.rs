@@ -45,6 +45,11 @@ pub enum SeriesEnd {
 ///                s_pooled = sqrt((SS_pre + SS_post) / (n_pre + n_post - 2))
 ///                t_crit = 2.776 (3+3), 3.182 (2+3 or 3+2), 4.303 (2+2)
 /// ```
+///
+/// The critical values are the rounded ones of Lutz et al. (2013), hard-coded in
+/// `suddengains::identify_sg`; `suddengains::check_interval` computes `qt(0.975, df)` instead
+/// (2.776445, 3.182446, 4.302653), which can only matter for a stability margin within
+/// 0.0005 pooled SD of zero.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SuddenDropRule {

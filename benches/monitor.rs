@@ -50,11 +50,12 @@ fn bench_monitor(c: &mut Criterion) {
             let mut monitors: Vec<Monitor> =
                 (0..DYADS).map(|_| Monitor::new("total", config)).collect();
             let mut alerts = 0usize;
+            let mut out = Vec::new();
             for s in 0..SESSIONS {
                 for (d, m) in monitors.iter_mut().enumerate() {
                     let i = s * DYADS + d;
-                    let out = m
-                        .push_paired(s as f64 + 1.0, client[i], rater[i])
+                    out.clear();
+                    m.push_into(s as f64 + 1.0, client[i], Some(rater[i]), &mut out)
                         .expect("valid session");
                     alerts += out.len();
                 }
@@ -76,6 +77,7 @@ fn bench_monitor(c: &mut Criterion) {
                 .map(|_| DyadMonitor::new(&keys, config).expect("keys"))
                 .collect();
             let mut alerts = 0usize;
+            let mut out = Vec::new();
             let mut scores = [0.0; 5];
             let mut theirs = [0.0; 5];
             for s in 0..SESSIONS {
@@ -85,10 +87,10 @@ fn bench_monitor(c: &mut Criterion) {
                         scores[k] = (client[i] - k as f64).max(0.0);
                         theirs[k] = (rater[i] - k as f64).max(0.0);
                     }
-                    alerts += m
-                        .push(s as f64 + 1.0, &scores, Some(&theirs))
-                        .expect("valid session")
-                        .len();
+                    out.clear();
+                    m.push_into(s as f64 + 1.0, &scores, Some(&theirs), &mut out)
+                        .expect("valid session");
+                    alerts += out.len();
                 }
             }
             assert!(alerts > 0);

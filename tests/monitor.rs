@@ -118,3 +118,20 @@ fn monitor_refuses_a_truncated_end_window() {
         Err(Error::InvalidParameter { .. })
     ));
 }
+
+#[test]
+fn push_into_appends_and_leaves_the_buffer_alone_on_error() {
+    let mut m = Monitor::new("x", full_config());
+    let mut out = Vec::new();
+    m.push_into(1.0, 30.0, None, &mut out).unwrap();
+    assert_eq!(out.len(), 1); // 30 < 36
+    m.push_into(2.0, 29.0, Some(29.0), &mut out).unwrap();
+    assert_eq!(out.len(), 3); // below cutoff, and a 1-point drop
+    assert!(m.push_into(2.0, 29.0, None, &mut out).is_err());
+    assert_eq!(out.len(), 3);
+    let mut d = DyadMonitor::new(&[0usize, 1], full_config()).unwrap();
+    let mut out = Vec::new();
+    d.push_into(1.0, &[37.0, 38.0], None, &mut out).unwrap();
+    assert!(d.push_into(2.0, &[37.0, f64::NAN], None, &mut out).is_err());
+    assert!(out.is_empty());
+}

@@ -215,16 +215,32 @@ impl<K: Copy> Monitor<K> {
         score: f64,
         therapist: Option<f64>,
     ) -> Result<Vec<Alert<K>>> {
+        let mut out = Vec::new();
+        self.push_into(time, score, therapist, &mut out)?;
+        Ok(out)
+    }
+
+    /// Feeds one session (with the therapist's score if given) and appends its alerts to
+    /// `out`, so a caller feeding many sessions can reuse one buffer.
+    ///
+    /// # Errors
+    /// As [`Monitor::push_paired`]; on error neither the monitor nor `out` changes.
+    pub fn push_into(
+        &mut self,
+        time: f64,
+        score: f64,
+        therapist: Option<f64>,
+        out: &mut Vec<Alert<K>>,
+    ) -> Result<()> {
         check_time(self.state.sessions, time, self.last_time)?;
         check_score("score", 0, score)?;
         if let Some(t) = therapist {
             check_score("therapist score", 0, t)?;
         }
-        let mut out = Vec::new();
         self.state
-            .push(&self.config, self.key, time, score, therapist, &mut out);
+            .push(&self.config, self.key, time, score, therapist, out);
         self.last_time = Some(time);
-        Ok(out)
+        Ok(())
     }
 
     /// Sessions fed so far.
@@ -306,6 +322,22 @@ impl<K: Copy> DyadMonitor<K> {
         client: &[f64],
         therapist: Option<&[f64]>,
     ) -> Result<Vec<Alert<K>>> {
+        let mut out = Vec::new();
+        self.push_into(time, client, therapist, &mut out)?;
+        Ok(out)
+    }
+
+    /// As [`DyadMonitor::push`], appending the alerts to `out` (a reusable buffer).
+    ///
+    /// # Errors
+    /// As [`DyadMonitor::push`]; on error neither the monitor nor `out` changes.
+    pub fn push_into(
+        &mut self,
+        time: f64,
+        client: &[f64],
+        therapist: Option<&[f64]>,
+        out: &mut Vec<Alert<K>>,
+    ) -> Result<()> {
         check_time(self.sessions, time, self.last_time)?;
         let n = self.keys.len();
         if client.len() != n {
@@ -330,7 +362,6 @@ impl<K: Copy> DyadMonitor<K> {
                 check_score("therapist score", i, x)?;
             }
         }
-        let mut out = Vec::new();
         for (i, ((state, &key), &x)) in self
             .states
             .iter_mut()
@@ -339,11 +370,11 @@ impl<K: Copy> DyadMonitor<K> {
             .enumerate()
         {
             let t = therapist.and_then(|t| t.get(i).copied());
-            state.push(&self.config, key, time, x, t, &mut out);
+            state.push(&self.config, key, time, x, t, out);
         }
         self.sessions += 1;
         self.last_time = Some(time);
-        Ok(out)
+        Ok(())
     }
 
     /// Sessions fed so far.

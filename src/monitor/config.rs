@@ -40,7 +40,7 @@ impl MonitorConfig {
     /// sessions, and `reference_sd` both as the rupture floor and the charts' SD floor.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] unless `0 < reference_sd <= 1e100`.
+    /// [`Error::InvalidParameter`] unless `1e-100 <= reference_sd <= 1e100`.
     pub fn new(reference_sd: f64) -> Result<MonitorConfig> {
         Ok(MonitorConfig {
             rupture: Some(RuptureRule::new(reference_sd)?),

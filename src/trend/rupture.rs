@@ -179,7 +179,7 @@ impl RuptureRule {
     /// instrument's normative sample (between-client variability, after Gumz et al. 2012).
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] unless `0 < reference_sd <= 1e100`.
+    /// [`Error::InvalidParameter`] unless `1e-100 <= reference_sd <= 1e100`.
     ///
     /// # Example
     /// ```
@@ -190,12 +190,13 @@ impl RuptureRule {
     /// # Ok::<(), alliance::Error>(())
     /// ```
     pub fn new(reference_sd: f64) -> Result<RuptureRule> {
+        // bounded away from 0 so that z stays finite for any accepted score
         let reference_sd = check_at_least(
             "reference SD",
             reference_sd,
-            0.0,
-            true,
-            "positive and at most 1e100",
+            1e-100,
+            false,
+            "between 1e-100 and 1e100",
         )?;
         Ok(RuptureRule {
             reference_sd,

@@ -3,7 +3,8 @@
 use alliance::Error;
 use alliance::monitor::{AlertKind, DyadMonitor, Monitor, MonitorConfig};
 use alliance::trend::{
-    DivergenceRule, PcomsRule, RuptureLevel, SeriesEnd, SuddenDropRule, TANG_DERUBEIS_1999,
+    DivergenceRule, PcomsRule, RuptureLevel, RuptureReference, RuptureRule, SeriesEnd,
+    SuddenDropRule, TANG_DERUBEIS_1999,
 };
 
 fn full_config() -> MonitorConfig {
@@ -106,6 +107,17 @@ fn dyad_monitor_checks_every_score_first() {
     ));
     assert_eq!(d, before);
     assert!(DyadMonitor::<&str>::new(&[], full_config()).is_err());
+}
+
+#[test]
+fn monitor_refuses_retrospective_ruptures() {
+    let rule = RuptureRule::new(1.0)
+        .unwrap()
+        .with_reference(RuptureReference::AllOthers);
+    assert!(matches!(
+        MonitorConfig::empty().with_ruptures(rule),
+        Err(Error::InvalidParameter { .. })
+    ));
 }
 
 #[test]

@@ -2,8 +2,9 @@
 
 use alliance::monitor::{Alert, AlertDetail, DyadMonitor, Monitor, MonitorConfig};
 use alliance::trend::{
-    Baseline, CusumRule, DivergenceRule, EwmaRule, PcomsRule, RepairStatus, RuptureRule, Series,
-    SuddenDropRule, cusum, divergence, ewma, pcoms_flags, ruptures, sudden_drops,
+    Baseline, CusumRule, DivergenceRule, EwmaRule, PcomsRule, RepairStatus, RuptureReference,
+    RuptureRule, Series, SuddenDropRule, cusum, divergence, ewma, pcoms_flags, ruptures,
+    sudden_drops,
 };
 use proptest::prelude::*;
 
@@ -56,6 +57,7 @@ impl Rules {
     fn config(&self) -> MonitorConfig {
         MonitorConfig::empty()
             .with_ruptures(self.rupture)
+            .unwrap()
             .with_sudden_drops(self.sudden)
             .unwrap()
             .with_cusum(self.cusum)
@@ -201,7 +203,10 @@ proptest! {
     #[test]
     fn flat_series_raise_no_rupture(level in -1e6f64..1e6, n in 1usize..60, ref_sd in 1e-6f64..10.0) {
         let s = Series::from_values(vec![level; n]).unwrap();
-        prop_assert!(ruptures(&s, &RuptureRule::new(ref_sd).unwrap()).unwrap().ruptures.is_empty());
+        let rule = RuptureRule::new(ref_sd).unwrap();
+        prop_assert!(ruptures(&s, &rule).unwrap().ruptures.is_empty());
+        let retrospective = rule.with_reference(RuptureReference::AllOthers);
+        prop_assert!(ruptures(&s, &retrospective).unwrap().ruptures.is_empty());
         let mut m = Monitor::new("x", MonitorConfig::new(ref_sd).unwrap());
         for t in 0..n {
             prop_assert!(m.push(t as f64, level).unwrap().is_empty());
@@ -243,6 +248,7 @@ proptest! {
         let s = Series::from_values(values).unwrap();
         let rules = Rules::new(1.0, 2.0, 30.0, 3.0, false);
         let _ = ruptures(&s, &rules.rupture);
+        let _ = ruptures(&s, &rules.rupture.with_reference(RuptureReference::AllOthers));
         let _ = sudden_drops(&s, &rules.sudden);
         let _ = cusum(&s, &rules.cusum);
         let _ = ewma(&s, &rules.ewma);

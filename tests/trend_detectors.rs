@@ -5,8 +5,8 @@
 use alliance::Error;
 use alliance::trend::{
     Baseline, BaselineState, CusumRule, DivergenceRule, EwmaRule, PcomsKind, PcomsRule,
-    RepairStatus, RuptureLevel, RuptureRule, Series, SeriesEnd, SuddenDropRule, check_interval,
-    cusum, divergence, ewma, pcoms_flags, ruptures, sudden_drops,
+    RepairStatus, RuptureLevel, RuptureReference, RuptureRule, Series, SeriesEnd, SuddenDropRule,
+    check_interval, cusum, divergence, ewma, pcoms_flags, ruptures, sudden_drops,
 };
 use serde_json::Value;
 
@@ -51,7 +51,11 @@ fn ruptures_match_hand_worked_cases() {
             .with_repair(param(p, "window", 3.0) as usize, param(p, "fraction", 0.5))
             .unwrap()
             .with_min_history(param(p, "min_history", 3.0) as usize)
-            .unwrap();
+            .unwrap()
+            .with_reference(match p.get("reference").and_then(Value::as_str) {
+                Some("all_others") => RuptureReference::AllOthers,
+                _ => RuptureReference::Preceding,
+            });
         let got = ruptures(&s, &rule).unwrap();
         let expected = case["expected"].as_array().unwrap();
         assert_eq!(got.ruptures.len(), expected.len(), "{name}");
@@ -82,7 +86,7 @@ fn ruptures_match_hand_worked_cases() {
             checked += 1;
         }
     }
-    assert!(checked >= 6);
+    assert!(checked >= 8);
 }
 
 #[test]

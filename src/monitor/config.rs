@@ -2,8 +2,8 @@
 
 use crate::error::{Error, Result};
 use crate::trend::{
-    Baseline, CusumRule, DivergenceRule, EwmaRule, PcomsRule, RuptureRule, SeriesEnd,
-    SuddenDropRule,
+    Baseline, CusumRule, DivergenceRule, EwmaRule, PcomsRule, RuptureReference, RuptureRule,
+    SeriesEnd, SuddenDropRule,
 };
 
 /// The rules a [`Monitor`](super::Monitor) applies to each score, each optional.
@@ -65,9 +65,20 @@ impl MonitorConfig {
     }
 
     /// Applies this rupture rule (replacing any other).
-    pub fn with_ruptures(mut self, rule: RuptureRule) -> MonitorConfig {
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for [`RuptureReference::AllOthers`]: later sessions would
+    /// change verdicts already given.
+    pub fn with_ruptures(mut self, rule: RuptureRule) -> Result<MonitorConfig> {
+        if rule.reference() != RuptureReference::Preceding {
+            return Err(Error::InvalidParameter {
+                name: "rupture reference",
+                value: 1.0,
+                expected: "RuptureReference::Preceding in a monitor",
+            });
+        }
         self.rupture = Some(rule);
-        self
+        Ok(self)
     }
 
     /// Applies these sudden-drop criteria.

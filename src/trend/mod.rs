@@ -21,7 +21,8 @@ pub use control::{
 pub use divergence::{DIVERGENCE_SOURCE, Divergence, DivergencePoint, DivergenceRule, divergence};
 pub use pcoms::{PCOMS_SOURCE, PcomsFlag, PcomsFlags, PcomsKind, PcomsRule, pcoms_flags};
 pub use rupture::{
-    MAGNITUDE_LIMIT, REPAIR_SOURCE, RepairStatus, Rupture, RuptureLevel, RuptureRule, Ruptures,
+    MAGNITUDE_LIMIT, REPAIR_SOURCE, RepairStatus, Rupture, RuptureLevel, RuptureReference,
+    RuptureRule, Ruptures,
     STILES_2004, STRAUSS_2006, ruptures,
 };
 pub use sudden::{

@@ -105,6 +105,20 @@ impl Moments {
     }
 }
 
+/// Which of the client's other sessions a session is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub enum RuptureReference {
+    /// The sessions before it: what was known when the session was scored. Verdicts never
+    /// change as sessions are added; the monitor uses this (the default).
+    Preceding,
+    /// Every other session of the series, before and after (leave-one-out), as in
+    /// retrospective studies of completed courses (Stiles et al. 2004; Gumz et al. 2012).
+    /// Adding a session can change earlier verdicts, so the monitor does not accept it.
+    AllOthers,
+}
+
 /// How far below the client's level a rupture went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -162,6 +176,8 @@ pub enum RepairStatus {
 /// when later sessions arrive, the detector applied to the first n sessions says exactly what
 /// a streaming monitor said after session n, and a client's later recovery cannot hide an
 /// earlier drop. Sessions are counted by position: a missed session does not widen the window.
+/// [`RuptureReference::AllOthers`] gives the retrospective (leave-one-out) reading for
+/// completed courses: `m_t` and `s_t` then come from every session but t.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RuptureRule {
@@ -171,6 +187,7 @@ pub struct RuptureRule {
     repair_window: usize,
     repair_fraction: f64,
     min_history: usize,
+    reference: RuptureReference,
 }
 
 impl RuptureRule {
@@ -205,6 +222,7 @@ impl RuptureRule {
             repair_window: 3,
             repair_fraction: 0.5,
             min_history: 3,
+            reference: RuptureReference::Preceding,
         })
     }
 
@@ -242,7 +260,8 @@ impl RuptureRule {
         Ok(self)
     }
 
-    /// Sets how many earlier sessions a session needs before it is assessed.
+    /// Sets how many other sessions (earlier ones, or all others) a session needs before it
+    /// is assessed.
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] when below 2 (a SD needs two sessions).
@@ -256,6 +275,17 @@ impl RuptureRule {
         }
         self.min_history = sessions;
         Ok(self)
+    }
+
+    /// Sets which other sessions a session is compared with.
+    pub fn with_reference(mut self, reference: RuptureReference) -> RuptureRule {
+        self.reference = reference;
+        self
+    }
+
+    /// Which other sessions a session is compared with.
+    pub fn reference(&self) -> RuptureReference {
+        self.reference
     }
 
     /// The reference SD that floors the client's own SD.
@@ -336,9 +366,10 @@ pub struct Ruptures {
 /// rupture    z_t <= -1 (lenient) or <= -2 (strict, default thresholds)
 /// repaired   first u in t+1 ..= t+3 with x_u >= m_t - 0.5 max(s_t, reference_sd)
 /// ```
-/// See [`RuptureRule`] for why "other sessions" means earlier sessions. Applied to the first
-/// n sessions of a course it says exactly what [`crate::monitor::Monitor`] said after
-/// session n.
+/// See [`RuptureRule`] for why "other sessions" means earlier sessions by default. Applied to
+/// the first n sessions of a course it says exactly what [`crate::monitor::Monitor`] said
+/// after session n. With [`RuptureReference::AllOthers`], `m_t` and `s_t` are the leave-one-out
+/// mean and SD over all other sessions of the series (retrospective analysis).
 ///
 /// # Errors
 /// [`Error::TooLarge`] for a score beyond ±1e100.
@@ -362,6 +393,9 @@ pub struct Ruptures {
 /// `tests/reference/detectors_ruptures.json`.
 pub fn ruptures(series: &Series, rule: &RuptureRule) -> Result<Ruptures> {
     check_magnitude("score", series.values())?;
+    if rule.reference == RuptureReference::AllOthers {
+        return Ok(ruptures_all_others(series, rule));
+    }
     let mut tracker = RuptureTracker::default();
     let mut found: Vec<Rupture> = Vec::new();
     for (index, (&time, &score)) in series.times().iter().zip(series.values()).enumerate() {
@@ -379,6 +413,71 @@ pub fn ruptures(series: &Series, rule: &RuptureRule) -> Result<Ruptures> {
         sessions_assessed: tracker.assessed,
         rule: *rule,
     })
+}
+
+/// Leave-one-out ruptures over the whole series ([`RuptureReference::AllOthers`]): the mean
+/// and SD without session t come from the full-series moments by removing `x_t`.
+fn ruptures_all_others(series: &Series, rule: &RuptureRule) -> Ruptures {
+    let (times, xs) = (series.times(), series.values());
+    let n = xs.len();
+    let mut found = Vec::new();
+    let others = n.saturating_sub(1);
+    let (Some(mean), true) = (crate::stats::mean(xs), others >= rule.min_history) else {
+        return Ruptures {
+            ruptures: found,
+            sessions_assessed: 0,
+            rule: *rule,
+        };
+    };
+    let m2 = crate::stats::sum_sq_dev(xs, mean);
+    for (index, (&time, &score)) in times.iter().zip(xs).enumerate() {
+        // removing x from n values: mean' = mean + (mean - x)/(n - 1),
+        // M2' = M2 - (x - mean)(x - mean')  (Welford's update run backwards)
+        let m = mean + (mean - score) / others as f64;
+        let ss = (m2 - (score - mean) * (score - m)).max(0.0);
+        let s = (ss / (others - 1) as f64).sqrt();
+        let s_used = s.max(rule.reference_sd);
+        let z = (score - m) / s_used;
+        let level = if z <= -rule.strict {
+            RuptureLevel::Strict
+        } else if z <= -rule.lenient {
+            RuptureLevel::Lenient
+        } else {
+            continue;
+        };
+        let repair_threshold = m - rule.repair_fraction * s_used;
+        let last = (index + rule.repair_window).min(n - 1);
+        let repaired =
+            (index + 1..=last).find(|&u| xs.get(u).is_some_and(|&x| x >= repair_threshold));
+        let repair = match repaired {
+            Some(u) => RepairStatus::Repaired {
+                index: u,
+                time: times.get(u).copied().unwrap_or(time),
+                score: xs.get(u).copied().unwrap_or(score),
+            },
+            None if index + rule.repair_window < n => RepairStatus::Unrepaired,
+            None => RepairStatus::Pending,
+        };
+        found.push(Rupture {
+            index,
+            time,
+            score,
+            baseline_mean: m,
+            baseline_sd: s,
+            sd_used: s_used,
+            baseline_sessions: others,
+            z,
+            depth: m - score,
+            level,
+            repair_threshold,
+            repair,
+        });
+    }
+    Ruptures {
+        ruptures: found,
+        sessions_assessed: n,
+        rule: *rule,
+    }
 }
 
 /// What one session did to the ruptures.

@@ -33,10 +33,11 @@ def dump(name, source, cases):
 
 
 # ---- ruptures (crate rule, instruments.md 2.4; Stiles 2004, Strauss 2006, Gumz 2012) ------
-def ruptures(x, ref_sd, lenient=1.0, strict=2.0, window=3, fraction=0.5, min_history=3):
+def ruptures(x, ref_sd, lenient=1.0, strict=2.0, window=3, fraction=0.5, min_history=3,
+             reference="preceding"):
     out = []
     for t in range(len(x)):
-        prior = x[:t]
+        prior = x[:t] if reference == "preceding" else x[:t] + x[t + 1:]
         if len(prior) < min_history:
             continue
         m, s = mean(prior), sd(prior)
@@ -82,6 +83,16 @@ for name, x, params, expl in [
      "Session 2: m = 3.75, s = 0.3536; z = -2.12: lenient. Session 4: m = 3.75, s = 0.6455; "
      "z = -1.94: lenient; threshold 3.75, session 5 (4.0) repairs it. Session 2 threshold 3.75: "
      "session 3 (4.5) repairs it."),
+    ("all_others_v_shape", [30, 31, 30, 31, 24, 29, 31], dict(ref_sd=1.0, reference="all_others"),
+     "Leave-one-out over the whole course. Session 4: others 30,31,30,31,29,31 -> m = 30.333, "
+     "s = sqrt(3.333/5) = 0.8165 -> 1.0; z = -6.33: strict; threshold 29.833; 29 below, 31 "
+     "repairs at 6. Session 5: others m = 29.5, s = sqrt(37.5/5) = 2.739; z = -0.18: none."),
+    ("all_others_late_drop_counts_future", [5, 5, 3, 5, 5, 5, 5], dict(ref_sd=0.5, reference="all_others"),
+     "Session 2 (3) with min history 3: under Preceding it would have only 2 earlier sessions and "
+     "not be assessed; leave-one-out has 6 others, all 5: m = 5, s = 0 -> 0.5; z = -4: strict; "
+     "session 3 (5 >= 4.75) repairs it."),
+    ("all_others_flat", [4, 4, 4, 4], dict(ref_sd=0.1, reference="all_others"),
+     "Flat: nothing."),
 ]:
     rupture_cases.append({"name": name, "values": x, "params": params,
                           "expected": ruptures(x, **params), "explanation": expl})

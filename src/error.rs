@@ -231,4 +231,29 @@ pub enum Error {
         /// The value given.
         value: f64,
     },
+
+    // ---- trend detectors and monitor (trend-detect) ---------------------------------------
+    /// A score or time beyond the supported magnitude, where running sums of squares could
+    /// overflow (alliance scores and session times are many orders of magnitude smaller).
+    #[error("{what} at position {index} is {value}, beyond the supported magnitude {limit}")]
+    TooLarge {
+        /// What the value is (a session score, a session time).
+        what: &'static str,
+        /// Its 0-based position.
+        index: usize,
+        /// The value given.
+        value: f64,
+        /// The largest magnitude accepted.
+        limit: f64,
+    },
+    /// Two series that must be paired session by session have different session times.
+    #[error("paired series differ at position {index}: time {left} against {right}")]
+    TimesDiffer {
+        /// 0-based position.
+        index: usize,
+        /// The time in the first series.
+        left: f64,
+        /// The time in the second series.
+        right: f64,
+    },
 }

@@ -48,6 +48,7 @@ mod stats;
 
 pub mod agreement;
 pub mod caseload;
+pub mod monitor;
 pub mod sample;
 pub mod trend;
 

@@ -1,0 +1,320 @@
+//! What a monitor raises: which rule fired, on which score and session, the numbers behind it,
+//! the rule's parameters and its source.
+
+use std::fmt;
+
+use crate::trend::{
+    CusumAlarm, CusumRule, DIVERGENCE_SOURCE, DivergencePoint, DivergenceRule, EwmaAlarm, EwmaRule,
+    IntervalCheck, PAGE_1954, PCOMS_SOURCE, PcomsFlag, PcomsKind, PcomsRule, REPAIR_SOURCE,
+    ROBERTS_1959, RepairStatus, Rupture, RuptureLevel, RuptureRule, SuddenDropRule,
+    TANG_DERUBEIS_1999,
+};
+
+/// Which rule fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub enum AlertKind {
+    /// A session far below the client's level so far.
+    Rupture {
+        /// Lenient (1 SD) or strict (2 SD).
+        level: RuptureLevel,
+    },
+    /// A later session returned to the client's level: the rupture it refers to is repaired.
+    Repair,
+    /// The repair window of a rupture closed without a return.
+    Unrepaired,
+    /// A sudden drop (confirmed by the three sessions after it).
+    SuddenDrop,
+    /// The lower CUSUM passed its decision limit.
+    CusumLow,
+    /// The EWMA is below its lower control limit.
+    EwmaLow,
+    /// The score is below the PCOMS cutoff.
+    BelowCutoff,
+    /// The score fell by at least the PCOMS drop since the previous session.
+    DropFromPrevious,
+    /// Client and therapist differ by more than the reliable-difference bound.
+    Divergence,
+}
+
+/// The numbers behind an alert: the same record the batch function reports, and the rule
+/// with its parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub enum AlertDetail {
+    /// A rupture, a repair or a closed repair window (see the rupture's `repair`).
+    Rupture {
+        /// The rupture as [`crate::trend::ruptures`] reports it at this point.
+        rupture: Rupture,
+        /// The rule.
+        rule: RuptureRule,
+    },
+    /// A sudden drop.
+    SuddenDrop {
+        /// Every criterion value, as [`crate::trend::check_interval`] reports it.
+        check: IntervalCheck,
+        /// The rule.
+        rule: SuddenDropRule,
+    },
+    /// A CUSUM alarm.
+    Cusum {
+        /// The alarm, as [`crate::trend::cusum`] reports it.
+        alarm: CusumAlarm,
+        /// The rule.
+        rule: CusumRule,
+    },
+    /// An EWMA alarm.
+    Ewma {
+        /// The alarm, as [`crate::trend::ewma`] reports it.
+        alarm: EwmaAlarm,
+        /// The rule.
+        rule: EwmaRule,
+    },
+    /// A PCOMS flag.
+    Pcoms {
+        /// The flag, as [`crate::trend::pcoms_flags`] reports it.
+        flag: PcomsFlag,
+        /// The rule.
+        rule: PcomsRule,
+    },
+    /// Therapist-client divergence.
+    Divergence {
+        /// The point, as [`crate::trend::divergence`] reports it.
+        point: DivergencePoint,
+        /// The rule.
+        rule: DivergenceRule,
+    },
+}
+
+/// One alert raised by a monitor.
+///
+/// `session` is the session the alert is about; `raised_at` the session whose arrival
+/// raised it. They differ for detections that need later sessions: a sudden drop is raised
+/// when the third session after it arrives, a repair when the repairing session arrives, an
+/// unrepaired rupture when its window closes. Sessions are 0-based positions in the order
+/// pushed. `Display` gives a one-line reason.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct Alert<K> {
+    /// Which score (a label, an element, an index).
+    pub score: K,
+    /// Which rule fired.
+    pub kind: AlertKind,
+    /// The session the alert is about.
+    pub session: usize,
+    /// Its time.
+    pub time: f64,
+    /// The session that raised it.
+    pub raised_at: usize,
+    /// Its time.
+    pub raised_time: f64,
+    /// The numbers and the rule.
+    pub detail: AlertDetail,
+    /// The literature source of the rule.
+    pub source: &'static str,
+}
+
+impl<K> Alert<K> {
+    pub(crate) fn rupture(
+        score: K,
+        rupture: Rupture,
+        rule: RuptureRule,
+        raised_at: usize,
+        raised_time: f64,
+    ) -> Alert<K> {
+        let (kind, source) = match rupture.repair {
+            RepairStatus::Pending => (
+                AlertKind::Rupture {
+                    level: rupture.level,
+                },
+                rupture.level.source(),
+            ),
+            RepairStatus::Repaired { .. } => (AlertKind::Repair, REPAIR_SOURCE),
+            RepairStatus::Unrepaired => (AlertKind::Unrepaired, REPAIR_SOURCE),
+        };
+        Alert {
+            score,
+            kind,
+            session: rupture.index,
+            time: rupture.time,
+            raised_at,
+            raised_time,
+            detail: AlertDetail::Rupture { rupture, rule },
+            source,
+        }
+    }
+
+    pub(crate) fn sudden(
+        score: K,
+        check: IntervalCheck,
+        rule: SuddenDropRule,
+        raised_at: usize,
+        raised_time: f64,
+    ) -> Alert<K> {
+        Alert {
+            score,
+            kind: AlertKind::SuddenDrop,
+            session: check.before + 1,
+            time: check.time_after,
+            raised_at,
+            raised_time,
+            detail: AlertDetail::SuddenDrop { check, rule },
+            source: TANG_DERUBEIS_1999,
+        }
+    }
+
+    pub(crate) fn cusum(score: K, alarm: CusumAlarm, rule: CusumRule) -> Alert<K> {
+        Alert {
+            score,
+            kind: AlertKind::CusumLow,
+            session: alarm.index,
+            time: alarm.time,
+            raised_at: alarm.index,
+            raised_time: alarm.time,
+            detail: AlertDetail::Cusum { alarm, rule },
+            source: PAGE_1954,
+        }
+    }
+
+    pub(crate) fn ewma(score: K, alarm: EwmaAlarm, rule: EwmaRule) -> Alert<K> {
+        Alert {
+            score,
+            kind: AlertKind::EwmaLow,
+            session: alarm.index,
+            time: alarm.time,
+            raised_at: alarm.index,
+            raised_time: alarm.time,
+            detail: AlertDetail::Ewma { alarm, rule },
+            source: ROBERTS_1959,
+        }
+    }
+
+    pub(crate) fn pcoms(score: K, flag: PcomsFlag, rule: PcomsRule) -> Alert<K> {
+        let kind = match flag.kind {
+            PcomsKind::BelowCutoff => AlertKind::BelowCutoff,
+            PcomsKind::DropFromPrevious => AlertKind::DropFromPrevious,
+        };
+        Alert {
+            score,
+            kind,
+            session: flag.index,
+            time: flag.time,
+            raised_at: flag.index,
+            raised_time: flag.time,
+            detail: AlertDetail::Pcoms { flag, rule },
+            source: PCOMS_SOURCE,
+        }
+    }
+
+    pub(crate) fn divergence(
+        score: K,
+        session: usize,
+        point: DivergencePoint,
+        rule: DivergenceRule,
+    ) -> Alert<K> {
+        Alert {
+            score,
+            kind: AlertKind::Divergence,
+            session,
+            time: point.time,
+            raised_at: session,
+            raised_time: point.time,
+            detail: AlertDetail::Divergence { point, rule },
+            source: DIVERGENCE_SOURCE,
+        }
+    }
+}
+
+impl<K: fmt::Display> fmt::Display for Alert<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // times, not 0-based positions: they are what the caller pushed
+        write!(f, "{} at time {}: ", self.score, self.time)?;
+        match self.detail {
+            AlertDetail::Rupture { rupture: r, rule } => match r.repair {
+                RepairStatus::Pending => {
+                    let (lenient, strict) = rule.thresholds();
+                    let k = match r.level {
+                        RuptureLevel::Strict => strict,
+                        RuptureLevel::Lenient => lenient,
+                    };
+                    write!(
+                        f,
+                        "rupture ({:?}): score {} is {:.2} SD below the mean {:.2} of {} \
+                         earlier sessions (z = {:.2} <= -{}, SD used {:.2})",
+                        r.level,
+                        r.score,
+                        -r.z,
+                        r.baseline_mean,
+                        r.baseline_sessions,
+                        r.z,
+                        k,
+                        r.sd_used
+                    )
+                }
+                RepairStatus::Repaired { time, score, .. } => write!(
+                    f,
+                    "repaired at time {time}: score {score} is back to at least {:.2} \
+                     (mean {:.2} - {} SD used)",
+                    r.repair_threshold,
+                    r.baseline_mean,
+                    rule.repair_fraction()
+                ),
+                RepairStatus::Unrepaired => write!(
+                    f,
+                    "not repaired: no score reached {:.2} within {} sessions",
+                    r.repair_threshold,
+                    rule.repair_window()
+                ),
+            },
+            AlertDetail::SuddenDrop { check: c, .. } => write!(
+                f,
+                "sudden drop {} -> {} (drop {:.2} >= cutoff {}, >= {:.2} relative; mean {:.2} \
+                 -> {:.2} exceeds {} x pooled SD {:.2}; confirmed at time {})",
+                c.score_before,
+                c.score_after,
+                c.drop,
+                c.size_cutoff,
+                c.relative_threshold,
+                c.mean_before,
+                c.mean_after,
+                c.critical_value,
+                c.pooled_sd,
+                self.raised_time
+            ),
+            AlertDetail::Cusum { alarm: a, rule } => write!(
+                f,
+                "lower CUSUM {:.2} > h sigma = {:.2} (mu0 {:.2}, sigma {:.2}, k {})",
+                a.statistic,
+                a.limit,
+                a.baseline.mean,
+                a.baseline.sd_used,
+                rule.k_h().0
+            ),
+            AlertDetail::Ewma { alarm: a, .. } => write!(
+                f,
+                "EWMA {:.2} < lower limit {:.2} (mu0 {:.2}, sigma {:.2}, step {})",
+                a.ewma, a.lower_limit, a.baseline.mean, a.baseline.sd_used, a.step
+            ),
+            AlertDetail::Pcoms { flag, .. } => match (flag.kind, flag.previous) {
+                (PcomsKind::DropFromPrevious, Some(p)) => write!(
+                    f,
+                    "score {} fell by at least {} from {}",
+                    flag.score, flag.threshold, p
+                ),
+                _ => write!(f, "score {} below cutoff {}", flag.score, flag.threshold),
+            },
+            AlertDetail::Divergence { point: p, rule } => write!(
+                f,
+                "client {} vs therapist {}: |D| = {:.2} > {:.2} (mean D so far {:.2})",
+                p.client,
+                p.therapist,
+                p.difference.abs(),
+                rule.bound(),
+                p.mean_difference
+            ),
+        }
+    }
+}

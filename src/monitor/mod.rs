@@ -1,0 +1,394 @@
+//! The streaming alliance monitor: feed sessions one at a time, get the alerts each raises.
+//!
+//! A monitor keeps only running state (Welford moments, the last six scores, the CUSUM and
+//! EWMA statistics, the open ruptures), so each session costs O(1) amortized, and it calls the
+//! same code the batch functions in [`crate::trend`] use. Its promise: after any session, the
+//! alerts it has raised so far are exactly what the batch detectors report on the sessions so
+//! far ([`ruptures`](crate::trend::ruptures), [`sudden_drops`](crate::trend::sudden_drops),
+//! [`cusum`](crate::trend::cusum), [`ewma`](crate::trend::ewma),
+//! [`pcoms_flags`](crate::trend::pcoms_flags), [`divergence`](crate::trend::divergence)),
+//! down to the last bit. A property test checks it.
+//!
+//! Within one session, alerts come in a fixed order: repairs and closed windows of earlier
+//! ruptures, a new rupture, a sudden drop, CUSUM, EWMA, PCOMS (below cutoff, then drop),
+//! divergence; in a [`DyadMonitor`], score by score in the order of its keys.
+
+mod alert;
+mod config;
+
+pub use alert::{Alert, AlertDetail, AlertKind};
+pub use config::MonitorConfig;
+
+use crate::error::{Error, Result};
+use crate::trend::MAGNITUDE_LIMIT;
+use crate::trend::control::{CusumTracker, EwmaTracker};
+use crate::trend::divergence::DivergenceTracker;
+use crate::trend::pcoms::PcomsTracker;
+use crate::trend::rupture::{RuptureEvent, RuptureTracker};
+use crate::trend::sudden::SuddenTracker;
+
+/// Running state of every rule for one score.
+#[derive(Debug, Clone, PartialEq)]
+struct ScoreState {
+    sessions: usize,
+    rupture: RuptureTracker,
+    sudden: SuddenTracker,
+    cusum: Option<CusumTracker>,
+    ewma: Option<EwmaTracker>,
+    pcoms: PcomsTracker,
+    divergence: DivergenceTracker,
+}
+
+impl ScoreState {
+    fn new(config: &MonitorConfig) -> ScoreState {
+        ScoreState {
+            sessions: 0,
+            rupture: RuptureTracker::default(),
+            sudden: SuddenTracker::default(),
+            cusum: config.cusum().map(|r| CusumTracker::new(&r)),
+            ewma: config.ewma().map(|r| EwmaTracker::new(&r)),
+            pcoms: PcomsTracker::default(),
+            divergence: DivergenceTracker::default(),
+        }
+    }
+
+    /// Feeds an already checked session.
+    fn push<K: Copy>(
+        &mut self,
+        config: &MonitorConfig,
+        key: K,
+        time: f64,
+        score: f64,
+        therapist: Option<f64>,
+        out: &mut Vec<Alert<K>>,
+    ) {
+        let index = self.sessions;
+        if let Some(rule) = config.rupture() {
+            self.rupture.push(&rule, index, time, score, |event| {
+                let r = match event {
+                    RuptureEvent::Opened(r) | RuptureEvent::Resolved(r) => r,
+                };
+                out.push(Alert::rupture(key, r, rule, index, time));
+            });
+        }
+        if let Some(rule) = config.sudden_drops()
+            && let Some(check) = self.sudden.push(&rule, index, time, score)
+            && check.is_drop()
+        {
+            out.push(Alert::sudden(key, check, rule, index, time));
+        }
+        if let (Some(rule), Some(tracker)) = (config.cusum(), self.cusum.as_mut())
+            && let Some(alarm) = tracker.push(&rule, index, time, score)
+        {
+            out.push(Alert::cusum(key, alarm, rule));
+        }
+        if let (Some(rule), Some(tracker)) = (config.ewma(), self.ewma.as_mut())
+            && let Some(alarm) = tracker.push(&rule, index, time, score)
+        {
+            out.push(Alert::ewma(key, alarm, rule));
+        }
+        if let Some(rule) = config.pcoms() {
+            self.pcoms.push(&rule, index, time, score, |flag| {
+                out.push(Alert::pcoms(key, flag, rule));
+            });
+        }
+        if let (Some(rule), Some(t)) = (config.divergence(), therapist) {
+            let point = self.divergence.push(&rule, time, score, t);
+            if point.exceeds {
+                out.push(Alert::divergence(key, index, point, rule));
+            }
+        }
+        self.sessions += 1;
+    }
+}
+
+/// Checks a time against the last one; the position is the session's.
+fn check_time(index: usize, time: f64, last: Option<f64>) -> Result<()> {
+    if !time.is_finite() {
+        return Err(Error::NonFinite {
+            what: "session time",
+            index,
+            value: time,
+        });
+    }
+    if time.abs() > MAGNITUDE_LIMIT {
+        return Err(Error::TooLarge {
+            what: "session time",
+            index,
+            value: time,
+            limit: MAGNITUDE_LIMIT,
+        });
+    }
+    match last {
+        Some(previous) if time <= previous => Err(Error::NotIncreasing {
+            index,
+            value: time,
+            previous,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Checks a score; `index` is its position among the session's scores.
+fn check_score(what: &'static str, index: usize, value: f64) -> Result<()> {
+    if !value.is_finite() {
+        return Err(Error::NonFinite { what, index, value });
+    }
+    if value.abs() > MAGNITUDE_LIMIT {
+        return Err(Error::TooLarge {
+            what,
+            index,
+            value,
+            limit: MAGNITUDE_LIMIT,
+        });
+    }
+    Ok(())
+}
+
+/// Streaming monitor of one score series (e.g. a client's session total).
+///
+/// ```text
+/// push(time, x) -> the alerts this session raises, of every configured rule
+/// after n sessions: all alerts so far == batch detectors on the first n sessions
+/// ```
+///
+/// # Example
+/// ```
+/// use alliance::monitor::{AlertKind, Monitor, MonitorConfig};
+/// let mut m = Monitor::new("total", MonitorConfig::new(1.0)?);
+/// let mut kinds = Vec::new();
+/// for (t, x) in [30.0, 31.0, 30.0, 31.0, 24.0, 29.0, 31.0].into_iter().enumerate() {
+///     for alert in m.push(t as f64 + 1.0, x)? {
+///         kinds.push((alert.session, alert.kind));
+///     }
+/// }
+/// // the rupture at session 4 is repaired by session 6; the repair alert refers to session 4
+/// assert!(kinds.iter().any(|&(s, k)| s == 4 && k == AlertKind::Repair));
+/// assert!(m.push(7.0, 30.0).is_err()); // time must increase; the monitor is unchanged
+/// assert_eq!(m.sessions(), 7);
+/// # Ok::<(), alliance::Error>(())
+/// ```
+///
+/// # References
+/// Each alert carries its rule's source; see the batch functions in [`crate::trend`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Monitor<K = &'static str> {
+    key: K,
+    config: MonitorConfig,
+    state: ScoreState,
+    last_time: Option<f64>,
+}
+
+impl<K: Copy> Monitor<K> {
+    /// A monitor for the score labelled `key`.
+    pub fn new(key: K, config: MonitorConfig) -> Monitor<K> {
+        Monitor {
+            key,
+            state: ScoreState::new(&config),
+            config,
+            last_time: None,
+        }
+    }
+
+    /// Feeds one session; returns the alerts it raises (empty most of the time, without
+    /// allocating).
+    ///
+    /// # Errors
+    /// [`Error::NonFinite`] for a NaN or infinite time or score; [`Error::NotIncreasing`]
+    /// when the time is not after the previous session's; [`Error::TooLarge`] beyond ±1e100.
+    /// On error the monitor is unchanged.
+    pub fn push(&mut self, time: f64, score: f64) -> Result<Vec<Alert<K>>> {
+        self.push_session(time, score, None)
+    }
+
+    /// Feeds one session with the therapist's score too (for the divergence rule).
+    ///
+    /// # Errors
+    /// As [`Monitor::push`], also for the therapist's score.
+    pub fn push_paired(&mut self, time: f64, client: f64, therapist: f64) -> Result<Vec<Alert<K>>> {
+        self.push_session(time, client, Some(therapist))
+    }
+
+    fn push_session(
+        &mut self,
+        time: f64,
+        score: f64,
+        therapist: Option<f64>,
+    ) -> Result<Vec<Alert<K>>> {
+        let mut out = Vec::new();
+        self.push_into(time, score, therapist, &mut out)?;
+        Ok(out)
+    }
+
+    /// Feeds one session (with the therapist's score if given) and appends its alerts to
+    /// `out`, so a caller feeding many sessions can reuse one buffer.
+    ///
+    /// # Errors
+    /// As [`Monitor::push_paired`]; on error neither the monitor nor `out` changes.
+    pub fn push_into(
+        &mut self,
+        time: f64,
+        score: f64,
+        therapist: Option<f64>,
+        out: &mut Vec<Alert<K>>,
+    ) -> Result<()> {
+        check_time(self.state.sessions, time, self.last_time)?;
+        check_score("score", 0, score)?;
+        if let Some(t) = therapist {
+            check_score("therapist score", 0, t)?;
+        }
+        self.state
+            .push(&self.config, self.key, time, score, therapist, out);
+        self.last_time = Some(time);
+        Ok(())
+    }
+
+    /// Sessions fed so far.
+    pub fn sessions(&self) -> usize {
+        self.state.sessions
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &MonitorConfig {
+        &self.config
+    }
+
+    /// The score's label.
+    pub fn key(&self) -> K {
+        self.key
+    }
+}
+
+/// Streaming monitor of several scores per session for one dyad (e.g. the total and the four
+/// alliance elements), each rated by the client and optionally by the therapist.
+///
+/// Each key gets its own [`Monitor`] state under one configuration; one session is one push
+/// with every key's score, in the order of the keys.
+///
+/// # Example
+/// ```
+/// use alliance::monitor::{DyadMonitor, MonitorConfig};
+/// use alliance::trend::DivergenceRule;
+/// let config = MonitorConfig::new(1.0)?.with_divergence(DivergenceRule::new(3.0)?);
+/// let mut dyad = DyadMonitor::new(&["total", "goals"], config)?;
+/// let alerts = dyad.push(1.0, &[30.0, 7.0], Some(&[26.0, 7.5]))?;
+/// assert_eq!(alerts.len(), 1); // totals differ by 4 > 3
+/// assert_eq!(alerts[0].score, "total");
+/// assert!(dyad.push(2.0, &[30.0], None).is_err()); // one score per key
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct DyadMonitor<K = &'static str> {
+    keys: Vec<K>,
+    config: MonitorConfig,
+    states: Vec<ScoreState>,
+    sessions: usize,
+    last_time: Option<f64>,
+}
+
+impl<K: Copy> DyadMonitor<K> {
+    /// A monitor for the given scores.
+    ///
+    /// # Errors
+    /// [`Error::TooFew`] when `keys` is empty.
+    pub fn new(keys: &[K], config: MonitorConfig) -> Result<DyadMonitor<K>> {
+        if keys.is_empty() {
+            return Err(Error::TooFew {
+                what: "monitored scores",
+                needed: 1,
+                found: 0,
+            });
+        }
+        Ok(DyadMonitor {
+            keys: keys.to_vec(),
+            states: keys.iter().map(|_| ScoreState::new(&config)).collect(),
+            config,
+            sessions: 0,
+            last_time: None,
+        })
+    }
+
+    /// Feeds one session: the client's scores (one per key, in key order) and optionally the
+    /// therapist's. Divergence is tracked over the sessions that have therapist scores.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] unless each slice has one score per key;
+    /// [`Error::NonFinite`], [`Error::TooLarge`] for a bad score (its position in the slice)
+    /// or time; [`Error::NotIncreasing`] for a time not after the previous session's. On error
+    /// the monitor is unchanged.
+    pub fn push(
+        &mut self,
+        time: f64,
+        client: &[f64],
+        therapist: Option<&[f64]>,
+    ) -> Result<Vec<Alert<K>>> {
+        let mut out = Vec::new();
+        self.push_into(time, client, therapist, &mut out)?;
+        Ok(out)
+    }
+
+    /// As [`DyadMonitor::push`], appending the alerts to `out` (a reusable buffer).
+    ///
+    /// # Errors
+    /// As [`DyadMonitor::push`]; on error neither the monitor nor `out` changes.
+    pub fn push_into(
+        &mut self,
+        time: f64,
+        client: &[f64],
+        therapist: Option<&[f64]>,
+        out: &mut Vec<Alert<K>>,
+    ) -> Result<()> {
+        check_time(self.sessions, time, self.last_time)?;
+        let n = self.keys.len();
+        if client.len() != n {
+            return Err(Error::LengthMismatch {
+                what: "client scores",
+                expected: n,
+                found: client.len(),
+            });
+        }
+        for (i, &x) in client.iter().enumerate() {
+            check_score("client score", i, x)?;
+        }
+        if let Some(t) = therapist {
+            if t.len() != n {
+                return Err(Error::LengthMismatch {
+                    what: "therapist scores",
+                    expected: n,
+                    found: t.len(),
+                });
+            }
+            for (i, &x) in t.iter().enumerate() {
+                check_score("therapist score", i, x)?;
+            }
+        }
+        for (i, ((state, &key), &x)) in self
+            .states
+            .iter_mut()
+            .zip(&self.keys)
+            .zip(client)
+            .enumerate()
+        {
+            let t = therapist.and_then(|t| t.get(i).copied());
+            state.push(&self.config, key, time, x, t, out);
+        }
+        self.sessions += 1;
+        self.last_time = Some(time);
+        Ok(())
+    }
+
+    /// Sessions fed so far.
+    pub fn sessions(&self) -> usize {
+        self.sessions
+    }
+
+    /// The scores monitored, in push order.
+    pub fn keys(&self) -> &[K] {
+        &self.keys
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &MonitorConfig {
+        &self.config
+    }
+}

@@ -1,0 +1,258 @@
+//! Laws of the change detectors and the streaming monitor.
+
+use alliance::monitor::{Alert, AlertDetail, DyadMonitor, Monitor, MonitorConfig};
+use alliance::trend::{
+    Baseline, CusumRule, DivergenceRule, EwmaRule, PcomsRule, RepairStatus, RuptureReference,
+    RuptureRule, Series, SuddenDropRule, cusum, divergence, ewma, pcoms_flags, ruptures,
+    sudden_drops,
+};
+use proptest::prelude::*;
+
+/// One alert reduced to what identifies it: the session that raised it, the session it is
+/// about, its kind, and the exact record behind it (Debug prints f64 round-trip exactly).
+type Key = (usize, usize, String, String);
+
+fn key_of(a: &Alert<&'static str>) -> Key {
+    let record = match a.detail {
+        AlertDetail::Rupture { rupture, .. } => format!("{rupture:?}"),
+        AlertDetail::SuddenDrop { check, .. } => format!("{check:?}"),
+        AlertDetail::Cusum { alarm, .. } => format!("{alarm:?}"),
+        AlertDetail::Ewma { alarm, .. } => format!("{alarm:?}"),
+        AlertDetail::Pcoms { flag, .. } => format!("{flag:?}"),
+        AlertDetail::Divergence { point, .. } => format!("{point:?}"),
+        _ => unreachable!(),
+    };
+    (a.raised_at, a.session, format!("{:?}", a.kind), record)
+}
+
+struct Rules {
+    rupture: RuptureRule,
+    sudden: SuddenDropRule,
+    cusum: CusumRule,
+    ewma: EwmaRule,
+    pcoms: PcomsRule,
+    divergence: DivergenceRule,
+}
+
+impl Rules {
+    fn new(ref_sd: f64, cutoff: f64, srs_cutoff: f64, bound: f64, given: bool) -> Rules {
+        let baseline = if given {
+            Baseline::Given {
+                mean: 20.0,
+                sd: 4.0,
+            }
+        } else {
+            Baseline::FirstSessions(3)
+        };
+        Rules {
+            rupture: RuptureRule::new(ref_sd).unwrap(),
+            sudden: SuddenDropRule::new(cutoff, 0.0).unwrap(),
+            cusum: CusumRule::new(baseline, ref_sd).unwrap(),
+            ewma: EwmaRule::new(baseline, ref_sd).unwrap(),
+            pcoms: PcomsRule::new(srs_cutoff).unwrap(),
+            divergence: DivergenceRule::new(bound).unwrap(),
+        }
+    }
+
+    fn config(&self) -> MonitorConfig {
+        MonitorConfig::empty()
+            .with_ruptures(self.rupture)
+            .unwrap()
+            .with_sudden_drops(self.sudden)
+            .unwrap()
+            .with_cusum(self.cusum)
+            .with_ewma(self.ewma)
+            .with_pcoms(self.pcoms)
+            .with_divergence(self.divergence)
+    }
+
+    /// What the batch detectors say about a prefix, as the alerts a monitor should have raised.
+    fn expected(&self, client: &Series, therapist: &Series) -> Vec<Key> {
+        let mut out = Vec::new();
+        let w = self.rupture.repair_window();
+        for r in ruptures(client, &self.rupture).unwrap().ruptures {
+            let mut opened = r;
+            opened.repair = RepairStatus::Pending;
+            let kind = format!("Rupture {{ level: {:?} }}", r.level);
+            out.push((r.index, r.index, kind, format!("{opened:?}")));
+            match r.repair {
+                RepairStatus::Repaired { index, .. } => {
+                    out.push((index, r.index, "Repair".into(), format!("{r:?}")))
+                }
+                RepairStatus::Unrepaired => {
+                    out.push((r.index + w, r.index, "Unrepaired".into(), format!("{r:?}")))
+                }
+                _ => {}
+            }
+        }
+        for c in sudden_drops(client, &self.sudden).unwrap().drops {
+            out.push((
+                c.before + 3,
+                c.before + 1,
+                "SuddenDrop".into(),
+                format!("{c:?}"),
+            ));
+        }
+        for a in cusum(client, &self.cusum).unwrap().alarms {
+            out.push((a.index, a.index, "CusumLow".into(), format!("{a:?}")));
+        }
+        for a in ewma(client, &self.ewma).unwrap().alarms {
+            out.push((a.index, a.index, "EwmaLow".into(), format!("{a:?}")));
+        }
+        for fl in pcoms_flags(client, &self.pcoms).unwrap().flags {
+            out.push((
+                fl.index,
+                fl.index,
+                format!("{:?}", fl.kind),
+                format!("{fl:?}"),
+            ));
+        }
+        for p in divergence(client, therapist, &self.divergence)
+            .unwrap()
+            .points
+        {
+            if p.exceeds {
+                out.push((p.index, p.index, "Divergence".into(), format!("{p:?}")));
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+fn score() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        (0u8..=40).prop_map(f64::from),
+        (0u16..=400).prop_map(|x| f64::from(x) / 10.0),
+        0.0f64..40.0,
+    ]
+}
+
+fn course() -> impl Strategy<Value = (Vec<f64>, Vec<f64>, Vec<f64>)> {
+    (1usize..40).prop_flat_map(|n| {
+        (
+            prop::collection::vec(0.25f64..3.0, n),
+            prop::collection::vec(score(), n),
+            prop::collection::vec(score(), n),
+        )
+            .prop_map(|(gaps, c, t)| {
+                let mut time = 0.0;
+                let times = gaps
+                    .into_iter()
+                    .map(|g| {
+                        time += g;
+                        time
+                    })
+                    .collect();
+                (times, c, t)
+            })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// After every session, the alerts a monitor has raised so far are exactly (bit for bit)
+    /// what the batch detectors report on the sessions so far.
+    #[test]
+    fn monitor_equals_batch_on_every_prefix(
+        (times, client, therapist) in course(),
+        ref_sd in 0.1f64..5.0,
+        cutoff in 0.0f64..10.0,
+        srs_cutoff in 10.0f64..40.0,
+        bound in 0.5f64..10.0,
+        given in any::<bool>(),
+    ) {
+        let rules = Rules::new(ref_sd, cutoff, srs_cutoff, bound, given);
+        let mut monitor = Monitor::new("total", rules.config());
+        let mut raised: Vec<Key> = Vec::new();
+        for i in 0..times.len() {
+            for a in monitor.push_paired(times[i], client[i], therapist[i]).unwrap() {
+                prop_assert_eq!(a.raised_at, i);
+                raised.push(key_of(&a));
+            }
+            let c = Series::new(times[..=i].to_vec(), client[..=i].to_vec()).unwrap();
+            let t = Series::new(times[..=i].to_vec(), therapist[..=i].to_vec()).unwrap();
+            let mut so_far = raised.clone();
+            so_far.sort();
+            prop_assert_eq!(so_far, rules.expected(&c, &t));
+        }
+    }
+
+    /// A dyad monitor gives each key the alerts a single monitor gives that score.
+    #[test]
+    fn dyad_monitor_equals_one_monitor_per_key(
+        (times, client, therapist) in course(),
+        ref_sd in 0.1f64..5.0,
+    ) {
+        let rules = Rules::new(ref_sd, 3.0, 30.0, 4.0, false);
+        let mut dyad = DyadMonitor::new(&["a", "b"], rules.config()).unwrap();
+        let mut a = Monitor::new("a", rules.config());
+        let mut b = Monitor::new("b", rules.config());
+        for i in 0..times.len() {
+            let got = dyad
+                .push(times[i], &[client[i], therapist[i]], Some(&[therapist[i], client[i]]))
+                .unwrap();
+            let mut want = a.push_paired(times[i], client[i], therapist[i]).unwrap();
+            want.extend(b.push_paired(times[i], therapist[i], client[i]).unwrap());
+            prop_assert_eq!(got, want);
+        }
+    }
+
+    /// A flat series raises no rupture, whatever its level and length.
+    #[test]
+    fn flat_series_raise_no_rupture(level in -1e6f64..1e6, n in 1usize..60, ref_sd in 1e-6f64..10.0) {
+        let s = Series::from_values(vec![level; n]).unwrap();
+        let rule = RuptureRule::new(ref_sd).unwrap();
+        prop_assert!(ruptures(&s, &rule).unwrap().ruptures.is_empty());
+        let retrospective = rule.with_reference(RuptureReference::AllOthers);
+        prop_assert!(ruptures(&s, &retrospective).unwrap().ruptures.is_empty());
+        let mut m = Monitor::new("x", MonitorConfig::new(ref_sd).unwrap());
+        for t in 0..n {
+            prop_assert!(m.push(t as f64, level).unwrap().is_empty());
+        }
+    }
+
+    /// No input panics a monitor: any f64 for times and scores (NaN, infinities, huge,
+    /// decreasing times); an accepted session reports no NaN; a refused session leaves the
+    /// monitor exactly as it was.
+    #[test]
+    fn no_panic_on_arbitrary_input(
+        sessions in prop::collection::vec((any::<f64>(), any::<f64>(), any::<f64>()), 0..60),
+        ref_sd in prop_oneof![Just(1e-100), 1e-3f64..10.0, Just(1e100)],
+    ) {
+        let rules = Rules::new(ref_sd, 2.0, 30.0, 3.0, false);
+        let mut m = Monitor::new("x", rules.config());
+        let mut d = DyadMonitor::new(&[0u8, 1], rules.config()).unwrap();
+        for &(time, x, y) in &sessions {
+            let before = m.clone();
+            match m.push_paired(time, x, y) {
+                Ok(alerts) => {
+                    let text = format!("{:?}", alerts);
+                    prop_assert!(!text.contains("NaN"));
+                }
+                Err(_) => prop_assert_eq!(&m, &before),
+            }
+            let before = d.clone();
+            if d.push(time, &[x, y], Some(&[y, x])).is_err() {
+                prop_assert_eq!(&d, &before);
+            }
+        }
+    }
+
+    /// No finite series panics a batch detector, whatever the magnitudes.
+    #[test]
+    fn batch_detectors_never_panic(values in prop::collection::vec(any::<f64>(), 1..40)) {
+        let values: Vec<f64> = values.into_iter().filter(|x| x.is_finite()).collect();
+        prop_assume!(!values.is_empty());
+        let s = Series::from_values(values).unwrap();
+        let rules = Rules::new(1.0, 2.0, 30.0, 3.0, false);
+        let _ = ruptures(&s, &rules.rupture);
+        let _ = ruptures(&s, &rules.rupture.with_reference(RuptureReference::AllOthers));
+        let _ = sudden_drops(&s, &rules.sudden);
+        let _ = cusum(&s, &rules.cusum);
+        let _ = ewma(&s, &rules.ewma);
+        let _ = pcoms_flags(&s, &rules.pcoms);
+        let _ = divergence(&s, &s, &rules.divergence);
+    }
+}

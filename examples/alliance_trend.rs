@@ -1,55 +1,104 @@
-//! Walks one course of twelve sessions through the streaming alliance monitor and prints the
+//! Walks a bundled course of sessions through the streaming alliance monitor and prints the
 //! alerts each session raises, with their reasons and sources.
 //!
-//! The scores are session-scale totals on a 0-40 scale (client and therapist), typed in here;
-//! the course has a rupture at session 6 that is repaired two sessions later.
+//! The course is client C02 with therapist T02 from the bundled sample: a rupture at session
+//! 6, repaired by session 8. Two monitors run side by side: one on the client's session-scale
+//! total (VAS-4, 0-40), one on the four alliance elements as client and therapist rate them on
+//! the HAq-II (POMP, 0-100), which also tracks their divergence.
+//!
+//! Run with `cargo run --example alliance_trend`.
 
+use alliance::monitor::{AlertKind, DyadMonitor, Monitor, MonitorConfig};
+use alliance::trend::{DivergenceRule, PcomsRule, SuddenDropRule};
+use alliance::{Element, Rater, sample, score};
 use std::error::Error;
 
-use alliance::monitor::{AlertKind, Monitor, MonitorConfig};
-use alliance::trend::{DivergenceRule, PcomsRule, SuddenDropRule};
-
 fn main() -> Result<(), Box<dyn Error>> {
-    let client = [
-        34.0, 35.0, 36.0, 35.0, 36.0, 29.0, 33.0, 36.0, 37.0, 36.0, 37.0, 38.0,
-    ];
-    let therapist = [
-        33.0, 33.0, 34.0, 34.0, 35.0, 34.0, 34.0, 35.0, 35.0, 36.0, 36.0, 36.0,
-    ];
+    let caseload = sample::caseload()?;
+    let course = caseload
+        .iter()
+        .find(|c| c.client() == "C02")
+        .ok_or("C02 is in the sample")?;
+    println!(
+        "Client {} with therapist {}: {} sessions\n",
+        course.client(),
+        course.therapist(),
+        course.sessions().len()
+    );
 
-    // Thresholds that belong to the instrument: a reference SD of 2 points, a reliable
-    // change of 5 points, the 36-point session cutoff, and a reliable therapist-client
-    // difference of 1.96 sqrt(2) SEM with an SEM of 1.5 points.
-    let sem = 1.5_f64;
-    let config = MonitorConfig::new(2.0)?
+    // Session scale: a reference SD of 2 points floors the client's own SD, a reliable drop
+    // is 5 points, and the cutoff is 36.
+    let total_config = MonitorConfig::new(2.0)?
         .with_sudden_drops(SuddenDropRule::new(5.0, 0.0)?)?
-        .with_pcoms(PcomsRule::new(36.0)?)
-        .with_divergence(DivergenceRule::new(1.96 * (2.0 * sem * sem).sqrt())?);
-    let mut monitor = Monitor::new("session total", config);
+        .with_pcoms(PcomsRule::new(36.0)?);
+    let mut total = Monitor::new("VAS-4 total", total_config);
 
-    let mut rupture_at = None;
-    let mut repaired = None;
-    for (i, (&c, &t)) in client.iter().zip(&therapist).enumerate() {
-        let session = i + 1;
-        let alerts = monitor.push_paired(session as f64, c, t)?;
-        println!("session {session:2}: client {c:4.1}, therapist {t:4.1}");
-        for a in &alerts {
-            println!("    {:?}: {a}", a.kind);
-            println!(
-                "        source: {}",
-                a.source.split(';').next().unwrap_or("")
-            );
+    // Elements on POMP: SD floor 8 points; client and therapist differ reliably when their
+    // element scores are more than 20 points apart.
+    let element_config = MonitorConfig::new(8.0)?.with_divergence(DivergenceRule::new(20.0)?);
+    let mut elements = DyadMonitor::new(&Element::ALL, element_config)?;
+
+    let mut rupture = None;
+    let mut repair = None;
+    for session in course.sessions() {
+        let n = session.number();
+        let time = f64::from(n);
+        let vas = score(
+            session
+                .response(Rater::Client, "VAS-4")
+                .ok_or("VAS-4 missing")?,
+        )?;
+        let client = score(
+            session
+                .response(Rater::Client, "HAq-II")
+                .ok_or("HAq-II missing")?,
+        )?;
+        let therapist = score(
+            session
+                .response(Rater::Therapist, "HAq-II")
+                .ok_or("HAq-II T missing")?,
+        )?;
+        let pomp = |s: &alliance::Score| -> Result<Vec<f64>, Box<dyn Error>> {
+            Element::ALL
+                .iter()
+                .map(|&e| {
+                    s.profile
+                        .get(e)
+                        .map(|x| x.pomp)
+                        .ok_or_else(|| format!("{e} not scored").into())
+                })
+                .collect()
+        };
+        println!(
+            "session {n:2}: VAS-4 {:4.1}   HAq-II client {:5.1}, therapist {:5.1}",
+            vas.total.value, client.total.pomp, therapist.total.pomp
+        );
+
+        let mut alerts: Vec<String> = Vec::new();
+        for a in total.push(time, vas.total.value)? {
             match a.kind {
-                AlertKind::Rupture { .. } => rupture_at = Some(a.session + 1),
-                AlertKind::Repair => repaired = Some((a.session + 1, a.raised_at + 1)),
+                AlertKind::Rupture { .. } => rupture = rupture.or(Some(n)),
+                AlertKind::Repair => repair = Some(n),
                 _ => {}
             }
+            alerts.push(format!("{a}\n          source: {}", short(a.source)));
+        }
+        for a in elements.push(time, &pomp(&client)?, Some(&pomp(&therapist)?))? {
+            alerts.push(format!("{a}\n          source: {}", short(a.source)));
+        }
+        for line in &alerts {
+            println!("    alert {line}");
         }
     }
 
-    // The headline facts: a rupture at session 6, repaired by session 8.
-    assert_eq!(rupture_at, Some(6));
-    assert_eq!(repaired, Some((6, 8)));
-    println!("rupture at session 6, repaired at session 8");
+    // The headline facts of this course: a rupture at session 6, repaired at session 8.
+    println!("\nrupture at session {rupture:?}, repair confirmed at session {repair:?}");
+    assert_eq!(rupture, Some(6));
+    assert_eq!(repair, Some(8));
     Ok(())
+}
+
+/// The first citation of a source (the text before any `;`).
+fn short(source: &str) -> &str {
+    source.split(';').next().unwrap_or(source)
 }

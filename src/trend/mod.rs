@@ -22,8 +22,7 @@ pub use divergence::{DIVERGENCE_SOURCE, Divergence, DivergencePoint, DivergenceR
 pub use pcoms::{PCOMS_SOURCE, PcomsFlag, PcomsFlags, PcomsKind, PcomsRule, pcoms_flags};
 pub use rupture::{
     MAGNITUDE_LIMIT, REPAIR_SOURCE, RepairStatus, Rupture, RuptureLevel, RuptureReference,
-    RuptureRule, Ruptures,
-    STILES_2004, STRAUSS_2006, ruptures,
+    RuptureRule, Ruptures, STILES_2004, STRAUSS_2006, ruptures,
 };
 pub use sudden::{
     IntervalCheck, SeriesEnd, SuddenDropRule, SuddenDrops, TANG_DERUBEIS_1999, check_interval,

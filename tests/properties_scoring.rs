@@ -146,8 +146,9 @@ proptest! {
             }
         }
         if inst.scale().step() == Some(1.0) {
-            let compact: Vec<Option<u8>> = flat.iter().map(|a| a.map(|x| x as u8)).collect();
-            prop_assert_eq!(scorer.score_u8(&compact), scorer.score(&flat));
+            // one-byte codes with 255 for a missing answer
+            let codes: Vec<u8> = flat.iter().map(|a| a.map_or(255, |x| x as u8)).collect();
+            prop_assert_eq!(scorer.score_codes(&codes, Some(255)), scorer.score(&flat));
         }
     }
 
@@ -162,7 +163,8 @@ proptest! {
             -5.0..50.0f64, (0u8..12).prop_map(f64::from)
         ].prop_map(Some).boxed().prop_union(Just(None).boxed()), 0..60),
         items in prop::collection::vec((any::<u16>(), any::<f64>()), 0..30),
-        bytes in prop::collection::vec(prop::option::of(any::<u8>()), 0..80),
+        bytes in prop::collection::vec(any::<u8>(), 0..80),
+        code in prop::option::of(any::<u8>()),
     ) {
         if let Ok(r) = Response::new(&inst, Rater::Observer, &values) {
             let _ = score(&r);
@@ -174,6 +176,6 @@ proptest! {
         if let Err(e) = scorer.score(&values) {
             prop_assert!(!e.to_string().is_empty());
         }
-        let _ = scorer.score_u8(&bytes);
+        let _ = scorer.score_codes(&bytes, code);
     }
 }

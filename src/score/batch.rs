@@ -11,16 +11,17 @@ use crate::instrument::{Instrument, Keying, ScoringRule};
 /// the same missing-data rule as [`score`](crate::score), and returns totals and subscale
 /// scores in the instrument's native metric.
 ///
-/// Two input forms: `Option<f64>` for any scale, and compact `Option<u8>` for integer
-/// (Likert) scales within 0-255, which is several times faster because sums stay integers.
+/// Two input forms: `Option<f64>` for any scale, and compact one-byte codes with a declared
+/// missing-answer code for integer (Likert) scales within 0-255, several times faster because
+/// it reads a byte per answer and sums integers.
 ///
 /// # Example
 /// ```
 /// use alliance::{catalog, BatchScorer};
 /// let wai_sr = catalog::wai_sr();
 /// let scorer = BatchScorer::new(&wai_sr);
-/// let answers: Vec<Option<u8>> = [[4u8; 12], [5; 12]].concat().into_iter().map(Some).collect();
-/// let scores = scorer.score_u8(&answers)?;
+/// let answers: Vec<Option<f64>> = [[4.0; 12], [5.0; 12]].concat().into_iter().map(Some).collect();
+/// let scores = scorer.score(&answers)?;
 /// assert_eq!(scores.totals(), &[4.0, 5.0]); // WAI-SR scores the item mean
 /// assert_eq!(scores.subscale(1, 0), Some(5.0)); // response 1, first subscale (Task)
 /// # Ok::<(), alliance::Error>(())
@@ -148,99 +149,144 @@ impl BatchScorer {
         })
     }
 
-    /// Scores a buffer of compact `u8` answers (integer scales within 0-255 only).
+    /// Scores a buffer of compact one-byte answer codes, for integer scales within 0-255.
+    /// `missing` declares the code that marks a missing answer (e.g. `Some(0)` on a 1-5
+    /// scale, as in many data exports); it must lie off the scale. `None`: no answer is
+    /// missing, and every byte must be on the scale.
+    ///
+    /// This is the fast path: one byte per answer, integer sums, no division per response.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when the instrument's scale is not an integer scale
-    /// within 0-255; otherwise as [`BatchScorer::score`].
-    pub fn score_u8(&self, answers: &[Option<u8>]) -> Result<BatchScores> {
+    /// [`Error::InvalidParameter`] when the instrument's scale is not an integer scale within
+    /// 0-255, or the missing code lies on the scale; otherwise as [`BatchScorer::score`].
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, BatchScorer};
+    /// let scorer = BatchScorer::new(&catalog::wai_sr());
+    /// // two responses; the second leaves item 5 blank (code 0)
+    /// let codes = [4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 0, 5, 5, 5, 5, 5, 5, 5];
+    /// let scores = scorer.score_codes(&codes, Some(0))?;
+    /// assert_eq!(scores.totals(), &[4.0, 5.0]);
+    /// assert_eq!(scores.answered(), &[12, 11]);
+    /// assert!(scorer.score_codes(&codes, Some(3)).is_err()); // 3 is an answer, not a code
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn score_codes(&self, answers: &[u8], missing: Option<u8>) -> Result<BatchScores> {
         let mut out = BatchScores::default();
-        self.score_u8_into(answers, &mut out)?;
+        self.score_codes_into(answers, missing, &mut out)?;
         Ok(out)
     }
 
-    /// As [`BatchScorer::score_u8`], reusing `out`'s buffers.
+    /// As [`BatchScorer::score_codes`], reusing `out`'s buffers.
     ///
     /// # Errors
-    /// As [`BatchScorer::score_u8`]; `out` then holds the responses before the invalid one.
-    pub fn score_u8_into(&self, answers: &[Option<u8>], out: &mut BatchScores) -> Result<()> {
+    /// As [`BatchScorer::score_codes`]; `out` then holds the responses before the invalid one.
+    pub fn score_codes_into(
+        &self,
+        answers: &[u8],
+        missing: Option<u8>,
+        out: &mut BatchScores,
+    ) -> Result<()> {
         let scale = self.instrument.scale();
         let (min, max) = scale.as_u8_range().ok_or(Error::InvalidParameter {
             name: "scale step",
             value: scale.step().unwrap_or(0.0),
-            expected: "an integer scale within 0-255 for u8 answers",
+            expected: "an integer scale within 0-255 for one-byte codes",
         })?;
-        let width = max - min;
+        if let Some(code) = missing
+            && (min..=max).contains(&code)
+        {
+            return Err(Error::InvalidParameter {
+                name: "missing-answer code",
+                value: f64::from(code),
+                expected: "a code outside the scale",
+            });
+        }
+        let responses = self.responses(answers.len())?;
+        out.reset(responses, self.sub_allowed.len());
         let reversed = u32::from(min) + u32::from(max);
         let key = |_, x: u8, reverse| {
-            let off_scale = x.wrapping_sub(min) > width;
+            let off_scale = !(min..=max).contains(&x);
             let x = u32::from(x);
             // An off-scale answer may wrap here; such a row is reported, never scored.
             let keyed = if reverse { reversed.wrapping_sub(x) } else { x };
             (keyed, off_scale)
         };
+        // Rows that are not complete and on the scale take the general path, through one
+        // buffer reused for every such row.
+        let mut scratch: Vec<Option<u8>> = Vec::with_capacity(self.reverse.len());
+        let mut general = |r: usize, row: &[u8], out: &mut BatchScores| {
+            scratch.clear();
+            scratch.extend(row.iter().map(|&x| (Some(x) != missing).then_some(x)));
+            self.score_row(r, &scratch, out, key)
+        };
         let plan = FastPlan::new(self, min, max);
         match self.reverse.len() {
-            4 => self.fast_rows::<4>(&plan, answers, out, key),
-            5 => self.fast_rows::<5>(&plan, answers, out, key),
-            6 => self.fast_rows::<6>(&plan, answers, out, key),
-            8 => self.fast_rows::<8>(&plan, answers, out, key),
-            10 => self.fast_rows::<10>(&plan, answers, out, key),
-            12 => self.fast_rows::<12>(&plan, answers, out, key),
-            16 => self.fast_rows::<16>(&plan, answers, out, key),
-            19 => self.fast_rows::<19>(&plan, answers, out, key),
-            24 => self.fast_rows::<24>(&plan, answers, out, key),
-            36 => self.fast_rows::<36>(&plan, answers, out, key),
-            _ => self.run(answers, out, key),
+            4 => self.fast_rows::<4>(&plan, answers, out, &mut general),
+            5 => self.fast_rows::<5>(&plan, answers, out, &mut general),
+            6 => self.fast_rows::<6>(&plan, answers, out, &mut general),
+            8 => self.fast_rows::<8>(&plan, answers, out, &mut general),
+            10 => self.fast_rows::<10>(&plan, answers, out, &mut general),
+            12 => self.fast_rows::<12>(&plan, answers, out, &mut general),
+            16 => self.fast_rows::<16>(&plan, answers, out, &mut general),
+            19 => self.fast_rows::<19>(&plan, answers, out, &mut general),
+            24 => self.fast_rows::<24>(&plan, answers, out, &mut general),
+            36 => self.fast_rows::<36>(&plan, answers, out, &mut general),
+            k => answers
+                .chunks_exact(k)
+                .enumerate()
+                .try_for_each(|(r, row)| general(r, row, out)),
         }
     }
 
-    /// The `u8` pass for instruments of `K` items (the item loop unrolls and vectorizes):
-    /// complete, on-scale rows are scored by integer sums and table look-ups; any other row
-    /// goes through [`BatchScorer::score_row`], which reports it or prorates it.
+    /// The one-byte pass for instruments of `K` items (the item loop unrolls and vectorizes
+    /// in 16-bit lanes): complete, on-scale rows are scored by integer sums and table
+    /// look-ups; any other row (a missing or off-scale code) goes to `general`, which
+    /// prorates it or reports it.
     fn fast_rows<const K: usize>(
         &self,
         plan: &FastPlan,
-        answers: &[Option<u8>],
+        answers: &[u8],
         out: &mut BatchScores,
-        key: impl Fn(u16, u8, bool) -> (u32, bool) + Copy,
+        general: &mut impl FnMut(usize, &[u8], &mut BatchScores) -> Result<()>,
     ) -> Result<()> {
-        let responses = self.responses(answers.len())?;
-        let n_sub = self.sub_allowed.len();
-        out.reset(responses, n_sub);
         let (Ok(add), Ok(flip)) = (
-            <&[u32; K]>::try_from(&plan.add[..]),
-            <&[u32; K]>::try_from(&plan.flip[..]),
+            <&[u16; K]>::try_from(&plan.add[..]),
+            <&[u16; K]>::try_from(&plan.flip[..]),
         ) else {
-            return self.run(answers, out, key);
+            return answers
+                .chunks_exact(K)
+                .enumerate()
+                .try_for_each(|(r, row)| general(r, row, out));
         };
-        let (rows, _) = answers.as_chunks::<K>();
-        let members: Vec<&[u32; K]> = plan
+        let members: Vec<&[u16; K]> = plan
             .members
             .chunks_exact(K)
             .filter_map(|m| m.try_into().ok())
             .collect();
+        let (rows, _) = answers.as_chunks::<K>();
         for (r, row) in rows.iter().enumerate() {
-            let mut keyed = [0u32; K];
+            let mut keyed = [0u16; K];
             let mut rejected = false;
             for j in 0..K {
-                let x = row[j].unwrap_or(plan.min);
-                rejected |= row[j].is_none() | (x.wrapping_sub(plan.min) > plan.width);
+                // a missing code lies off the scale, so one range check catches both
+                rejected |= row[j].wrapping_sub(plan.min) > plan.width;
                 // reverse keying min + max - x, as (min + max + 1) + !x, without a branch
-                keyed[j] = add[j].wrapping_add(u32::from(x) ^ flip[j]);
+                keyed[j] = add[j].wrapping_add(u16::from(row[j]) ^ flip[j]);
             }
             if rejected {
-                self.score_row(r, row, out, key)?;
+                general(r, row, out)?;
                 continue;
             }
-            let total: u32 = keyed.iter().fold(0, |a, &v| a.wrapping_add(v));
+            let total = keyed.iter().fold(0u16, |a, &v| a.wrapping_add(v));
             out.totals.push(plan.value(0, total));
             out.answered.push(K as u32);
             for (s, m) in members.iter().enumerate() {
                 let sum = keyed
                     .iter()
                     .zip(*m)
-                    .fold(0u32, |a, (&v, &m)| a.wrapping_add(v & m));
+                    .fold(0u16, |a, (&v, &m)| a.wrapping_add(v & m));
                 out.subscales.push(plan.value(s + 1, sum));
             }
         }
@@ -352,10 +398,11 @@ struct FastPlan {
     min: u8,
     width: u8,
     /// Per item, `keyed = add + (x ^ flip)`: (0, 0) forward, (min + max + 1, !0) reversed.
-    add: Vec<u32>,
-    flip: Vec<u32>,
+    /// Sixteen bits hold any sum: at most 36 items of at most 255 on this path.
+    add: Vec<u16>,
+    flip: Vec<u16>,
     /// Per subscale, a mask per item: !0 for its members, 0 otherwise (subscales × items).
-    members: Vec<u32>,
+    members: Vec<u16>,
     /// Per scope (total first, then subscales), the value of every possible integer sum of a
     /// complete row: `score`'s own division, done once per sum instead of once per row.
     tables: Vec<Vec<f64>>,
@@ -364,24 +411,24 @@ struct FastPlan {
 impl FastPlan {
     fn new(scorer: &BatchScorer, min: u8, max: u8) -> FastPlan {
         let k = scorer.reverse.len();
-        let reversed = u32::from(min) + u32::from(max);
+        let reversed = u16::from(min) + u16::from(max);
         let (add, flip) = scorer
             .reverse
             .iter()
             .map(|&r| {
                 if r {
-                    (reversed.wrapping_add(1), u32::MAX)
+                    (reversed.wrapping_add(1), u16::MAX)
                 } else {
                     (0, 0)
                 }
             })
             .unzip();
-        let mut members = vec![0u32; k * scorer.sub_allowed.len()];
+        let mut members = vec![0u16; k * scorer.sub_allowed.len()];
         let mut sizes = vec![k];
         for (s, m) in members.chunks_exact_mut(k).enumerate() {
             let items = &scorer.members[scorer.bounds[s]..scorer.bounds[s + 1]];
             for &j in items {
-                m[j] = u32::MAX;
+                m[j] = u16::MAX;
             }
             sizes.push(items.len());
         }
@@ -405,7 +452,7 @@ impl FastPlan {
     }
 
     /// The value of scope `scope` (0 = total) for a complete row whose keyed sum is `sum`.
-    fn value(&self, scope: usize, sum: u32) -> f64 {
+    fn value(&self, scope: usize, sum: u16) -> f64 {
         self.tables
             .get(scope)
             .and_then(|t| t.get(sum as usize))

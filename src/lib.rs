@@ -14,3 +14,4 @@ pub use interval::{Interval, Level};
 
 pub mod agreement;
 pub mod trend;
+pub mod reliability;

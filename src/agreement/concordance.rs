@@ -104,7 +104,7 @@ pub fn concordance(x: &[f64], y: &[f64], level: Level) -> Result<Concordance> {
     if m.x_constant || m.y_constant {
         return Ok(base);
     }
-    let r = (m.sxy / (m.sxx.sqrt() * m.syy.sqrt())).clamp(-1.0, 1.0);
+    let r = m.r();
     let (sx, sy) = ((m.sxx / nf).sqrt(), (m.syy / nf).sqrt());
     let u = (m.mean_y - m.mean_x) / (sx * sy).sqrt();
     let (se, ci) = lin_se(p, r, u, n, level);

@@ -155,3 +155,20 @@ impl Moments {
         }
     }
 }
+
+impl Moments {
+    /// Pearson's r; caller guarantees neither variable is constant. With two pairs r is ±1
+    /// exactly; rounding can push |r| a hair past 1, which Cauchy-Schwarz forbids.
+    pub(crate) fn r(&self) -> f64 {
+        if self.n == 2.0 {
+            return self.sxy.signum();
+        }
+        let den = (self.sxx * self.syy).sqrt();
+        let den = if den.is_finite() && den > 0.0 {
+            den
+        } else {
+            self.sxx.sqrt() * self.syy.sqrt()
+        };
+        (self.sxy / den).clamp(-1.0, 1.0)
+    }
+}

@@ -137,8 +137,7 @@ fn correlate(
     if m.x_constant || m.y_constant {
         return undefined(Degenerate::ZeroVariance);
     }
-    // rounding can push |r| a hair past 1; r is ±1 at most by Cauchy-Schwarz
-    let r = (m.sxy / (m.sxx.sqrt() * m.syy.sqrt())).clamp(-1.0, 1.0);
+    let r = m.r();
     let (t, p) = if n <= 2 {
         (
             Outcome::Undefined(Degenerate::TooFewObservations),

@@ -20,7 +20,8 @@ Sources, per value (every value is stored unrounded, as the package returned it)
   intervals with n after deletion, Fisher-z intervals for Spearman, Lin's CCC (Lin 1989/2000
   as written in DescTools::CCC / epiR::epi.ccc, ci="z-transform"; the CCC value is also
   computed a second, algebraically different way, 1 - mean((x-y)^2)/(sx2+sy2+(mx-my)^2),
-  and the two must agree), and Bland-Altman (Bland & Altman 1986/1999).
+  and the two must agree), and Bland-Altman (Bland & Altman 1986/1999), its t quantile from mpmath because
+  scipy 1.12's stats.t.ppf is only good to ~1e-9 relative.
 """
 import json, os, subprocess, sys, tempfile
 import numpy as np
@@ -189,11 +190,22 @@ def lin_ccc(x, y):
             "lower": np.tanh(t - zv * set_), "upper": np.tanh(t + zv * set_)}
 
 
+def t_ppf(q, df):
+    """Student t quantile by mpmath (50 digits). scipy 1.12's stats.t.ppf is off by up to
+    1.3e-9 relative (e.g. df = 7: 2.3646242510102993 vs 2.3646242515927853), too coarse here."""
+    import mpmath as mp
+    mp.mp.dps = 50
+    tail = mp.mpf(1 - q) * 2 if q > 0.5 else mp.mpf(q) * 2
+    root = mp.findroot(lambda t: mp.betainc(mp.mpf(df) / 2, mp.mpf(1) / 2, 0, df / (df + t * t), regularized=True) - tail,
+                       float(stats.t.ppf(q if q > 0.5 else 1 - q, df)))
+    return float(root) if q > 0.5 else -float(root)
+
+
 def bland_altman(x, y, mult=1.96):
     d = x - y
     n = len(d)
     bias, sd = d.mean(), d.std(ddof=1)
-    t = stats.t.ppf(1 - ALPHA / 2, n - 1)
+    t = t_ppf(1 - ALPHA / 2, n - 1)
     hb, hl = t * sd / np.sqrt(n), t * np.sqrt(3 * sd**2 / n)
     lo, hi = bias - mult * sd, bias + mult * sd
     return {"bias": bias, "sd": sd, "lower_limit": lo, "upper_limit": hi,

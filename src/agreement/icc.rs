@@ -251,6 +251,8 @@ struct Anova {
     ms: MeanSquares,
     /// Every cell equal.
     constant: bool,
+    /// For dyadic data, whether MSR = MSW and MSR = MSE hold exactly.
+    zero_numerator: Option<(bool, bool)>,
 }
 
 impl Anova {
@@ -268,12 +270,16 @@ impl Anova {
         let mut n = 0usize;
         let mut first_row_sum = None;
         let (mut rows_equal, mut cols_equal, mut additive, mut constant) = (true, true, true, true);
+        let mut scale = Some(1.0);
         for row in complete() {
             n += 1;
             let mut row_sum = Sum::default();
             for (j, (&x, c)) in row.iter().zip(col.iter_mut()).enumerate() {
                 c.add(x);
                 row_sum.add(x);
+                if let Some(s) = scale {
+                    scale = exact::widen(s, x);
+                }
                 // residual is exactly zero iff x_ij − x_i0 = x_0j − x_00 for every cell
                 additive &= x - row[0] == first[j] - first[0];
                 constant &= x == first[0];
@@ -310,6 +316,10 @@ impl Anova {
         let ssr = if rows_equal { 0.0 } else { ssr.value() };
         let ssc = if cols_equal { 0.0 } else { ssc };
         let sse = if additive { 0.0 } else { sse.value() };
+        // Dyadic data (integers, halves, quarters, ...): exact sums of squares and exact tests
+        // of a zero numerator, so ICC = 0 comes out as 0, not as 1e-16 noise.
+        let exact = scale.and_then(|s| exact::SumsOfSquares::of(complete(), k, s));
+        let (ssr, ssc, sse) = exact.map_or((ssr, ssc, sse), |e| (e.ssr, e.ssc, e.sse));
         let ms = MeanSquares {
             rows: ssr / (nf - 1.0),
             columns: ssc / (kf - 1.0),
@@ -322,6 +332,7 @@ impl Anova {
             dropped: ratings.targets() - n,
             ms,
             constant,
+            zero_numerator: exact.map(|e| (e.one_way_zero, e.two_way_zero)),
         })
     }
 
@@ -382,7 +393,12 @@ impl Anova {
                 Degenerate::ZeroDenominator
             });
         }
-        let value = num / den;
+        let exact_zero = match (self.zero_numerator, form) {
+            (Some((one_way, _)), IccForm::OneWay) => one_way,
+            (Some((_, two_way)), _) => two_way,
+            (None, _) => false,
+        };
+        let value = if exact_zero { 0.0 } else { num / den };
         let df1 = nf - 1.0;
         let df2 = if form == IccForm::OneWay {
             nf * (kf - 1.0)
@@ -475,6 +491,78 @@ fn names(form: IccForm, unit: IccUnit) -> (&'static str, &'static str, &'static 
         }
         (IccForm::TwoWayConsistency, IccUnit::Average) => {
             ("ICC(C,k)", "ICC(3,k)", "psych::ICC ICC3k")
+        }
+    }
+}
+
+/// Exact sums of squares for dyadic data (every value a multiple of 2^-m, m ≤ 10, with
+/// |x 2^m| ≤ 2^31), from integer sums; `None` (fall back to floating point) otherwise.
+mod exact {
+    /// The smallest power-of-two scale ≥ `scale` that makes `x · scale` an integer of at most
+    /// 2^31 in magnitude, or `None`.
+    pub(super) fn widen(mut scale: f64, x: f64) -> Option<f64> {
+        while (x * scale).fract() != 0.0 {
+            if scale >= 1024.0 {
+                return None;
+            }
+            scale *= 2.0;
+        }
+        ((x * scale).abs() <= 2_147_483_648.0).then_some(scale)
+    }
+
+    #[derive(Clone, Copy)]
+    pub(super) struct SumsOfSquares {
+        pub(super) ssr: f64,
+        pub(super) ssc: f64,
+        pub(super) sse: f64,
+        /// SSR n (k − 1) = (SSC + SSE)(n − 1), i.e. MSR = MSW.
+        pub(super) one_way_zero: bool,
+        /// SSR (k − 1) = SSE, i.e. MSR = MSE.
+        pub(super) two_way_zero: bool,
+    }
+
+    impl SumsOfSquares {
+        /// With N = nk, G the grand total, R_i row and C_j column totals, Q = Σx²:
+        /// N·SST = N Q − G², N·SSR = n ΣR² − G², N·SSC = k ΣC² − G².
+        pub(super) fn of<'a>(
+            rows: impl Iterator<Item = &'a [f64]>,
+            k: usize,
+            scale: f64,
+        ) -> Option<SumsOfSquares> {
+            let mut col = vec![0i128; k];
+            let (mut q, mut r2, mut n) = (0i128, 0i128, 0i128);
+            for row in rows {
+                n += 1;
+                let mut r = 0i128;
+                for (&x, c) in row.iter().zip(col.iter_mut()) {
+                    // exact: |x · scale| ≤ 2^31 was checked
+                    let v = (x * scale) as i64 as i128;
+                    r += v;
+                    *c += v;
+                    q += v * v;
+                }
+                r2 += r * r;
+            }
+            let k = k as i128;
+            let big_n = n.checked_mul(k)?;
+            let g: i128 = col.iter().sum();
+            let g2 = g.checked_mul(g)?;
+            let c2 = col.iter().try_fold(0i128, |a, &c| a.checked_add(c.checked_mul(c)?))?;
+            let sst = big_n.checked_mul(q)?.checked_sub(g2)?;
+            let ssr = n.checked_mul(r2)?.checked_sub(g2)?;
+            let ssc = k.checked_mul(c2)?.checked_sub(g2)?;
+            let sse = sst.checked_sub(ssr)?.checked_sub(ssc)?;
+            let one_way_zero =
+                ssr.checked_mul(n.checked_mul(k - 1)?)? == ssc.checked_add(sse)?.checked_mul(n - 1)?;
+            let two_way_zero = ssr.checked_mul(k - 1)? == sse;
+            let unit = big_n as f64 * scale * scale;
+            Some(SumsOfSquares {
+                ssr: ssr as f64 / unit,
+                ssc: ssc as f64 / unit,
+                sse: sse as f64 / unit,
+                one_way_zero,
+                two_way_zero,
+            })
         }
     }
 }

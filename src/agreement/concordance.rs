@@ -1,9 +1,8 @@
 //! Lin's concordance correlation coefficient, with its accuracy and precision parts.
 
-use super::continuous::{Degenerate, Moments, Outcome, check_pairs};
+use super::continuous::{Degenerate, Moments, Outcome, check_pairs, z_two_sided};
 use crate::error::Result;
 use crate::interval::{Interval, Level};
-use crate::stats;
 
 /// Lin's CCC with bias correction factor, shifts, standard error and interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -150,7 +149,7 @@ fn lin_se(p: f64, r: f64, u: f64, n: usize, level: Level) -> (Outcome<f64>, Outc
     if p.abs() >= 1.0 {
         return (Outcome::Defined(se), Outcome::Undefined(Degenerate::PerfectAssociation));
     }
-    let Ok(z) = stats::normal_quantile(1.0 - level.tail()) else {
+    let Some(z) = z_two_sided(level) else {
         return (Outcome::Defined(se), Outcome::Undefined(Degenerate::TooFewObservations));
     };
     let h = z * se / (1.0 - p2);

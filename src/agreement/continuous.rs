@@ -172,3 +172,14 @@ impl Moments {
         (self.sxy / den).clamp(-1.0, 1.0)
     }
 }
+
+/// The two-sided normal quantile z_{1−α/2} of a confidence level. A level so small that
+/// 1 − α/2 rounds to ½ gives 0 directly: `stats::normal_quantile(0.5)` reaches statrs'
+/// `gamma_ur(0.5, 0)`, which panics (found by the no-panic property test).
+pub(crate) fn z_two_sided(level: crate::interval::Level) -> Option<f64> {
+    let q = 1.0 - level.tail();
+    if q <= 0.5 {
+        return Some(0.0);
+    }
+    crate::stats::normal_quantile(q).ok()
+}

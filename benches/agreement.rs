@@ -29,13 +29,17 @@ fn icc_benches(c: &mut Criterion) {
     for (n, k) in [(100_000, 2), (10_000, 10)] {
         let r = likert(n, k);
         group.throughput(Throughput::Elements((n * k) as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(format!("{n}x{k}")), &r, |b, r| {
-            b.iter(|| {
-                let t = icc_table(black_box(r), Level::default()).expect("enough targets");
-                assert!(t.agreement_single.value().is_some());
-                t
-            })
-        });
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("{n}x{k}")),
+            &r,
+            |b, r| {
+                b.iter(|| {
+                    let t = icc_table(black_box(r), Level::default()).expect("enough targets");
+                    assert!(t.agreement_single.value().is_some());
+                    t
+                })
+            },
+        );
     }
     group.finish();
 }
@@ -46,13 +50,17 @@ fn cronbach_benches(c: &mut Criterion) {
     let (n, k) = (1_000_000, 12);
     let r = likert(n, k);
     group.throughput(Throughput::Elements((n * k) as u64));
-    group.bench_with_input(BenchmarkId::from_parameter(format!("{n}x{k}")), &r, |b, r| {
-        b.iter(|| {
-            let a = cronbach_alpha(black_box(r), Level::default()).expect("enough respondents");
-            assert!(a.raw.is_defined());
-            a
-        })
-    });
+    group.bench_with_input(
+        BenchmarkId::from_parameter(format!("{n}x{k}")),
+        &r,
+        |b, r| {
+            b.iter(|| {
+                let a = cronbach_alpha(black_box(r), Level::default()).expect("enough respondents");
+                assert!(a.raw.is_defined());
+                a
+            })
+        },
+    );
     group.finish();
 }
 

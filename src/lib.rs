@@ -13,5 +13,5 @@ pub use error::{Error, Result};
 pub use interval::{Interval, Level};
 
 pub mod agreement;
-pub mod trend;
 pub mod reliability;
+pub mod trend;

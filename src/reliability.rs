@@ -1,4 +1,5 @@
-//! Internal consistency of a multi-item scale: Cronbach's alpha (raw and standardized) with
+//! Internal consistency of a multi-item scale: Cronbach's alpha (raw, and standardized in the
+//! item analysis) with
 //! Feldt's interval, alpha if an item is deleted, corrected item-total correlations, and the
 //! standard error of measurement.
 //!
@@ -18,8 +19,6 @@ use crate::stats::{self, Sum};
 pub struct CronbachAlpha {
     /// Raw alpha from the sample covariances; negative values are reported.
     pub raw: Outcome<f64>,
-    /// Standardized alpha from the correlations; undefined when an item is constant.
-    pub standardized: Outcome<f64>,
     /// Feldt's interval around the raw alpha, on (n − 1, (n − 1)(k − 1)) df with n after
     /// deletion.
     pub ci: Outcome<Interval>,
@@ -61,25 +60,26 @@ pub struct ItemStatistics {
 pub struct ItemAnalysis {
     /// Alpha of the whole scale.
     pub alpha: CronbachAlpha,
+    /// Standardized alpha from the inter-item correlations (psych's `std.alpha`); undefined
+    /// when an item is constant.
+    pub standardized: Outcome<f64>,
     /// One entry per item, in column order.
     pub items: Vec<ItemStatistics>,
 }
 
-/// Cronbach's alpha, raw and standardized, with Feldt's confidence interval.
+/// Cronbach's alpha with Feldt's confidence interval (one pass for integer answers; see
+/// [`item_analysis`] for the standardized alpha and per-item statistics).
 ///
-/// With k items, item variances s_j², total-score variance s_T² (n − 1 denominators) and
-/// inter-item correlations r_ij:
+/// With k items, item variances s_j² and total-score variance s_T² (n − 1 denominators):
 ///
 /// ```text
 /// alpha     = k/(k − 1) (1 − Σ s_j² / s_T²)
-/// alpha_std = k/(k − 1) (1 − k / Σ_i Σ_j r_ij)
 /// Feldt CI  = [1 − (1 − alpha) F_{1−α/2}(n − 1, (n − 1)(k − 1)),
 ///              1 − (1 − alpha) F_{α/2}(n − 1, (n − 1)(k − 1))]
 /// ```
 ///
 /// Undefined results: every answer equal ([`Degenerate::ConstantRatings`]); a constant total
-/// score with varying items ([`Degenerate::ZeroDenominator`]); standardized alpha with a
-/// constant item ([`Degenerate::ZeroVariance`]).
+/// score with varying items ([`Degenerate::ZeroDenominator`]).
 ///
 /// # Errors
 /// [`Error::TooFew`] when fewer than 2 complete respondents remain.
@@ -101,18 +101,18 @@ pub struct ItemAnalysis {
 /// *Psychometrika*, 16, 297-334. Feldt, L. S. (1965). The approximate sampling distribution
 /// of Kuder-Richardson reliability coefficient twenty. *Psychometrika*, 30, 357-370. Matches
 /// `pingouin.cronbach_alpha` 0.6.1 (complete data; its interval is rounded to 3 decimals and,
-/// with missing data, uses n before deletion) and `psych::alpha` 2.2.9 (`raw_alpha`,
-/// `std.alpha`).
+/// with missing data, uses n before deletion) and `psych::alpha` 2.2.9 (`raw_alpha`).
 pub fn cronbach_alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
     Ok(Moments::of(items, false)?.alpha(level))
 }
 
-/// Cronbach's alpha plus, per item, alpha if deleted and the corrected item-total
-/// correlation.
+/// Cronbach's alpha, the standardized alpha and, per item, alpha if deleted and the corrected
+/// item-total correlation: the table of `psych::alpha`.
 ///
-/// With T₋ⱼ = T − x_j the total of the other items:
+/// With T₋ⱼ = T − x_j the total of the other items and r_ij the inter-item correlations:
 ///
 /// ```text
+/// alpha_std  = k/(k − 1) (1 − k / Σ_i Σ_j r_ij)
 /// alpha_(−j) = (k − 1)/(k − 2) (1 − Σ_{i≠j} s_i² / s²(T₋ⱼ))
 /// r_drop,j   = cov(x_j, T₋ⱼ) / (s_j s(T₋ⱼ))
 /// ```
@@ -133,12 +133,18 @@ pub fn cronbach_alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
 /// ```
 ///
 /// # References
-/// As [`cronbach_alpha`]; matches `psych::alpha` 2.2.9 (`alpha.drop$raw_alpha`,
-/// `item.stats$r.drop`).
+/// As [`cronbach_alpha`]; matches `psych::alpha` 2.2.9 (`std.alpha`,
+/// `alpha.drop$raw_alpha`, `item.stats$r.drop`).
 pub fn item_analysis(items: &Ratings, level: Level) -> Result<ItemAnalysis> {
     let m = Moments::of(items, true)?;
     let alpha = m.alpha(level);
     let k = m.k as f64;
+    let standardized = match (m.all_constant, m.z_total_var) {
+        (true, _) => Outcome::Undefined(Degenerate::ConstantRatings),
+        (false, None) => Outcome::Undefined(Degenerate::ZeroVariance),
+        (false, Some(v)) if v == 0.0 => Outcome::Undefined(Degenerate::ZeroDenominator),
+        (false, Some(v)) => Outcome::Defined(k / (k - 1.0) * (1.0 - k / v)),
+    };
     let nf = m.n as f64;
     let sum_var: f64 = stats::sum(m.var.iter().copied());
     let items = (0..m.k)
@@ -149,11 +155,17 @@ pub fn item_analysis(items: &Ratings, level: Level) -> Result<ItemAnalysis> {
             let alpha_if_deleted = if m.k < 3 {
                 Outcome::Undefined(Degenerate::TooFewObservations)
             } else if m.rest_constant[j] {
-                Outcome::Undefined(if m.item_constant.iter().enumerate().all(|(i, &c)| c || i == j) {
-                    Degenerate::ConstantRatings
-                } else {
-                    Degenerate::ZeroDenominator
-                })
+                Outcome::Undefined(
+                    if m.item_constant
+                        .iter()
+                        .enumerate()
+                        .all(|(i, &c)| c || i == j)
+                    {
+                        Degenerate::ConstantRatings
+                    } else {
+                        Degenerate::ZeroDenominator
+                    },
+                )
             } else {
                 Outcome::Defined((k - 1.0) / (k - 2.0) * (1.0 - (sum_var - vj) / rest_var))
             };
@@ -171,7 +183,11 @@ pub fn item_analysis(items: &Ratings, level: Level) -> Result<ItemAnalysis> {
             }
         })
         .collect();
-    Ok(ItemAnalysis { alpha, items })
+    Ok(ItemAnalysis {
+        alpha,
+        standardized,
+        items,
+    })
 }
 
 /// Standard error of measurement, SD √(1 − r_xx).
@@ -218,8 +234,9 @@ pub fn standard_error_of_measurement(sd: f64, reliability: f64) -> Result<f64> {
 /// Rows summed plainly within a block, blocks added with compensation (fast and accurate).
 const BLOCK: usize = 1024;
 
-/// Item and total moments on the complete rows, by two passes over the data (three when the
-/// standardized alpha is needed, which needs the item SDs first).
+/// Item and total moments on the complete rows: one exact integer pass for integer answers,
+/// two passes otherwise, plus one for the standardized alpha (it needs the item SDs first)
+/// when the item analysis asks for it.
 struct Moments {
     n: usize,
     k: usize,
@@ -227,8 +244,8 @@ struct Moments {
     mean: Vec<f64>,
     var: Vec<f64>,
     total_var: f64,
-    /// Σ z_total², z the sum of standardized items (n − 1 scaled later); None if an item is
-    /// constant.
+    /// Variance of the sum of standardized items (= Σ_i Σ_j r_ij); `None` if an item is
+    /// constant or the item analysis was not asked for.
     z_total_var: Option<f64>,
     item_constant: Vec<bool>,
     total_constant: bool,
@@ -241,8 +258,127 @@ struct Moments {
 }
 
 impl Moments {
-    #[allow(clippy::float_cmp)] // exact constancy tests are the point
     fn of(ratings: &Ratings, with_items: bool) -> Result<Moments> {
+        match Moments::integer(ratings, with_items)? {
+            Some(m) => Ok(m),
+            None => Moments::float(ratings, with_items),
+        }
+    }
+
+    /// Integer answers (|x| ≤ 1024: every questionnaire, POMP scores included): one pass of
+    /// exact integer sums, so variances have no cancellation error and zero variance is
+    /// detected exactly; then, for the item analysis, one pass for the standardized alpha. `None` when an answer is not such an integer (or a
+    /// sum would overflow): the caller falls back to [`Moments::float`].
+    #[allow(clippy::float_cmp)] // exactness tests are the point
+    fn integer(ratings: &Ratings, with_items: bool) -> Result<Option<Moments>> {
+        let k = ratings.raters();
+        // Block sums in f64 are exact for answers |x| ≤ 2^10 and k ≤ 2^11: over 1024 rows,
+        // Σx ≤ 2^20, Σx² ≤ 2^30, ΣT ≤ 2^31, ΣT² ≤ 2^52, Σx·T ≤ 2^41, all below 2^53.
+        if k > 2048 {
+            return Ok(None);
+        }
+        let mut ok = true;
+        let (mut s1, mut s2) = (vec![0i128; k], vec![0i128; k]);
+        let (mut b1, mut b2) = (vec![0.0f64; k], vec![0.0f64; k]);
+        let (mut vt, mut bvt) = (vec![0i128; k], vec![0.0f64; if with_items { k } else { 0 }]);
+        let (mut t, mut bt) = ([0i128; 2], [0.0f64; 2]);
+        let mut n = 0usize;
+        ratings.for_each_complete_row(|row| {
+            if !ok {
+                return;
+            }
+            n += 1;
+            ok &= accumulate_integers(row, &mut b1, &mut b2);
+            let total = row_sum(row);
+            bt[0] += total;
+            bt[1] += total * total;
+            for (c, &x) in bvt.iter_mut().zip(row) {
+                *c += x * total;
+            }
+            if n % BLOCK == 0 {
+                flush_exact(&mut s1, &mut b1);
+                flush_exact(&mut s2, &mut b2);
+                flush_exact(&mut t, &mut bt);
+                flush_exact(&mut vt, &mut bvt);
+            }
+        });
+        if !ok {
+            return Ok(None);
+        }
+        flush_exact(&mut s1, &mut b1);
+        flush_exact(&mut s2, &mut b2);
+        flush_exact(&mut t, &mut bt);
+        flush_exact(&mut vt, &mut bvt);
+        let [t1, t2] = t;
+        if n < 2 {
+            return Err(Error::TooFew {
+                what: "complete respondents",
+                needed: 2,
+                found: n,
+            });
+        }
+        let ni = n as i128;
+        let nf = n as f64;
+        // n·SS = n Σv² − (Σv)², exact; SS / (n − 1) = n·SS / (n (n − 1))
+        let nss = |sum: i128, sq: i128| -> Option<i128> {
+            ni.checked_mul(sq)?.checked_sub(sum.checked_mul(sum)?)
+        };
+        let nsp = |sa: i128, sb: i128, sab: i128| -> Option<i128> {
+            ni.checked_mul(sab)?.checked_sub(sa.checked_mul(sb)?)
+        };
+        let unit = nf * (nf - 1.0);
+        let Some(item_nss) = s1
+            .iter()
+            .zip(&s2)
+            .map(|(&a, &b)| nss(a, b))
+            .collect::<Option<Vec<i128>>>()
+        else {
+            return Ok(None);
+        };
+        let Some(total_nss) = nss(t1, t2) else {
+            return Ok(None);
+        };
+        let mean: Vec<f64> = s1.iter().map(|&s| s as f64 / nf).collect();
+        let var: Vec<f64> = item_nss.iter().map(|&v| v as f64 / unit).collect();
+        let item_constant: Vec<bool> = item_nss.iter().map(|&v| v == 0).collect();
+        let (mut rest_ss, mut item_rest, mut rest_constant) = (Vec::new(), Vec::new(), Vec::new());
+        if with_items {
+            for j in 0..k {
+                // rest = T − v_j: Σrest = ΣT − Σv_j, Σrest² = ΣT² − 2Σv_jT + Σv_j², Σv_j·rest = Σv_jT − Σv_j²
+                let exact = (|| {
+                    let r1 = t1.checked_sub(s1[j])?;
+                    let r2 = t2.checked_sub(vt[j].checked_mul(2)?)?.checked_add(s2[j])?;
+                    let vr = vt[j].checked_sub(s2[j])?;
+                    Some((nss(r1, r2)?, nsp(s1[j], r1, vr)?))
+                })();
+                let Some((r, c)) = exact else {
+                    return Ok(None);
+                };
+                rest_ss.push(r as f64 / nf);
+                item_rest.push(c as f64 / nf);
+                rest_constant.push(r == 0);
+            }
+        }
+        Ok(Some(Moments {
+            n,
+            k,
+            dropped: ratings.targets() - n,
+            z_total_var: standardized_sum_var(ratings, &mean, &var, &item_constant, n, with_items),
+            mean,
+            var,
+            total_var: total_nss as f64 / unit,
+            all_constant: item_constant.iter().all(|&c| c),
+            item_constant,
+            total_constant: total_nss == 0,
+            rest_ss,
+            item_rest,
+            rest_constant,
+        }))
+    }
+
+    /// Any finite answers: two passes (means, then squared deviations).
+    #[allow(clippy::float_cmp)] // exact constancy tests are the point
+    fn float(ratings: &Ratings, with_items: bool) -> Result<Moments> {
         let k = ratings.raters();
         let rows = || ratings.complete_rows();
         let too_few = |found| Error::TooFew {
@@ -304,7 +440,12 @@ impl Moments {
                 *b += dj * dj;
             }
             if with_items {
-                for ((r, c), &dj) in rest_ss.block.iter_mut().zip(item_rest.block.iter_mut()).zip(&d) {
+                for ((r, c), &dj) in rest_ss
+                    .block
+                    .iter_mut()
+                    .zip(item_rest.block.iter_mut())
+                    .zip(&d)
+                {
                     let e = total - dj;
                     *r += e * e;
                     *c += dj * e;
@@ -327,24 +468,7 @@ impl Moments {
         } else {
             total_ss.values()[0] / (nf - 1.0)
         };
-        // Pass 3: variance of the sum of standardized items, Σ_i Σ_j r_ij.
-        let z_total_var = if item_constant.iter().any(|&c| c) {
-            None
-        } else {
-            let inv_sd: Vec<f64> = var.iter().map(|v| 1.0 / v.sqrt()).collect();
-            let mut zz = Acc::new(1);
-            for (i, row) in rows().enumerate() {
-                let mut z = 0.0;
-                for ((&x, &m), &s) in row.iter().zip(&mean).zip(&inv_sd) {
-                    z += (x - m) * s;
-                }
-                zz.block[0] += z * z;
-                if (i + 1) % BLOCK == 0 {
-                    zz.flush();
-                }
-            }
-            Some(zz.values()[0] / (nf - 1.0))
-        };
+        let z_total_var = standardized_sum_var(ratings, &mean, &var, &item_constant, n, with_items);
         let rest_ss = rest_ss.values();
         let item_rest = item_rest.values();
         let rest_ss = rest_ss
@@ -380,28 +504,52 @@ impl Moments {
             let sum_var = stats::sum(self.var.iter().copied());
             Outcome::Defined(k / (k - 1.0) * (1.0 - sum_var / self.total_var))
         };
-        let standardized = match (self.all_constant, self.z_total_var) {
-            (true, _) => Outcome::Undefined(Degenerate::ConstantRatings),
-            (false, None) => Outcome::Undefined(Degenerate::ZeroVariance),
-            (false, Some(v)) if v == 0.0 => Outcome::Undefined(Degenerate::ZeroDenominator),
-            (false, Some(v)) => Outcome::Defined(k / (k - 1.0) * (1.0 - k / v)),
-        };
         let ci = match raw {
             Outcome::Defined(a) => feldt(a, self.n as f64, k, level),
             Outcome::Undefined(why) => Outcome::Undefined(why),
         };
         CronbachAlpha {
             raw,
-            standardized,
             ci,
             respondents: self.n,
             respondents_dropped: self.dropped,
             items: self.k,
             missing: CaseDeletion::Listwise,
             ci_method: "Feldt (1965) F interval, n after listwise deletion",
-            reference: "pingouin.cronbach_alpha 0.6.1; psych::alpha 2.2.9 raw_alpha, std.alpha",
+            reference: "pingouin.cronbach_alpha 0.6.1; psych::alpha 2.2.9 raw_alpha",
         }
     }
+}
+
+/// Σ_i Σ_j r_ij as the (n − 1)-variance of the sum of standardized items; `None` when an item
+/// is constant (its correlations are 0/0).
+fn standardized_sum_var(
+    ratings: &Ratings,
+    mean: &[f64],
+    var: &[f64],
+    item_constant: &[bool],
+    n: usize,
+    wanted: bool,
+) -> Option<f64> {
+    if !wanted || item_constant.iter().any(|&c| c) {
+        return None;
+    }
+    let inv_sd: Vec<f64> = var.iter().map(|v| 1.0 / v.sqrt()).collect();
+    let mut zz = Acc::new(1);
+    let mut i = 0usize;
+    let mut zbuf = vec![0.0; mean.len()];
+    ratings.for_each_complete_row(|row| {
+        for (((z, &x), &m), &s) in zbuf.iter_mut().zip(row).zip(mean).zip(&inv_sd) {
+            *z = (x - m) * s;
+        }
+        let z = row_sum(&zbuf);
+        zz.block[0] += z * z;
+        i += 1;
+        if i % BLOCK == 0 {
+            zz.flush();
+        }
+    });
+    Some(zz.values()[0] / (n as f64 - 1.0))
 }
 
 fn feldt(alpha: f64, n: f64, k: f64, level: Level) -> Outcome<Interval> {
@@ -418,6 +566,57 @@ fn feldt(alpha: f64, n: f64, k: f64, level: Level) -> Outcome<Interval> {
         )),
         _ => Outcome::Undefined(Degenerate::TooFewObservations),
     }
+}
+
+/// Adds a row to the block sums of x and x²; whether every x is an integer of at most 2^10.
+/// Fixed-width chunks of 4 columns let the compiler keep the work in vector registers.
+#[allow(clippy::float_cmp)] // exactness tests are the point
+fn accumulate_integers(row: &[f64], b1: &mut [f64], b2: &mut [f64]) -> bool {
+    const LIMIT: f64 = 1024.0;
+    // (x + 1.5·2^52) − 1.5·2^52 rounds x to an integer (for |x| < 2^51)
+    const ROUNDER: f64 = 6_755_399_441_055_744.0;
+    let is_int = |x: f64| ((x + ROUNDER) - ROUNDER == x) & (x.abs() <= LIMIT);
+    let mut ok = true;
+    for ((c, a), b) in row
+        .chunks_exact(4)
+        .zip(b1.chunks_exact_mut(4))
+        .zip(b2.chunks_exact_mut(4))
+    {
+        for ((&x, a), b) in c.iter().zip(a.iter_mut()).zip(b.iter_mut()) {
+            ok &= is_int(x);
+            *a += x;
+            *b += x * x;
+        }
+    }
+    let done = row.len() / 4 * 4;
+    for ((&x, a), b) in row[done..].iter().zip(&mut b1[done..]).zip(&mut b2[done..]) {
+        ok &= is_int(x);
+        *a += x;
+        *b += x * x;
+    }
+    ok
+}
+
+/// Adds exact integer-valued f64 block sums to i128 totals and clears the block.
+fn flush_exact(totals: &mut [i128], block: &mut [f64]) {
+    for (t, b) in totals.iter_mut().zip(block.iter_mut()) {
+        *t += *b as i128;
+        *b = 0.0;
+    }
+}
+
+/// Sum of a row with four independent accumulators (rows are short; this breaks the
+/// dependency chain of one running sum).
+fn row_sum(row: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let chunks = row.chunks_exact(4);
+    let rest: f64 = chunks.remainder().iter().sum();
+    for c in chunks {
+        for (a, &x) in acc.iter_mut().zip(c) {
+            *a += x;
+        }
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + rest
 }
 
 fn flush(sums: &mut [Sum], block: &mut [f64]) {

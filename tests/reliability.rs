@@ -32,7 +32,10 @@ fn matrix(v: &Value) -> Ratings {
 
 #[test]
 fn alpha_matches_pingouin_psych_and_feldt_recomputation() {
-    let path = format!("{}/tests/reference/cronbach_reference.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/reference/cronbach_reference.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let reference: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let cases = reference["cases"].as_array().unwrap();
     assert!(cases.len() >= 20);
@@ -44,37 +47,82 @@ fn alpha_matches_pingouin_psych_and_feldt_recomputation() {
         let a = cronbach_alpha(&r, Level::default()).unwrap();
         assert_eq!(a, ia.alpha, "{name}: both routes agree");
         let raw = a.raw.defined().unwrap();
-        let (pg, ps, re) = (&case["pingouin"], &case["psych"], &case["formula_recomputation"]);
-        check(&format!("{name} alpha pingouin"), raw, f(&pg["alpha"]), &mut worst);
-        check(&format!("{name} alpha recomputation"), raw, f(&re["alpha"]), &mut worst);
+        let (pg, ps, re) = (
+            &case["pingouin"],
+            &case["psych"],
+            &case["formula_recomputation"],
+        );
+        check(
+            &format!("{name} alpha pingouin"),
+            raw,
+            f(&pg["alpha"]),
+            &mut worst,
+        );
+        check(
+            &format!("{name} alpha recomputation"),
+            raw,
+            f(&re["alpha"]),
+            &mut worst,
+        );
         let ci = a.ci.defined().unwrap();
-        check(&format!("{name} feldt lo"), ci.lower, f(&re["lower"]), &mut worst);
-        check(&format!("{name} feldt hi"), ci.upper, f(&re["upper"]), &mut worst);
+        check(
+            &format!("{name} feldt lo"),
+            ci.lower,
+            f(&re["lower"]),
+            &mut worst,
+        );
+        check(
+            &format!("{name} feldt hi"),
+            ci.upper,
+            f(&re["upper"]),
+            &mut worst,
+        );
         assert_eq!(a.respondents as f64, f(&re["n"]), "{name} n after deletion");
         assert_eq!(a.respondents + a.respondents_dropped, r.targets());
         let missing = r.missing() > 0;
         if !missing {
             // pingouin rounds to 3 decimals (and uses n before deletion, so only without gaps)
             let pr = &pg["ci_rounded_3dp_n_before_deletion"];
-            assert!((ci.lower - f(&pr[0])).abs() <= 0.0005 + 1e-12, "{name} pg lo");
-            assert!((ci.upper - f(&pr[1])).abs() <= 0.0005 + 1e-12, "{name} pg hi");
+            assert!(
+                (ci.lower - f(&pr[0])).abs() <= 0.0005 + 1e-12,
+                "{name} pg lo"
+            );
+            assert!(
+                (ci.upper - f(&pr[1])).abs() <= 0.0005 + 1e-12,
+                "{name} pg hi"
+            );
         }
         if name.contains("constant_item") {
             // psych drops the zero-variance item silently: its alpha differs by design
-            assert_eq!(a.standardized, Outcome::Undefined(Degenerate::ZeroVariance));
-            assert!((raw - f(&ps["raw_alpha"])).abs() > 0.05, "{name}: psych's value differs");
+            assert_eq!(
+                ia.standardized,
+                Outcome::Undefined(Degenerate::ZeroVariance)
+            );
+            assert!(
+                (raw - f(&ps["raw_alpha"])).abs() > 0.05,
+                "{name}: psych's value differs"
+            );
             continue;
         }
-        check(&format!("{name} alpha psych"), raw, f(&ps["raw_alpha"]), &mut worst);
+        check(
+            &format!("{name} alpha psych"),
+            raw,
+            f(&ps["raw_alpha"]),
+            &mut worst,
+        );
         check(
             &format!("{name} std alpha psych"),
-            a.standardized.defined().unwrap(),
+            ia.standardized.defined().unwrap(),
             f(&ps["std_alpha"]),
             &mut worst,
         );
         if r.raters() < 3 {
-            assert!(ia.items.iter().all(|i| i.alpha_if_deleted
-                == Outcome::Undefined(Degenerate::TooFewObservations)));
+            assert!(
+                ia.items
+                    .iter()
+                    .all(|i| i.alpha_if_deleted
+                        == Outcome::Undefined(Degenerate::TooFewObservations))
+            );
             continue;
         }
         for (j, item) in ia.items.iter().enumerate() {
@@ -92,14 +140,22 @@ fn alpha_matches_pingouin_psych_and_feldt_recomputation() {
             );
         }
     }
-    println!("Cronbach: {} cases, max relative error {worst:e}", cases.len());
+    println!(
+        "Cronbach: {} cases, max relative error {worst:e}",
+        cases.len()
+    );
 }
 
 #[test]
 fn zero_variance_item_is_kept() {
     // item 3 constant: kept in k and in the sum of variances (psych would drop it)
-    let r = Ratings::from_rows(&[[1.0, 2.0, 3.0], [2.0, 3.0, 3.0], [3.0, 3.0, 3.0], [4.0, 5.0, 3.0]])
-        .unwrap();
+    let r = Ratings::from_rows(&[
+        [1.0, 2.0, 3.0],
+        [2.0, 3.0, 3.0],
+        [3.0, 3.0, 3.0],
+        [4.0, 5.0, 3.0],
+    ])
+    .unwrap();
     let a = cronbach_alpha(&r, Level::default()).unwrap();
     assert_eq!(a.items, 3);
     // var1 = 5/3, var2 = 1.5833.., total = x1 + x2 + 3, var(x1 + x2) = 6.25
@@ -133,7 +189,11 @@ fn listwise_deletion_counts_and_too_few() {
     let one = Ratings::with_missing(2, 2, vec![Some(1.0), None, Some(2.0), Some(3.0)]).unwrap();
     assert_eq!(
         cronbach_alpha(&one, Level::default()).unwrap_err(),
-        Error::TooFew { what: "complete respondents", needed: 2, found: 1 }
+        Error::TooFew {
+            what: "complete respondents",
+            needed: 2,
+            found: 1
+        }
     );
 }
 
@@ -141,7 +201,13 @@ fn listwise_deletion_counts_and_too_few() {
 fn sem_formula_and_errors() {
     assert!((standard_error_of_measurement(10.0, 0.91).unwrap() - 3.0).abs() < 1e-12);
     assert_eq!(standard_error_of_measurement(4.0, 1.0).unwrap(), 0.0);
-    for (sd, rel) in [(-1.0, 0.5), (f64::NAN, 0.5), (1.0, 1.1), (1.0, -0.2), (1.0, f64::NAN)] {
+    for (sd, rel) in [
+        (-1.0, 0.5),
+        (f64::NAN, 0.5),
+        (1.0, 1.1),
+        (1.0, -0.2),
+        (1.0, f64::NAN),
+    ] {
         assert!(matches!(
             standard_error_of_measurement(sd, rel),
             Err(Error::InvalidParameter { .. })

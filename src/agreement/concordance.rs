@@ -74,7 +74,7 @@ pub fn concordance(x: &[f64], y: &[f64], level: Level) -> Result<Concordance> {
     let n = x.len();
     let nf = m.n;
     let d = m.mean_x - m.mean_y;
-    
+
     let denominator = m.sxx + m.syy + nf * d * d;
     let ccc = if denominator > 0.0 {
         Outcome::Defined(2.0 * m.sxy / denominator)
@@ -122,7 +122,6 @@ pub fn concordance(x: &[f64], y: &[f64], level: Level) -> Result<Concordance> {
 }
 
 fn lin_se(p: f64, r: f64, u: f64, n: usize, level: Level) -> (Outcome<f64>, Outcome<Interval>) {
-    
     if n <= 2 {
         return (
             Outcome::Undefined(Degenerate::TooFewObservations),
@@ -147,10 +146,16 @@ fn lin_se(p: f64, r: f64, u: f64, n: usize, level: Level) -> (Outcome<f64>, Outc
     }
     let se = var.sqrt();
     if p.abs() >= 1.0 {
-        return (Outcome::Defined(se), Outcome::Undefined(Degenerate::PerfectAssociation));
+        return (
+            Outcome::Defined(se),
+            Outcome::Undefined(Degenerate::PerfectAssociation),
+        );
     }
     let Some(z) = z_two_sided(level) else {
-        return (Outcome::Defined(se), Outcome::Undefined(Degenerate::TooFewObservations));
+        return (
+            Outcome::Defined(se),
+            Outcome::Undefined(Degenerate::TooFewObservations),
+        );
     };
     let h = z * se / (1.0 - p2);
     let t = p.atanh();

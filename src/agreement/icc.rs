@@ -380,10 +380,9 @@ impl Anova {
             (IccForm::OneWay, IccUnit::Average) => (msr - msw, msr),
             (IccForm::TwoWayConsistency, IccUnit::Single) => (msr - mse, msr + (kf - 1.0) * mse),
             (IccForm::TwoWayConsistency, IccUnit::Average) => (msr - mse, msr),
-            (IccForm::TwoWayAgreement, IccUnit::Single) => (
-                msr - mse,
-                msr + (kf - 1.0) * mse + kf * (msc - mse) / nf,
-            ),
+            (IccForm::TwoWayAgreement, IccUnit::Single) => {
+                (msr - mse, msr + (kf - 1.0) * mse + kf * (msc - mse) / nf)
+            }
             (IccForm::TwoWayAgreement, IccUnit::Average) => (msr - mse, msr + (msc - mse) / nf),
         };
         if den == 0.0 {
@@ -547,13 +546,15 @@ mod exact {
             let big_n = n.checked_mul(k)?;
             let g: i128 = col.iter().sum();
             let g2 = g.checked_mul(g)?;
-            let c2 = col.iter().try_fold(0i128, |a, &c| a.checked_add(c.checked_mul(c)?))?;
+            let c2 = col
+                .iter()
+                .try_fold(0i128, |a, &c| a.checked_add(c.checked_mul(c)?))?;
             let sst = big_n.checked_mul(q)?.checked_sub(g2)?;
             let ssr = n.checked_mul(r2)?.checked_sub(g2)?;
             let ssc = k.checked_mul(c2)?.checked_sub(g2)?;
             let sse = sst.checked_sub(ssr)?.checked_sub(ssc)?;
-            let one_way_zero =
-                ssr.checked_mul(n.checked_mul(k - 1)?)? == ssc.checked_add(sse)?.checked_mul(n - 1)?;
+            let one_way_zero = ssr.checked_mul(n.checked_mul(k - 1)?)?
+                == ssc.checked_add(sse)?.checked_mul(n - 1)?;
             let two_way_zero = ssr.checked_mul(k - 1)? == sse;
             let unit = big_n as f64 * scale * scale;
             Some(SumsOfSquares {

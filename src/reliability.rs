@@ -70,7 +70,7 @@ pub struct ItemAnalysis {
 /// Cronbach's alpha with Feldt's confidence interval (one pass for integer answers; see
 /// [`item_analysis`] for the standardized alpha and per-item statistics).
 ///
-/// With k items, item variances s_j² and total-score variance s_T² (n − 1 denominators):
+/// With k items, item variances `s_j²` and total-score variance `s_T²` (n − 1 denominators):
 ///
 /// ```text
 /// alpha     = k/(k − 1) (1 − Σ s_j² / s_T²)
@@ -109,7 +109,7 @@ pub fn cronbach_alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
 /// Cronbach's alpha, the standardized alpha and, per item, alpha if deleted and the corrected
 /// item-total correlation: the table of `psych::alpha`.
 ///
-/// With T₋ⱼ = T − x_j the total of the other items and r_ij the inter-item correlations:
+/// With T₋ⱼ = T − `x_j` the total of the other items and `r_ij` the inter-item correlations:
 ///
 /// ```text
 /// alpha_std  = k/(k − 1) (1 − k / Σ_i Σ_j r_ij)
@@ -142,7 +142,7 @@ pub fn item_analysis(items: &Ratings, level: Level) -> Result<ItemAnalysis> {
     let standardized = match (m.all_constant, m.z_total_var) {
         (true, _) => Outcome::Undefined(Degenerate::ConstantRatings),
         (false, None) => Outcome::Undefined(Degenerate::ZeroVariance),
-        (false, Some(v)) if v == 0.0 => Outcome::Undefined(Degenerate::ZeroDenominator),
+        (false, Some(0.0)) => Outcome::Undefined(Degenerate::ZeroDenominator),
         (false, Some(v)) => Outcome::Defined(k / (k - 1.0) * (1.0 - k / v)),
     };
     let nf = m.n as f64;
@@ -190,7 +190,7 @@ pub fn item_analysis(items: &Ratings, level: Level) -> Result<ItemAnalysis> {
     })
 }
 
-/// Standard error of measurement, SD √(1 − r_xx).
+/// Standard error of measurement, SD √(1 − `r_xx`).
 ///
 /// ```text
 /// SEM = SD √(1 − r_xx)
@@ -244,15 +244,15 @@ struct Moments {
     mean: Vec<f64>,
     var: Vec<f64>,
     total_var: f64,
-    /// Variance of the sum of standardized items (= Σ_i Σ_j r_ij); `None` if an item is
+    /// Variance of the sum of standardized items (= `Σ_i` `Σ_j` `r_ij`); `None` if an item is
     /// constant or the item analysis was not asked for.
     z_total_var: Option<f64>,
     item_constant: Vec<bool>,
     total_constant: bool,
     all_constant: bool,
-    /// Σ (T − x_j − mean)² per item (only for item analysis).
+    /// Σ (T − `x_j` − mean)² per item (only for item analysis).
     rest_ss: Vec<f64>,
-    /// Σ d_j (T − x_j − mean) per item (only for item analysis).
+    /// Σ `d_j` (T − `x_j` − mean) per item (only for item analysis).
     item_rest: Vec<f64>,
     rest_constant: Vec<bool>,
 }
@@ -295,7 +295,7 @@ impl Moments {
             for (c, &x) in bvt.iter_mut().zip(row) {
                 *c += x * total;
             }
-            if n % BLOCK == 0 {
+            if n.is_multiple_of(BLOCK) {
                 flush_exact(&mut s1, &mut b1);
                 flush_exact(&mut s2, &mut b2);
                 flush_exact(&mut t, &mut bt);
@@ -413,7 +413,7 @@ impl Moments {
                     *rc &= t - x == first_total - f;
                 }
             }
-            if n % BLOCK == 0 {
+            if n.is_multiple_of(BLOCK) {
                 flush(&mut sums, &mut block);
             }
         }
@@ -521,7 +521,7 @@ impl Moments {
     }
 }
 
-/// Σ_i Σ_j r_ij as the (n − 1)-variance of the sum of standardized items; `None` when an item
+/// `Σ_i` `Σ_j` `r_ij` as the (n − 1)-variance of the sum of standardized items; `None` when an item
 /// is constant (its correlations are 0/0).
 fn standardized_sum_var(
     ratings: &Ratings,
@@ -545,7 +545,7 @@ fn standardized_sum_var(
         let z = row_sum(&zbuf);
         zz.block[0] += z * z;
         i += 1;
-        if i % BLOCK == 0 {
+        if i.is_multiple_of(BLOCK) {
             zz.flush();
         }
     });

@@ -1,5 +1,6 @@
 //! ICC, concordance, Bland-Altman, correlations and discrepancy against published values and
 //! the stored references of `tests/reference/` (see `continuous_reference.py` for sources).
+#![allow(clippy::unwrap_used)] // test helpers fail loudly on malformed reference files
 
 use alliance::agreement::{
     Degenerate, IccForm, IccUnit, Outcome, Ratings, bland_altman, bland_altman_with_multiplier,
@@ -11,6 +12,7 @@ use serde_json::Value;
 /// 1e-9 relative. One exception: where the crate computes an exact 0 (dyadic data, exact
 /// integer sums of squares) and the reference prints rounding noise below 1e-12 (psych and
 /// pingouin give ICC = -6.9e-16 for an ICC that is 0 in exact arithmetic).
+#[allow(clippy::float_cmp)] // the exact zero is the point
 fn close(got: f64, want: f64) -> bool {
     if got == 0.0 && want.abs() < 1e-12 {
         return true;

@@ -1,5 +1,6 @@
 //! Cronbach's alpha and item analysis against pingouin 0.6.1, R psych 2.2.9 and an
-//! independent formula re-computation (tests/reference/continuous_reference.py).
+//! independent formula re-computation (`tests/reference/continuous_reference.py`).
+#![allow(clippy::unwrap_used)] // test helpers fail loudly on malformed reference files
 
 use alliance::agreement::{Degenerate, Outcome, Ratings};
 use alliance::reliability::{cronbach_alpha, item_analysis, standard_error_of_measurement};

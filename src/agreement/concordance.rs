@@ -14,11 +14,11 @@ pub struct Concordance {
     pub ccc: Outcome<f64>,
     /// Pearson's r (precision); undefined when either rater is constant.
     pub r: Outcome<f64>,
-    /// Bias correction factor C_b = ρc / r (accuracy).
+    /// Bias correction factor `C_b` = ρc / r (accuracy).
     pub bias_correction: Outcome<f64>,
-    /// Scale shift v = s_y / s_x (second rater's SD over the first's).
+    /// Scale shift v = `s_y` / `s_x` (second rater's SD over the first's).
     pub scale_shift: Outcome<f64>,
-    /// Location shift u = (ȳ − x̄) / √(s_x s_y), with 1/n SDs.
+    /// Location shift u = (ȳ − x̄) / √(`s_x` `s_y`), with 1/n SDs.
     pub location_shift: Outcome<f64>,
     /// Asymptotic standard error of ρc (Lin 2000).
     pub se: Outcome<f64>,
@@ -34,7 +34,7 @@ pub struct Concordance {
 
 /// Lin's concordance correlation coefficient of two paired raters.
 ///
-/// With 1/n moments s_x², s_y², s_xy:
+/// With 1/n moments `s_x²`, `s_y²`, `s_xy`:
 ///
 /// ```text
 /// ρc  = 2 s_xy / (s_x² + s_y² + (x̄ − ȳ)²)
@@ -43,8 +43,8 @@ pub struct Concordance {
 /// CI  = tanh(atanh(ρc) ± z_{1−α/2} se / (1 − ρc²))
 /// ```
 ///
-/// s_xy is computed directly, so one constant rater gives ρc = 0 (DescTools returns NA there
-/// because it forms s_xy as r s_x s_y). The SE and interval need n ≥ 3, r ≠ 0, |ρc| < 1.
+/// `s_xy` is computed directly, so one constant rater gives ρc = 0 (`DescTools` returns NA there
+/// because it forms `s_xy` as r `s_x` `s_y`). The SE and interval need n ≥ 3, r ≠ 0, |ρc| < 1.
 ///
 /// # Errors
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch) for slices of unequal length,
@@ -67,7 +67,7 @@ pub struct Concordance {
 /// Lin, L. I. (1989). A concordance correlation coefficient to evaluate reproducibility.
 /// *Biometrics*, 45, 255-268. Lin, L. I. (2000). A note on the concordance correlation
 /// coefficient. *Biometrics*, 56, 324-325. Follows `DescTools::CCC` / `epiR::epi.ccc`
-/// (`ci = "z-transform"`), re-computed independently in numpy (R DescTools was not installed).
+/// (`ci = "z-transform"`), re-computed independently in numpy (R `DescTools` was not installed).
 pub fn concordance(x: &[f64], y: &[f64], level: Level) -> Result<Concordance> {
     check_pairs(x, y, 2)?;
     let m = Moments::of(x, y);

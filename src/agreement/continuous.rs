@@ -125,6 +125,7 @@ pub(crate) struct Moments {
 
 impl Moments {
     /// Caller guarantees equal non-zero lengths and finite values.
+    #[allow(clippy::float_cmp)] // exact constancy tests are the point
     pub(crate) fn of(x: &[f64], y: &[f64]) -> Moments {
         use crate::stats::Sum;
         let n = x.len() as f64;
@@ -159,6 +160,7 @@ impl Moments {
 impl Moments {
     /// Pearson's r; caller guarantees neither variable is constant. With two pairs r is ±1
     /// exactly; rounding can push |r| a hair past 1, which Cauchy-Schwarz forbids.
+    #[allow(clippy::float_cmp)] // n is a count stored as f64
     pub(crate) fn r(&self) -> f64 {
         if self.n == 2.0 {
             return self.sxy.signum();

@@ -43,7 +43,7 @@ pub struct Discrepancy {
     pub mean_difference: f64,
     /// Mean |D|.
     pub mean_absolute: f64,
-    /// The reliable-difference bound 1.96 √(SE_C² + SE_T²).
+    /// The reliable-difference bound 1.96 √(`SE_C²` + `SE_T²`).
     pub bound: f64,
     /// Pairs whose |D| exceeds the bound.
     pub exceeding: usize,
@@ -65,7 +65,7 @@ pub struct Discrepancy {
 /// bound = 1.96 √(SE_C² + SE_T²);  flagged when |D| > bound
 /// ```
 ///
-/// Both ratings must be on a common metric (e.g. POMP); SE_C and SE_T are standard errors
+/// Both ratings must be on a common metric (e.g. POMP); `SE_C` and `SE_T` are standard errors
 /// of measurement on that metric, e.g. SD √(1 − α) from [`crate::reliability`].
 ///
 /// # Errors

@@ -1,6 +1,8 @@
 //! Intraclass correlation coefficients: the six Shrout-Fleiss (1979) forms under the
 //! McGraw-Wong (1996) names, with F tests and confidence intervals.
 
+#![allow(clippy::doc_markdown)] // author names such as McGraw are prose, not code
+
 use super::continuous::{CaseDeletion, Degenerate, Outcome};
 use super::ratings::Ratings;
 use crate::error::{Error, Result};
@@ -131,7 +133,7 @@ pub struct IccTable {
 }
 
 impl IccTable {
-    /// The six forms in the order of `psych::ICC`: ICC1, ICC2, ICC3, ICC1k, ICC2k, ICC3k.
+    /// The six forms in the order of `psych::ICC`: ICC1, ICC2, ICC3, `ICC1k`, `ICC2k`, `ICC3k`.
     pub fn all(&self) -> [Icc; 6] {
         [
             self.one_way_single,
@@ -521,7 +523,7 @@ mod exact {
     }
 
     impl SumsOfSquares {
-        /// With N = nk, G the grand total, R_i row and C_j column totals, Q = Σx²:
+        /// With N = nk, G the grand total, `R_i` row and `C_j` column totals, Q = Σx²:
         /// N·SST = N Q − G², N·SSR = n ΣR² − G², N·SSC = k ΣC² − G².
         pub(super) fn of<'a>(
             rows: impl Iterator<Item = &'a [f64]>,

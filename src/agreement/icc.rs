@@ -299,29 +299,35 @@ impl Anova {
                 found: n,
             });
         }
-        let col_sums: Vec<f64> = col.iter().map(|c| c.value()).collect();
-        cols_equal &= col_sums.iter().all(|&s| s == col_sums[0]);
         let (nf, kf) = (n as f64, k as f64);
-        let grand = stats::sum(col_sums.iter().copied()) / (nf * kf);
-        let col_means: Vec<f64> = col_sums.iter().map(|s| s / nf).collect();
-        // Pass 2: deviations from the fitted means.
-        let (mut ssr, mut sse) = (Sum::default(), Sum::default());
-        for row in complete() {
-            let m = stats::sum(row.iter().copied()) / kf;
-            ssr.add(kf * (m - grand) * (m - grand));
-            for (&x, &c) in row.iter().zip(&col_means) {
-                let e = x - m - c + grand;
-                sse.add(e * e);
-            }
-        }
-        let ssc = stats::sum(col_means.iter().map(|c| nf * (c - grand) * (c - grand)));
-        let ssr = if rows_equal { 0.0 } else { ssr.value() };
-        let ssc = if cols_equal { 0.0 } else { ssc };
-        let sse = if additive { 0.0 } else { sse.value() };
         // Dyadic data (integers, halves, quarters, ...): exact sums of squares and exact tests
         // of a zero numerator, so ICC = 0 comes out as 0, not as 1e-16 noise.
         let exact = scale.and_then(|s| exact::SumsOfSquares::of(complete(), k, s));
-        let (ssr, ssc, sse) = exact.map_or((ssr, ssc, sse), |e| (e.ssr, e.ssc, e.sse));
+        let (ssr, ssc, sse) = match exact {
+            Some(e) => (e.ssr, e.ssc, e.sse),
+            None => {
+                let col_sums: Vec<f64> = col.iter().map(|c| c.value()).collect();
+                cols_equal &= col_sums.iter().all(|&s| s == col_sums[0]);
+                let grand = stats::sum(col_sums.iter().copied()) / (nf * kf);
+                let col_means: Vec<f64> = col_sums.iter().map(|s| s / nf).collect();
+                // Pass 2: deviations from the fitted means.
+                let (mut ssr, mut sse) = (Sum::default(), Sum::default());
+                for row in complete() {
+                    let m = stats::sum(row.iter().copied()) / kf;
+                    ssr.add(kf * (m - grand) * (m - grand));
+                    for (&x, &c) in row.iter().zip(&col_means) {
+                        let e = x - m - c + grand;
+                        sse.add(e * e);
+                    }
+                }
+                let ssc = stats::sum(col_means.iter().map(|c| nf * (c - grand) * (c - grand)));
+                (
+                    if rows_equal { 0.0 } else { ssr.value() },
+                    if cols_equal { 0.0 } else { ssc },
+                    if additive { 0.0 } else { sse.value() },
+                )
+            }
+        };
         let ms = MeanSquares {
             rows: ssr / (nf - 1.0),
             columns: ssc / (kf - 1.0),

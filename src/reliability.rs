@@ -143,7 +143,8 @@ pub fn item_analysis(items: &Ratings, level: Level) -> Result<ItemAnalysis> {
         (true, _) => Outcome::Undefined(Degenerate::ConstantRatings),
         (false, None) => Outcome::Undefined(Degenerate::ZeroVariance),
         (false, Some(0.0)) => Outcome::Undefined(Degenerate::ZeroDenominator),
-        (false, Some(v)) => Outcome::Defined(k / (k - 1.0) * (1.0 - k / v)),
+        (false, Some(v)) if v.is_finite() => Outcome::Defined(k / (k - 1.0) * (1.0 - k / v)),
+        (false, Some(_)) => Outcome::Undefined(Degenerate::OutOfRange),
     };
     let nf = m.n as f64;
     let sum_var: f64 = stats::sum(m.var.iter().copied());
@@ -177,15 +178,20 @@ pub fn item_analysis(items: &Ratings, level: Level) -> Result<ItemAnalysis> {
             ItemStatistics {
                 item: j,
                 mean: m.mean[j],
-                sd: vj.sqrt(),
-                alpha_if_deleted,
-                corrected_item_total,
+                // an overflowing variance (values beyond ~1e150) reads as infinite, never NaN
+                sd: if vj.is_nan() {
+                    f64::INFINITY
+                } else {
+                    vj.sqrt()
+                },
+                alpha_if_deleted: finite(alpha_if_deleted),
+                corrected_item_total: finite(corrected_item_total),
             }
         })
         .collect();
     Ok(ItemAnalysis {
         alpha,
-        standardized,
+        standardized: finite(standardized),
         items,
     })
 }
@@ -496,8 +502,11 @@ impl Moments {
     #[allow(clippy::float_cmp)]
     fn alpha(&self, level: Level) -> CronbachAlpha {
         let k = self.k as f64;
+        let overflow = !(self.total_var.is_finite() && self.var.iter().all(|v| v.is_finite()));
         let raw = if self.all_constant {
             Outcome::Undefined(Degenerate::ConstantRatings)
+        } else if overflow {
+            Outcome::Undefined(Degenerate::OutOfRange)
         } else if self.total_constant {
             Outcome::Undefined(Degenerate::ZeroDenominator)
         } else {
@@ -507,6 +516,11 @@ impl Moments {
         let ci = match raw {
             Outcome::Defined(a) => feldt(a, self.n as f64, k, level),
             Outcome::Undefined(why) => Outcome::Undefined(why),
+        };
+        let raw = finite(raw);
+        let ci = match raw {
+            Outcome::Undefined(why) => Outcome::Undefined(why),
+            Outcome::Defined(_) => ci,
         };
         CronbachAlpha {
             raw,
@@ -550,6 +564,14 @@ fn standardized_sum_var(
         }
     });
     Some(zz.values()[0] / (n as f64 - 1.0))
+}
+
+/// A defined value that overflowed (NaN or infinite) becomes [`Degenerate::OutOfRange`].
+fn finite(o: Outcome<f64>) -> Outcome<f64> {
+    match o {
+        Outcome::Defined(v) if !v.is_finite() => Outcome::Undefined(Degenerate::OutOfRange),
+        other => other,
+    }
 }
 
 fn feldt(alpha: f64, n: f64, k: f64, level: Level) -> Outcome<Interval> {

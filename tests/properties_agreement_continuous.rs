@@ -201,15 +201,34 @@ proptest! {
             let _ = icc_table(&r, l);
             let _ = item_analysis(&r, l);
         }
-        // finite but extreme values get through validation: still no panic
+        // finite but extreme values get through validation: no panic, and never a NaN
+        // reported as a defined value
         let big: Vec<f64> = x.iter().map(|v| if v.is_finite() { *v } else { 1e308 }).collect();
         if big.len() >= 4 {
             let m = big.len() / 2;
-            let _ = concordance(&big[..m], &big[m..2 * m], l);
-            let _ = pearson(&big[..m], &big[m..2 * m], l);
+            let (a, b) = (&big[..m], &big[m..2 * m]);
+            if let Ok(c) = concordance(a, b, l) {
+                for v in [c.ccc, c.r, c.bias_correction, c.scale_shift, c.location_shift, c.se] {
+                    prop_assert!(!v.defined().is_some_and(f64::is_nan));
+                }
+            }
+            if let Ok(c) = pearson(a, b, l) {
+                prop_assert!(!c.r.defined().is_some_and(f64::is_nan));
+                prop_assert!(!c.p.defined().is_some_and(f64::is_nan));
+            }
             if let Ok(r) = Ratings::new(m, 2, big[..2 * m].to_vec()) {
-                let _ = icc_table(&r, l);
-                let _ = item_analysis(&r, l);
+                for i in icc_table(&r, l).unwrap().all() {
+                    prop_assert!(!i.value().is_some_and(f64::is_nan));
+                    prop_assert!(!i.outcome.defined().is_some_and(|e| e.p.is_nan()));
+                }
+                let ia = item_analysis(&r, l).unwrap();
+                prop_assert!(!ia.alpha.raw.defined().is_some_and(f64::is_nan));
+                prop_assert!(!ia.standardized.defined().is_some_and(f64::is_nan));
+                for it in &ia.items {
+                    prop_assert!(!it.sd.is_nan());
+                    prop_assert!(!it.alpha_if_deleted.defined().is_some_and(f64::is_nan));
+                    prop_assert!(!it.corrected_item_total.defined().is_some_and(f64::is_nan));
+                }
             }
         }
     }

@@ -111,6 +111,13 @@ pub fn bland_altman_with_multiplier(
         e * e
     }));
     let sd = (ss / (nf - 1.0)).sqrt();
+    if !(bias.is_finite() && (bias.abs() + multiplier * sd).is_finite()) {
+        return Err(Error::NonFinite {
+            what: "SD of the differences (overflow: values beyond about 1e150)",
+            index: 0,
+            value: sd,
+        });
+    }
     let t = stats::t_quantile(1.0 - level.tail(), nf - 1.0)?;
     let (lower_limit, upper_limit) = (bias - multiplier * sd, bias + multiplier * sd);
     let half_bias = t * sd / nf.sqrt();

@@ -76,7 +76,9 @@ pub fn concordance(x: &[f64], y: &[f64], level: Level) -> Result<Concordance> {
     let d = m.mean_x - m.mean_y;
 
     let denominator = m.sxx + m.syy + nf * d * d;
-    let ccc = if denominator > 0.0 {
+    let ccc = if m.overflowed() || !denominator.is_finite() {
+        Outcome::Undefined(Degenerate::OutOfRange)
+    } else if denominator > 0.0 {
         Outcome::Defined(2.0 * m.sxy / denominator)
     } else {
         Outcome::Undefined(Degenerate::ConstantRatings)
@@ -97,6 +99,19 @@ pub fn concordance(x: &[f64], y: &[f64], level: Level) -> Result<Concordance> {
         ci_method: "Fisher z of ccc, SE of Lin (2000)",
         reference: "DescTools::CCC / epiR::epi.ccc (z-transform); numpy re-computation",
     };
+    if m.overflowed() {
+        let out = Outcome::Undefined(Degenerate::OutOfRange);
+        return Ok(Concordance {
+            ccc: out,
+            r: out,
+            bias_correction: out,
+            scale_shift: out,
+            location_shift: out,
+            se: out,
+            ci: Outcome::Undefined(Degenerate::OutOfRange),
+            ..base
+        });
+    }
     let Outcome::Defined(p) = ccc else {
         return Ok(base);
     };

@@ -73,6 +73,9 @@ pub enum Degenerate {
     PerfectAssociation,
     /// A large-sample variance formula came out negative (possible for tiny samples).
     NegativeVarianceEstimate,
+    /// Finite input whose sums of squares overflow or underflow f64 (magnitudes beyond about
+    /// 1e150 or differences below about 1e-150).
+    OutOfRange,
 }
 
 /// How missing cells were handled, recorded on every result.
@@ -158,10 +161,22 @@ impl Moments {
 }
 
 impl Moments {
+    /// Whether a sum of squares or cross-products overflowed, or a non-constant variable's
+    /// sum of squares underflowed to 0.
+    pub(crate) fn overflowed(&self) -> bool {
+        let finite = [self.sxx, self.syy, self.sxy, self.mean_x, self.mean_y]
+            .iter()
+            .all(|v| v.is_finite());
+        let underflow =
+            (!self.x_constant && self.sxx <= 0.0) || (!self.y_constant && self.syy <= 0.0);
+        !finite || underflow
+    }
+
     /// Pearson's r; caller guarantees neither variable is constant. With two pairs r is ±1
     /// exactly; rounding can push |r| a hair past 1, which Cauchy-Schwarz forbids.
     #[allow(clippy::float_cmp)] // n is a count stored as f64
     pub(crate) fn r(&self) -> f64 {
+        // NaN only from overflowing sums; callers check `overflowed` first
         if self.n == 2.0 {
             return self.sxy.signum();
         }

@@ -137,6 +137,9 @@ fn correlate(
     if m.x_constant || m.y_constant {
         return undefined(Degenerate::ZeroVariance);
     }
+    if m.overflowed() {
+        return undefined(Degenerate::OutOfRange);
+    }
     let r = m.r();
     let (t, p) = if n <= 2 {
         (

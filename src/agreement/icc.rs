@@ -372,6 +372,13 @@ impl Anova {
         if self.constant {
             return Outcome::Undefined(Degenerate::ConstantRatings);
         }
+        let ms = self.ms;
+        if ![ms.rows, ms.columns, ms.error, ms.within]
+            .iter()
+            .all(|v| v.is_finite())
+        {
+            return Outcome::Undefined(Degenerate::OutOfRange);
+        }
         let MeanSquares {
             rows: msr,
             columns: msc,
@@ -413,7 +420,12 @@ impl Anova {
             (nf - 1.0) * (kf - 1.0)
         };
         let f = if err == 0.0 { f64::INFINITY } else { msr / err };
-        let p = stats::f_sf(f, df1, df2).unwrap_or(f64::NAN);
+        let Ok(p) = stats::f_sf(f, df1, df2) else {
+            return Outcome::Undefined(Degenerate::OutOfRange);
+        };
+        if !value.is_finite() {
+            return Outcome::Undefined(Degenerate::OutOfRange);
+        }
         let ci = match form {
             IccForm::TwoWayAgreement => self.agreement_ci(unit, level),
             _ => exact_ci(f, df1, df2, kf, unit, level),

@@ -283,38 +283,22 @@ impl Moments {
         if k > 2048 {
             return Ok(None);
         }
-        let mut ok = true;
-        let (mut s1, mut s2) = (vec![0i128; k], vec![0i128; k]);
-        let (mut b1, mut b2) = (vec![0.0f64; k], vec![0.0f64; k]);
-        let (mut vt, mut bvt) = (vec![0i128; k], vec![0.0f64; if with_items { k } else { 0 }]);
-        let (mut t, mut bt) = ([0i128; 2], [0.0f64; 2]);
-        let mut n = 0usize;
-        ratings.for_each_complete_row(|row| {
-            if !ok {
-                return;
-            }
-            n += 1;
-            ok &= accumulate_integers(row, &mut b1, &mut b2);
-            let total = row_sum(row);
-            bt[0] += total;
-            bt[1] += total * total;
-            for (c, &x) in bvt.iter_mut().zip(row) {
-                *c += x * total;
-            }
-            if n.is_multiple_of(BLOCK) {
-                flush_exact(&mut s1, &mut b1);
-                flush_exact(&mut s2, &mut b2);
-                flush_exact(&mut t, &mut bt);
-                flush_exact(&mut vt, &mut bvt);
-            }
-        });
+        let sums = if with_items {
+            IntSums::any_width(ratings, true)
+        } else {
+            IntSums::fixed_width(ratings).unwrap_or_else(|| IntSums::any_width(ratings, false))
+        };
+        let IntSums {
+            ok,
+            n,
+            s1,
+            s2,
+            vt,
+            t,
+        } = sums;
         if !ok {
             return Ok(None);
         }
-        flush_exact(&mut s1, &mut b1);
-        flush_exact(&mut s2, &mut b2);
-        flush_exact(&mut t, &mut bt);
-        flush_exact(&mut vt, &mut bvt);
         let [t1, t2] = t;
         if n < 2 {
             return Err(Error::TooFew {
@@ -590,14 +574,141 @@ fn feldt(alpha: f64, n: f64, k: f64, level: Level) -> Outcome<Interval> {
     }
 }
 
+/// Exact integer sums of one pass: per item Σx, Σx², Σx·T (item analysis only), and ΣT, ΣT²
+/// of the row totals T.
+struct IntSums {
+    /// Every answer was an integer of at most 2^10.
+    ok: bool,
+    n: usize,
+    s1: Vec<i128>,
+    s2: Vec<i128>,
+    vt: Vec<i128>,
+    t: [i128; 2],
+}
+
+/// The integer test of [`accumulate_integers`], for one value.
+#[allow(clippy::float_cmp)] // exactness tests are the point
+#[inline]
+fn is_small_integer(x: f64) -> bool {
+    const LIMIT: f64 = 1024.0;
+    // (x + 1.5·2^52) − 1.5·2^52 rounds x to an integer (for |x| < 2^51)
+    const ROUNDER: f64 = 6_755_399_441_055_744.0;
+    ((x + ROUNDER) - ROUNDER == x) & (x.abs() <= LIMIT)
+}
+
+impl IntSums {
+    /// Any number of items; with the item-by-total products when `with_items`.
+    fn any_width(ratings: &Ratings, with_items: bool) -> IntSums {
+        let k = ratings.raters();
+        let mut ok = true;
+        let (mut s1, mut s2) = (vec![0i128; k], vec![0i128; k]);
+        let (mut b1, mut b2) = (vec![0.0f64; k], vec![0.0f64; k]);
+        let (mut vt, mut bvt) = (vec![0i128; k], vec![0.0f64; if with_items { k } else { 0 }]);
+        let (mut t, mut bt) = ([0i128; 2], [0.0f64; 2]);
+        let mut n = 0usize;
+        ratings.for_each_complete_row(|row| {
+            if !ok {
+                return;
+            }
+            n += 1;
+            ok &= accumulate_integers(row, &mut b1, &mut b2);
+            let total = row_sum(row);
+            bt[0] += total;
+            bt[1] += total * total;
+            for (c, &x) in bvt.iter_mut().zip(row) {
+                *c += x * total;
+            }
+            if n.is_multiple_of(BLOCK) {
+                flush_exact(&mut s1, &mut b1);
+                flush_exact(&mut s2, &mut b2);
+                flush_exact(&mut t, &mut bt);
+                flush_exact(&mut vt, &mut bvt);
+            }
+        });
+        flush_exact(&mut s1, &mut b1);
+        flush_exact(&mut s2, &mut b2);
+        flush_exact(&mut t, &mut bt);
+        flush_exact(&mut vt, &mut bvt);
+        IntSums {
+            ok,
+            n,
+            s1,
+            s2,
+            vt,
+            t,
+        }
+    }
+
+    /// The same sums with the item count known at compile time (2 to 16 items, the usual
+    /// questionnaire), so the block sums live in registers; `None` for other widths.
+    fn fixed_width(ratings: &Ratings) -> Option<IntSums> {
+        macro_rules! dispatch {
+            ($($k:literal)*) => {
+                match ratings.raters() {
+                    $($k => Some(IntSums::fixed::<$k>(ratings)),)*
+                    _ => None,
+                }
+            };
+        }
+        dispatch!(2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
+    }
+
+    fn fixed<const K: usize>(ratings: &Ratings) -> IntSums {
+        if ratings.missing() == 0 {
+            IntSums::fixed_rows::<K>(ratings.rows_raw())
+        } else {
+            IntSums::fixed_rows::<K>(ratings.complete_rows())
+        }
+    }
+
+    /// A plain loop over rows (no closure), so the block sums stay in registers.
+    fn fixed_rows<'a, const K: usize>(rows: impl Iterator<Item = &'a [f64]>) -> IntSums {
+        let (mut s1, mut s2) = (vec![0i128; K], vec![0i128; K]);
+        let mut t = [0i128; 2];
+        let (mut n, mut ok) = (0usize, true);
+        let mut rows = rows.peekable();
+        while rows.peek().is_some() {
+            let (mut b1, mut b2) = ([0.0f64; K], [0.0f64; K]);
+            let (mut sum_t, mut sum_t2) = (0.0f64, 0.0f64);
+            for row in rows.by_ref().take(BLOCK) {
+                let Ok(row) = <&[f64; K]>::try_from(row) else {
+                    ok = false;
+                    continue;
+                };
+                n += 1;
+                // four partial totals: exact for these integers, and no long dependency chain
+                let mut part = [0.0f64; 4];
+                for l in 0..K {
+                    let x = row[l];
+                    ok &= is_small_integer(x);
+                    b1[l] += x;
+                    b2[l] += x * x;
+                    part[l % 4] += x;
+                }
+                let total = (part[0] + part[1]) + (part[2] + part[3]);
+                sum_t += total;
+                sum_t2 += total * total;
+            }
+            flush_exact(&mut s1, &mut b1);
+            flush_exact(&mut s2, &mut b2);
+            flush_exact(&mut t, &mut [sum_t, sum_t2]);
+        }
+        IntSums {
+            ok,
+            n,
+            s1,
+            s2,
+            vt: Vec::new(),
+            t,
+        }
+    }
+}
+
 /// Adds a row to the block sums of x and x²; whether every x is an integer of at most 2^10.
 /// Fixed-width chunks of 4 columns let the compiler keep the work in vector registers.
 #[allow(clippy::float_cmp)] // exactness tests are the point
 fn accumulate_integers(row: &[f64], b1: &mut [f64], b2: &mut [f64]) -> bool {
-    const LIMIT: f64 = 1024.0;
-    // (x + 1.5·2^52) − 1.5·2^52 rounds x to an integer (for |x| < 2^51)
-    const ROUNDER: f64 = 6_755_399_441_055_744.0;
-    let is_int = |x: f64| ((x + ROUNDER) - ROUNDER == x) & (x.abs() <= LIMIT);
+    let is_int = is_small_integer;
     let mut ok = true;
     for ((c, a), b) in row
         .chunks_exact(4)

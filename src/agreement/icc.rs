@@ -180,11 +180,20 @@ impl IccTable {
 /// ```
 ///
 /// and ICC(A,k) bounds as the Spearman-Brown step-up k L / (1 + (k − 1) L) of the ICC(A,1)
-/// bounds. Targets with a missing rating are dropped (listwise); the result says how many.
+/// bounds, evaluated in the simplified form below, which avoids the cancellation of
+/// 1 + (k − 1) L near L = −1/(k − 1):
+///
+/// ```text
+/// ICC(A,k): L = n (MSR − F_U MSE) / (F_U (MSC − MSE) + n MSR)
+///           U = n (F_L MSR − MSE) / (MSC − MSE + n F_L MSR)
+/// ```
+///
+/// Targets with a missing rating are dropped (listwise); the result says how many.
 ///
 /// When the error mean square is exactly zero and targets differ, F is `+inf`, p is 0 and
 /// the exact-F interval collapses to its limit [1, 1]; for ICC(A, ·) the limit v = k − 1
-/// is used.
+/// is used. When MSR is exactly zero, F = 0 and every interval collapses to the point
+/// estimate (for ICC(A, ·), v = 0 exactly and the bounds no longer involve F).
 ///
 /// # Errors
 /// [`Error::TooFew`] when fewer than 2 complete targets remain.
@@ -461,21 +470,33 @@ impl Anova {
                 / ((n - 1.0) * k * k * icc * icc * fj * fj + b * b)
         };
         let tail = level.tail();
-        let fu = stats::f_quantile(1.0 - tail, n - 1.0, v).ok()?;
-        let fl = stats::f_quantile(1.0 - tail, v, n - 1.0).ok()?;
-        let c = k * msc + (k * n - k - n) * mse;
-        let lower = n * (msr - fu * mse) / (fu * c + n * msr);
-        let upper = n * (fl * msr - mse) / (c + n * fl * msr);
+        // MSR = 0 (exact) makes v = 0, and the bounds no longer depend on the F quantiles:
+        // both reduce to the point estimate, as the exact-F bounds of the other forms do
+        let (fu, fl) = if msr == 0.0 {
+            (1.0, 1.0)
+        } else {
+            (
+                stats::f_quantile(1.0 - tail, n - 1.0, v).ok()?,
+                stats::f_quantile(1.0 - tail, v, n - 1.0).ok()?,
+            )
+        };
         let (lower, upper) = match unit {
-            IccUnit::Single => (lower, upper),
-            IccUnit::Average => (spearman_brown(lower, k), spearman_brown(upper, k)),
+            IccUnit::Single => {
+                let c = k * msc + (k * n - k - n) * mse;
+                (
+                    n * (msr - fu * mse) / (fu * c + n * msr),
+                    n * (fl * msr - mse) / (c + n * fl * msr),
+                )
+            }
+            // k L / (1 + (k − 1) L) simplified: the same numbers without the cancellation of
+            // 1 + (k − 1) L near L = −1/(k − 1)
+            IccUnit::Average => (
+                n * (msr - fu * mse) / (fu * (msc - mse) + n * msr),
+                n * (fl * msr - mse) / ((msc - mse) + n * fl * msr),
+            ),
         };
         finite_interval(lower, upper, level)
     }
-}
-
-fn spearman_brown(r: f64, k: f64) -> f64 {
-    k * r / (1.0 + (k - 1.0) * r)
 }
 
 fn finite_interval(lower: f64, upper: f64, level: Level) -> Option<Interval> {

@@ -37,6 +37,10 @@ pub struct Correlation {
     pub ci: Outcome<Interval>,
     /// Pairs used.
     pub n: usize,
+    /// How p was computed.
+    pub p_method: &'static str,
+    /// How the interval was computed.
+    pub ci_method: &'static str,
     /// The reference implementation matched.
     pub reference: &'static str,
 }
@@ -116,6 +120,9 @@ pub fn spearman(x: &[f64], y: &[f64], level: Level) -> Result<Correlation> {
     ))
 }
 
+const P_METHOD: &str = "t test on n - 2 df (two-sided)";
+const CI_METHOD: &str = "Fisher z, standard error 1/sqrt(n - 3)";
+
 fn correlate(
     method: CorrelationMethod,
     m: Moments,
@@ -132,6 +139,8 @@ fn correlate(
         p: Outcome::Undefined(why),
         ci: Outcome::Undefined(why),
         n,
+        p_method: P_METHOD,
+        ci_method: CI_METHOD,
         reference,
     };
     if m.x_constant || m.y_constant {
@@ -157,6 +166,8 @@ fn correlate(
         p,
         ci: fisher_ci(r, n, level),
         n,
+        p_method: P_METHOD,
+        ci_method: CI_METHOD,
         reference,
     }
 }

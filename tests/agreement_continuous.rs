@@ -570,3 +570,39 @@ fn discrepancy_signs_flags_and_means() {
         Err(Error::InvalidParameter { .. })
     ));
 }
+
+#[test]
+fn spearman_exact_p_matches_r_cor_test() {
+    let reference = load("continuous_reference.json");
+    let cases = reference["spearman_exact"].as_array().unwrap();
+    assert!(cases.len() >= 10);
+    let mut worst = 0.0f64;
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let vec = |k: &str| -> Vec<f64> { case[k].as_array().unwrap().iter().map(f).collect() };
+        let s = spearman(&vec("x"), &vec("y"), level()).unwrap();
+        let r = &case["r_cor_test"];
+        check(
+            &format!("{name} rho"),
+            s.r.defined().unwrap(),
+            f(&r["rho"]),
+            &mut worst,
+        );
+        // R prints 15 significant digits
+        check(
+            &format!("{name} exact p"),
+            s.exact_p.unwrap(),
+            f(&r["p"]),
+            &mut worst,
+        );
+    }
+    // ties, or n > 9: no exact p
+    let tied = spearman(&[1.0, 2.0, 2.0, 3.0], &[1.0, 3.0, 2.0, 4.0], level()).unwrap();
+    assert_eq!(tied.exact_p, None);
+    let ten: Vec<f64> = (0..10).map(f64::from).collect();
+    assert_eq!(spearman(&ten, &ten, level()).unwrap().exact_p, None);
+    println!(
+        "exact Spearman: {} cases, max relative error {worst:e}",
+        cases.len()
+    );
+}

@@ -35,6 +35,9 @@ pub struct Correlation {
     /// Fisher-z interval tanh(atanh r ± z_{1−α/2} / √(n − 3)); undefined for n ≤ 3; the
     /// degenerate [r, r] when |r| = 1.
     pub ci: Outcome<Interval>,
+    /// Spearman only: the exact two-sided permutation p for n ≤ 9 without ties (as R
+    /// `cor.test(method = "spearman", exact = TRUE)`); `None` otherwise.
+    pub exact_p: Option<f64>,
     /// Pairs used.
     pub n: usize,
     /// How p was computed.
@@ -89,7 +92,8 @@ pub fn pearson(x: &[f64], y: &[f64], level: Level) -> Result<Correlation> {
 /// ```
 ///
 /// The p is the t approximation (as scipy and R `cor.test(exact = FALSE)`), with or without
-/// ties.
+/// ties. For n ≤ 9 without ties, `exact_p` also gives the exact permutation p of R's
+/// `cor.test(exact = TRUE)`.
 ///
 /// # Errors
 /// As [`pearson`].
@@ -110,14 +114,66 @@ pub fn pearson(x: &[f64], y: &[f64], level: Level) -> Result<Correlation> {
 /// (which prints it rounded to 2 decimals).
 pub fn spearman(x: &[f64], y: &[f64], level: Level) -> Result<Correlation> {
     check_pairs(x, y, 2)?;
-    let (rx, _) = stats::average_ranks(x);
-    let (ry, _) = stats::average_ranks(y);
-    Ok(correlate(
+    let (rx, tx) = stats::average_ranks(x);
+    let (ry, ty) = stats::average_ranks(y);
+    let mut c = correlate(
         CorrelationMethod::Spearman,
         Moments::of(&rx, &ry),
         level,
-        "scipy.stats.spearmanr; pingouin.corr(method='spearman') interval",
-    ))
+        "scipy.stats.spearmanr; pingouin.corr(method='spearman') interval; R cor.test exact p",
+    );
+    #[allow(clippy::float_cmp)] // Σ(t³ − t) is an exact integer
+    if tx == 0.0 && ty == 0.0 && c.r.is_defined() {
+        c.exact_p = spearman_exact_p(&rx, &ry);
+    }
+    Ok(c)
+}
+
+/// The largest n for which the exact permutation distribution is enumerated (9! = 362,880
+/// permutations), as in R's `prho`.
+const EXACT_SPEARMAN_MAX_N: usize = 9;
+
+/// Exact two-sided p of Spearman's rho for untied ranks, n ≤ 9, by enumerating all n!
+/// pairings: with S = Σ (rank_x − rank_y)² and its null mean (n³ − n)/6, the one-sided tail
+/// towards the observed S (P(S ≥ s) above the mean, P(S ≤ s) at or below it), doubled and
+/// capped at 1, as R's `cor.test` does.
+fn spearman_exact_p(rx: &[f64], ry: &[f64]) -> Option<f64> {
+    let n = rx.len();
+    if !(3..=EXACT_SPEARMAN_MAX_N).contains(&n) {
+        return None;
+    }
+    // untied ranks are the integers 1..=n, so S is an exact integer
+    let s_obs: i64 = rx
+        .iter()
+        .zip(ry)
+        .map(|(a, b)| {
+            let d = (a - b) as i64;
+            d * d
+        })
+        .sum();
+    let n64 = n as i64;
+    let above_mean = 6 * s_obs > n64 * n64 * n64 - n64;
+    // Heap's algorithm over the permutations of 0..n
+    let mut perm: Vec<i64> = (0..n64).collect();
+    let mut c = vec![0usize; n];
+    let s_of = |p: &[i64]| -> i64 { p.iter().zip(0..).map(|(&v, i)| (v - i) * (v - i)).sum() };
+    let in_tail = |s: i64| if above_mean { s >= s_obs } else { s <= s_obs };
+    let (mut hits, mut total) = (u64::from(in_tail(s_of(&perm))), 1u64);
+    let mut i = 1;
+    while i < n {
+        if c[i] < i {
+            let j = if i % 2 == 0 { 0 } else { c[i] };
+            perm.swap(j, i);
+            hits += u64::from(in_tail(s_of(&perm)));
+            total += 1;
+            c[i] += 1;
+            i = 1;
+        } else {
+            c[i] = 0;
+            i += 1;
+        }
+    }
+    Some((2.0 * hits as f64 / total as f64).min(1.0))
 }
 
 const P_METHOD: &str = "t test on n - 2 df (two-sided)";
@@ -138,6 +194,7 @@ fn correlate(
         df,
         p: Outcome::Undefined(why),
         ci: Outcome::Undefined(why),
+        exact_p: None,
         n,
         p_method: P_METHOD,
         ci_method: CI_METHOD,
@@ -165,6 +222,7 @@ fn correlate(
         df,
         p,
         ci: fisher_ci(r, n, level),
+        exact_p: None,
         n,
         p_method: P_METHOD,
         ci_method: CI_METHOD,

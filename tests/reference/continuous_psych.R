@@ -20,4 +20,9 @@ out$alpha <- lapply(input$alpha, function(rows) {
   list(raw_alpha = a$total$raw_alpha, std_alpha = a$total$std.alpha,
        drop_raw_alpha = a$alpha.drop$raw_alpha, r_drop = a$item.stats$r.drop)
 })
+out$spearman_exact <- lapply(input$spearman, function(xy) {
+  x <- as.numeric(unlist(xy$x)); y <- as.numeric(unlist(xy$y))
+  list(p = cor.test(x, y, method = "spearman", exact = TRUE)$p.value,
+       rho = unname(cor.test(x, y, method = "spearman", exact = TRUE)$estimate))
+})
 write(toJSON(out, digits = NA, auto_unbox = TRUE), args[2])

@@ -13,6 +13,8 @@ Sources, per value (every value is stored unrounded, as the package returned it)
   -> ICC, F, df1, df2, p, lower bound, upper bound (unrounded); psych::alpha(x,
   use="complete.obs") -> total$raw_alpha, total$std.alpha, alpha.drop$raw_alpha,
   item.stats$r.drop. Called through continuous_psych.R.
+- R stats (version recorded): cor.test(x, y, method="spearman", exact=TRUE) -> p.value for
+  14 untied samples with n <= 9 (exact permutation p), in continuous_reference.json.
 - scipy 1.12: scipy.stats.pearsonr(x, y) -> statistic, pvalue, confidence_interval(0.95);
   scipy.stats.spearmanr(x, y) -> statistic, pvalue.
 - "independent re-computation from the formulas" (numpy/scipy code in THIS script, written
@@ -219,11 +221,19 @@ for i, n in enumerate([4, 5, 6, 8, 10, 12, 15, 18, 20, 25, 30, 35, 40, 50, 60, 7
                       pair_case(n, i % 2 == 0, r=[0.2, 0.6, 0.9, -0.3][i % 4], bias=[0.0, 0.4, -0.8][i % 3],
                                 scale=[1.0, 0.7, 1.4][i % 3])))
 
+# exact Spearman p (n <= 9, no ties): continuous values, so no ties
+spearman_data = []
+for i, n in enumerate([3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 9]):
+    a = rng.normal(size=n)
+    b = [0.0, 0.5, 0.9, -0.7][i % 4] * a + rng.normal(size=n)
+    spearman_data.append((f"exact_{i:02}_n{n}", np.round(a, 4), np.round(b, 4)))
+
 # ---------------------------------------------------------------- R psych
 def run_psych():
     with tempfile.TemporaryDirectory() as d:
         inp, out = os.path.join(d, "in.json"), os.path.join(d, "out.json")
-        json.dump({"icc": [jl(x) for _, x in icc_data], "alpha": [jl(x) for _, x in alpha_data]}, open(inp, "w"))
+        json.dump({"icc": [jl(x) for _, x in icc_data], "alpha": [jl(x) for _, x in alpha_data],
+                   "spearman": [{"x": a.tolist(), "y": b.tolist()} for _, a, b in spearman_data]}, open(inp, "w"))
         subprocess.run(["Rscript", os.path.join(HERE, "continuous_psych.R"), inp, out], check=True)
         return json.load(open(out))
 
@@ -282,5 +292,8 @@ for name, (x, y) in pair_data:
         "ccc_recomputation": lin_ccc(x, y) if n > 2 else None,
         "bland_altman_recomputation": bland_altman(x, y),
     })
-json.dump(clean({"provenance": provenance, "cases": pair_cases}), open(os.path.join(HERE, "continuous_reference.json"), "w"), indent=1)
+spearman_exact = [{"name": name, "x": a.tolist(), "y": b.tolist(), "r_cor_test": r,
+                   "call": "cor.test(x, y, method='spearman', exact=TRUE) -> p.value, estimate"}
+                  for (name, a, b), r in zip(spearman_data, psych["spearman_exact"])]
+json.dump(clean({"provenance": provenance, "cases": pair_cases, "spearman_exact": spearman_exact}), open(os.path.join(HERE, "continuous_reference.json"), "w"), indent=1)
 print("wrote", len(icc_cases), "ICC,", len(alpha_cases), "Cronbach,", len(pair_cases), "paired cases")

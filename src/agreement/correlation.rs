@@ -134,7 +134,7 @@ pub fn spearman(x: &[f64], y: &[f64], level: Level) -> Result<Correlation> {
 const EXACT_SPEARMAN_MAX_N: usize = 9;
 
 /// Exact two-sided p of Spearman's rho for untied ranks, n ≤ 9, by enumerating all n!
-/// pairings: with S = Σ (rank_x − rank_y)² and its null mean (n³ − n)/6, the one-sided tail
+/// pairings: with S = Σ (rank of x − rank of y)² and its null mean (n³ − n)/6, the one-sided tail
 /// towards the observed S (P(S ≥ s) above the mean, P(S ≤ s) at or below it), doubled and
 /// capped at 1, as R's `cor.test` does.
 fn spearman_exact_p(rx: &[f64], ry: &[f64]) -> Option<f64> {

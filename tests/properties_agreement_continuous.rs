@@ -6,7 +6,9 @@ use alliance::agreement::{
     IccForm, IccTable, IccUnit, Outcome, Ratings, bland_altman_with_multiplier, concordance,
     discrepancy, icc_table, pearson, spearman,
 };
-use alliance::reliability::{cronbach_alpha, item_analysis, standard_error_of_measurement};
+use alliance::reliability::{
+    cronbach_alpha, cronbach_alpha_pairwise, item_analysis, standard_error_of_measurement,
+};
 use proptest::prelude::*;
 
 /// Small-integer ratings (0-10), 2-30 targets, 2-6 raters: every sum is exact.
@@ -200,6 +202,7 @@ proptest! {
         if let Ok(r) = Ratings::with_missing(n, k, cells[..n * k].to_vec()) {
             let _ = icc_table(&r, l);
             let _ = item_analysis(&r, l);
+            let _ = cronbach_alpha_pairwise(&r, l);
         }
         // finite but extreme values get through validation: no panic, and never a NaN
         // reported as a defined value

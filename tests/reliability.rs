@@ -2,8 +2,11 @@
 //! independent formula re-computation (`tests/reference/continuous_reference.py`).
 #![allow(clippy::unwrap_used)] // test helpers fail loudly on malformed reference files
 
+use alliance::agreement::CaseDeletion;
 use alliance::agreement::{Degenerate, Outcome, Ratings};
-use alliance::reliability::{cronbach_alpha, item_analysis, standard_error_of_measurement};
+use alliance::reliability::{
+    cronbach_alpha, cronbach_alpha_pairwise, item_analysis, standard_error_of_measurement,
+};
 use alliance::{Error, Level};
 use serde_json::Value;
 
@@ -214,4 +217,76 @@ fn sem_formula_and_errors() {
             Err(Error::InvalidParameter { .. })
         ));
     }
+}
+
+#[test]
+fn pairwise_alpha_matches_pingouin_and_recomputation() {
+    let path = format!(
+        "{}/tests/reference/cronbach_reference.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let reference: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let cases = reference["pairwise_cases"].as_array().unwrap();
+    assert!(cases.len() >= 5);
+    let mut worst = 0.0f64;
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let r = matrix(&case["data"]);
+        assert!(r.missing() > 0);
+        let a = cronbach_alpha_pairwise(&r, Level::default()).unwrap();
+        assert_eq!(a.missing, CaseDeletion::Pairwise);
+        let raw = a.raw.defined().unwrap();
+        let re = &case["formula_recomputation"];
+        check(
+            &format!("{name} pingouin"),
+            raw,
+            f(&case["pingouin"]["alpha"]),
+            &mut worst,
+        );
+        check(
+            &format!("{name} recomputation"),
+            raw,
+            f(&re["alpha"]),
+            &mut worst,
+        );
+        assert_eq!(
+            a.respondents as f64,
+            f(&re["n"]),
+            "{name} smallest pairwise n"
+        );
+        let ci = a.ci.defined().unwrap();
+        check(
+            &format!("{name} feldt lo"),
+            ci.lower,
+            f(&re["lower"]),
+            &mut worst,
+        );
+        check(
+            &format!("{name} feldt hi"),
+            ci.upper,
+            f(&re["upper"]),
+            &mut worst,
+        );
+    }
+    println!(
+        "pairwise Cronbach: {} cases, max relative error {worst:e}",
+        cases.len()
+    );
+}
+
+#[test]
+fn pairwise_equals_listwise_without_gaps() {
+    let r = Ratings::from_rows(&[
+        [4.0, 5.0, 4.0],
+        [2.0, 3.0, 3.0],
+        [5.0, 5.0, 4.0],
+        [3.0, 2.0, 2.0],
+    ])
+    .unwrap();
+    let (p, l) = (
+        cronbach_alpha_pairwise(&r, Level::default()).unwrap(),
+        cronbach_alpha(&r, Level::default()).unwrap(),
+    );
+    assert!((p.raw.defined().unwrap() - l.raw.defined().unwrap()).abs() < 1e-12);
+    assert_eq!(p.respondents, l.respondents);
 }

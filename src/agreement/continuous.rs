@@ -85,6 +85,8 @@ pub enum Degenerate {
 pub enum CaseDeletion {
     /// Listwise: a target (respondent) with any missing cell is dropped entirely.
     Listwise,
+    /// Pairwise: each covariance uses the respondents who answered both of its items.
+    Pairwise,
 }
 
 /// Checks two paired slices: equal length, at least `needed` pairs, all finite.

@@ -12,6 +12,7 @@ use crate::interval::{Interval, Level};
 use crate::stats;
 
 mod moments;
+mod pairwise;
 
 use moments::Moments;
 
@@ -107,6 +108,44 @@ pub struct ItemAnalysis {
 /// with missing data, uses n before deletion) and `psych::alpha` 2.2.9 (`raw_alpha`).
 pub fn cronbach_alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
     Ok(Moments::of(items, false)?.alpha(level))
+}
+
+/// Cronbach's alpha with pairwise deletion: each covariance from the respondents who answered
+/// both of its items (the option conventions.md asks for, labelled [`CaseDeletion::Pairwise`]).
+///
+/// ```text
+/// c_ij  = Σ over rows answering i and j of (x_i − m_i)(x_j − m_j) / (n_ij − 1),
+///         m_i, m_j the means over those rows
+/// alpha = k/(k − 1) (1 − Σ_i c_ii / Σ_i Σ_j c_ij)
+/// Feldt CI as in cronbach_alpha, with n = min n_ij (the smallest pairwise count)
+/// ```
+///
+/// The interval's n is a choice: pingouin uses every row (n before deletion); the smallest
+/// pairwise count is the conservative one. O(n k²).
+///
+/// # Errors
+/// [`Error::TooFew`] when some pair of items has fewer than 2 respondents answering both.
+///
+/// # Example
+/// ```
+/// use alliance::agreement::{CaseDeletion, Ratings};
+/// use alliance::reliability::cronbach_alpha_pairwise;
+/// use alliance::Level;
+/// let answers = Ratings::with_missing(4, 3, vec![
+///     Some(4.0), Some(5.0), Some(4.0),  Some(2.0), None, Some(3.0),
+///     Some(5.0), Some(5.0), Some(4.0),  Some(3.0), Some(2.0), Some(2.0),
+/// ])?;
+/// let a = cronbach_alpha_pairwise(&answers, Level::default())?;
+/// assert_eq!(a.missing, CaseDeletion::Pairwise);
+/// assert_eq!(a.respondents, 3);
+/// # Ok::<(), alliance::Error>(())
+/// ```
+///
+/// # References
+/// As [`cronbach_alpha`]; the alpha matches `pingouin.cronbach_alpha(nan_policy="pairwise")`
+/// 0.6.1.
+pub fn cronbach_alpha_pairwise(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
+    pairwise::alpha(items, level)
 }
 
 /// Cronbach's alpha, the standardized alpha and, per item, alpha if deleted and the corrected
@@ -278,14 +317,14 @@ impl Moments {
 }
 
 /// A defined value that overflowed (NaN or infinite) becomes [`Degenerate::OutOfRange`].
-fn finite(o: Outcome<f64>) -> Outcome<f64> {
+pub(super) fn finite(o: Outcome<f64>) -> Outcome<f64> {
     match o {
         Outcome::Defined(v) if !v.is_finite() => Outcome::Undefined(Degenerate::OutOfRange),
         other => other,
     }
 }
 
-fn feldt(alpha: f64, n: f64, k: f64, level: Level) -> Outcome<Interval> {
+pub(super) fn feldt(alpha: f64, n: f64, k: f64, level: Level) -> Outcome<Interval> {
     let (df1, df2) = (n - 1.0, (n - 1.0) * (k - 1.0));
     let tail = level.tail();
     match (

@@ -228,6 +228,26 @@ for i, n in enumerate([3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 9]):
     b = [0.0, 0.5, 0.9, -0.7][i % 4] * a + rng.normal(size=n)
     spearman_data.append((f"exact_{i:02}_n{n}", np.round(a, 4), np.round(b, 4)))
 
+# pairwise deletion for Cronbach's alpha
+pairwise_data = []
+for i, (n, k, miss) in enumerate([(20, 3, 4), (30, 4, 8), (40, 5, 12), (60, 6, 20), (25, 4, 6), (80, 8, 40)]):
+    pairwise_data.append((f"pairwise_{i:02}_{n}x{k}_missing{miss}", items_case(n, k, i % 2 == 0, missing=miss)))
+
+
+def pairwise_feldt(x):
+    """Independent re-computation: alpha from pandas pairwise covariances; Feldt interval with
+    n = the smallest pairwise-complete count (pingouin uses n = all rows)."""
+    df = pd.DataFrame(x)
+    c = df.cov().to_numpy()
+    k = x.shape[1]
+    a = k / (k - 1) * (1 - np.trace(c) / c.sum())
+    present = ~np.isnan(x)
+    n = int(min((present[:, i] & present[:, j]).sum() for i in range(k) for j in range(k)))
+    d1, d2 = n - 1, (n - 1) * (k - 1)
+    return {"alpha": a, "n": n, "lower": 1 - (1 - a) * stats.f.isf(ALPHA / 2, d1, d2),
+            "upper": 1 - (1 - a) * stats.f.isf(1 - ALPHA / 2, d1, d2)}
+
+
 # ---------------------------------------------------------------- R psych
 def run_psych():
     with tempfile.TemporaryDirectory() as d:
@@ -268,7 +288,16 @@ for (name, x), ps in zip(alpha_data, psych["alpha"]):
         "psych": {**ps, "call": "psych::alpha(x, use='complete.obs'); NOTE psych drops zero-variance items"},
         "formula_recomputation": feldt(x),
     })
-json.dump(clean({"provenance": provenance, "cases": alpha_cases}), open(os.path.join(HERE, "cronbach_reference.json"), "w"), indent=1)
+pairwise_cases = []
+for name, x in pairwise_data:
+    a, ci = pg.cronbach_alpha(pd.DataFrame(x), ci=0.95, nan_policy="pairwise")
+    pairwise_cases.append({
+        "name": name, "data": jl(x),
+        "pingouin": {"alpha": float(a), "ci_rounded_3dp_n_all_rows": list(map(float, ci)),
+                     "call": "pingouin.cronbach_alpha(df, ci=.95, nan_policy='pairwise')"},
+        "formula_recomputation": pairwise_feldt(x),
+    })
+json.dump(clean({"provenance": provenance, "cases": alpha_cases, "pairwise_cases": pairwise_cases}), open(os.path.join(HERE, "cronbach_reference.json"), "w"), indent=1)
 
 pair_cases = []
 for name, (x, y) in pair_data:

@@ -49,6 +49,7 @@ mod stats;
 pub mod agreement;
 pub mod caseload;
 pub mod monitor;
+pub mod reliability;
 pub mod sample;
 pub mod trend;
 

@@ -6,3 +6,20 @@
 mod ratings;
 
 pub use ratings::Ratings;
+
+// ---- continuous agreement (ICC, concordance, Bland-Altman, correlation, discrepancy) ----
+mod bland_altman;
+mod concordance;
+mod continuous;
+mod correlation;
+mod discrepancy;
+mod icc;
+
+pub use bland_altman::{
+    BLAND_ALTMAN_MULTIPLIER, BlandAltman, bland_altman, bland_altman_with_multiplier,
+};
+pub use concordance::{Concordance, concordance};
+pub use continuous::{CaseDeletion, Degenerate, Outcome};
+pub use correlation::{Correlation, CorrelationMethod, pearson, spearman};
+pub use discrepancy::{Discrepancy, HigherRater, PairDiscrepancy, discrepancy};
+pub use icc::{Icc, IccEstimate, IccForm, IccTable, IccUnit, MeanSquares, icc, icc_table};

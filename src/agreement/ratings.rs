@@ -175,6 +175,17 @@ impl Ratings {
         self.rows_raw()
             .filter(|row| row.iter().all(|x| !x.is_nan()))
     }
+
+    /// Calls `f` on each complete row, skipping the missing-cell test when nothing is missing.
+    pub(crate) fn for_each_complete_row(&self, mut f: impl FnMut(&[f64])) {
+        if self.missing == 0 {
+            self.rows_raw().for_each(f);
+        } else {
+            for row in self.complete_rows() {
+                f(row);
+            }
+        }
+    }
 }
 
 fn check_shape(targets: usize, raters: usize, len: usize) -> Result<()> {

@@ -1,0 +1,68 @@
+//! Agreement and reliability benchmarks, sized like a health system's or a large study's
+//! workload. Inputs are built by formula outside the timed loop; each routine checks its
+//! result inside it.
+//!
+//! Sections: continuous agreement (ICC) and internal consistency (Cronbach's alpha). Add
+//! further sections (e.g. Krippendorff's alpha) as their own functions in `criterion_group!`.
+
+use alliance::Level;
+use alliance::agreement::{Ratings, icc_table};
+use alliance::reliability::cronbach_alpha;
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+
+/// Likert-like 1-7 ratings: a target effect, a rater offset and a deterministic "noise".
+fn likert(targets: usize, raters: usize) -> Ratings {
+    let cells = (0..targets * raters)
+        .map(|c| {
+            let (i, j) = (c / raters, c % raters);
+            let noise = (i.wrapping_mul(7919) ^ j.wrapping_mul(104_729)) % 3;
+            (1 + (i % 5) + (j % 2) + noise).min(7) as f64
+        })
+        .collect();
+    Ratings::new(targets, raters, cells).expect("valid by construction")
+}
+
+// ---- continuous agreement: ICC ----------------------------------------------------------
+fn icc_benches(c: &mut Criterion) {
+    let mut group = c.benchmark_group("agreement/icc");
+    for (n, k) in [(100_000, 2), (10_000, 10)] {
+        let r = likert(n, k);
+        group.throughput(Throughput::Elements((n * k) as u64));
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("{n}x{k}")),
+            &r,
+            |b, r| {
+                b.iter(|| {
+                    let t = icc_table(black_box(r), Level::default()).expect("enough targets");
+                    assert!(t.agreement_single.value().is_some());
+                    t
+                })
+            },
+        );
+    }
+    group.finish();
+}
+
+// ---- internal consistency: Cronbach's alpha ---------------------------------------------
+fn cronbach_benches(c: &mut Criterion) {
+    let mut group = c.benchmark_group("reliability/cronbach_alpha");
+    let (n, k) = (1_000_000, 12);
+    let r = likert(n, k);
+    group.throughput(Throughput::Elements((n * k) as u64));
+    group.bench_with_input(
+        BenchmarkId::from_parameter(format!("{n}x{k}")),
+        &r,
+        |b, r| {
+            b.iter(|| {
+                let a = cronbach_alpha(black_box(r), Level::default()).expect("enough respondents");
+                assert!(a.raw.is_defined());
+                a
+            })
+        },
+    );
+    group.finish();
+}
+
+criterion_group!(benches, icc_benches, cronbach_benches);
+criterion_main!(benches);

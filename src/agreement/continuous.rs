@@ -1,0 +1,198 @@
+//! Types shared by the continuous agreement methods (ICC, concordance, Bland-Altman,
+//! correlations) and by [`crate::reliability`]: a statistic that may be undefined for valid
+//! input, the reason it is, and how missing cells were handled.
+
+use crate::error::{Error, Result};
+
+/// A statistic that is either a value or undefined for a stated reason (never NaN).
+///
+/// # Example
+/// ```
+/// use alliance::agreement::{Degenerate, Outcome, Ratings, icc, IccForm, IccUnit};
+/// use alliance::Level;
+/// // every rating equal: no ICC can be computed
+/// let r = Ratings::from_rows(&[[3.0, 3.0], [3.0, 3.0], [3.0, 3.0]])?;
+/// let res = icc(&r, IccForm::TwoWayAgreement, IccUnit::Single, Level::default())?;
+/// assert_eq!(res.outcome.undefined(), Some(Degenerate::ConstantRatings));
+/// assert!(matches!(res.outcome, Outcome::Undefined(_)));
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum Outcome<T> {
+    /// The statistic is defined.
+    Defined(T),
+    /// The statistic is undefined for this input, and why.
+    Undefined(Degenerate),
+}
+
+impl<T> Outcome<T> {
+    /// The value, if defined.
+    pub fn defined(self) -> Option<T> {
+        match self {
+            Outcome::Defined(v) => Some(v),
+            Outcome::Undefined(_) => None,
+        }
+    }
+
+    /// The reason, if undefined.
+    pub fn undefined(&self) -> Option<Degenerate> {
+        match self {
+            Outcome::Defined(_) => None,
+            Outcome::Undefined(why) => Some(*why),
+        }
+    }
+
+    /// Whether the statistic is defined.
+    pub fn is_defined(&self) -> bool {
+        matches!(self, Outcome::Defined(_))
+    }
+}
+
+/// Why a statistic is undefined for valid input. Detected exactly (an exact zero sum of
+/// squares, an exact 0/0), never from floating-point noise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub enum Degenerate {
+    /// Every rating (or answer) used is the same value: there is no variance to partition.
+    ConstantRatings,
+    /// Every target has the same mean rating (MSR = 0), so an average-measure ICC divides by
+    /// zero.
+    NoTargetVariance,
+    /// The F ratio is 0/0: targets do not differ and there is no error variance.
+    IndeterminateF,
+    /// The denominator of the coefficient is exactly zero.
+    ZeroDenominator,
+    /// One of the variables is constant, so a correlation is 0/0.
+    ZeroVariance,
+    /// Too few observations for this quantity (e.g. a correlation's interval with n = 3, or
+    /// its p with n = 2).
+    TooFewObservations,
+    /// The coefficient is exactly ±1, so its Fisher-z interval or standard error degenerates.
+    PerfectAssociation,
+    /// A large-sample variance formula came out negative (possible for tiny samples).
+    NegativeVarianceEstimate,
+    /// Finite input whose sums of squares overflow or underflow f64 (magnitudes beyond about
+    /// 1e150 or differences below about 1e-150).
+    OutOfRange,
+}
+
+/// How missing cells were handled, recorded on every result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub enum CaseDeletion {
+    /// Listwise: a target (respondent) with any missing cell is dropped entirely.
+    Listwise,
+    /// Pairwise: each covariance uses the respondents who answered both of its items.
+    Pairwise,
+}
+
+/// Checks two paired slices: equal length, at least `needed` pairs, all finite.
+pub(crate) fn check_pairs(x: &[f64], y: &[f64], needed: usize) -> Result<()> {
+    if x.len() != y.len() {
+        return Err(Error::LengthMismatch {
+            what: "second rater's values",
+            expected: x.len(),
+            found: y.len(),
+        });
+    }
+    if x.len() < needed {
+        return Err(Error::TooFew {
+            what: "pairs",
+            needed,
+            found: x.len(),
+        });
+    }
+    crate::stats::check_finite("first rater's value", x)?;
+    crate::stats::check_finite("second rater's value", y)?;
+    Ok(())
+}
+
+/// Means, 1/n-free sums of squares and cross-products of two paired slices (two passes).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Moments {
+    pub(crate) n: f64,
+    pub(crate) mean_x: f64,
+    pub(crate) mean_y: f64,
+    /// Σ (x − x̄)²
+    pub(crate) sxx: f64,
+    /// Σ (y − ȳ)²
+    pub(crate) syy: f64,
+    /// Σ (x − x̄)(y − ȳ)
+    pub(crate) sxy: f64,
+    /// Every x equal (exactly).
+    pub(crate) x_constant: bool,
+    /// Every y equal (exactly).
+    pub(crate) y_constant: bool,
+}
+
+impl Moments {
+    /// Caller guarantees equal non-zero lengths and finite values.
+    #[allow(clippy::float_cmp)] // exact constancy tests are the point
+    pub(crate) fn of(x: &[f64], y: &[f64]) -> Moments {
+        use crate::stats::Sum;
+        let n = x.len() as f64;
+        let mean_x = crate::stats::sum(x.iter().copied()) / n;
+        let mean_y = crate::stats::sum(y.iter().copied()) / n;
+        let (mut sxx, mut syy, mut sxy) = (Sum::default(), Sum::default(), Sum::default());
+        for (&a, &b) in x.iter().zip(y) {
+            let (dx, dy) = (a - mean_x, b - mean_y);
+            sxx.add(dx * dx);
+            syy.add(dy * dy);
+            sxy.add(dx * dy);
+        }
+        let x_constant = x.iter().all(|&v| v == x[0]);
+        let y_constant = y.iter().all(|&v| v == y[0]);
+        Moments {
+            n,
+            mean_x,
+            mean_y,
+            sxx: if x_constant { 0.0 } else { sxx.value() },
+            syy: if y_constant { 0.0 } else { syy.value() },
+            sxy: if x_constant || y_constant {
+                0.0
+            } else {
+                sxy.value()
+            },
+            x_constant,
+            y_constant,
+        }
+    }
+}
+
+impl Moments {
+    /// Whether a sum of squares or cross-products overflowed, or a non-constant variable's
+    /// sum of squares underflowed to 0.
+    pub(crate) fn overflowed(&self) -> bool {
+        let finite = [self.sxx, self.syy, self.sxy, self.mean_x, self.mean_y]
+            .iter()
+            .all(|v| v.is_finite());
+        let underflow =
+            (!self.x_constant && self.sxx <= 0.0) || (!self.y_constant && self.syy <= 0.0);
+        !finite || underflow
+    }
+
+    /// Pearson's r; caller guarantees neither variable is constant. With two pairs r is ±1
+    /// exactly; rounding can push |r| a hair past 1, which Cauchy-Schwarz forbids.
+    #[allow(clippy::float_cmp)] // n is a count stored as f64
+    pub(crate) fn r(&self) -> f64 {
+        // NaN only from overflowing sums; callers check `overflowed` first
+        if self.n == 2.0 {
+            return self.sxy.signum();
+        }
+        let den = (self.sxx * self.syy).sqrt();
+        let den = if den.is_finite() && den > 0.0 {
+            den
+        } else {
+            self.sxx.sqrt() * self.syy.sqrt()
+        };
+        (self.sxy / den).clamp(-1.0, 1.0)
+    }
+}
+
+/// The two-sided normal quantile z_{1−α/2} of a confidence level.
+pub(crate) fn z_two_sided(level: crate::interval::Level) -> Option<f64> {
+    crate::stats::normal_quantile(1.0 - level.tail()).ok()
+}

@@ -1,0 +1,610 @@
+//! Intraclass correlation coefficients: the six Shrout-Fleiss (1979) forms under the
+//! McGraw-Wong (1996) names, with F tests and confidence intervals.
+
+#![allow(clippy::doc_markdown)] // author names such as McGraw are prose, not code
+
+use super::continuous::{CaseDeletion, Degenerate, Outcome};
+use super::ratings::Ratings;
+use crate::error::{Error, Result};
+use crate::interval::{Interval, Level};
+use crate::stats::{self, Sum};
+
+/// The model behind an ICC.
+///
+/// Two-way random and two-way mixed models give the same estimates (McGraw & Wong 1996,
+/// Table 4), so one variant covers both; they differ only in interpretation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum IccForm {
+    /// One-way random effects: each target rated by its own set of raters; rater differences
+    /// are error. Shrout-Fleiss ICC(1, ·).
+    OneWay,
+    /// Two-way model, absolute agreement: systematic rater differences (one rater scoring
+    /// higher) count as disagreement. Shrout-Fleiss ICC(2, ·), McGraw-Wong ICC(A, ·). The
+    /// meaningful form for client versus therapist on the same session.
+    TwoWayAgreement,
+    /// Two-way model, consistency: rater offsets are ignored. Shrout-Fleiss ICC(3, ·),
+    /// McGraw-Wong ICC(C, ·).
+    TwoWayConsistency,
+}
+
+/// Whether the ICC describes one rater's score or the mean of the k raters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum IccUnit {
+    /// Reliability of a single rater's score: ICC(·, 1).
+    Single,
+    /// Reliability of the mean of the k raters: ICC(·, k).
+    Average,
+}
+
+/// Mean squares of the targets x raters ANOVA, on the complete targets used.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct MeanSquares {
+    /// Between targets (rows), SSR / (n − 1).
+    pub rows: f64,
+    /// Between raters (columns), SSC / (k − 1).
+    pub columns: f64,
+    /// Residual, SSE / ((n − 1)(k − 1)).
+    pub error: f64,
+    /// Within targets, (SSC + SSE) / (n (k − 1)).
+    pub within: f64,
+}
+
+/// A defined ICC with its F test and confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct IccEstimate {
+    /// The coefficient (negative values are reported, not clamped).
+    pub value: f64,
+    /// F statistic of H0: ICC = 0 (`+inf` when the error mean square is exactly zero).
+    pub f: f64,
+    /// Numerator degrees of freedom, n − 1.
+    pub df1: f64,
+    /// Denominator degrees of freedom: n(k − 1) one-way, (n − 1)(k − 1) two-way.
+    pub df2: f64,
+    /// Upper-tail p of the F test.
+    pub p: f64,
+    /// Confidence interval (McGraw & Wong 1996); `None` only where its degrees of freedom
+    /// degenerate (an ICC(A, ·) whose Satterthwaite df is not positive and finite).
+    pub ci: Option<Interval>,
+}
+
+/// One ICC form with everything it rests on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct Icc {
+    /// Model.
+    pub form: IccForm,
+    /// Single or average measure.
+    pub unit: IccUnit,
+    /// The McGraw-Wong name, e.g. "ICC(A,1)".
+    pub name: &'static str,
+    /// The Shrout-Fleiss name, e.g. "ICC(2,1)".
+    pub shrout_fleiss: &'static str,
+    /// The estimate, or why it is undefined.
+    pub outcome: Outcome<IccEstimate>,
+    /// ANOVA mean squares.
+    pub mean_squares: MeanSquares,
+    /// Targets used (complete rows).
+    pub targets: usize,
+    /// Targets dropped because a rating was missing.
+    pub targets_dropped: usize,
+    /// Raters (k).
+    pub raters: usize,
+    /// Missing-data policy applied.
+    pub missing: CaseDeletion,
+    /// Confidence interval method.
+    pub ci_method: &'static str,
+    /// The reference implementation this matches (row label in `psych::ICC` and pingouin).
+    pub reference: &'static str,
+}
+
+impl Icc {
+    /// The coefficient, if defined.
+    pub fn value(&self) -> Option<f64> {
+        self.outcome.defined().map(|e| e.value)
+    }
+}
+
+/// All six forms from one ANOVA, like the table of `psych::ICC` and `pingouin.intraclass_corr`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct IccTable {
+    /// ICC(1), Shrout-Fleiss ICC(1,1).
+    pub one_way_single: Icc,
+    /// ICC(A,1), Shrout-Fleiss ICC(2,1).
+    pub agreement_single: Icc,
+    /// ICC(C,1), Shrout-Fleiss ICC(3,1).
+    pub consistency_single: Icc,
+    /// ICC(1,k), Shrout-Fleiss ICC(1,k).
+    pub one_way_average: Icc,
+    /// ICC(A,k), Shrout-Fleiss ICC(2,k).
+    pub agreement_average: Icc,
+    /// ICC(C,k), Shrout-Fleiss ICC(3,k).
+    pub consistency_average: Icc,
+}
+
+impl IccTable {
+    /// The six forms in the order of `psych::ICC`: ICC1, ICC2, ICC3, `ICC1k`, `ICC2k`, `ICC3k`.
+    pub fn all(&self) -> [Icc; 6] {
+        [
+            self.one_way_single,
+            self.agreement_single,
+            self.consistency_single,
+            self.one_way_average,
+            self.agreement_average,
+            self.consistency_average,
+        ]
+    }
+
+    /// The form asked for.
+    pub fn get(&self, form: IccForm, unit: IccUnit) -> Icc {
+        match (form, unit) {
+            (IccForm::OneWay, IccUnit::Single) => self.one_way_single,
+            (IccForm::TwoWayAgreement, IccUnit::Single) => self.agreement_single,
+            (IccForm::TwoWayConsistency, IccUnit::Single) => self.consistency_single,
+            (IccForm::OneWay, IccUnit::Average) => self.one_way_average,
+            (IccForm::TwoWayAgreement, IccUnit::Average) => self.agreement_average,
+            (IccForm::TwoWayConsistency, IccUnit::Average) => self.consistency_average,
+        }
+    }
+}
+
+/// One intraclass correlation form, with F test and confidence interval.
+///
+/// With n complete targets, k raters and the mean squares of [`MeanSquares`]:
+///
+/// ```text
+/// ICC(1)   = (MSR − MSW) / (MSR + (k − 1) MSW)          F = MSR/MSW on (n − 1, n(k − 1))
+/// ICC(A,1) = (MSR − MSE) / (MSR + (k − 1) MSE + k (MSC − MSE)/n)
+/// ICC(C,1) = (MSR − MSE) / (MSR + (k − 1) MSE)          F = MSR/MSE on (n − 1, (n − 1)(k − 1))
+/// ICC(1,k) = (MSR − MSW) / MSR
+/// ICC(A,k) = (MSR − MSE) / (MSR + (MSC − MSE)/n)
+/// ICC(C,k) = (MSR − MSE) / MSR
+/// ```
+///
+/// Intervals: exact F-based bounds for the one-way and consistency forms; ICC(A,1) with
+/// McGraw & Wong's approximate (Satterthwaite) denominator df
+///
+/// ```text
+/// v = (k−1)(n−1) (k ICC Fj + n(1 + (k−1) ICC) − k ICC)² /
+///     ((n−1) k² ICC² Fj² + (n(1 + (k−1) ICC) − k ICC)²),   Fj = MSC/MSE
+/// ```
+///
+/// and ICC(A,k) bounds as the Spearman-Brown step-up k L / (1 + (k − 1) L) of the ICC(A,1)
+/// bounds, evaluated in the simplified form below, which avoids the cancellation of
+/// 1 + (k − 1) L near L = −1/(k − 1):
+///
+/// ```text
+/// ICC(A,k): L = n (MSR − F_U MSE) / (F_U (MSC − MSE) + n MSR)
+///           U = n (F_L MSR − MSE) / (MSC − MSE + n F_L MSR)
+/// ```
+///
+/// Targets with a missing rating are dropped (listwise); the result says how many.
+///
+/// When the error mean square is exactly zero and targets differ, F is `+inf`, p is 0 and
+/// the exact-F interval collapses to its limit [1, 1]; for ICC(A, ·) the limit v = k − 1
+/// is used. When MSR is exactly zero, F = 0 and every interval collapses to the point
+/// estimate (for ICC(A, ·), v = 0 exactly and the bounds no longer involve F).
+///
+/// # Errors
+/// [`Error::TooFew`] when fewer than 2 complete targets remain.
+///
+/// # Example
+/// ```
+/// use alliance::agreement::{icc, IccForm, IccUnit, Ratings};
+/// use alliance::Level;
+/// // Shrout & Fleiss (1979) Table 2: 6 targets, 4 judges
+/// let r = Ratings::from_rows(&[
+///     [9.0, 2.0, 5.0, 8.0], [6.0, 1.0, 3.0, 2.0], [8.0, 4.0, 6.0, 8.0],
+///     [7.0, 1.0, 2.0, 6.0], [10.0, 5.0, 6.0, 9.0], [6.0, 2.0, 4.0, 7.0],
+/// ])?;
+/// let a1 = icc(&r, IccForm::TwoWayAgreement, IccUnit::Single, Level::default())?;
+/// assert_eq!(a1.shrout_fleiss, "ICC(2,1)");
+/// assert!((a1.value().unwrap_or(f64::NAN) - 0.29).abs() < 0.005);
+/// # Ok::<(), alliance::Error>(())
+/// ```
+///
+/// # References
+/// Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: uses in assessing rater
+/// reliability. *Psychological Bulletin*, 86, 420-428. McGraw, K. O., & Wong, S. P. (1996).
+/// Forming inferences about some intraclass correlation coefficients. *Psychological
+/// Methods*, 1, 30-46. Matches `psych::ICC` (R, psych 2.2.9, `lmer = FALSE`) and
+/// `pingouin.intraclass_corr` 0.6.1 (whose printed intervals are rounded to 2 decimals).
+pub fn icc(ratings: &Ratings, form: IccForm, unit: IccUnit, level: Level) -> Result<Icc> {
+    Ok(icc_table(ratings, level)?.get(form, unit))
+}
+
+/// All six ICC forms from one two-way ANOVA; see [`icc`] for the formulas.
+///
+/// # Errors
+/// [`Error::TooFew`] when fewer than 2 complete targets remain.
+///
+/// # Example
+/// ```
+/// use alliance::agreement::{icc_table, Ratings};
+/// use alliance::Level;
+/// let r = Ratings::from_rows(&[[5.0, 4.0], [4.5, 4.0], [3.0, 3.5], [2.0, 2.5]])?;
+/// let t = icc_table(&r, Level::default())?;
+/// assert_eq!(t.all().len(), 6);
+/// assert_eq!(t.agreement_single.targets, 4);
+/// # Ok::<(), alliance::Error>(())
+/// ```
+///
+/// # References
+/// As [`icc`]: the table of `psych::ICC` / `pingouin.intraclass_corr`.
+pub fn icc_table(ratings: &Ratings, level: Level) -> Result<IccTable> {
+    let anova = Anova::of(ratings)?;
+    let one = |form, unit| anova.form(form, unit, level);
+    Ok(IccTable {
+        one_way_single: one(IccForm::OneWay, IccUnit::Single),
+        agreement_single: one(IccForm::TwoWayAgreement, IccUnit::Single),
+        consistency_single: one(IccForm::TwoWayConsistency, IccUnit::Single),
+        one_way_average: one(IccForm::OneWay, IccUnit::Average),
+        agreement_average: one(IccForm::TwoWayAgreement, IccUnit::Average),
+        consistency_average: one(IccForm::TwoWayConsistency, IccUnit::Average),
+    })
+}
+
+/// The two-way ANOVA on the complete targets, with exact-zero flags.
+struct Anova {
+    n: usize,
+    k: usize,
+    dropped: usize,
+    ms: MeanSquares,
+    /// Every cell equal.
+    constant: bool,
+    /// For dyadic data, whether MSR = MSW and MSR = MSE hold exactly.
+    zero_numerator: Option<(bool, bool)>,
+}
+
+impl Anova {
+    #[allow(clippy::float_cmp)] // exact pattern tests are the point
+    fn of(ratings: &Ratings) -> Result<Anova> {
+        let k = ratings.raters();
+        let complete = || ratings.complete_rows();
+        // Pass 1: column sums, and exact tests of the additive pattern against the first row.
+        let first = complete().next().ok_or(Error::TooFew {
+            what: "complete targets",
+            needed: 2,
+            found: 0,
+        })?;
+        let mut col = vec![Sum::default(); k];
+        let mut n = 0usize;
+        let mut first_row_sum = None;
+        let (mut rows_equal, mut cols_equal, mut additive, mut constant) = (true, true, true, true);
+        let mut scale = Some(1.0);
+        for row in complete() {
+            n += 1;
+            let mut row_sum = Sum::default();
+            for (j, (&x, c)) in row.iter().zip(col.iter_mut()).enumerate() {
+                c.add(x);
+                row_sum.add(x);
+                if let Some(s) = scale {
+                    scale = exact::widen(s, x);
+                }
+                // residual is exactly zero iff x_ij − x_i0 = x_0j − x_00 for every cell
+                additive &= x - row[0] == first[j] - first[0];
+                constant &= x == first[0];
+            }
+            let s = row_sum.value();
+            match first_row_sum {
+                None => first_row_sum = Some(s),
+                Some(f) => rows_equal &= s == f,
+            }
+        }
+        if n < 2 {
+            return Err(Error::TooFew {
+                what: "complete targets",
+                needed: 2,
+                found: n,
+            });
+        }
+        let (nf, kf) = (n as f64, k as f64);
+        // Dyadic data (integers, halves, quarters, ...): exact sums of squares and exact tests
+        // of a zero numerator, so ICC = 0 comes out as 0, not as 1e-16 noise.
+        let exact = scale.and_then(|s| exact::SumsOfSquares::of(complete(), k, s));
+        let (ssr, ssc, sse) = match exact {
+            Some(e) => (e.ssr, e.ssc, e.sse),
+            None => {
+                let col_sums: Vec<f64> = col.iter().map(|c| c.value()).collect();
+                cols_equal &= col_sums.iter().all(|&s| s == col_sums[0]);
+                let grand = stats::sum(col_sums.iter().copied()) / (nf * kf);
+                let col_means: Vec<f64> = col_sums.iter().map(|s| s / nf).collect();
+                // Pass 2: deviations from the fitted means.
+                let (mut ssr, mut sse) = (Sum::default(), Sum::default());
+                for row in complete() {
+                    let m = stats::sum(row.iter().copied()) / kf;
+                    ssr.add(kf * (m - grand) * (m - grand));
+                    for (&x, &c) in row.iter().zip(&col_means) {
+                        let e = x - m - c + grand;
+                        sse.add(e * e);
+                    }
+                }
+                let ssc = stats::sum(col_means.iter().map(|c| nf * (c - grand) * (c - grand)));
+                (
+                    if rows_equal { 0.0 } else { ssr.value() },
+                    if cols_equal { 0.0 } else { ssc },
+                    if additive { 0.0 } else { sse.value() },
+                )
+            }
+        };
+        let ms = MeanSquares {
+            rows: ssr / (nf - 1.0),
+            columns: ssc / (kf - 1.0),
+            error: sse / ((nf - 1.0) * (kf - 1.0)),
+            within: (ssc + sse) / (nf * (kf - 1.0)),
+        };
+        Ok(Anova {
+            n,
+            k,
+            dropped: ratings.targets() - n,
+            ms,
+            constant,
+            zero_numerator: exact.map(|e| (e.one_way_zero, e.two_way_zero)),
+        })
+    }
+
+    fn form(&self, form: IccForm, unit: IccUnit, level: Level) -> Icc {
+        let (name, shrout_fleiss, reference) = names(form, unit);
+        Icc {
+            form,
+            unit,
+            name,
+            shrout_fleiss,
+            outcome: self.estimate(form, unit, level),
+            mean_squares: self.ms,
+            targets: self.n,
+            targets_dropped: self.dropped,
+            raters: self.k,
+            missing: CaseDeletion::Listwise,
+            ci_method: match form {
+                IccForm::TwoWayAgreement => {
+                    "McGraw-Wong approximate F (Satterthwaite df); average form by Spearman-Brown"
+                }
+                _ => "exact F (McGraw & Wong 1996)",
+            },
+            reference,
+        }
+    }
+
+    #[allow(clippy::float_cmp)] // exact zeros are set exactly in `Anova::of`
+    fn estimate(&self, form: IccForm, unit: IccUnit, level: Level) -> Outcome<IccEstimate> {
+        if self.constant {
+            return Outcome::Undefined(Degenerate::ConstantRatings);
+        }
+        let ms = self.ms;
+        if ![ms.rows, ms.columns, ms.error, ms.within]
+            .iter()
+            .all(|v| v.is_finite())
+        {
+            return Outcome::Undefined(Degenerate::OutOfRange);
+        }
+        let MeanSquares {
+            rows: msr,
+            columns: msc,
+            error: mse,
+            within: msw,
+        } = self.ms;
+        let (nf, kf) = (self.n as f64, self.k as f64);
+        let err = if form == IccForm::OneWay { msw } else { mse };
+        if msr == 0.0 && err == 0.0 {
+            return Outcome::Undefined(Degenerate::IndeterminateF);
+        }
+        let (num, den) = match (form, unit) {
+            (IccForm::OneWay, IccUnit::Single) => (msr - msw, msr + (kf - 1.0) * msw),
+            (IccForm::OneWay, IccUnit::Average) => (msr - msw, msr),
+            (IccForm::TwoWayConsistency, IccUnit::Single) => (msr - mse, msr + (kf - 1.0) * mse),
+            (IccForm::TwoWayConsistency, IccUnit::Average) => (msr - mse, msr),
+            (IccForm::TwoWayAgreement, IccUnit::Single) => {
+                (msr - mse, msr + (kf - 1.0) * mse + kf * (msc - mse) / nf)
+            }
+            (IccForm::TwoWayAgreement, IccUnit::Average) => (msr - mse, msr + (msc - mse) / nf),
+        };
+        if den == 0.0 {
+            return Outcome::Undefined(if msr == 0.0 {
+                Degenerate::NoTargetVariance
+            } else {
+                Degenerate::ZeroDenominator
+            });
+        }
+        let exact_zero = match (self.zero_numerator, form) {
+            (Some((one_way, _)), IccForm::OneWay) => one_way,
+            (Some((_, two_way)), _) => two_way,
+            (None, _) => false,
+        };
+        let value = if exact_zero { 0.0 } else { num / den };
+        let df1 = nf - 1.0;
+        let df2 = if form == IccForm::OneWay {
+            nf * (kf - 1.0)
+        } else {
+            (nf - 1.0) * (kf - 1.0)
+        };
+        let f = if err == 0.0 { f64::INFINITY } else { msr / err };
+        let Ok(p) = stats::f_sf(f, df1, df2) else {
+            return Outcome::Undefined(Degenerate::OutOfRange);
+        };
+        if !value.is_finite() {
+            return Outcome::Undefined(Degenerate::OutOfRange);
+        }
+        let ci = match form {
+            IccForm::TwoWayAgreement => self.agreement_ci(unit, level),
+            _ => exact_ci(f, df1, df2, kf, unit, level),
+        };
+        Outcome::Defined(IccEstimate {
+            value,
+            f,
+            df1,
+            df2,
+            p,
+            ci,
+        })
+    }
+
+    /// ICC(A,1) bounds with Satterthwaite df; ICC(A,k) by Spearman-Brown of those.
+    #[allow(clippy::float_cmp)] // MSE is exactly zero only when set so
+    fn agreement_ci(&self, unit: IccUnit, level: Level) -> Option<Interval> {
+        let MeanSquares {
+            rows: msr,
+            columns: msc,
+            error: mse,
+            ..
+        } = self.ms;
+        let (n, k) = (self.n as f64, self.k as f64);
+        // the bounds always come from the single-rater ICC(A,1)
+        let icc = (msr - mse) / (msr + (k - 1.0) * mse + k * (msc - mse) / n);
+        let v = if mse == 0.0 {
+            k - 1.0 // limit of the Satterthwaite df as MSE -> 0
+        } else {
+            let fj = msc / mse;
+            let b = n * (1.0 + (k - 1.0) * icc) - k * icc;
+            (k - 1.0) * (n - 1.0) * (k * icc * fj + b).powi(2)
+                / ((n - 1.0) * k * k * icc * icc * fj * fj + b * b)
+        };
+        let tail = level.tail();
+        // MSR = 0 (exact) makes v = 0, and the bounds no longer depend on the F quantiles:
+        // both reduce to the point estimate, as the exact-F bounds of the other forms do
+        let (fu, fl) = if msr == 0.0 {
+            (1.0, 1.0)
+        } else {
+            (
+                stats::f_quantile(1.0 - tail, n - 1.0, v).ok()?,
+                stats::f_quantile(1.0 - tail, v, n - 1.0).ok()?,
+            )
+        };
+        let (lower, upper) = match unit {
+            IccUnit::Single => {
+                let c = k * msc + (k * n - k - n) * mse;
+                (
+                    n * (msr - fu * mse) / (fu * c + n * msr),
+                    n * (fl * msr - mse) / (c + n * fl * msr),
+                )
+            }
+            // k L / (1 + (k − 1) L) simplified: the same numbers without the cancellation of
+            // 1 + (k − 1) L near L = −1/(k − 1)
+            IccUnit::Average => (
+                n * (msr - fu * mse) / (fu * (msc - mse) + n * msr),
+                n * (fl * msr - mse) / ((msc - mse) + n * fl * msr),
+            ),
+        };
+        finite_interval(lower, upper, level)
+    }
+}
+
+fn finite_interval(lower: f64, upper: f64, level: Level) -> Option<Interval> {
+    (lower.is_finite() && upper.is_finite()).then(|| Interval::new(lower, upper, level))
+}
+
+/// Exact F bounds (one-way and consistency forms).
+fn exact_ci(f: f64, df1: f64, df2: f64, k: f64, unit: IccUnit, level: Level) -> Option<Interval> {
+    if f.is_infinite() {
+        return Some(Interval::new(1.0, 1.0, level));
+    }
+    let q = 1.0 - level.tail();
+    let fl = f / stats::f_quantile(q, df1, df2).ok()?;
+    let fu = f * stats::f_quantile(q, df2, df1).ok()?;
+    let (lower, upper) = match unit {
+        IccUnit::Single => ((fl - 1.0) / (fl + k - 1.0), (fu - 1.0) / (fu + k - 1.0)),
+        IccUnit::Average => (1.0 - 1.0 / fl, 1.0 - 1.0 / fu),
+    };
+    finite_interval(lower, upper, level)
+}
+
+fn names(form: IccForm, unit: IccUnit) -> (&'static str, &'static str, &'static str) {
+    match (form, unit) {
+        (IccForm::OneWay, IccUnit::Single) => ("ICC(1)", "ICC(1,1)", "psych::ICC ICC1"),
+        (IccForm::TwoWayAgreement, IccUnit::Single) => ("ICC(A,1)", "ICC(2,1)", "psych::ICC ICC2"),
+        (IccForm::TwoWayConsistency, IccUnit::Single) => {
+            ("ICC(C,1)", "ICC(3,1)", "psych::ICC ICC3")
+        }
+        (IccForm::OneWay, IccUnit::Average) => ("ICC(1,k)", "ICC(1,k)", "psych::ICC ICC1k"),
+        (IccForm::TwoWayAgreement, IccUnit::Average) => {
+            ("ICC(A,k)", "ICC(2,k)", "psych::ICC ICC2k")
+        }
+        (IccForm::TwoWayConsistency, IccUnit::Average) => {
+            ("ICC(C,k)", "ICC(3,k)", "psych::ICC ICC3k")
+        }
+    }
+}
+
+/// Exact sums of squares for dyadic data (every value a multiple of 2^-m, m ≤ 10, with
+/// |x 2^m| ≤ 2^31), from integer sums; `None` (fall back to floating point) otherwise.
+mod exact {
+    /// The smallest power-of-two scale ≥ `scale` that makes `x · scale` an integer of at most
+    /// 2^31 in magnitude, or `None`.
+    pub(super) fn widen(mut scale: f64, x: f64) -> Option<f64> {
+        while (x * scale).fract() != 0.0 {
+            if scale >= 1024.0 {
+                return None;
+            }
+            scale *= 2.0;
+        }
+        ((x * scale).abs() <= 2_147_483_648.0).then_some(scale)
+    }
+
+    #[derive(Clone, Copy)]
+    pub(super) struct SumsOfSquares {
+        pub(super) ssr: f64,
+        pub(super) ssc: f64,
+        pub(super) sse: f64,
+        /// SSR n (k − 1) = (SSC + SSE)(n − 1), i.e. MSR = MSW.
+        pub(super) one_way_zero: bool,
+        /// SSR (k − 1) = SSE, i.e. MSR = MSE.
+        pub(super) two_way_zero: bool,
+    }
+
+    impl SumsOfSquares {
+        /// With N = nk, G the grand total, `R_i` row and `C_j` column totals, Q = Σx²:
+        /// N·SST = N Q − G², N·SSR = n ΣR² − G², N·SSC = k ΣC² − G².
+        pub(super) fn of<'a>(
+            rows: impl Iterator<Item = &'a [f64]>,
+            k: usize,
+            scale: f64,
+        ) -> Option<SumsOfSquares> {
+            let mut col = vec![0i128; k];
+            let (mut q, mut r2, mut n) = (0i128, 0i128, 0i128);
+            for row in rows {
+                n += 1;
+                let mut r = 0i128;
+                for (&x, c) in row.iter().zip(col.iter_mut()) {
+                    // exact: |x · scale| ≤ 2^31 was checked
+                    let v = (x * scale) as i64 as i128;
+                    r += v;
+                    *c += v;
+                    q += v * v;
+                }
+                r2 += r * r;
+            }
+            let k = k as i128;
+            let big_n = n.checked_mul(k)?;
+            let g: i128 = col.iter().sum();
+            let g2 = g.checked_mul(g)?;
+            let c2 = col
+                .iter()
+                .try_fold(0i128, |a, &c| a.checked_add(c.checked_mul(c)?))?;
+            let sst = big_n.checked_mul(q)?.checked_sub(g2)?;
+            let ssr = n.checked_mul(r2)?.checked_sub(g2)?;
+            let ssc = k.checked_mul(c2)?.checked_sub(g2)?;
+            let sse = sst.checked_sub(ssr)?.checked_sub(ssc)?;
+            let one_way_zero = ssr.checked_mul(n.checked_mul(k - 1)?)?
+                == ssc.checked_add(sse)?.checked_mul(n - 1)?;
+            let two_way_zero = ssr.checked_mul(k - 1)? == sse;
+            let unit = big_n as f64 * scale * scale;
+            Some(SumsOfSquares {
+                ssr: ssr as f64 / unit,
+                ssc: ssc as f64 / unit,
+                sse: sse as f64 / unit,
+                one_way_zero,
+                two_way_zero,
+            })
+        }
+    }
+}

@@ -1,0 +1,493 @@
+//! One- and two-pass moments of a respondents x items matrix: exact integer sums for integer
+//! answers, two-pass floating point otherwise.
+
+use crate::agreement::Ratings;
+use crate::error::{Error, Result};
+use crate::stats::Sum;
+
+/// Rows summed plainly within a block, blocks added with compensation (fast and accurate).
+const BLOCK: usize = 1024;
+
+/// Item and total moments on the complete rows: one exact integer pass for integer answers,
+/// two passes otherwise, plus one for the standardized alpha (it needs the item SDs first)
+/// when the item analysis asks for it.
+pub(super) struct Moments {
+    pub(super) n: usize,
+    pub(super) k: usize,
+    pub(super) dropped: usize,
+    pub(super) mean: Vec<f64>,
+    pub(super) var: Vec<f64>,
+    pub(super) total_var: f64,
+    /// Variance of the sum of standardized items (= `Σ_i` `Σ_j` `r_ij`); `None` if an item is
+    /// constant or the item analysis was not asked for.
+    pub(super) z_total_var: Option<f64>,
+    pub(super) item_constant: Vec<bool>,
+    pub(super) total_constant: bool,
+    pub(super) all_constant: bool,
+    /// Σ (T − `x_j` − mean)² per item (only for item analysis).
+    pub(super) rest_ss: Vec<f64>,
+    /// Σ `d_j` (T − `x_j` − mean) per item (only for item analysis).
+    pub(super) item_rest: Vec<f64>,
+    pub(super) rest_constant: Vec<bool>,
+}
+
+impl Moments {
+    pub(super) fn of(ratings: &Ratings, with_items: bool) -> Result<Moments> {
+        match Moments::integer(ratings, with_items)? {
+            Some(m) => Ok(m),
+            None => Moments::float(ratings, with_items),
+        }
+    }
+
+    /// Integer answers (|x| ≤ 1024: every questionnaire, POMP scores included): one pass of
+    /// exact integer sums, so variances have no cancellation error and zero variance is
+    /// detected exactly; then, for the item analysis, one pass for the standardized alpha. `None` when an answer is not such an integer (or a
+    /// sum would overflow): the caller falls back to [`Moments::float`].
+    #[allow(clippy::float_cmp)] // exactness tests are the point
+    fn integer(ratings: &Ratings, with_items: bool) -> Result<Option<Moments>> {
+        let k = ratings.raters();
+        // Block sums in f64 are exact for answers |x| ≤ 2^10 and k ≤ 2^11: over 1024 rows,
+        // Σx ≤ 2^20, Σx² ≤ 2^30, ΣT ≤ 2^31, ΣT² ≤ 2^52, Σx·T ≤ 2^41, all below 2^53.
+        if k > 2048 {
+            return Ok(None);
+        }
+        let sums = if with_items {
+            IntSums::any_width(ratings, true)
+        } else {
+            IntSums::fixed_width(ratings).unwrap_or_else(|| IntSums::any_width(ratings, false))
+        };
+        let IntSums {
+            ok,
+            n,
+            s1,
+            s2,
+            vt,
+            t,
+        } = sums;
+        if !ok {
+            return Ok(None);
+        }
+        let [t1, t2] = t;
+        if n < 2 {
+            return Err(Error::TooFew {
+                what: "complete respondents",
+                needed: 2,
+                found: n,
+            });
+        }
+        let ni = n as i128;
+        let nf = n as f64;
+        // n·SS = n Σv² − (Σv)², exact; SS / (n − 1) = n·SS / (n (n − 1))
+        let nss = |sum: i128, sq: i128| -> Option<i128> {
+            ni.checked_mul(sq)?.checked_sub(sum.checked_mul(sum)?)
+        };
+        let nsp = |sa: i128, sb: i128, sab: i128| -> Option<i128> {
+            ni.checked_mul(sab)?.checked_sub(sa.checked_mul(sb)?)
+        };
+        let unit = nf * (nf - 1.0);
+        let Some(item_nss) = s1
+            .iter()
+            .zip(&s2)
+            .map(|(&a, &b)| nss(a, b))
+            .collect::<Option<Vec<i128>>>()
+        else {
+            return Ok(None);
+        };
+        let Some(total_nss) = nss(t1, t2) else {
+            return Ok(None);
+        };
+        let mean: Vec<f64> = s1.iter().map(|&s| s as f64 / nf).collect();
+        let var: Vec<f64> = item_nss.iter().map(|&v| v as f64 / unit).collect();
+        let item_constant: Vec<bool> = item_nss.iter().map(|&v| v == 0).collect();
+        let (mut rest_ss, mut item_rest, mut rest_constant) = (Vec::new(), Vec::new(), Vec::new());
+        if with_items {
+            for j in 0..k {
+                // rest = T − v_j: Σrest = ΣT − Σv_j, Σrest² = ΣT² − 2Σv_jT + Σv_j², Σv_j·rest = Σv_jT − Σv_j²
+                let exact = (|| {
+                    let r1 = t1.checked_sub(s1[j])?;
+                    let r2 = t2.checked_sub(vt[j].checked_mul(2)?)?.checked_add(s2[j])?;
+                    let vr = vt[j].checked_sub(s2[j])?;
+                    Some((nss(r1, r2)?, nsp(s1[j], r1, vr)?))
+                })();
+                let Some((r, c)) = exact else {
+                    return Ok(None);
+                };
+                rest_ss.push(r as f64 / nf);
+                item_rest.push(c as f64 / nf);
+                rest_constant.push(r == 0);
+            }
+        }
+        Ok(Some(Moments {
+            n,
+            k,
+            dropped: ratings.targets() - n,
+            z_total_var: standardized_sum_var(ratings, &mean, &var, &item_constant, n, with_items),
+            mean,
+            var,
+            total_var: total_nss as f64 / unit,
+            all_constant: item_constant.iter().all(|&c| c),
+            item_constant,
+            total_constant: total_nss == 0,
+            rest_ss,
+            item_rest,
+            rest_constant,
+        }))
+    }
+
+    /// Any finite answers: two passes (means, then squared deviations).
+    #[allow(clippy::float_cmp)] // exact constancy tests are the point
+    fn float(ratings: &Ratings, with_items: bool) -> Result<Moments> {
+        let k = ratings.raters();
+        let rows = || ratings.complete_rows();
+        let too_few = |found| Error::TooFew {
+            what: "complete respondents",
+            needed: 2,
+            found,
+        };
+        let first = rows().next().ok_or(too_few(0))?;
+        let first_total: f64 = first.iter().sum();
+        // Pass 1: means, and exact constancy flags against the first row.
+        let mut sums = vec![Sum::default(); k];
+        let mut block = vec![0.0; k];
+        let mut item_constant = vec![true; k];
+        let mut rest_constant = vec![true; k];
+        let mut total_constant = true;
+        let mut n = 0usize;
+        for row in rows() {
+            n += 1;
+            let mut t = 0.0;
+            for ((b, &x), (c, &f)) in block
+                .iter_mut()
+                .zip(row)
+                .zip(item_constant.iter_mut().zip(first))
+            {
+                *b += x;
+                t += x;
+                *c &= x == f;
+            }
+            total_constant &= t == first_total;
+            if with_items {
+                for ((rc, &x), &f) in rest_constant.iter_mut().zip(row).zip(first) {
+                    *rc &= t - x == first_total - f;
+                }
+            }
+            if n.is_multiple_of(BLOCK) {
+                flush(&mut sums, &mut block);
+            }
+        }
+        flush(&mut sums, &mut block);
+        if n < 2 {
+            return Err(too_few(n));
+        }
+        let nf = n as f64;
+        let mean: Vec<f64> = sums.iter().map(|s| s.value() / nf).collect();
+        // Pass 2: squared deviations, total and (optionally) rest-of-scale moments.
+        let mut d = vec![0.0; k];
+        let mut ss = Acc::new(k);
+        let mut rest_ss = Acc::new(if with_items { k } else { 0 });
+        let mut item_rest = Acc::new(if with_items { k } else { 0 });
+        let mut total_ss = Acc::new(1);
+        for (i, row) in rows().enumerate() {
+            let mut total = 0.0;
+            for ((dj, &x), &m) in d.iter_mut().zip(row).zip(&mean) {
+                *dj = x - m;
+                total += *dj;
+            }
+            total_ss.block[0] += total * total;
+            for (b, &dj) in ss.block.iter_mut().zip(&d) {
+                *b += dj * dj;
+            }
+            if with_items {
+                for ((r, c), &dj) in rest_ss
+                    .block
+                    .iter_mut()
+                    .zip(item_rest.block.iter_mut())
+                    .zip(&d)
+                {
+                    let e = total - dj;
+                    *r += e * e;
+                    *c += dj * e;
+                }
+            }
+            if (i + 1) % BLOCK == 0 {
+                for acc in [&mut ss, &mut rest_ss, &mut item_rest, &mut total_ss] {
+                    acc.flush();
+                }
+            }
+        }
+        let var: Vec<f64> = ss
+            .values()
+            .into_iter()
+            .zip(&item_constant)
+            .map(|(s, &c)| if c { 0.0 } else { s / (nf - 1.0) })
+            .collect();
+        let total_var = if total_constant {
+            0.0
+        } else {
+            total_ss.values()[0] / (nf - 1.0)
+        };
+        let z_total_var = standardized_sum_var(ratings, &mean, &var, &item_constant, n, with_items);
+        let rest_ss = rest_ss.values();
+        let item_rest = item_rest.values();
+        let rest_ss = rest_ss
+            .into_iter()
+            .zip(&rest_constant)
+            .map(|(s, &c)| if c { 0.0 } else { s })
+            .collect();
+        Ok(Moments {
+            n,
+            k,
+            dropped: ratings.targets() - n,
+            mean,
+            var,
+            total_var,
+            z_total_var,
+            all_constant: item_constant.iter().all(|&c| c),
+            item_constant,
+            total_constant,
+            rest_ss,
+            item_rest,
+            rest_constant,
+        })
+    }
+}
+
+/// `Σ_i` `Σ_j` `r_ij` as the (n − 1)-variance of the sum of standardized items; `None` when an item
+/// is constant (its correlations are 0/0).
+fn standardized_sum_var(
+    ratings: &Ratings,
+    mean: &[f64],
+    var: &[f64],
+    item_constant: &[bool],
+    n: usize,
+    wanted: bool,
+) -> Option<f64> {
+    if !wanted || item_constant.iter().any(|&c| c) {
+        return None;
+    }
+    let inv_sd: Vec<f64> = var.iter().map(|v| 1.0 / v.sqrt()).collect();
+    let mut zz = Acc::new(1);
+    let mut i = 0usize;
+    let mut zbuf = vec![0.0; mean.len()];
+    ratings.for_each_complete_row(|row| {
+        for (((z, &x), &m), &s) in zbuf.iter_mut().zip(row).zip(mean).zip(&inv_sd) {
+            *z = (x - m) * s;
+        }
+        let z = row_sum(&zbuf);
+        zz.block[0] += z * z;
+        i += 1;
+        if i.is_multiple_of(BLOCK) {
+            zz.flush();
+        }
+    });
+    Some(zz.values()[0] / (n as f64 - 1.0))
+}
+
+/// Exact integer sums of one pass: per item Σx, Σx², Σx·T (item analysis only), and ΣT, ΣT²
+/// of the row totals T.
+struct IntSums {
+    /// Every answer was an integer of at most 2^10.
+    ok: bool,
+    n: usize,
+    s1: Vec<i128>,
+    s2: Vec<i128>,
+    vt: Vec<i128>,
+    t: [i128; 2],
+}
+
+/// The integer test of [`accumulate_integers`], for one value.
+#[allow(clippy::float_cmp)] // exactness tests are the point
+#[inline]
+fn is_small_integer(x: f64) -> bool {
+    const LIMIT: f64 = 1024.0;
+    // (x + 1.5·2^52) − 1.5·2^52 rounds x to an integer (for |x| < 2^51)
+    const ROUNDER: f64 = 6_755_399_441_055_744.0;
+    ((x + ROUNDER) - ROUNDER == x) & (x.abs() <= LIMIT)
+}
+
+impl IntSums {
+    /// Any number of items; with the item-by-total products when `with_items`.
+    fn any_width(ratings: &Ratings, with_items: bool) -> IntSums {
+        let k = ratings.raters();
+        let mut ok = true;
+        let (mut s1, mut s2) = (vec![0i128; k], vec![0i128; k]);
+        let (mut b1, mut b2) = (vec![0.0f64; k], vec![0.0f64; k]);
+        let (mut vt, mut bvt) = (vec![0i128; k], vec![0.0f64; if with_items { k } else { 0 }]);
+        let (mut t, mut bt) = ([0i128; 2], [0.0f64; 2]);
+        let mut n = 0usize;
+        ratings.for_each_complete_row(|row| {
+            if !ok {
+                return;
+            }
+            n += 1;
+            ok &= accumulate_integers(row, &mut b1, &mut b2);
+            let total = row_sum(row);
+            bt[0] += total;
+            bt[1] += total * total;
+            for (c, &x) in bvt.iter_mut().zip(row) {
+                *c += x * total;
+            }
+            if n.is_multiple_of(BLOCK) {
+                flush_exact(&mut s1, &mut b1);
+                flush_exact(&mut s2, &mut b2);
+                flush_exact(&mut t, &mut bt);
+                flush_exact(&mut vt, &mut bvt);
+            }
+        });
+        flush_exact(&mut s1, &mut b1);
+        flush_exact(&mut s2, &mut b2);
+        flush_exact(&mut t, &mut bt);
+        flush_exact(&mut vt, &mut bvt);
+        IntSums {
+            ok,
+            n,
+            s1,
+            s2,
+            vt,
+            t,
+        }
+    }
+
+    /// The same sums with the item count known at compile time (2 to 16 items, the usual
+    /// questionnaire), so the block sums live in registers; `None` for other widths.
+    fn fixed_width(ratings: &Ratings) -> Option<IntSums> {
+        macro_rules! dispatch {
+            ($($k:literal)*) => {
+                match ratings.raters() {
+                    $($k => Some(IntSums::fixed::<$k>(ratings)),)*
+                    _ => None,
+                }
+            };
+        }
+        dispatch!(2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
+    }
+
+    fn fixed<const K: usize>(ratings: &Ratings) -> IntSums {
+        if ratings.missing() == 0 {
+            IntSums::fixed_rows::<K>(ratings.rows_raw())
+        } else {
+            IntSums::fixed_rows::<K>(ratings.complete_rows())
+        }
+    }
+
+    /// A plain loop over rows (no closure), so the block sums stay in registers.
+    fn fixed_rows<'a, const K: usize>(rows: impl Iterator<Item = &'a [f64]>) -> IntSums {
+        let (mut s1, mut s2) = (vec![0i128; K], vec![0i128; K]);
+        let mut t = [0i128; 2];
+        let (mut n, mut ok) = (0usize, true);
+        let mut rows = rows.peekable();
+        while rows.peek().is_some() {
+            let (mut b1, mut b2) = ([0.0f64; K], [0.0f64; K]);
+            let (mut sum_t, mut sum_t2) = (0.0f64, 0.0f64);
+            for row in rows.by_ref().take(BLOCK) {
+                let Ok(row) = <&[f64; K]>::try_from(row) else {
+                    ok = false;
+                    continue;
+                };
+                n += 1;
+                // four partial totals: exact for these integers, and no long dependency chain
+                let mut part = [0.0f64; 4];
+                for l in 0..K {
+                    let x = row[l];
+                    ok &= is_small_integer(x);
+                    b1[l] += x;
+                    b2[l] += x * x;
+                    part[l % 4] += x;
+                }
+                let total = (part[0] + part[1]) + (part[2] + part[3]);
+                sum_t += total;
+                sum_t2 += total * total;
+            }
+            flush_exact(&mut s1, &mut b1);
+            flush_exact(&mut s2, &mut b2);
+            flush_exact(&mut t, &mut [sum_t, sum_t2]);
+        }
+        IntSums {
+            ok,
+            n,
+            s1,
+            s2,
+            vt: Vec::new(),
+            t,
+        }
+    }
+}
+
+/// Adds a row to the block sums of x and x²; whether every x is an integer of at most 2^10.
+/// Fixed-width chunks of 4 columns let the compiler keep the work in vector registers.
+#[allow(clippy::float_cmp)] // exactness tests are the point
+fn accumulate_integers(row: &[f64], b1: &mut [f64], b2: &mut [f64]) -> bool {
+    let is_int = is_small_integer;
+    let mut ok = true;
+    for ((c, a), b) in row
+        .chunks_exact(4)
+        .zip(b1.chunks_exact_mut(4))
+        .zip(b2.chunks_exact_mut(4))
+    {
+        for ((&x, a), b) in c.iter().zip(a.iter_mut()).zip(b.iter_mut()) {
+            ok &= is_int(x);
+            *a += x;
+            *b += x * x;
+        }
+    }
+    let done = row.len() / 4 * 4;
+    for ((&x, a), b) in row[done..].iter().zip(&mut b1[done..]).zip(&mut b2[done..]) {
+        ok &= is_int(x);
+        *a += x;
+        *b += x * x;
+    }
+    ok
+}
+
+/// Adds exact integer-valued f64 block sums to i128 totals and clears the block.
+fn flush_exact(totals: &mut [i128], block: &mut [f64]) {
+    for (t, b) in totals.iter_mut().zip(block.iter_mut()) {
+        *t += *b as i128;
+        *b = 0.0;
+    }
+}
+
+/// Sum of a row with four independent accumulators (rows are short; this breaks the
+/// dependency chain of one running sum).
+fn row_sum(row: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let chunks = row.chunks_exact(4);
+    let rest: f64 = chunks.remainder().iter().sum();
+    for c in chunks {
+        for (a, &x) in acc.iter_mut().zip(c) {
+            *a += x;
+        }
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + rest
+}
+
+fn flush(sums: &mut [Sum], block: &mut [f64]) {
+    for (s, b) in sums.iter_mut().zip(block.iter_mut()) {
+        s.add(*b);
+        *b = 0.0;
+    }
+}
+
+/// Per-column accumulators: plain within a block of rows, compensated across blocks.
+struct Acc {
+    block: Vec<f64>,
+    sums: Vec<Sum>,
+}
+
+impl Acc {
+    fn new(k: usize) -> Acc {
+        Acc {
+            block: vec![0.0; k],
+            sums: vec![Sum::default(); k],
+        }
+    }
+
+    fn flush(&mut self) {
+        flush(&mut self.sums, &mut self.block);
+    }
+
+    fn values(mut self) -> Vec<f64> {
+        self.flush();
+        self.sums.iter().map(|s| s.value()).collect()
+    }
+}

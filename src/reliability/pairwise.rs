@@ -1,0 +1,119 @@
+//! Cronbach's alpha from pairwise-complete covariances (the missing-data option).
+
+use super::{CronbachAlpha, feldt, finite};
+use crate::agreement::{CaseDeletion, Degenerate, Outcome, Ratings};
+use crate::error::{Error, Result};
+use crate::interval::Level;
+use crate::stats::Sum;
+
+/// Pairwise covariances: for each pair of items, the respondents who answered both, with
+/// that pair's own means (as `pandas.DataFrame.cov`, which pingouin uses). O(n k²).
+#[allow(clippy::float_cmp)] // exact constancy tests are the point
+pub(super) fn alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
+    let k = items.raters();
+    let pairs = k * (k + 1) / 2;
+    let index = |i: usize, j: usize| i * k - i * (i + 1) / 2 + j; // i <= j
+    let (mut count, mut sum_i, mut sum_j) = (
+        vec![0usize; pairs],
+        vec![Sum::default(); pairs],
+        vec![Sum::default(); pairs],
+    );
+    // exact constancy per item over its answered rows
+    let mut first: Vec<Option<f64>> = vec![None; k];
+    let mut constant = vec![true; k];
+    for row in items.rows_raw() {
+        for (i, (&x, (f, c))) in row
+            .iter()
+            .zip(first.iter_mut().zip(constant.iter_mut()))
+            .enumerate()
+        {
+            if x.is_nan() {
+                continue;
+            }
+            match f {
+                None => *f = Some(x),
+                Some(f) => *c &= x == *f,
+            }
+            for (j, &y) in row.iter().enumerate().skip(i) {
+                if !y.is_nan() {
+                    let p = index(i, j);
+                    count[p] += 1;
+                    sum_i[p].add(x);
+                    sum_j[p].add(y);
+                }
+            }
+        }
+    }
+    let min_n = count.iter().copied().min().unwrap_or(0);
+    if min_n < 2 {
+        return Err(Error::TooFew {
+            what: "respondents answering both items of a pair",
+            needed: 2,
+            found: min_n,
+        });
+    }
+    let mean_i: Vec<f64> = sum_i
+        .iter()
+        .zip(&count)
+        .map(|(s, &c)| s.value() / c as f64)
+        .collect();
+    let mean_j: Vec<f64> = sum_j
+        .iter()
+        .zip(&count)
+        .map(|(s, &c)| s.value() / c as f64)
+        .collect();
+    let mut cross = vec![Sum::default(); pairs];
+    for row in items.rows_raw() {
+        for (i, &x) in row.iter().enumerate() {
+            if x.is_nan() {
+                continue;
+            }
+            for (j, &y) in row.iter().enumerate().skip(i) {
+                if !y.is_nan() {
+                    let p = index(i, j);
+                    cross[p].add((x - mean_i[p]) * (y - mean_j[p]));
+                }
+            }
+        }
+    }
+    let (mut diagonal, mut total) = (Sum::default(), Sum::default());
+    for (i, &constant_i) in constant.iter().enumerate() {
+        for j in i..k {
+            let p = index(i, j);
+            let c = if i == j && constant_i {
+                0.0
+            } else {
+                cross[p].value() / (count[p] - 1) as f64
+            };
+            if i == j {
+                diagonal.add(c);
+                total.add(c);
+            } else {
+                total.add(2.0 * c);
+            }
+        }
+    }
+    let kf = k as f64;
+    let (diagonal, total) = (diagonal.value(), total.value());
+    let raw = if constant.iter().all(|&c| c) {
+        Outcome::Undefined(Degenerate::ConstantRatings)
+    } else if total == 0.0 {
+        Outcome::Undefined(Degenerate::ZeroDenominator)
+    } else {
+        finite(Outcome::Defined(kf / (kf - 1.0) * (1.0 - diagonal / total)))
+    };
+    let ci = match raw {
+        Outcome::Defined(a) => feldt(a, min_n as f64, kf, level),
+        Outcome::Undefined(why) => Outcome::Undefined(why),
+    };
+    Ok(CronbachAlpha {
+        raw,
+        ci,
+        respondents: min_n,
+        respondents_dropped: items.targets() - min_n,
+        items: k,
+        missing: CaseDeletion::Pairwise,
+        ci_method: "Feldt (1965) F interval, n = smallest pairwise count",
+        reference: "pingouin.cronbach_alpha(nan_policy='pairwise') 0.6.1 (alpha)",
+    })
+}

@@ -1,0 +1,238 @@
+//! Laws of the continuous agreement methods and of Cronbach's alpha.
+#![allow(clippy::unwrap_used)] // test helpers fail loudly on malformed reference files
+
+use alliance::Level;
+use alliance::agreement::{
+    IccForm, IccTable, IccUnit, Outcome, Ratings, bland_altman_with_multiplier, concordance,
+    discrepancy, icc_table, pearson, spearman,
+};
+use alliance::reliability::{
+    cronbach_alpha, cronbach_alpha_pairwise, item_analysis, standard_error_of_measurement,
+};
+use proptest::prelude::*;
+
+/// Small-integer ratings (0-10), 2-30 targets, 2-6 raters: every sum is exact.
+fn ratings() -> impl Strategy<Value = (usize, usize, Vec<f64>)> {
+    (2usize..=30, 2usize..=6).prop_flat_map(|(n, k)| {
+        (
+            Just(n),
+            Just(k),
+            prop::collection::vec((0u8..=10).prop_map(f64::from), n * k),
+        )
+    })
+}
+
+fn near(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+fn same_outcome<T: Copy + std::fmt::Debug>(
+    a: Outcome<T>,
+    b: Outcome<T>,
+    eq: impl Fn(T, T) -> bool,
+) -> bool {
+    match (a, b) {
+        (Outcome::Defined(x), Outcome::Defined(y)) => eq(x, y),
+        (Outcome::Undefined(x), Outcome::Undefined(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn same_table(a: &IccTable, b: &IccTable) -> bool {
+    a.all().iter().zip(b.all().iter()).all(|(x, y)| {
+        same_outcome(x.outcome, y.outcome, |p, q| {
+            near(p.value, q.value)
+                && (p.p - q.p).abs() <= 1e-9
+                && match (p.ci, q.ci) {
+                    (Some(c), Some(d)) => near(c.lower, d.lower) && near(c.upper, d.upper),
+                    (None, None) => true,
+                    _ => false,
+                }
+        })
+    })
+}
+
+fn table(n: usize, k: usize, cells: Vec<f64>) -> IccTable {
+    icc_table(&Ratings::new(n, k, cells).unwrap(), Level::default()).unwrap()
+}
+
+proptest! {
+    /// Permuting targets (rows) and raters (columns) leaves every ICC, p and interval unchanged.
+    #[test]
+    fn icc_invariant_under_permutation((n, k, cells) in ratings(), shift in 0usize..30, rshift in 0usize..6) {
+        let base = table(n, k, cells.clone());
+        let mut permuted = Vec::with_capacity(n * k);
+        for i in 0..n {
+            let src = (i + shift) % n;
+            for j in 0..k {
+                permuted.push(cells[src * k + (j + rshift) % k]);
+            }
+        }
+        prop_assert!(same_table(&base, &table(n, k, permuted)));
+    }
+
+    /// A positive affine change a·x + b of every rating leaves every ICC unchanged.
+    #[test]
+    fn icc_invariant_under_positive_affine((n, k, cells) in ratings(), a in prop::sample::select(vec![0.5, 2.0, 3.0, 4.0]), b in -10i32..10) {
+        let base = table(n, k, cells.clone());
+        let moved: Vec<f64> = cells.iter().map(|x| a * x + f64::from(b)).collect();
+        prop_assert!(same_table(&base, &table(n, k, moved)));
+    }
+
+    /// Adding a constant to one rater leaves consistency ICCs unchanged; ICC(A,1) does not rise
+    /// when that raises MSC (and the numerator MSR − MSE is non-negative).
+    #[test]
+    fn constant_added_to_one_rater((n, k, cells) in ratings(), c in 1i32..20, rater in 0usize..6) {
+        let j = rater % k;
+        let base = table(n, k, cells.clone());
+        let mut moved = cells.clone();
+        for i in 0..n {
+            moved[i * k + j] += f64::from(c);
+        }
+        let after = table(n, k, moved);
+        for unit in [IccUnit::Single, IccUnit::Average] {
+            let (x, y) = (base.get(IccForm::TwoWayConsistency, unit), after.get(IccForm::TwoWayConsistency, unit));
+            prop_assert!(same_outcome(x.outcome, y.outcome, |p, q| near(p.value, q.value)));
+        }
+        let (x, y) = (base.agreement_single, after.agreement_single);
+        if let (Some(v0), Some(v1)) = (x.value(), y.value()) {
+            let numerator = x.mean_squares.rows - x.mean_squares.error;
+            if y.mean_squares.columns >= x.mean_squares.columns && numerator >= 0.0 {
+                prop_assert!(v1 <= v0 + 1e-12, "{v1} > {v0}");
+            }
+        }
+    }
+
+    /// Identical raters give ICC = 1 (every form) when targets vary, and an undefined
+    /// ICC (constant ratings) when they do not.
+    #[test]
+    fn identical_raters(targets in prop::collection::vec(0u8..=10, 2..30), k in 2usize..6) {
+        let n = targets.len();
+        let cells: Vec<f64> = targets.iter().flat_map(|&t| std::iter::repeat_n(f64::from(t), k)).collect();
+        let t = table(n, k, cells);
+        let varies = targets.iter().any(|&x| x != targets[0]);
+        for icc in t.all() {
+            if varies {
+                prop_assert_eq!(icc.value(), Some(1.0));
+            } else {
+                prop_assert_eq!(icc.outcome.undefined(), Some(alliance::agreement::Degenerate::ConstantRatings));
+            }
+        }
+    }
+
+    /// Lin's CCC, Pearson and Spearman are symmetric in the two raters.
+    #[test]
+    fn paired_coefficients_symmetric(pairs in prop::collection::vec((0u8..=10, 0u8..=10), 2..40)) {
+        let x: Vec<f64> = pairs.iter().map(|p| f64::from(p.0)).collect();
+        let y: Vec<f64> = pairs.iter().map(|p| f64::from(p.1)).collect();
+        let l = Level::default();
+        let (a, b) = (concordance(&x, &y, l).unwrap(), concordance(&y, &x, l).unwrap());
+        prop_assert!(same_outcome(a.ccc, b.ccc, near));
+        prop_assert!(same_outcome(a.se, b.se, near));
+        prop_assert!(same_outcome(pearson(&x, &y, l).unwrap().r, pearson(&y, &x, l).unwrap().r, near));
+        prop_assert!(same_outcome(spearman(&x, &y, l).unwrap().r, spearman(&y, &x, l).unwrap().r, near));
+        if let Outcome::Defined(c) = a.ccc {
+            prop_assert!((-1.0..=1.0).contains(&c));
+        }
+    }
+
+    /// Cronbach's alpha (raw and standardized) is never above 1, and alpha if deleted has one
+    /// entry per item.
+    #[test]
+    fn alpha_at_most_one((n, k, cells) in ratings()) {
+        let r = Ratings::new(n, k, cells).unwrap();
+        let ia = item_analysis(&r, Level::default()).unwrap();
+        for v in [ia.alpha.raw, ia.standardized].into_iter().filter_map(Outcome::defined) {
+            prop_assert!(v <= 1.0 + 1e-12, "alpha {v}");
+        }
+        prop_assert_eq!(ia.items.len(), k);
+    }
+
+    /// Listwise deletion equals computing on the complete rows alone (ICC and alpha).
+    #[test]
+    fn missing_cells_equal_complete_rows((n, k, cells) in ratings(), holes in prop::collection::vec(any::<prop::sample::Index>(), 0..6)) {
+        let mut with: Vec<Option<f64>> = cells.iter().copied().map(Some).collect();
+        for h in &holes {
+            with[h.index(n * k)] = None;
+        }
+        let complete: Vec<f64> = with
+            .chunks(k)
+            .filter(|row| row.iter().all(Option::is_some))
+            .flat_map(|row| row.iter().map(|x| x.unwrap_or(0.0)))
+            .collect();
+        let m = complete.len() / k;
+        let gappy = Ratings::with_missing(n, k, with).unwrap();
+        let l = Level::default();
+        if m >= 2 {
+            let full = Ratings::new(m, k, complete).unwrap();
+            let (a, b) = (icc_table(&gappy, l).unwrap(), icc_table(&full, l).unwrap());
+            prop_assert_eq!(a.agreement_single.targets_dropped, n - m);
+            for (x, y) in a.all().iter().zip(b.all().iter()) {
+                prop_assert_eq!(x.outcome, y.outcome);
+            }
+            let (p, q) = (cronbach_alpha(&gappy, l).unwrap(), cronbach_alpha(&full, l).unwrap());
+            prop_assert_eq!(p.raw, q.raw);
+            prop_assert_eq!(p.ci, q.ci);
+            prop_assert_eq!(p.respondents_dropped, n - m);
+        } else {
+            prop_assert!(icc_table(&gappy, l).is_err());
+            prop_assert!(cronbach_alpha(&gappy, l).is_err());
+        }
+    }
+
+    /// No input panics: any f64 (NaN, infinities, huge), any lengths, any parameters.
+    #[test]
+    fn no_panic_on_arbitrary_input(
+        x in prop::collection::vec(any::<f64>(), 0..12),
+        y in prop::collection::vec(any::<f64>(), 0..12),
+        k in 0usize..5,
+        cells in prop::collection::vec(prop::option::of(any::<f64>()), 0..30),
+        p in any::<f64>(),
+        q in any::<f64>(),
+        level in any::<f64>(),
+    ) {
+        let l = Level::new(level).unwrap_or_default();
+        let _ = concordance(&x, &y, l);
+        let _ = pearson(&x, &y, l);
+        let _ = spearman(&x, &y, l);
+        let _ = bland_altman_with_multiplier(&x, &y, p, l);
+        let _ = discrepancy(&x, &y, p, q);
+        let _ = standard_error_of_measurement(p, q);
+        let n = cells.len().checked_div(k).unwrap_or(0);
+        if let Ok(r) = Ratings::with_missing(n, k, cells[..n * k].to_vec()) {
+            let _ = icc_table(&r, l);
+            let _ = item_analysis(&r, l);
+            let _ = cronbach_alpha_pairwise(&r, l);
+        }
+        // finite but extreme values get through validation: no panic, and never a NaN
+        // reported as a defined value
+        let big: Vec<f64> = x.iter().map(|v| if v.is_finite() { *v } else { 1e308 }).collect();
+        if big.len() >= 4 {
+            let m = big.len() / 2;
+            let (a, b) = (&big[..m], &big[m..2 * m]);
+            if let Ok(c) = concordance(a, b, l) {
+                for v in [c.ccc, c.r, c.bias_correction, c.scale_shift, c.location_shift, c.se] {
+                    prop_assert!(!v.defined().is_some_and(f64::is_nan));
+                }
+            }
+            if let Ok(c) = pearson(a, b, l) {
+                prop_assert!(!c.r.defined().is_some_and(f64::is_nan));
+                prop_assert!(!c.p.defined().is_some_and(f64::is_nan));
+            }
+            if let Ok(r) = Ratings::new(m, 2, big[..2 * m].to_vec()) {
+                for i in icc_table(&r, l).unwrap().all() {
+                    prop_assert!(!i.value().is_some_and(f64::is_nan));
+                    prop_assert!(!i.outcome.defined().is_some_and(|e| e.p.is_nan()));
+                }
+                let ia = item_analysis(&r, l).unwrap();
+                prop_assert!(!ia.alpha.raw.defined().is_some_and(f64::is_nan));
+                prop_assert!(!ia.standardized.defined().is_some_and(f64::is_nan));
+                for it in &ia.items {
+                    prop_assert!(!it.sd.is_nan());
+                    prop_assert!(!it.alpha_if_deleted.defined().is_some_and(f64::is_nan));
+                    prop_assert!(!it.corrected_item_total.defined().is_some_and(f64::is_nan));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! Cronbach's alpha and item analysis against pingouin 0.6.1, R psych 2.2.9 and an
+//! independent formula re-computation (`tests/reference/continuous_reference.py`).
+#![allow(clippy::unwrap_used)] // test helpers fail loudly on malformed reference files
+
+use alliance::agreement::CaseDeletion;
+use alliance::agreement::{Degenerate, Outcome, Ratings};
+use alliance::reliability::{
+    cronbach_alpha, cronbach_alpha_pairwise, item_analysis, standard_error_of_measurement,
+};
+use alliance::{Error, Level};
+use serde_json::Value;
+
+fn close(got: f64, want: f64) -> bool {
+    (got - want).abs() <= 1e-9 * got.abs().max(want.abs())
+}
+
+#[track_caller]
+fn check(what: &str, got: f64, want: f64, worst: &mut f64) {
+    *worst = worst.max((got - want).abs() / want.abs());
+    assert!(close(got, want), "{what}: got {got:e}, want {want:e}");
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap()
+}
+
+fn matrix(v: &Value) -> Ratings {
+    let rows = v.as_array().unwrap();
+    let k = rows[0].as_array().unwrap().len();
+    let cells = rows
+        .iter()
+        .flat_map(|r| r.as_array().unwrap().iter().map(Value::as_f64))
+        .collect();
+    Ratings::with_missing(rows.len(), k, cells).unwrap()
+}
+
+#[test]
+fn alpha_matches_pingouin_psych_and_feldt_recomputation() {
+    let path = format!(
+        "{}/tests/reference/cronbach_reference.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let reference: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let cases = reference["cases"].as_array().unwrap();
+    assert!(cases.len() >= 20);
+    let mut worst = 0.0f64;
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let r = matrix(&case["data"]);
+        let ia = item_analysis(&r, Level::default()).unwrap();
+        let a = cronbach_alpha(&r, Level::default()).unwrap();
+        assert_eq!(a, ia.alpha, "{name}: both routes agree");
+        let raw = a.raw.defined().unwrap();
+        let (pg, ps, re) = (
+            &case["pingouin"],
+            &case["psych"],
+            &case["formula_recomputation"],
+        );
+        check(
+            &format!("{name} alpha pingouin"),
+            raw,
+            f(&pg["alpha"]),
+            &mut worst,
+        );
+        check(
+            &format!("{name} alpha recomputation"),
+            raw,
+            f(&re["alpha"]),
+            &mut worst,
+        );
+        let ci = a.ci.defined().unwrap();
+        check(
+            &format!("{name} feldt lo"),
+            ci.lower,
+            f(&re["lower"]),
+            &mut worst,
+        );
+        check(
+            &format!("{name} feldt hi"),
+            ci.upper,
+            f(&re["upper"]),
+            &mut worst,
+        );
+        assert_eq!(a.respondents as f64, f(&re["n"]), "{name} n after deletion");
+        assert_eq!(a.respondents + a.respondents_dropped, r.targets());
+        let missing = r.missing() > 0;
+        if !missing {
+            // pingouin rounds to 3 decimals (and uses n before deletion, so only without gaps)
+            let pr = &pg["ci_rounded_3dp_n_before_deletion"];
+            assert!(
+                (ci.lower - f(&pr[0])).abs() <= 0.0005 + 1e-12,
+                "{name} pg lo"
+            );
+            assert!(
+                (ci.upper - f(&pr[1])).abs() <= 0.0005 + 1e-12,
+                "{name} pg hi"
+            );
+        }
+        if name.contains("constant_item") {
+            // psych drops the zero-variance item silently: its alpha differs by design
+            assert_eq!(
+                ia.standardized,
+                Outcome::Undefined(Degenerate::ZeroVariance)
+            );
+            assert!(
+                (raw - f(&ps["raw_alpha"])).abs() > 0.05,
+                "{name}: psych's value differs"
+            );
+            continue;
+        }
+        check(
+            &format!("{name} alpha psych"),
+            raw,
+            f(&ps["raw_alpha"]),
+            &mut worst,
+        );
+        check(
+            &format!("{name} std alpha psych"),
+            ia.standardized.defined().unwrap(),
+            f(&ps["std_alpha"]),
+            &mut worst,
+        );
+        if r.raters() < 3 {
+            assert!(
+                ia.items
+                    .iter()
+                    .all(|i| i.alpha_if_deleted
+                        == Outcome::Undefined(Degenerate::TooFewObservations))
+            );
+            continue;
+        }
+        for (j, item) in ia.items.iter().enumerate() {
+            check(
+                &format!("{name} item {j} alpha if deleted"),
+                item.alpha_if_deleted.defined().unwrap(),
+                f(&ps["drop_raw_alpha"][j]),
+                &mut worst,
+            );
+            check(
+                &format!("{name} item {j} r.drop"),
+                item.corrected_item_total.defined().unwrap(),
+                f(&ps["r_drop"][j]),
+                &mut worst,
+            );
+        }
+    }
+    println!(
+        "Cronbach: {} cases, max relative error {worst:e}",
+        cases.len()
+    );
+}
+
+#[test]
+fn zero_variance_item_is_kept() {
+    // item 3 constant: kept in k and in the sum of variances (psych would drop it)
+    let r = Ratings::from_rows(&[
+        [1.0, 2.0, 3.0],
+        [2.0, 3.0, 3.0],
+        [3.0, 3.0, 3.0],
+        [4.0, 5.0, 3.0],
+    ])
+    .unwrap();
+    let a = cronbach_alpha(&r, Level::default()).unwrap();
+    assert_eq!(a.items, 3);
+    // var1 = 5/3, var2 = 1.5833.., total = x1 + x2 + 3, var(x1 + x2) = 6.25
+    let (v1, v2, vt) = (5.0 / 3.0, 19.0 / 12.0, 25.0 / 4.0);
+    let want = 1.5 * (1.0 - (v1 + v2) / vt);
+    assert!((a.raw.defined().unwrap() - want).abs() < 1e-12);
+}
+
+#[test]
+fn all_constant_is_undefined() {
+    let r = Ratings::from_rows(&[[2.0, 2.0], [2.0, 2.0], [2.0, 2.0]]).unwrap();
+    let a = cronbach_alpha(&r, Level::default()).unwrap();
+    assert_eq!(a.raw, Outcome::Undefined(Degenerate::ConstantRatings));
+    assert_eq!(a.ci, Outcome::Undefined(Degenerate::ConstantRatings));
+    // items that cancel: the total is constant while items vary
+    let c = Ratings::from_rows(&[[1.0, 3.0], [2.0, 2.0], [3.0, 1.0]]).unwrap();
+    let b = cronbach_alpha(&c, Level::default()).unwrap();
+    assert_eq!(b.raw, Outcome::Undefined(Degenerate::ZeroDenominator));
+}
+
+#[test]
+fn listwise_deletion_counts_and_too_few() {
+    let r = Ratings::with_missing(
+        3,
+        2,
+        vec![Some(1.0), Some(2.0), None, Some(3.0), Some(4.0), Some(4.0)],
+    )
+    .unwrap();
+    let a = cronbach_alpha(&r, Level::default()).unwrap();
+    assert_eq!((a.respondents, a.respondents_dropped), (2, 1));
+    let one = Ratings::with_missing(2, 2, vec![Some(1.0), None, Some(2.0), Some(3.0)]).unwrap();
+    assert_eq!(
+        cronbach_alpha(&one, Level::default()).unwrap_err(),
+        Error::TooFew {
+            what: "complete respondents",
+            needed: 2,
+            found: 1
+        }
+    );
+}
+
+#[test]
+fn sem_formula_and_errors() {
+    assert!((standard_error_of_measurement(10.0, 0.91).unwrap() - 3.0).abs() < 1e-12);
+    assert_eq!(standard_error_of_measurement(4.0, 1.0).unwrap(), 0.0);
+    for (sd, rel) in [
+        (-1.0, 0.5),
+        (f64::NAN, 0.5),
+        (1.0, 1.1),
+        (1.0, -0.2),
+        (1.0, f64::NAN),
+    ] {
+        assert!(matches!(
+            standard_error_of_measurement(sd, rel),
+            Err(Error::InvalidParameter { .. })
+        ));
+    }
+}
+
+#[test]
+fn pairwise_alpha_matches_pingouin_and_recomputation() {
+    let path = format!(
+        "{}/tests/reference/cronbach_reference.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let reference: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let cases = reference["pairwise_cases"].as_array().unwrap();
+    assert!(cases.len() >= 5);
+    let mut worst = 0.0f64;
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let r = matrix(&case["data"]);
+        assert!(r.missing() > 0);
+        let a = cronbach_alpha_pairwise(&r, Level::default()).unwrap();
+        assert_eq!(a.missing, CaseDeletion::Pairwise);
+        let raw = a.raw.defined().unwrap();
+        let re = &case["formula_recomputation"];
+        check(
+            &format!("{name} pingouin"),
+            raw,
+            f(&case["pingouin"]["alpha"]),
+            &mut worst,
+        );
+        check(
+            &format!("{name} recomputation"),
+            raw,
+            f(&re["alpha"]),
+            &mut worst,
+        );
+        assert_eq!(
+            a.respondents as f64,
+            f(&re["n"]),
+            "{name} smallest pairwise n"
+        );
+        let ci = a.ci.defined().unwrap();
+        check(
+            &format!("{name} feldt lo"),
+            ci.lower,
+            f(&re["lower"]),
+            &mut worst,
+        );
+        check(
+            &format!("{name} feldt hi"),
+            ci.upper,
+            f(&re["upper"]),
+            &mut worst,
+        );
+    }
+    println!(
+        "pairwise Cronbach: {} cases, max relative error {worst:e}",
+        cases.len()
+    );
+}
+
+#[test]
+fn pairwise_equals_listwise_without_gaps() {
+    let r = Ratings::from_rows(&[
+        [4.0, 5.0, 4.0],
+        [2.0, 3.0, 3.0],
+        [5.0, 5.0, 4.0],
+        [3.0, 2.0, 2.0],
+    ])
+    .unwrap();
+    let (p, l) = (
+        cronbach_alpha_pairwise(&r, Level::default()).unwrap(),
+        cronbach_alpha(&r, Level::default()).unwrap(),
+    );
+    assert!((p.raw.defined().unwrap() - l.raw.defined().unwrap()).abs() < 1e-12);
+    assert_eq!(p.respondents, l.respondents);
+}

@@ -6,3 +6,13 @@
 mod ratings;
 
 pub use ratings::Ratings;
+
+// ---- categorical agreement (kappa family, Krippendorff) --------------------------------
+mod kappa;
+mod krippendorff;
+
+pub use kappa::{
+    Categories, CohenKappa, Coefficient, MultiRaterAgreement, MultiRaterMethod, UndefinedReason,
+    WeightMatrix, Weighting, brennan_prediger, cohen_kappa, fleiss_kappa, gwet_ac,
+};
+pub use krippendorff::{Bootstrap, Krippendorff, Metric, krippendorff_alpha};

@@ -13,8 +13,12 @@ use crate::error::{Error, Result};
 /// The full set of categories a rating may take, declared by the caller.
 ///
 /// Sorted ascending, finite, distinct, at least 2. Contingency tables and weights are built over
-/// this set, so a category nobody used still counts (it changes weighted kappa and the
-/// chance agreement of Gwet's AC1 and Brennan-Prediger).
+/// this set, so a category nobody used still counts: it enters the chance agreement of Gwet's
+/// AC1/AC2 and Brennan-Prediger (through q), sizes a custom weight matrix, and linear and
+/// quadratic weights follow the declared values' spacing and range. (Cohen's weighted kappa
+/// with value-based linear or quadratic weights ignores an unused end category, because
+/// kappa is unchanged by rescaling the disagreement weights.) A rating outside the set is an
+/// [`Error::UnknownCategory`].
 ///
 /// # Example
 /// ```

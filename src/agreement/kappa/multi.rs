@@ -45,6 +45,13 @@ pub struct MultiRaterAgreement {
     pub ci: Interval,
     /// Degrees of freedom, subjects - 1.
     pub df: f64,
+    /// Fleiss, Nee & Landis (1979) standard error under kappa = 0, for unweighted Fleiss'
+    /// kappa on complete data (every subject rated by every rater); `None` otherwise.
+    pub se_null: Option<f64>,
+    /// value / se_null, referred to the standard normal (as R irr's `kappam.fleiss`).
+    pub z_null: Option<f64>,
+    /// Two-sided normal p-value of `z_null`.
+    pub p_null: Option<f64>,
     /// The weights used.
     pub weighting: Weighting,
     /// Number of declared categories q.
@@ -74,9 +81,13 @@ pub struct MultiRaterAgreement {
 /// π̄w = (W π + Wᵀ π) / 2
 /// ```
 /// Unweighted with complete data, the coefficient equals Fleiss (1971) and statsmodels'
-/// `fleiss_kappa`. The standard error is Gwet's (2008) nonparametric one, as irrCAC reports
-/// it, not the Fleiss, Nee & Landis (1979) SE under the null hypothesis (which statsmodels
-/// does not report either).
+/// `fleiss_kappa`. The standard error `se` (and its t interval) is Gwet's (2008)
+/// nonparametric one, as irrCAC reports it. For unweighted kappa on complete data the
+/// Fleiss, Nee & Landis (1979) SE under kappa = 0 is added for a z test, as R irr reports it
+/// (statsmodels reports no SE):
+/// ```text
+/// se_null^2 = 2 [ (Σ_k π_k θ_k)^2 - Σ_k π_k θ_k (θ_k - π_k) ] / [ (Σ_k π_k θ_k)^2 n m (m - 1) ],  θ_k = 1 - π_k
+/// ```
 ///
 /// # Errors
 /// [`Error::UnknownCategory`] for a rating outside `categories` (row-major index);
@@ -349,7 +360,21 @@ fn multi_rater(
         Some(z) => Some(stats::t_two_sided_p(z, df)?),
         None => None,
     };
+    let m = k_raters as f64;
+    let se_null = (method == MultiRaterMethod::Fleiss
+        && *weighting == Weighting::Unweighted
+        && ratings.missing() == 0)
+        .then(|| {
+            let pq = stats::sum(pi.iter().map(|p| p * (1.0 - p)));
+            let skew = stats::sum(pi.iter().map(|p| p * (1.0 - p) * (1.0 - 2.0 * p)));
+            (2.0 * (pq * pq - skew) / (pq * pq * nf * m * (m - 1.0))).sqrt()
+        })
+        .filter(|se| *se > 0.0);
+    let z_null = se_null.map(|se| value / se);
     Ok(Coefficient::Defined(MultiRaterAgreement {
+        se_null,
+        z_null,
+        p_null: z_null.map(stats::normal_two_sided_p),
         method,
         value,
         observed: pa,

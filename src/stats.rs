@@ -267,6 +267,23 @@ pub(crate) fn chi2_sf(x: f64, df: f64) -> Result<f64> {
     Ok(gamma::gamma_ur(df / 2.0, x / 2.0))
 }
 
+// ---- agreement: kappa family and Krippendorff ---------------------------------------
+
+/// Two-sided normal p-value 2 P(Z > |z|) for every z: 1 at z = 0 and 0 for infinite |z|.
+/// (`normal_two_sided_p` and `normal_sf` hand z = 0 and infinite z to statrs' `gamma_ur`,
+/// which panics for x = 0 and x = inf.)
+pub(crate) fn normal_two_sided_p_total(z: f64) -> f64 {
+    if z.is_nan() {
+        f64::NAN
+    } else if z == 0.0 {
+        1.0
+    } else if z.is_infinite() {
+        0.0
+    } else {
+        normal_two_sided_p(z)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -432,3 +432,18 @@ fn bootstrap_is_deterministic_and_brackets_alpha() {
         .unwrap();
     assert!(other.defined().unwrap().ci != a.ci);
 }
+
+/// Kappa exactly 0 gives z = 0 and p = 1 (statrs' incomplete gamma panics at 0; guarded).
+#[test]
+fn zero_kappa_has_p_one() {
+    let cats = Categories::range(1, 2).unwrap();
+    let a = [Some(1.0), Some(1.0), Some(2.0), Some(2.0)];
+    let b = [Some(1.0), Some(2.0), Some(1.0), Some(2.0)];
+    let k = cohen_kappa(&a, &b, &cats, &Weighting::Unweighted, Level::default()).unwrap();
+    let k = k.defined().unwrap();
+    assert_eq!((k.value, k.z, k.p), (0.0, Some(0.0), Some(1.0)));
+    let r = Ratings::from_columns(&[[1.0, 1.0, 2.0, 2.0], [1.0, 2.0, 1.0, 2.0]]).unwrap();
+    let f = fleiss_kappa(&r, &cats, &Weighting::Unweighted, Level::default()).unwrap();
+    let f = f.defined().unwrap();
+    assert_eq!(f.p_null, Some(1.0));
+}

@@ -143,7 +143,7 @@ pub fn cohen_kappa(
                 se: t.se,
                 se_null: t.se_null,
                 z: t.z,
-                p: t.z.map(stats::normal_two_sided_p),
+                p: t.z.map(stats::normal_two_sided_p_total),
                 ci: t.ci,
                 weighting: weighting.clone(),
                 categories: c,

@@ -374,7 +374,7 @@ fn multi_rater(
     Ok(Coefficient::Defined(MultiRaterAgreement {
         se_null,
         z_null,
-        p_null: z_null.map(stats::normal_two_sided_p),
+        p_null: z_null.map(stats::normal_two_sided_p_total),
         method,
         value,
         observed: pa,

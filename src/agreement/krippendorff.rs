@@ -243,35 +243,59 @@ fn alpha_parts<'a, I>(units: I, metric: Metric) -> std::result::Result<Parts, Un
 where
     I: Iterator<Item = &'a [f64]> + Clone,
 {
-    let pairable = units.filter(|u| present(u).nth(1).is_some());
-    // Counts, the range of the pairable values (exact "no variation" test).
-    let (mut units_n, mut values_n) = (0usize, 0usize);
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for u in pairable.clone() {
-        units_n += 1;
-        for x in present(u) {
-            values_n += 1;
-            lo = lo.min(x);
-            hi = hi.max(x);
+    let mut scan = Scan::default();
+    let mut within = Sum::default();
+    let mut pooled = Pooled::default();
+    let mut distinct = Distinct::default();
+    let mut scratch: Vec<f64> = Vec::new();
+    for u in units.clone() {
+        let Some(m) = scan.unit(u) else { continue };
+        match metric {
+            Metric::Interval => {
+                let (mean, ss) = unit_moments(u, m, |x| x);
+                if ss > 0.0 {
+                    within.add(2.0 * m * ss / (m - 1.0));
+                }
+                pooled.merge(m, mean, ss);
+            }
+            Metric::Ordinal => distinct.add_unit(u),
+            Metric::Nominal => {
+                distinct.add_unit(u);
+                let agreeing = agreeing_ordered_pairs(u, &mut scratch);
+                let disagreeing = m * (m - 1.0) - agreeing;
+                if disagreeing > 0.0 {
+                    within.add(disagreeing / (m - 1.0));
+                }
+            }
+            Metric::Ratio => {
+                distinct.add_unit(u);
+                let d = unit_ratio_pairs(u, &mut scratch);
+                if d > 0.0 {
+                    within.add(d / (m - 1.0));
+                }
+            }
         }
     }
-    if units_n == 0 {
+    if scan.units == 0 {
         return Err(UndefinedReason::NoPairableUnit);
     }
-    if lo >= hi {
+    if scan.lo >= scan.hi {
         return Err(UndefinedReason::NoVariation);
     }
-    let (do_sum, de_sum) = match metric {
-        Metric::Interval => interval_sums(pairable, values_n, |x| x),
+    let n = scan.values as f64;
+    let de_sum = match metric {
+        Metric::Interval => 2.0 * n * pooled.ss,
+        Metric::Nominal => {
+            let (_, counts) = distinct.finish();
+            n * n - counts.iter().map(|c| c * c).sum::<f64>()
+        }
+        Metric::Ratio => {
+            let (values, counts) = distinct.finish();
+            pairwise_ratio(&values, &counts)
+        }
         Metric::Ordinal => {
-            let mut sorted: Vec<f64> = Vec::with_capacity(values_n);
-            for u in pairable.clone() {
-                sorted.extend(present(u));
-            }
-            sorted.sort_unstable_by(f64::total_cmp);
-            let (distinct, counts) = runs(&sorted);
-            drop(sorted);
-            // Mid-rank of each distinct value: values below it plus half its own count.
+            // Krippendorff's rank metric = squared difference of mid-ranks from the margins.
+            let (values, counts) = distinct.finish();
             let mut below = 0.0;
             let ranks: Vec<f64> = counts
                 .iter()
@@ -282,68 +306,215 @@ where
                 })
                 .collect();
             let rank = |x: f64| {
-                distinct
-                    .binary_search_by(|d| d.total_cmp(&x))
+                values
+                    .binary_search_by(|d| d.total_cmp(&(x + 0.0)))
                     .ok()
                     .and_then(|i| ranks.get(i).copied())
                     .unwrap_or(0.0)
             };
-            interval_sums(pairable, values_n, rank)
+            for u in units {
+                let Some(m) = pairable_count(u) else { continue };
+                let (mean, ss) = unit_moments(u, m, rank);
+                if ss > 0.0 {
+                    within.add(2.0 * m * ss / (m - 1.0));
+                }
+                pooled.merge(m, mean, ss);
+            }
+            2.0 * n * pooled.ss
         }
-        Metric::Nominal => nominal_sums(pairable, values_n),
-        Metric::Ratio => ratio_sums(pairable, values_n),
     };
     Ok(Parts {
-        do_sum,
+        do_sum: within.value(),
         de_sum,
-        values: values_n,
-        units: units_n,
+        values: scan.values,
+        units: scan.units,
     })
 }
 
-/// Sums for the squared-difference metric on `f(value)`, in two passes.
-fn interval_sums<'a, I, F>(pairable: I, values_n: usize, f: F) -> (f64, f64)
-where
-    I: Iterator<Item = &'a [f64]> + Clone,
-    F: Fn(f64) -> f64,
-{
-    let mut grand = Sum::default();
-    let mut within = Sum::default();
-    for u in pairable.clone() {
-        let (mut m, mut s) = (0.0, Sum::default());
-        let mut first = None;
-        let mut constant = true;
-        for x in present(u) {
-            let y = f(x);
-            m += 1.0;
-            s.add(y);
-            match first {
-                None => first = Some(y),
-                #[allow(clippy::float_cmp)]
-                Some(f0) => constant &= y == f0,
-            }
-        }
-        grand.add(s.value());
-        if !constant {
-            let mean = s.value() / m;
-            let mut ss = Sum::default();
-            for x in present(u) {
-                let d = f(x) - mean;
-                ss.add(d * d);
-            }
-            within.add(2.0 * m * ss.value() / (m - 1.0));
+/// Counts of pairable units and values and the range of the pairable values, which decides
+/// "no variation" exactly.
+struct Scan {
+    units: usize,
+    values: usize,
+    lo: f64,
+    hi: f64,
+}
+
+impl Default for Scan {
+    fn default() -> Self {
+        Scan {
+            units: 0,
+            values: 0,
+            lo: f64::INFINITY,
+            hi: f64::NEG_INFINITY,
         }
     }
-    let n = values_n as f64;
-    let mean = grand.value() / n;
-    let mut total = Sum::default();
-    for u in pairable {
+}
+
+impl Scan {
+    /// Records a unit; returns its number of values m when it is pairable (m >= 2).
+    fn unit(&mut self, u: &[f64]) -> Option<f64> {
+        let m = pairable_count(u)?;
+        self.units += 1;
+        self.values += m as usize;
         for x in present(u) {
-            let d = f(x) - mean;
-            total.add(d * d);
+            self.lo = self.lo.min(x);
+            self.hi = self.hi.max(x);
+        }
+        Some(m)
+    }
+}
+
+/// Number of present values when there are at least 2.
+fn pairable_count(u: &[f64]) -> Option<f64> {
+    let m = u.iter().filter(|x| !x.is_nan()).count();
+    (m >= 2).then_some(m as f64)
+}
+
+/// Mean and sum of squared deviations of f(values) in one unit (two passes over the unit,
+/// which is in cache); SS is exactly 0 when the values are identical.
+fn unit_moments(u: &[f64], m: f64, f: impl Fn(f64) -> f64) -> (f64, f64) {
+    let mut s = 0.0;
+    let mut first = f64::NAN;
+    let mut constant = true;
+    for x in present(u) {
+        let y = f(x);
+        if first.is_nan() {
+            first = y;
+        }
+        #[allow(clippy::float_cmp)]
+        {
+            constant &= y == first;
+        }
+        s += y;
+    }
+    if constant {
+        return (first, 0.0);
+    }
+    let mean = s / m;
+    let ss = present(u).map(|x| (f(x) - mean) * (f(x) - mean)).sum();
+    (mean, ss)
+}
+
+/// Running count, mean and sum of squared deviations, merging one unit at a time (Chan,
+/// Golub & LeVeque 1979): the total SS in the same pass as the within-unit SS.
+#[derive(Default)]
+struct Pooled {
+    n: f64,
+    mean: f64,
+    ss: f64,
+}
+
+impl Pooled {
+    fn merge(&mut self, m: f64, mean: f64, ss: f64) {
+        let total = self.n + m;
+        let delta = mean - self.mean;
+        self.mean += delta * m / total;
+        self.ss += ss + delta * delta * self.n * m / total;
+        self.n = total;
+    }
+}
+
+/// Distinct values with their counts: a small sorted table searched by bisection (Likert
+/// codes, one-decimal scores), spilling to a sort when there are many distinct values.
+#[derive(Default)]
+struct Distinct {
+    values: Vec<f64>,
+    counts: Vec<f64>,
+    spill: Vec<f64>,
+}
+
+const DISTINCT_TABLE: usize = 4096;
+
+impl Distinct {
+    fn add_unit(&mut self, u: &[f64]) {
+        for x in present(u) {
+            self.add(x);
         }
     }
-    (within.value(), 2.0 * n * total.value())
+
+    fn add(&mut self, x: f64) {
+        let x = x + 0.0; // -0.0 and 0.0 are one value
+        match self.values.binary_search_by(|d| d.total_cmp(&x)) {
+            Ok(i) => {
+                if let Some(c) = self.counts.get_mut(i) {
+                    *c += 1.0;
+                }
+            }
+            Err(i) if self.values.len() < DISTINCT_TABLE => {
+                self.values.insert(i, x);
+                self.counts.insert(i, 1.0);
+            }
+            Err(_) => self.spill.push(x),
+        }
+    }
+
+    /// Sorted distinct values and counts (-0.0 and 0.0 merged).
+    fn finish(mut self) -> (Vec<f64>, Vec<f64>) {
+        self.spill.sort_unstable_by(f64::total_cmp);
+        let mut values = Vec::with_capacity(self.values.len());
+        let mut counts = Vec::with_capacity(self.values.len());
+        let mut push = |x: f64, c: f64| match (values.last(), counts.last_mut()) {
+            #[allow(clippy::float_cmp)]
+            (Some(&v), Some(n)) if v == x => *n += c,
+            _ => {
+                values.push(x);
+                counts.push(c);
+            }
+        };
+        let table = self.values.iter().copied().zip(self.counts.iter().copied());
+        let mut spill = self.spill.iter().copied().peekable();
+        for (x, c) in table {
+            while let Some(&s) = spill.peek() {
+                if s.total_cmp(&x).is_lt() {
+                    push(s, 1.0);
+                    spill.next();
+                } else {
+                    break;
+                }
+            }
+            push(x, c);
+        }
+        for s in spill {
+            push(s, 1.0);
+        }
+        (values, counts)
+    }
+}
+
+/// Σ_{i≠j} [v_i = v_j] over a unit's present values.
+fn agreeing_ordered_pairs(u: &[f64], scratch: &mut Vec<f64>) -> f64 {
+    if u.len() <= 16 {
+        let mut same = 0usize;
+        for (i, &a) in u.iter().enumerate() {
+            if a.is_nan() {
+                continue;
+            }
+            #[allow(clippy::float_cmp)]
+            {
+                same += u.iter().skip(i + 1).filter(|&&b| b == a).count();
+            }
+        }
+        return 2.0 * same as f64;
+    }
+    scratch.clear();
+    scratch.extend(present(u));
+    scratch.sort_unstable_by(f64::total_cmp);
+    let (_, counts) = runs(scratch);
+    counts.iter().map(|c| c * (c - 1.0)).sum()
+}
+
+/// Σ_{i≠j} δ²_ratio(v_i, v_j) over a unit's present values.
+fn unit_ratio_pairs(u: &[f64], scratch: &mut Vec<f64>) -> f64 {
+    scratch.clear();
+    scratch.extend(present(u));
+    scratch.sort_unstable_by(f64::total_cmp);
+    let (distinct, counts) = runs(scratch);
+    if distinct.len() > 1 {
+        pairwise_ratio(&distinct, &counts)
+    } else {
+        0.0
+    }
 }
 
 /// Distinct values of a sorted slice and their counts.
@@ -361,47 +532,6 @@ fn runs(sorted: &[f64]) -> (Vec<f64>, Vec<f64>) {
         }
     }
     (distinct, counts)
-}
-
-/// Σ c_g^2 over the runs of equal values in a sorted slice.
-fn sum_sq_run_counts(sorted: &[f64]) -> f64 {
-    let mut total = 0.0;
-    let mut run = 0.0;
-    let mut prev: Option<f64> = None;
-    for &x in sorted {
-        #[allow(clippy::float_cmp)]
-        if prev == Some(x) {
-            run += 1.0;
-        } else {
-            total += run * run;
-            run = 1.0;
-            prev = Some(x);
-        }
-    }
-    total + run * run
-}
-
-fn nominal_sums<'a, I>(pairable: I, values_n: usize) -> (f64, f64)
-where
-    I: Iterator<Item = &'a [f64]> + Clone,
-{
-    let mut all: Vec<f64> = Vec::with_capacity(values_n);
-    let mut scratch: Vec<f64> = Vec::new();
-    let mut within = Sum::default();
-    for u in pairable {
-        scratch.clear();
-        scratch.extend(present(u));
-        all.extend_from_slice(&scratch);
-        scratch.sort_unstable_by(f64::total_cmp);
-        let m = scratch.len() as f64;
-        let disagreeing = m * m - sum_sq_run_counts(&scratch);
-        if disagreeing > 0.0 {
-            within.add(disagreeing / (m - 1.0));
-        }
-    }
-    all.sort_unstable_by(f64::total_cmp);
-    let n = values_n as f64;
-    (within.value(), n * n - sum_sq_run_counts(&all))
 }
 
 fn ratio_delta(a: f64, b: f64) -> f64 {
@@ -423,29 +553,6 @@ fn pairwise_ratio(distinct: &[f64], counts: &[f64]) -> f64 {
         }
     }
     total.value()
-}
-
-fn ratio_sums<'a, I>(pairable: I, values_n: usize) -> (f64, f64)
-where
-    I: Iterator<Item = &'a [f64]> + Clone,
-{
-    let mut all: Vec<f64> = Vec::with_capacity(values_n);
-    let mut scratch: Vec<f64> = Vec::new();
-    let mut within = Sum::default();
-    for u in pairable {
-        scratch.clear();
-        scratch.extend(present(u));
-        all.extend_from_slice(&scratch);
-        scratch.sort_unstable_by(f64::total_cmp);
-        let m = scratch.len() as f64;
-        let (distinct, counts) = runs(&scratch);
-        if distinct.len() > 1 {
-            within.add(pairwise_ratio(&distinct, &counts) / (m - 1.0));
-        }
-    }
-    all.sort_unstable_by(f64::total_cmp);
-    let (distinct, counts) = runs(&all);
-    (within.value(), pairwise_ratio(&distinct, &counts))
 }
 
 /// SplitMix64 (Steele, Lea & Flood 2014): tiny, fast, and reproducible across platforms.
@@ -508,4 +615,42 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
         sorted.get(hi).copied().unwrap_or(f64::NAN),
     );
     a + (h - lo as f64) * (b - a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bisection table and its spill give the same distinct values and counts as a sort.
+    #[test]
+    fn distinct_table_spills_correctly() {
+        let xs: Vec<f64> = (0..30_000u32)
+            .map(|i| f64::from((i * 7919) % 9_973) / 7.0)
+            .collect();
+        let mut d = Distinct::default();
+        for &x in &xs {
+            d.add(x);
+        }
+        assert!(!d.spill.is_empty());
+        let mut sorted = xs.clone();
+        sorted.sort_unstable_by(f64::total_cmp);
+        assert_eq!(d.finish(), runs(&sorted));
+    }
+
+    #[test]
+    fn signed_zeros_are_one_value() {
+        let mut d = Distinct::default();
+        for x in [0.0, -0.0, 1.0, -0.0] {
+            d.add(x);
+        }
+        assert_eq!(d.finish(), (vec![0.0, 1.0], vec![3.0, 1.0]));
+    }
+
+    #[test]
+    fn percentile_interpolates() {
+        let xs = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(percentile(&xs, 0.5), 3.0);
+        assert_eq!(percentile(&xs, 0.125), 1.5);
+        assert_eq!(percentile(&xs, 1.0), 5.0);
+    }
 }

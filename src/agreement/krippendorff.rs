@@ -243,22 +243,17 @@ fn alpha_parts<'a, I>(units: I, metric: Metric) -> std::result::Result<Parts, Un
 where
     I: Iterator<Item = &'a [f64]> + Clone,
 {
+    if metric == Metric::Interval {
+        return squared_difference_parts(units, |x| x);
+    }
     let mut scan = Scan::default();
     let mut within = Sum::default();
-    let mut pooled = Pooled::default();
     let mut distinct = Distinct::default();
     let mut scratch: Vec<f64> = Vec::new();
     for u in units.clone() {
         let Some(m) = scan.unit(u) else { continue };
         match metric {
-            Metric::Interval => {
-                let (mean, ss) = unit_moments(u, m, |x| x);
-                if ss > 0.0 {
-                    within.add(2.0 * m * ss / (m - 1.0));
-                }
-                pooled.merge(m, mean, ss);
-            }
-            Metric::Ordinal => distinct.add_unit(u),
+            Metric::Interval | Metric::Ordinal => distinct.add_unit(u),
             Metric::Nominal => {
                 distinct.add_unit(u);
                 let agreeing = agreeing_ordered_pairs(u, &mut scratch);
@@ -284,7 +279,6 @@ where
     }
     let n = scan.values as f64;
     let de_sum = match metric {
-        Metric::Interval => 2.0 * n * pooled.ss,
         Metric::Nominal => {
             let (_, counts) = distinct.finish();
             n * n - counts.iter().map(|c| c * c).sum::<f64>()
@@ -312,16 +306,9 @@ where
                     .and_then(|i| ranks.get(i).copied())
                     .unwrap_or(0.0)
             };
-            for u in units {
-                let Some(m) = pairable_count(u) else { continue };
-                let (mean, ss) = unit_moments(u, m, rank);
-                if ss > 0.0 {
-                    within.add(2.0 * m * ss / (m - 1.0));
-                }
-                pooled.merge(m, mean, ss);
-            }
-            2.0 * n * pooled.ss
+            return squared_difference_parts(units, rank);
         }
+        Metric::Interval => 0.0, // handled above
     };
     Ok(Parts {
         do_sum: within.value(),
@@ -371,48 +358,68 @@ fn pairable_count(u: &[f64]) -> Option<f64> {
     (m >= 2).then_some(m as f64)
 }
 
-/// Mean and sum of squared deviations of f(values) in one unit (two passes over the unit,
-/// which is in cache); SS is exactly 0 when the values are identical.
-fn unit_moments(u: &[f64], m: f64, f: impl Fn(f64) -> f64) -> (f64, f64) {
-    let mut s = 0.0;
-    let mut first = f64::NAN;
-    let mut constant = true;
-    for x in present(u) {
-        let y = f(x);
-        if first.is_nan() {
-            first = y;
+/// Parts for δ² = (f(c) - f(k))^2 in two passes: per unit m, Σ f and the within-unit SS
+/// (Σ_{i≠j} (y_i - y_j)^2 = 2 m SS_u), then Σ (y - ȳ)^2 over all pairable values
+/// (Σ_c Σ_k n_c n_k δ² = 2 n SS_total). O(values), no table of distinct values.
+fn squared_difference_parts<'a, I, F>(
+    units: I,
+    f: F,
+) -> std::result::Result<Parts, UndefinedReason>
+where
+    I: Iterator<Item = &'a [f64]> + Clone,
+    F: Fn(f64) -> f64,
+{
+    let (mut units_n, mut values_n) = (0usize, 0usize);
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut grand = Sum::default();
+    let mut within = Sum::default();
+    for u in units.clone() {
+        let (mut m, mut s) = (0usize, 0.0);
+        let (mut ulo, mut uhi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for &x in u {
+            if !x.is_nan() {
+                let y = f(x);
+                m += 1;
+                s += y;
+                ulo = ulo.min(y);
+                uhi = uhi.max(y);
+            }
         }
-        #[allow(clippy::float_cmp)]
-        {
-            constant &= y == first;
+        if m < 2 {
+            continue;
         }
-        s += y;
+        units_n += 1;
+        values_n += m;
+        lo = lo.min(ulo);
+        hi = hi.max(uhi);
+        grand.add(s);
+        if ulo < uhi {
+            let mf = m as f64;
+            let mean = s / mf;
+            let ss: f64 = present(u).map(|x| (f(x) - mean) * (f(x) - mean)).sum();
+            within.add(2.0 * mf * ss / (mf - 1.0));
+        }
     }
-    if constant {
-        return (first, 0.0);
+    if units_n == 0 {
+        return Err(UndefinedReason::NoPairableUnit);
     }
-    let mean = s / m;
-    let ss = present(u).map(|x| (f(x) - mean) * (f(x) - mean)).sum();
-    (mean, ss)
-}
-
-/// Running count, mean and sum of squared deviations, merging one unit at a time (Chan,
-/// Golub & LeVeque 1979): the total SS in the same pass as the within-unit SS.
-#[derive(Default)]
-struct Pooled {
-    n: f64,
-    mean: f64,
-    ss: f64,
-}
-
-impl Pooled {
-    fn merge(&mut self, m: f64, mean: f64, ss: f64) {
-        let total = self.n + m;
-        let delta = mean - self.mean;
-        self.mean += delta * m / total;
-        self.ss += ss + delta * delta * self.n * m / total;
-        self.n = total;
+    if lo >= hi {
+        return Err(UndefinedReason::NoVariation);
     }
+    let n = values_n as f64;
+    let mean = grand.value() / n;
+    let mut total = Sum::default();
+    for u in units {
+        if pairable_count(u).is_some() {
+            total.add(present(u).map(|x| (f(x) - mean) * (f(x) - mean)).sum());
+        }
+    }
+    Ok(Parts {
+        do_sum: within.value(),
+        de_sum: 2.0 * n * total.value(),
+        values: values_n,
+        units: units_n,
+    })
 }
 
 /// Distinct values with their counts: a small sorted table searched by bisection (Likert

@@ -3,7 +3,9 @@
 //! `python3 benches/compare/agreement_categorical.py` (same workloads).
 
 use alliance::Level;
-use alliance::agreement::{Categories, Metric, Ratings, Weighting, cohen_kappa, krippendorff_alpha};
+use alliance::agreement::{
+    Categories, Metric, Ratings, Weighting, cohen_kappa, krippendorff_alpha,
+};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -64,7 +66,9 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("agreement/cohen_kappa");
     g.sample_size(10);
     let n: usize = 1_000_000;
-    let a: Vec<Option<f64>> = (0..n).map(|i| Some(((i * 7919) % 5) as f64 + 1.0)).collect();
+    let a: Vec<Option<f64>> = (0..n)
+        .map(|i| Some(((i * 7919) % 5) as f64 + 1.0))
+        .collect();
     let b: Vec<Option<f64>> = (0..n)
         .map(|i| {
             let x = ((i * 7919) % 5) as f64 + 1.0;

@@ -1,6 +1,7 @@
 //! Categorical agreement against stored reference values (statsmodels 0.15, irrCAC 0.4.4,
 //! krippendorff 0.9.0) and published examples. Regenerate the JSON with
 //! `python3 tests/reference/kappa_cases.py` and `python3 tests/reference/krippendorff_cases.py`.
+#![allow(clippy::unwrap_used, clippy::float_cmp)] // tests: a failed unwrap is a failed test
 
 use alliance::agreement::{
     Bootstrap, Categories, Coefficient, Metric, Ratings, UndefinedReason, WeightMatrix, Weighting,
@@ -50,7 +51,13 @@ fn opt_codes(v: &Value) -> Vec<Option<f64>> {
 }
 
 fn categories(case: &Value) -> Categories {
-    Categories::new(opt_codes(&case["categories"]).into_iter().flatten().collect()).unwrap()
+    Categories::new(
+        opt_codes(&case["categories"])
+            .into_iter()
+            .flatten()
+            .collect(),
+    )
+    .unwrap()
 }
 
 fn weighting(case: &Value, cats: &Categories) -> Weighting {
@@ -85,7 +92,7 @@ fn is_symmetric(w: &Weighting) -> bool {
 fn rows_to_ratings(rows: &Value) -> Ratings {
     let rows = rows.as_array().unwrap();
     let k = rows[0].as_array().unwrap().len();
-    let cells: Vec<Option<f64>> = rows.iter().flat_map(|r| opt_codes(r)).collect();
+    let cells: Vec<Option<f64>> = rows.iter().flat_map(opt_codes).collect();
     Ratings::with_missing(rows.len(), k, cells).unwrap()
 }
 
@@ -111,14 +118,26 @@ fn cohen_kappa_matches_statsmodels_and_irrcac() {
         close(k.ci.lower, f(&sm["ci_lower"]), &format!("{name} lower"));
         close(k.ci.upper, f(&sm["ci_upper"]), &format!("{name} upper"));
         let irr = &case["irrCAC"];
-        close(k.value, f(&irr["kappa_table"]), &format!("{name} irrCAC table kappa"));
+        close(
+            k.value,
+            f(&irr["kappa_table"]),
+            &format!("{name} irrCAC table kappa"),
+        );
         close(k.observed, f(&irr["pa"]), &format!("{name} pa"));
         close(k.expected, f(&irr["pe"]), &format!("{name} pe"));
         if is_symmetric(&w) {
-            close(k.value, f(&irr["kappa_conger"]), &format!("{name} irrCAC conger"));
+            close(
+                k.value,
+                f(&irr["kappa_conger"]),
+                &format!("{name} irrCAC conger"),
+            );
             close(k.se, f(&irr["se_table"]), &format!("{name} irrCAC se"));
         }
-        let dropped = a.iter().zip(&b).filter(|(x, y)| x.is_none() || y.is_none()).count();
+        let dropped = a
+            .iter()
+            .zip(&b)
+            .filter(|(x, y)| x.is_none() || y.is_none())
+            .count();
         assert_eq!((k.n, k.dropped), (a.len() - dropped, dropped), "{name}");
         if let Some(p) = case.get("published") {
             let d = f(&p["decimals"]) as i32;
@@ -154,7 +173,8 @@ fn multi_rater_coefficients_match_irrcac_and_statsmodels() {
             &Categories,
             &Weighting,
             Level,
-        ) -> alliance::Result<Coefficient<alliance::agreement::MultiRaterAgreement>>;
+        )
+            -> alliance::Result<Coefficient<alliance::agreement::MultiRaterAgreement>>;
         let methods: [(&str, Method); 3] = [
             ("fleiss", fleiss_kappa),
             ("gwet", gwet_ac),
@@ -162,7 +182,9 @@ fn multi_rater_coefficients_match_irrcac_and_statsmodels() {
         ];
         for (key, method) in methods {
             let est = method(&r, &cats, &w, level).unwrap();
-            let est = est.defined().unwrap_or_else(|| panic!("{name} {key} undefined"));
+            let est = est
+                .defined()
+                .unwrap_or_else(|| panic!("{name} {key} undefined"));
             let irr = &case["irrCAC"][key];
             let what = |s: &str| format!("{name} {key} {s}");
             close(est.value, f(&irr["value"]), &what("value"));
@@ -179,7 +201,11 @@ fn multi_rater_coefficients_match_irrcac_and_statsmodels() {
             close(est.p.unwrap(), f(&exact["p_two_sided"]), &what("p"));
             // irrCAC's own printed bounds, to scipy's quantile precision (5e-9 relative in t).
             let t_gap = 5e-9 * f(&exact["t_quantile"]) * est.se;
-            assert!((est.ci.lower - f(&irr["ci_lower"])).abs() <= t_gap, "{}", what("irrCAC lower"));
+            assert!(
+                (est.ci.lower - f(&irr["ci_lower"])).abs() <= t_gap,
+                "{}",
+                what("irrCAC lower")
+            );
             assert!(
                 (est.ci.upper.min(1.0) - f(&irr["ci_upper_capped_at_1"])).abs() <= t_gap,
                 "{}",
@@ -203,7 +229,10 @@ fn multi_rater_coefficients_match_irrcac_and_statsmodels() {
             );
         }
     }
-    eprintln!("multi-rater: max relative error {:e}", MAX_REL.with(Cell::get));
+    eprintln!(
+        "multi-rater: max relative error {:e}",
+        MAX_REL.with(Cell::get)
+    );
 }
 
 fn metric(name: &str) -> Metric {
@@ -227,7 +256,9 @@ fn krippendorff_alpha_matches_krippendorff_package_and_irrcac() {
         let r = rows_to_ratings(&case["rows"]);
         for (m, want) in case["krippendorff"].as_object().unwrap() {
             let a = krippendorff_alpha(&r, metric(m), None).unwrap();
-            let a = a.defined().unwrap_or_else(|| panic!("{name} {m} undefined"));
+            let a = a
+                .defined()
+                .unwrap_or_else(|| panic!("{name} {m} undefined"));
             close(a.value, f(want), &format!("{name} {m} vs krippendorff"));
             if let Some(irr) = case["irrCAC"].get(m.as_str()).and_then(Value::as_f64) {
                 if m == "ordinal" {
@@ -237,7 +268,12 @@ fn krippendorff_alpha_matches_krippendorff_package_and_irrcac() {
                 }
             }
             if let Some(p) = case.get("published") {
-                close_printed(a.value, f(&p[m.as_str()]), 3, &format!("{name} {m} published"));
+                close_printed(
+                    a.value,
+                    f(&p[m.as_str()]),
+                    3,
+                    &format!("{name} {m} published"),
+                );
             }
         }
     }
@@ -396,7 +432,9 @@ fn krippendorff_undefined_cases_are_typed() {
         Metric::Ratio,
     ] {
         assert_eq!(
-            krippendorff_alpha(&same, m, None).unwrap().undefined_reason(),
+            krippendorff_alpha(&same, m, None)
+                .unwrap()
+                .undefined_reason(),
             Some(UndefinedReason::NoVariation)
         );
     }
@@ -408,8 +446,12 @@ fn krippendorff_undefined_cases_are_typed() {
         Some(UndefinedReason::NoPairableUnit)
     );
     // One pairable unit with a disagreement: defined by the formula.
-    let one = Ratings::with_missing(2, 3, vec![Some(1.0), Some(2.0), Some(2.0), None, None, None])
-        .unwrap();
+    let one = Ratings::with_missing(
+        2,
+        3,
+        vec![Some(1.0), Some(2.0), Some(2.0), None, None, None],
+    )
+    .unwrap();
     let a = krippendorff_alpha(&one, Metric::Interval, None).unwrap();
     let a = a.defined().unwrap();
     // n = 3: D_o = (1/3)(1/2)(4 ordered pairs differing by 1) = 2/3; D_e = 2 * 2 / (3 * 2) = 2/3.
@@ -427,9 +469,17 @@ fn bootstrap_is_deterministic_and_brackets_alpha() {
     assert_eq!(one, two);
     let a = one.defined().unwrap();
     let ci = a.ci.unwrap();
-    assert!(ci.lower < a.value && a.value <= ci.upper, "{ci:?} {}", a.value);
-    let other = krippendorff_alpha(&r, Metric::Interval, Some(Bootstrap::new(2000, 8, Level::default()).unwrap()))
-        .unwrap();
+    assert!(
+        ci.lower < a.value && a.value <= ci.upper,
+        "{ci:?} {}",
+        a.value
+    );
+    let other = krippendorff_alpha(
+        &r,
+        Metric::Interval,
+        Some(Bootstrap::new(2000, 8, Level::default()).unwrap()),
+    )
+    .unwrap();
     assert!(other.defined().unwrap().ci != a.ci);
 }
 

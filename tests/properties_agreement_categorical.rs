@@ -1,11 +1,12 @@
 //! Laws of the categorical agreement coefficients (Cohen, Fleiss, Gwet, Brennan-Prediger,
 //! Krippendorff).
+#![allow(clippy::unwrap_used, clippy::float_cmp)] // tests: a failed unwrap is a failed test
 
+use alliance::Level;
 use alliance::agreement::{
     Categories, Coefficient, Metric, Ratings, Weighting, brennan_prediger, cohen_kappa,
     fleiss_kappa, gwet_ac, krippendorff_alpha,
 };
-use alliance::Level;
 use proptest::prelude::*;
 
 fn close(a: f64, b: f64) -> bool {

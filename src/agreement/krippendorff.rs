@@ -15,8 +15,8 @@ use crate::stats::Sum;
 pub enum Metric {
     /// δ²(c, k) = 0 if c = k, else 1.
     Nominal,
-    /// Krippendorff's rank metric from the marginal frequencies n_g of the pairable values:
-    /// δ²(c, k) = (Σ_{g=c..k} n_g - (n_c + n_k)/2)^2. This equals the squared difference of the
+    /// Krippendorff's rank metric from the marginal frequencies `n_g` of the pairable values:
+    /// δ²(c, k) = (`Σ_{g=c..k}` `n_g` - (`n_c` + `n_k`)/2)^2. This equals the squared difference of the
     /// mid-ranks of c and k, which is how it is computed. (irrCAC's "ordinal" weights are
     /// Gwet's rank distance instead and differ.)
     Ordinal,
@@ -28,7 +28,7 @@ pub enum Metric {
 
 /// A deterministic, seeded unit bootstrap for the interval of Krippendorff's alpha.
 ///
-/// Each replicate draws the pairable units with replacement (SplitMix64 from `seed`) and
+/// Each replicate draws the pairable units with replacement (`SplitMix64` from `seed`) and
 /// recomputes alpha; the interval is the percentile interval of the defined replicates
 /// (linear interpolation between order statistics, numpy's default). This is a plain unit
 /// bootstrap, not Krippendorff's (Hayes & Krippendorff 2007) resampling of the coincidence
@@ -91,11 +91,11 @@ impl Bootstrap {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Krippendorff {
-    /// alpha = 1 - D_o / D_e. Negative values are reported as they are.
+    /// alpha = 1 - `D_o` / `D_e`. Negative values are reported as they are.
     pub value: f64,
-    /// Observed disagreement D_o.
+    /// Observed disagreement `D_o`.
     pub observed: f64,
-    /// Expected disagreement D_e.
+    /// Expected disagreement `D_e`.
     pub expected: f64,
     /// The metric used.
     pub metric: Metric,
@@ -117,24 +117,24 @@ pub struct Krippendorff {
 
 /// Krippendorff's alpha reliability of `ratings` (units x coders, missing allowed).
 ///
-/// Units with fewer than 2 values are not pairable and drop out. With m_u values in unit u
-/// and n = Σ m_u pairable values:
+/// Units with fewer than 2 values are not pairable and drop out. With `m_u` values in unit u
+/// and n = Σ `m_u` pairable values:
 /// ```text
 /// D_o = (1/n) Σ_u 1/(m_u - 1) Σ_{i≠j in u} δ²(v_i, v_j)
 /// D_e = 1/(n (n - 1)) Σ_c Σ_k n_c n_k δ²(c, k)
 /// alpha = 1 - D_o / D_e
 /// ```
-/// Interval (and ordinal, on mid-ranks) use Σ_{i≠j} (v_i - v_j)^2 = 2 m Σ (v_i - v̄)^2, so
+/// Interval (and ordinal, on mid-ranks) use `Σ_{i≠j}` (`v_i` - `v_j`)^2 = 2 m Σ (`v_i` - v̄)^2, so
 /// ```text
 /// D_o = (2/n) Σ_u m_u SS_u / (m_u - 1),   D_e = 2 SS_total / (n - 1)
 /// ```
 /// in two passes over the data. Nominal uses per-unit and overall category counts
-/// (m_u^2 - Σ n_uc^2, n^2 - Σ n_c^2), from one sort of the pairable values. Ratio needs the
+/// (`m_u^2` - Σ `n_uc^2`, n^2 - Σ `n_c^2`), from one sort of the pairable values. Ratio needs the
 /// pairwise sums over distinct values: O(V^2) time in the number V of distinct values, O(V)
 /// memory.
 ///
 /// When every pairable value is identical (decided by comparing values, not from a computed
-/// D_e) alpha is [`UndefinedReason::NoVariation`]; with no pairable unit,
+/// `D_e`) alpha is [`UndefinedReason::NoVariation`]; with no pairable unit,
 /// [`UndefinedReason::NoPairableUnit`]. A single pairable unit with a disagreement is defined
 /// by the formula.
 ///
@@ -219,7 +219,7 @@ pub fn krippendorff_alpha(
 }
 
 /// Σ over units of the observed-disagreement sums and the expected-disagreement sum, with
-/// alpha = 1 - (n - 1) do_sum / de_sum.
+/// alpha = 1 - (n - 1) `do_sum` / `de_sum`.
 struct Parts {
     do_sum: f64,
     de_sum: f64,
@@ -328,7 +328,7 @@ where
 }
 
 /// Interval parts for two coders and no missing value, the client-therapist case: every unit
-/// has m = 2, Σ_{i≠j} (v_i - v_j)^2 / (m - 1) = 2 (a - b)^2, and the loops are branch-free.
+/// has m = 2, `Σ_{i≠j}` (`v_i` - `v_j`)^2 / (m - 1) = 2 (a - b)^2, and the loops are branch-free.
 fn complete_pairs_interval(ratings: &Ratings) -> std::result::Result<Parts, UndefinedReason> {
     let units = ratings.targets();
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -486,12 +486,9 @@ fn pairable_count(u: &[f64]) -> Option<f64> {
 }
 
 /// Parts for δ² = (f(c) - f(k))^2 in two passes: per unit m, Σ f and the within-unit SS
-/// (Σ_{i≠j} (y_i - y_j)^2 = 2 m SS_u), then Σ (y - ȳ)^2 over all pairable values
-/// (Σ_c Σ_k n_c n_k δ² = 2 n SS_total). O(values), no table of distinct values.
-fn squared_difference_parts<'a, I, F>(
-    units: I,
-    f: F,
-) -> std::result::Result<Parts, UndefinedReason>
+/// (`Σ_{i≠j}` (`y_i` - `y_j`)^2 = 2 m `SS_u`), then Σ (y - ȳ)^2 over all pairable values
+/// (`Σ_c` `Σ_k` `n_c` `n_k` δ² = 2 n `SS_total`). O(values), no table of distinct values.
+fn squared_difference_parts<'a, I, F>(units: I, f: F) -> std::result::Result<Parts, UndefinedReason>
 where
     I: Iterator<Item = &'a [f64]> + Clone,
     F: Fn(f64) -> f64,
@@ -640,7 +637,7 @@ impl Distinct {
     }
 }
 
-/// Σ_{i≠j} [v_i = v_j] over a unit's present values.
+/// `Σ_{i≠j}` [`v_i` = `v_j`] over a unit's present values.
 fn agreeing_ordered_pairs(u: &[f64], scratch: &mut Vec<f64>) -> f64 {
     if u.len() <= 16 {
         let mut same = 0usize;
@@ -662,7 +659,7 @@ fn agreeing_ordered_pairs(u: &[f64], scratch: &mut Vec<f64>) -> f64 {
     counts.iter().map(|c| c * (c - 1.0)).sum()
 }
 
-/// Σ_{i≠j} δ²_ratio(v_i, v_j) over a unit's present values.
+/// `Σ_{i≠j}` `δ²_ratio(v_i, v_j)` over a unit's present values.
 fn unit_ratio_pairs(u: &[f64], scratch: &mut Vec<f64>) -> f64 {
     scratch.clear();
     scratch.extend(present(u));
@@ -702,7 +699,7 @@ fn ratio_delta(a: f64, b: f64) -> f64 {
     }
 }
 
-/// Σ_{a≠b} n_a n_b δ²(a, b) over distinct values with counts.
+/// `Σ_{a≠b}` `n_a` `n_b` δ²(a, b) over distinct values with counts.
 fn pairwise_ratio(distinct: &[f64], counts: &[f64]) -> f64 {
     let mut total = Sum::default();
     for (i, (&a, &na)) in distinct.iter().zip(counts).enumerate() {
@@ -713,7 +710,7 @@ fn pairwise_ratio(distinct: &[f64], counts: &[f64]) -> f64 {
     total.value()
 }
 
-/// SplitMix64 (Steele, Lea & Flood 2014): tiny, fast, and reproducible across platforms.
+/// `SplitMix64` (Steele, Lea & Flood 2014): tiny, fast, and reproducible across platforms.
 struct SplitMix64(u64);
 
 impl SplitMix64 {
@@ -731,7 +728,11 @@ impl SplitMix64 {
     }
 }
 
-fn bootstrap_interval(ratings: &Ratings, metric: Metric, b: Bootstrap) -> (Option<Interval>, usize) {
+fn bootstrap_interval(
+    ratings: &Ratings,
+    metric: Metric,
+    b: Bootstrap,
+) -> (Option<Interval>, usize) {
     let units: Vec<&[f64]> = ratings
         .rows_raw()
         .filter(|u| present(u).nth(1).is_some())
@@ -776,6 +777,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)]
 mod tests {
     use super::*;
 

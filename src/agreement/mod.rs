@@ -12,7 +12,7 @@ mod kappa;
 mod krippendorff;
 
 pub use kappa::{
-    Categories, CohenKappa, Coefficient, MultiRaterAgreement, MultiRaterMethod, UndefinedReason,
+    Categories, Coefficient, CohenKappa, MultiRaterAgreement, MultiRaterMethod, UndefinedReason,
     WeightMatrix, Weighting, brennan_prediger, cohen_kappa, fleiss_kappa, gwet_ac,
 };
 pub use krippendorff::{Bootstrap, Krippendorff, Metric, krippendorff_alpha};

@@ -10,17 +10,17 @@ use crate::stats;
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CohenKappa {
-    /// Kappa, (p_o - p_e) / (1 - p_e). Negative values are reported as they are.
+    /// Kappa, (`p_o` - `p_e`) / (1 - `p_e`). Negative values are reported as they are.
     pub value: f64,
-    /// Observed (weighted) agreement p_o.
+    /// Observed (weighted) agreement `p_o`.
     pub observed: f64,
-    /// Chance-expected (weighted) agreement p_e from the two raters' margins.
+    /// Chance-expected (weighted) agreement `p_e` from the two raters' margins.
     pub expected: f64,
     /// Large-sample standard error (Fleiss, Cohen & Everitt 1969), used for the interval.
     pub se: f64,
     /// Standard error under kappa = 0, used for `z` and `p`.
     pub se_null: f64,
-    /// z = kappa / se_null; `None` when `se_null` is 0.
+    /// z = kappa / `se_null`; `None` when `se_null` is 0.
     pub z: Option<f64>,
     /// Two-sided normal p-value of `z`; `None` when `z` is.
     pub p: Option<f64>,
@@ -52,7 +52,7 @@ pub struct CohenKappa {
 /// Var_0 = [Σ p_i. p_.j (w_ij - (w̄_i. + w̄_.j))^2 - p_e^2] / (n (1 - p_e)^2)
 /// z = kappa / sqrt(Var_0),   CI = kappa ± z_(1 - tail) sqrt(Var)
 /// ```
-/// With unweighted kappa `w` is the identity. When p_e = 1 exactly (decided from the counts,
+/// With unweighted kappa `w` is the identity. When `p_e` = 1 exactly (decided from the counts,
 /// not from a floating-point subtraction) kappa is
 /// [`UndefinedReason::ExpectedAgreementOne`].
 ///
@@ -177,9 +177,8 @@ fn kappa_from_table(table: &[u64], w: &[f64], c: usize, level: Level) -> Option<
     }
     // p_e = 1 exactly iff every (row, column) pair of used categories has weight 1.
     #[allow(clippy::float_cmp)]
-    let expected_one = (0..c).all(|i| {
-        rows[i] == 0 || (0..c).all(|j| cols[j] == 0 || w.get(i * c + j) == Some(&1.0))
-    });
+    let expected_one = (0..c)
+        .all(|i| rows[i] == 0 || (0..c).all(|j| cols[j] == 0 || w.get(i * c + j) == Some(&1.0)));
     if expected_one {
         return None;
     }

@@ -53,14 +53,14 @@ impl Categories {
         }
         crate::stats::check_finite("category", &values)?;
         for (index, pair) in values.windows(2).enumerate() {
-            if let [previous, value] = *pair {
-                if value <= previous {
-                    return Err(Error::NotIncreasing {
-                        index: index + 1,
-                        value,
-                        previous,
-                    });
-                }
+            if let [previous, value] = *pair
+                && value <= previous
+            {
+                return Err(Error::NotIncreasing {
+                    index: index + 1,
+                    value,
+                    previous,
+                });
             }
         }
         Ok(Categories { values })
@@ -90,6 +90,7 @@ impl Categories {
     }
 
     /// The 0-based index of `value` in the set, or `None` when it is not a declared code.
+    #[allow(clippy::float_cmp)] // codes are compared exactly
     pub fn index_of(&self, value: f64) -> Option<usize> {
         self.values
             .binary_search_by(|c| c.total_cmp(&value))
@@ -156,7 +157,7 @@ impl WeightMatrix {
     /// for NaN or an infinity; [`Error::InvalidParameter`] for a weight outside `[0, 1]` or a
     /// diagonal weight other than 1.
     pub fn new(size: usize, weights: Vec<f64>) -> Result<WeightMatrix> {
-        let expected = size.checked_mul(size).unwrap_or(usize::MAX);
+        let expected = size.saturating_mul(size);
         if weights.len() != expected {
             return Err(Error::LengthMismatch {
                 what: "weight matrix",
@@ -223,6 +224,7 @@ pub enum Weighting {
 
 impl Weighting {
     /// The `c x c` agreement weights over `categories`, row-major.
+    #[allow(clippy::float_cmp)] // declared codes are distinct: equal means the same code
     pub(crate) fn matrix(&self, categories: &Categories) -> Result<Vec<f64>> {
         let c = categories.len();
         let x = categories.values();
@@ -260,7 +262,7 @@ impl Weighting {
 #[non_exhaustive]
 pub enum UndefinedReason {
     /// Chance agreement is exactly 1 (e.g. both raters used one and the same category), so
-    /// kappa = (p_o - p_e)/(1 - p_e) is 0/0.
+    /// kappa = (`p_o` - `p_e`)/(1 - `p_e`) is 0/0.
     ExpectedAgreementOne,
     /// No unit or subject has two or more ratings, so nothing can be paired.
     NoPairableUnit,

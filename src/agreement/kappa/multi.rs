@@ -13,11 +13,11 @@ use crate::stats::{self, Sum};
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum MultiRaterMethod {
-    /// Fleiss' (1971) kappa, generalized to weights and missing ratings: p_e = Σ w_kl π_k π_l.
+    /// Fleiss' (1971) kappa, generalized to weights and missing ratings: `p_e` = Σ `w_kl` `π_k π_l`.
     Fleiss,
-    /// Gwet's AC1 (unweighted) or AC2 (weighted): p_e = T_w Σ π_k (1 - π_k) / (q (q - 1)).
+    /// Gwet's AC1 (unweighted) or AC2 (weighted): `p_e` = `T_w` Σ `π_k` (1 - `π_k`) / (q (q - 1)).
     Gwet,
-    /// Brennan & Prediger (1981): p_e = T_w / q^2, uniform chance over the declared categories.
+    /// Brennan & Prediger (1981): `p_e` = `T_w` / q^2, uniform chance over the declared categories.
     BrennanPrediger,
 }
 
@@ -28,11 +28,11 @@ pub enum MultiRaterMethod {
 pub struct MultiRaterAgreement {
     /// Which coefficient this is.
     pub method: MultiRaterMethod,
-    /// The coefficient, (p_a - p_e) / (1 - p_e); negative values are reported.
+    /// The coefficient, (`p_a` - `p_e`) / (1 - `p_e`); negative values are reported.
     pub value: f64,
-    /// Observed (weighted) agreement p_a over subjects with 2 or more ratings.
+    /// Observed (weighted) agreement `p_a` over subjects with 2 or more ratings.
     pub observed: f64,
-    /// Chance agreement p_e.
+    /// Chance agreement `p_e`.
     pub expected: f64,
     /// Standard error (Gwet 2008 linearization, no finite-population correction).
     pub se: f64,
@@ -48,7 +48,7 @@ pub struct MultiRaterAgreement {
     /// Fleiss, Nee & Landis (1979) standard error under kappa = 0, for unweighted Fleiss'
     /// kappa on complete data (every subject rated by every rater); `None` otherwise.
     pub se_null: Option<f64>,
-    /// value / se_null, referred to the standard normal (as R irr's `kappam.fleiss`).
+    /// value / `se_null`, referred to the standard normal (as R irr's `kappam.fleiss`).
     pub z_null: Option<f64>,
     /// Two-sided normal p-value of `z_null`.
     pub p_null: Option<f64>,
@@ -58,7 +58,7 @@ pub struct MultiRaterAgreement {
     pub categories: usize,
     /// Subjects with at least one rating (the n of the variance).
     pub subjects: usize,
-    /// Subjects with at least two ratings (the n of p_a).
+    /// Subjects with at least two ratings (the n of `p_a`).
     pub pairable: usize,
     /// Subjects dropped because every rating was missing.
     pub dropped: usize,
@@ -69,9 +69,9 @@ pub struct MultiRaterAgreement {
 /// Fleiss' kappa for any number of raters, weighted or not, with missing ratings.
 ///
 /// `ratings` holds category codes (subjects x raters); missing cells are allowed. Subjects
-/// with no rating are dropped; a subject with one rating enters the category shares π_k but
-/// not the observed agreement. With r_ik the number of ratings of subject i in category k,
-/// r_i their sum, n subjects with a rating and n₂ of them with r_i ≥ 2:
+/// with no rating are dropped; a subject with one rating enters the category shares `π_k` but
+/// not the observed agreement. With `r_ik` the number of ratings of subject i in category k,
+/// `r_i` their sum, n subjects with a rating and n₂ of them with `r_i` ≥ 2:
 /// ```text
 /// p_a = (1/n₂) Σ_{i: r_i ≥ 2} Σ_k r_ik (Σ_l w_kl r_il - 1) / (r_i (r_i - 1))
 /// π_k = (1/n) Σ_i r_ik / r_i         p_e = Σ_k Σ_l w_kl π_k π_l
@@ -116,14 +116,20 @@ pub fn fleiss_kappa(
     weighting: &Weighting,
     level: Level,
 ) -> Result<Coefficient<MultiRaterAgreement>> {
-    multi_rater(ratings, categories, weighting, level, MultiRaterMethod::Fleiss)
+    multi_rater(
+        ratings,
+        categories,
+        weighting,
+        level,
+        MultiRaterMethod::Fleiss,
+    )
 }
 
 /// Gwet's AC1 (unweighted) or AC2 (weighted) for any number of raters, with missing ratings.
 ///
 /// Robust to the prevalence paradox: on ceiling-bound alliance items, where nearly every
 /// rating is the top category, kappa can be low while raw agreement is high; AC1 stays near
-/// the raw agreement. Same p_a, π_k and variance as [`fleiss_kappa`], with
+/// the raw agreement. Same `p_a`, `π_k` and variance as [`fleiss_kappa`], with
 /// ```text
 /// p_e = T_w Σ_k π_k (1 - π_k) / (q (q - 1)),   T_w = Σ_k Σ_l w_kl
 /// p_e,i = T_w Σ_k r_ik (1 - π_k) / (r_i q (q - 1))
@@ -153,7 +159,13 @@ pub fn gwet_ac(
     weighting: &Weighting,
     level: Level,
 ) -> Result<Coefficient<MultiRaterAgreement>> {
-    multi_rater(ratings, categories, weighting, level, MultiRaterMethod::Gwet)
+    multi_rater(
+        ratings,
+        categories,
+        weighting,
+        level,
+        MultiRaterMethod::Gwet,
+    )
 }
 
 /// Brennan-Prediger coefficient for any number of raters, with missing ratings.
@@ -197,7 +209,7 @@ pub fn brennan_prediger(
     )
 }
 
-/// Per-subject category counts into `counts`; returns r_i. Missing cells are NaN.
+/// Per-subject category counts into `counts`; returns `r_i`. Missing cells are NaN.
 fn count_row(
     row: &[f64],
     first_index: usize,
@@ -219,7 +231,7 @@ fn count_row(
     Ok(r)
 }
 
-/// Σ_k r_ik (Σ_l w_kl r_il - 1) for one subject's counts.
+/// `Σ_k` `r_ik` (`Σ_l` `w_kl` `r_il` - 1) for one subject's counts.
 fn weighted_pairs(counts: &[f64], w: &[f64], q: usize) -> f64 {
     let mut total = 0.0;
     for (k, &rk) in counts.iter().enumerate() {
@@ -291,15 +303,16 @@ fn multi_rater(
         MultiRaterMethod::Fleiss => {
             // p_e = 1 exactly iff all used categories are pairwise weight 1.
             #[allow(clippy::float_cmp)]
-            let one = (0..q).all(|k| {
-                pi[k] == 0.0 || (0..q).all(|l| pi[l] == 0.0 || w[k * q + l] == 1.0)
-            });
+            let one =
+                (0..q).all(|k| pi[k] == 0.0 || (0..q).all(|l| pi[l] == 0.0 || w[k * q + l] == 1.0));
             if one {
                 return Ok(undefined_one(n));
             }
-            stats::sum((0..q).flat_map(|k| (0..q).map(move |l| (k, l))).map(|(k, l)| {
-                w[k * q + l] * pi[k] * pi[l]
-            }))
+            stats::sum(
+                (0..q)
+                    .flat_map(|k| (0..q).map(move |l| (k, l)))
+                    .map(|(k, l)| w[k * q + l] * pi[k] * pi[l]),
+            )
         }
         MultiRaterMethod::Gwet => {
             let pe = total_w * stats::sum(pi.iter().map(|p| p * (1.0 - p))) / (qf * (qf - 1.0));

@@ -34,6 +34,9 @@ use crate::error::{Error, Result};
 #[cfg_attr(feature = "serde", serde(try_from = "Vec<f64>", into = "Vec<f64>"))]
 pub struct Categories {
     values: Vec<f64>,
+    /// The first code when the codes are consecutive integers (a Likert scale): then a
+    /// rating's index is `x - first`, found without a search.
+    consecutive_from: Option<f64>,
 }
 
 impl Categories {
@@ -63,7 +66,14 @@ impl Categories {
                 });
             }
         }
-        Ok(Categories { values })
+        #[allow(clippy::float_cmp)] // exact integer steps
+        let consecutive = values.iter().all(|v| v.fract() == 0.0 && v.abs() < 1e15)
+            && values.windows(2).all(|w| matches!(*w, [a, b] if b - a == 1.0));
+        let consecutive_from = consecutive.then(|| values.first().copied()).flatten();
+        Ok(Categories {
+            values,
+            consecutive_from,
+        })
     }
 
     /// The integer codes `min..=max`, e.g. `Categories::range(1, 5)` for a 5-point item.
@@ -101,6 +111,13 @@ impl Categories {
 
     /// Index of a rating, or [`Error::UnknownCategory`] at `position`.
     pub(crate) fn locate(&self, value: f64, position: usize) -> Result<usize> {
+        if let Some(first) = self.consecutive_from {
+            let offset = value - first;
+            #[allow(clippy::float_cmp)] // an exact integer offset within range
+            if offset >= 0.0 && offset < self.values.len() as f64 && offset.fract() == 0.0 {
+                return Ok(offset as usize);
+            }
+        }
         self.index_of(value).ok_or(Error::UnknownCategory {
             index: position,
             value,

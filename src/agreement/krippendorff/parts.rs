@@ -70,6 +70,26 @@ where
                     r
                 })
                 .collect();
+            // Integer codes in a modest range: rank by direct index instead of bisection.
+            let dense = match (values.first(), values.last()) {
+                (Some(&lo), Some(&hi))
+                    if values.iter().all(|v| v.fract() == 0.0)
+                    && hi - lo < DENSE_WINDOW as f64 =>
+                {
+                    let mut table = vec![0.0; (hi - lo) as usize + 1];
+                    for (v, r) in values.iter().zip(&ranks) {
+                        if let Some(slot) = table.get_mut((v - lo) as usize) {
+                            *slot = *r;
+                        }
+                    }
+                    Some((lo, table))
+                }
+                _ => None,
+            };
+            if let Some((lo, table)) = dense {
+                let rank = |x: f64| table.get((x - lo) as usize).copied().unwrap_or(0.0);
+                return squared_difference_parts(units, rank);
+            }
             let rank = |x: f64| {
                 values
                     .binary_search_by(|d| d.total_cmp(&(x + 0.0)))
@@ -155,20 +175,12 @@ pub(super) fn complete_interval(ratings: &Ratings) -> std::result::Result<Parts,
     loop {
         let (mut g, mut w, mut count) = (0.0, 0.0, 0);
         for row in rows.by_ref().take(1024) {
-            let (mut s, mut ulo, mut uhi) = (0.0, f64::INFINITY, f64::NEG_INFINITY);
-            for &x in row {
-                s += x;
-                ulo = if x < ulo { x } else { ulo };
-                uhi = if x > uhi { x } else { uhi };
-            }
-            let mean = s / k;
-            let mut ss = 0.0;
-            for &x in row {
-                ss += (x - mean) * (x - mean);
-            }
+            let s = lane_sum(row, |x| x);
+            let (ulo, uhi) = row_range(row);
             // Identical values contribute exactly 0, whatever rounding did to their mean.
             if ulo < uhi {
-                w += ss;
+                let mean = s / k;
+                w += lane_sum(row, |x| (x - mean) * (x - mean));
             }
             g += s;
             lo = lo.min(ulo);
@@ -191,9 +203,7 @@ pub(super) fn complete_interval(ratings: &Ratings) -> std::result::Result<Parts,
     loop {
         let (mut t, mut count) = (0.0, 0);
         for row in rows.by_ref().take(1024) {
-            for &x in row {
-                t += (x - mean) * (x - mean);
-            }
+            t += lane_sum(row, |x| (x - mean) * (x - mean));
             count += 1;
         }
         total.add(t);
@@ -207,6 +217,37 @@ pub(super) fn complete_interval(ratings: &Ratings) -> std::result::Result<Parts,
         values: ratings.raters() * units,
         units,
     })
+}
+
+/// Σ f(x) over a row with four independent accumulators, so long rows are not one serial
+/// chain of additions.
+fn lane_sum(row: &[f64], f: impl Fn(f64) -> f64) -> f64 {
+    let mut lanes = [0.0; 4];
+    let chunks = row.chunks_exact(4);
+    let rest = chunks.remainder();
+    for c in chunks {
+        if let [a, b, c, d] = *c {
+            lanes[0] += f(a);
+            lanes[1] += f(b);
+            lanes[2] += f(c);
+            lanes[3] += f(d);
+        }
+    }
+    let mut tail = 0.0;
+    for &x in rest {
+        tail += f(x);
+    }
+    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + tail
+}
+
+/// Smallest and largest value of a row of finite values.
+fn row_range(row: &[f64]) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for &x in row {
+        lo = if x < lo { x } else { lo };
+        hi = if x > hi { x } else { hi };
+    }
+    (lo, hi)
 }
 
 /// Counts of pairable units and values and the range of the pairable values, which decides
@@ -283,7 +324,12 @@ where
         hi = hi.max(uhi);
         let mf = m as f64;
         let mean = s / mf;
-        let ss: f64 = present(u).map(|x| (f(x) - mean) * (f(x) - mean)).sum();
+        let ss: f64 = present(u)
+            .map(|x| {
+                let d = f(x) - mean;
+                d * d
+            })
+            .sum();
         // Identical values contribute exactly 0, whatever rounding did to their mean.
         let varies = f64::from(u8::from(ulo < uhi));
         grand_block += s;
@@ -334,16 +380,21 @@ where
     })
 }
 
-/// Distinct values with their counts: a small sorted table searched by bisection (Likert
-/// codes, one-decimal scores), spilling to a sort when there are many distinct values.
+/// Distinct values with their counts. Integer codes within a window of `DENSE_WINDOW` are
+/// counted by direct index (Likert items); other values go to a small sorted table searched by
+/// bisection (one-decimal scores), and past `DISTINCT_TABLE` distinct values to a list that is
+/// sorted once at the end.
 #[derive(Default)]
 struct Distinct {
+    dense: Vec<f64>,
+    dense_from: i64,
     values: Vec<f64>,
     counts: Vec<f64>,
     spill: Vec<f64>,
 }
 
 const DISTINCT_TABLE: usize = 4096;
+const DENSE_WINDOW: usize = 4096;
 
 impl Distinct {
     fn add_unit(&mut self, u: &[f64]) {
@@ -354,6 +405,12 @@ impl Distinct {
 
     fn add(&mut self, x: f64) {
         let x = x + 0.0; // -0.0 and 0.0 are one value
+        if x.fract() == 0.0 && x.abs() < 1e15 {
+            if let Some(slot) = self.dense_slot(x as i64) {
+                *slot += 1.0;
+                return;
+            }
+        }
         match self.values.binary_search_by(|d| d.total_cmp(&x)) {
             Ok(i) => {
                 if let Some(c) = self.counts.get_mut(i) {
@@ -368,34 +425,52 @@ impl Distinct {
         }
     }
 
-    /// Sorted distinct values and counts (-0.0 and 0.0 merged).
-    fn finish(mut self) -> (Vec<f64>, Vec<f64>) {
-        self.spill.sort_unstable_by(f64::total_cmp);
-        let mut values = Vec::with_capacity(self.values.len());
-        let mut counts = Vec::with_capacity(self.values.len());
-        let mut push = |x: f64, c: f64| match (values.last(), counts.last_mut()) {
-            #[allow(clippy::float_cmp)]
-            (Some(&v), Some(n)) if v == x => *n += c,
-            _ => {
-                values.push(x);
-                counts.push(c);
-            }
-        };
-        let table = self.values.iter().copied().zip(self.counts.iter().copied());
-        let mut spill = self.spill.iter().copied().peekable();
-        for (x, c) in table {
-            while let Some(&s) = spill.peek() {
-                if s.total_cmp(&x).is_lt() {
-                    push(s, 1.0);
-                    spill.next();
-                } else {
-                    break;
+    /// The counter of integer `i`, growing the window when it stays within `DENSE_WINDOW`.
+    fn dense_slot(&mut self, i: i64) -> Option<&mut f64> {
+        if self.dense.is_empty() {
+            self.dense_from = i;
+            self.dense.push(0.0);
+        }
+        let len = self.dense.len() as i64;
+        let lo = self.dense_from.min(i);
+        let hi = (self.dense_from + len - 1).max(i);
+        if hi - lo >= DENSE_WINDOW as i64 {
+            return None;
+        }
+        if i < self.dense_from {
+            let grow = usize::try_from(self.dense_from - i).ok()?;
+            self.dense.splice(0..0, std::iter::repeat_n(0.0, grow));
+            self.dense_from = i;
+        } else if i >= self.dense_from + len {
+            self.dense.resize(usize::try_from(i - self.dense_from + 1).ok()?, 0.0);
+        }
+        self.dense.get_mut(usize::try_from(i - self.dense_from).ok()?)
+    }
+
+    /// Sorted distinct values and counts.
+    fn finish(self) -> (Vec<f64>, Vec<f64>) {
+        let dense_from = self.dense_from as f64;
+        let mut all: Vec<(f64, f64)> = self
+            .dense
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0.0)
+            .map(|(j, &c)| (dense_from + j as f64, c))
+            .chain(self.values.iter().copied().zip(self.counts.iter().copied()))
+            .chain(self.spill.iter().map(|&x| (x, 1.0)))
+            .collect();
+        all.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        let mut values: Vec<f64> = Vec::with_capacity(all.len());
+        let mut counts: Vec<f64> = Vec::with_capacity(all.len());
+        for (x, c) in all {
+            match (values.last(), counts.last_mut()) {
+                #[allow(clippy::float_cmp)]
+                (Some(&v), Some(n)) if v == x => *n += c,
+                _ => {
+                    values.push(x);
+                    counts.push(c);
                 }
             }
-            push(x, c);
-        }
-        for s in spill {
-            push(s, 1.0);
         }
         (values, counts)
     }
@@ -482,14 +557,18 @@ mod tests {
     /// The bisection table and its spill give the same distinct values and counts as a sort.
     #[test]
     fn distinct_table_spills_correctly() {
+        // fractions, integers in a window (growing down through negatives), integers beyond it
         let xs: Vec<f64> = (0..30_000u32)
             .map(|i| f64::from((i * 7919) % 9_973) / 7.0)
+            .chain((0..3_000).map(|i| f64::from(500 - i)))
+            .chain((0..3_000u32).map(|i| f64::from((i * 13) % 20_000)))
+            .chain([-0.0, 0.0, 1e300, -1e300])
             .collect();
         let mut d = Distinct::default();
         for &x in &xs {
             d.add(x);
         }
-        assert!(!d.spill.is_empty());
+        assert!(!d.spill.is_empty() && !d.dense.is_empty());
         let mut sorted = xs.clone();
         sorted.sort_unstable_by(f64::total_cmp);
         assert_eq!(d.finish(), runs(&sorted));

@@ -497,3 +497,14 @@ fn zero_kappa_has_p_one() {
     let f = f.defined().unwrap();
     assert_eq!(f.p_null, Some(1.0));
 }
+
+/// Deserializing a category set re-runs its checks.
+#[cfg(feature = "serde")]
+#[test]
+fn categories_deserialize_through_validation() {
+    let ok: Categories = serde_json::from_str("[1.0, 2.0, 4.0]").unwrap();
+    assert_eq!(ok.values(), &[1.0, 2.0, 4.0]);
+    assert_eq!(serde_json::to_string(&ok).unwrap(), "[1.0,2.0,4.0]");
+    assert!(serde_json::from_str::<Categories>("[2.0, 1.0]").is_err());
+    assert!(serde_json::from_str::<Categories>("[1.0]").is_err());
+}

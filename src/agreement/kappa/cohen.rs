@@ -102,24 +102,27 @@ pub fn cohen_kappa(
     let mut table = vec![0u64; c * c];
     let mut dropped = 0usize;
     for (index, (a, b)) in rater_a.iter().zip(rater_b).enumerate() {
-        for x in [a, b].into_iter().flatten() {
-            if !x.is_finite() {
-                return Err(Error::NonFinite {
-                    what: "rating",
-                    index,
-                    value: *x,
-                });
-            }
-        }
-        match (a, b) {
-            (Some(a), Some(b)) => {
-                let i = categories.locate(*a, index)?;
-                let j = categories.locate(*b, index)?;
-                if let Some(cell) = table.get_mut(i * c + j) {
-                    *cell += 1;
+        match (*a, *b) {
+            (Some(a), Some(b)) => match (categories.position(a), categories.position(b)) {
+                (Some(i), Some(j)) => {
+                    if let Some(cell) = table.get_mut(i * c + j) {
+                        *cell += 1;
+                    }
                 }
+                // Only on the error path: say why (not a number, or not a declared code).
+                _ => {
+                    for x in [a, b] {
+                        check_rating(x, index)?;
+                        categories.locate(x, index)?;
+                    }
+                }
+            },
+            (a, b) => {
+                for x in [a, b].into_iter().flatten() {
+                    check_rating(x, index)?;
+                }
+                dropped += 1;
             }
-            _ => dropped += 1,
         }
     }
     let n_pairs = rater_a.len() - dropped;
@@ -153,6 +156,18 @@ pub fn cohen_kappa(
             })
         },
     ))
+}
+
+fn check_rating(x: f64, index: usize) -> Result<()> {
+    if x.is_finite() {
+        Ok(())
+    } else {
+        Err(Error::NonFinite {
+            what: "rating",
+            index,
+            value: x,
+        })
+    }
 }
 
 struct TableKappa {

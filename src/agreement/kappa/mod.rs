@@ -68,7 +68,9 @@ impl Categories {
         }
         #[allow(clippy::float_cmp)] // exact integer steps
         let consecutive = values.iter().all(|v| v.fract() == 0.0 && v.abs() < 1e15)
-            && values.windows(2).all(|w| matches!(*w, [a, b] if b - a == 1.0));
+            && values
+                .windows(2)
+                .all(|w| matches!(*w, [a, b] if b - a == 1.0));
         let consecutive_from = consecutive.then(|| values.first().copied()).flatten();
         Ok(Categories {
             values,
@@ -109,16 +111,22 @@ impl Categories {
             .or_else(|| self.values.iter().position(|&c| c == value))
     }
 
-    /// Index of a rating, or [`Error::UnknownCategory`] at `position`.
-    pub(crate) fn locate(&self, value: f64, position: usize) -> Result<usize> {
+    /// Index of a rating: by offset for consecutive integer codes, else by bisection.
+    #[inline]
+    pub(crate) fn position(&self, value: f64) -> Option<usize> {
         if let Some(first) = self.consecutive_from {
             let offset = value - first;
             #[allow(clippy::float_cmp)] // an exact integer offset within range
             if offset >= 0.0 && offset < self.values.len() as f64 && offset.fract() == 0.0 {
-                return Ok(offset as usize);
+                return Some(offset as usize);
             }
         }
-        self.index_of(value).ok_or(Error::UnknownCategory {
+        self.index_of(value)
+    }
+
+    /// Index of a rating, or [`Error::UnknownCategory`] at `position`.
+    pub(crate) fn locate(&self, value: f64, position: usize) -> Result<usize> {
+        self.position(value).ok_or(Error::UnknownCategory {
             index: position,
             value,
         })

@@ -82,7 +82,8 @@ pub struct MultiRaterAgreement {
 /// ```
 /// Unweighted with complete data, the coefficient equals Fleiss (1971) and statsmodels'
 /// `fleiss_kappa`. The standard error `se` (and its t interval) is Gwet's (2008)
-/// nonparametric one, as irrCAC reports it. For unweighted kappa on complete data the
+/// nonparametric one, as irrCAC reports it, without a finite-population correction (irrCAC's
+/// default `N = inf`: the subjects are a sample from an unlimited population). For unweighted kappa on complete data the
 /// Fleiss, Nee & Landis (1979) SE under kappa = 0 is added for a z test, as R irr reports it
 /// (statsmodels reports no SE):
 /// ```text

@@ -73,8 +73,7 @@ where
             // Integer codes in a modest range: rank by direct index instead of bisection.
             let dense = match (values.first(), values.last()) {
                 (Some(&lo), Some(&hi))
-                    if values.iter().all(|v| v.fract() == 0.0)
-                    && hi - lo < DENSE_WINDOW as f64 =>
+                    if values.iter().all(|v| v.fract() == 0.0) && hi - lo < DENSE_WINDOW as f64 =>
                 {
                     let mut table = vec![0.0; (hi - lo) as usize + 1];
                     for (v, r) in values.iter().zip(&ranks) {
@@ -442,9 +441,11 @@ impl Distinct {
             self.dense.splice(0..0, std::iter::repeat_n(0.0, grow));
             self.dense_from = i;
         } else if i >= self.dense_from + len {
-            self.dense.resize(usize::try_from(i - self.dense_from + 1).ok()?, 0.0);
+            self.dense
+                .resize(usize::try_from(i - self.dense_from + 1).ok()?, 0.0);
         }
-        self.dense.get_mut(usize::try_from(i - self.dense_from).ok()?)
+        self.dense
+            .get_mut(usize::try_from(i - self.dense_from).ok()?)
     }
 
     /// Sorted distinct values and counts.

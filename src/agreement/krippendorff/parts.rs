@@ -404,11 +404,12 @@ impl Distinct {
 
     fn add(&mut self, x: f64) {
         let x = x + 0.0; // -0.0 and 0.0 are one value
-        if x.fract() == 0.0 && x.abs() < 1e15 {
-            if let Some(slot) = self.dense_slot(x as i64) {
-                *slot += 1.0;
-                return;
-            }
+        if x.fract() == 0.0
+            && x.abs() < 1e15
+            && let Some(slot) = self.dense_slot(x as i64)
+        {
+            *slot += 1.0;
+            return;
         }
         match self.values.binary_search_by(|d| d.total_cmp(&x)) {
             Ok(i) => {

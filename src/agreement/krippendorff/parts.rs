@@ -114,18 +114,23 @@ pub(super) fn complete_pairs_interval(
     ratings: &Ratings,
 ) -> std::result::Result<Parts, UndefinedReason> {
     let units = ratings.targets();
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    let reference = ratings.rows_raw().next().and_then(|r| r.first().copied());
+    let reference = reference.unwrap_or(0.0);
+    let mut varies = false;
     let (mut grand, mut within) = (Sum::default(), Sum::default());
     let mut rows = ratings.rows_raw();
     loop {
-        // Blocks of 1024 units: plain sums inside, compensated across blocks.
+        // Blocks of 1024 units: plain sums inside, compensated across blocks. (a - b)^2 is
+        // exactly 0 when a = b.
         let (mut g, mut w, mut k) = (0.0, 0.0, 0);
         for row in rows.by_ref().take(1024) {
             if let [a, b] = *row {
                 g += a + b;
                 w += (a - b) * (a - b);
-                lo = lo.min(a.min(b));
-                hi = hi.max(a.max(b));
+                #[allow(clippy::float_cmp)]
+                {
+                    varies |= (a != reference) | (b != reference);
+                }
             }
             k += 1;
         }
@@ -135,7 +140,7 @@ pub(super) fn complete_pairs_interval(
             break;
         }
     }
-    if lo >= hi {
+    if !varies {
         return Err(UndefinedReason::NoVariation);
     }
     let n = 2.0 * units as f64;
@@ -168,22 +173,28 @@ pub(super) fn complete_interval(ratings: &Ratings) -> std::result::Result<Parts,
     let units = ratings.targets();
     let k = ratings.raters() as f64;
     let factor = 2.0 * k / (k - 1.0);
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    let reference = ratings.rows_raw().next().and_then(|r| r.first().copied());
+    let reference = reference.unwrap_or(0.0);
+    let mut varies = false;
     let (mut grand, mut within) = (Sum::default(), Sum::default());
     let mut rows = ratings.rows_raw();
     loop {
         let (mut g, mut w, mut count) = (0.0, 0.0, 0);
         for row in rows.by_ref().take(1024) {
             let s = lane_sum(row, |x| x);
-            let (ulo, uhi) = row_range(row);
+            let first = row.first().copied().unwrap_or(reference);
+            #[allow(clippy::float_cmp)]
+            let unit_varies = row.iter().any(|&x| x != first);
             // Identical values contribute exactly 0, whatever rounding did to their mean.
-            if ulo < uhi {
+            if unit_varies {
                 let mean = s / k;
                 w += lane_sum(row, |x| (x - mean) * (x - mean));
             }
+            #[allow(clippy::float_cmp)]
+            {
+                varies |= unit_varies | (first != reference);
+            }
             g += s;
-            lo = lo.min(ulo);
-            hi = hi.max(uhi);
             count += 1;
         }
         grand.add(g);
@@ -192,7 +203,7 @@ pub(super) fn complete_interval(ratings: &Ratings) -> std::result::Result<Parts,
             break;
         }
     }
-    if lo >= hi {
+    if !varies {
         return Err(UndefinedReason::NoVariation);
     }
     let n = k * units as f64;
@@ -237,16 +248,6 @@ fn lane_sum(row: &[f64], f: impl Fn(f64) -> f64) -> f64 {
         tail += f(x);
     }
     (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + tail
-}
-
-/// Smallest and largest value of a row of finite values.
-fn row_range(row: &[f64]) -> (f64, f64) {
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for &x in row {
-        lo = if x < lo { x } else { lo };
-        hi = if x > hi { x } else { hi };
-    }
-    (lo, hi)
 }
 
 /// Counts of pairable units and values and the range of the pairable values, which decides
@@ -583,6 +584,26 @@ mod tests {
             d.add(x);
         }
         assert_eq!(d.finish(), (vec![0.0, 1.0], vec![3.0, 1.0]));
+    }
+
+    /// The fast paths see "no variation" exactly, and only when every value is the same.
+    #[test]
+    fn fast_paths_detect_no_variation() {
+        let same3 = Ratings::from_rows(&[[0.1, 0.1, 0.1], [0.1, 0.1, 0.1]]).unwrap();
+        assert!(matches!(
+            complete_interval(&same3),
+            Err(UndefinedReason::NoVariation)
+        ));
+        let same2 = Ratings::from_rows(&[[0.1, 0.1], [0.1, 0.1]]).unwrap();
+        assert!(matches!(
+            complete_pairs_interval(&same2),
+            Err(UndefinedReason::NoVariation)
+        ));
+        // each unit constant, units differ: alpha = 1
+        let rows3 = Ratings::from_rows(&[[0.1, 0.1, 0.1], [0.2, 0.2, 0.2]]).unwrap();
+        assert_eq!(complete_interval(&rows3).ok().unwrap().alpha(), 1.0);
+        let rows2 = Ratings::from_rows(&[[0.1, 0.1], [0.2, 0.2]]).unwrap();
+        assert_eq!(complete_pairs_interval(&rows2).ok().unwrap().alpha(), 1.0);
     }
 
     /// The complete-data fast paths agree with the general path.

@@ -428,6 +428,10 @@ impl Distinct {
 
     /// The counter of integer `i`, growing the window when it stays within `DENSE_WINDOW`.
     fn dense_slot(&mut self, i: i64) -> Option<&mut f64> {
+        let offset = i.wrapping_sub(self.dense_from);
+        if (offset as u64) < self.dense.len() as u64 {
+            return self.dense.get_mut(offset as usize);
+        }
         if self.dense.is_empty() {
             self.dense_from = i;
             self.dense.push(0.0);

@@ -168,7 +168,9 @@ pub(super) fn complete_pairs_interval(
     })
 }
 
-/// Interval parts when every unit has all k values: no missing-value tests in the loops.
+/// Interval parts when every unit has all k values: no missing-value tests in the loops, and
+/// the total sum of squares pooled from the units' sums of squares and means,
+/// `SS_total` = Σ `SS_u` + k Σ (ȳ_u - ȳ)^2, so the second pass reads one mean per unit.
 pub(super) fn complete_interval(ratings: &Ratings) -> std::result::Result<Parts, UndefinedReason> {
     let units = ratings.targets();
     let k = ratings.raters() as f64;
@@ -177,6 +179,7 @@ pub(super) fn complete_interval(ratings: &Ratings) -> std::result::Result<Parts,
     let reference = reference.unwrap_or(0.0);
     let mut varies = false;
     let (mut grand, mut within) = (Sum::default(), Sum::default());
+    let mut means: Vec<f64> = Vec::with_capacity(units);
     let mut rows = ratings.rows_raw();
     loop {
         let (mut g, mut w, mut count) = (0.0, 0.0, 0);
@@ -185,10 +188,14 @@ pub(super) fn complete_interval(ratings: &Ratings) -> std::result::Result<Parts,
             let first = row.first().copied().unwrap_or(reference);
             #[allow(clippy::float_cmp)]
             let unit_varies = row.iter().any(|&x| x != first);
-            // Identical values contribute exactly 0, whatever rounding did to their mean.
+            // Identical values contribute exactly 0 and their mean is the value itself,
+            // whatever rounding would do to s / k.
             if unit_varies {
                 let mean = s / k;
                 w += lane_sum(row, |x| (x - mean) * (x - mean));
+                means.push(mean);
+            } else {
+                means.push(first);
             }
             #[allow(clippy::float_cmp)]
             {
@@ -198,7 +205,7 @@ pub(super) fn complete_interval(ratings: &Ratings) -> std::result::Result<Parts,
             count += 1;
         }
         grand.add(g);
-        within.add(factor * w);
+        within.add(w);
         if count < 1024 {
             break;
         }
@@ -208,22 +215,14 @@ pub(super) fn complete_interval(ratings: &Ratings) -> std::result::Result<Parts,
     }
     let n = k * units as f64;
     let mean = grand.value() / n;
-    let mut total = Sum::default();
-    let mut rows = ratings.rows_raw();
-    loop {
-        let (mut t, mut count) = (0.0, 0);
-        for row in rows.by_ref().take(1024) {
-            t += lane_sum(row, |x| (x - mean) * (x - mean));
-            count += 1;
-        }
-        total.add(t);
-        if count < 1024 {
-            break;
-        }
+    let mut between = Sum::default();
+    for block in means.chunks(1024) {
+        between.add(lane_sum(block, |m| (m - mean) * (m - mean)));
     }
+    let ss_total = within.value() + k * between.value();
     Ok(Parts {
-        do_sum: within.value(),
-        de_sum: 2.0 * n * total.value(),
+        do_sum: factor * within.value(),
+        de_sum: 2.0 * n * ss_total,
         values: ratings.raters() * units,
         units,
     })

@@ -184,16 +184,13 @@ pub(super) fn complete_interval(ratings: &Ratings) -> std::result::Result<Parts,
     loop {
         let (mut g, mut w, mut count) = (0.0, 0.0, 0);
         for row in rows.by_ref().take(1024) {
-            let s = lane_sum(row, |x| x);
-            let first = row.first().copied().unwrap_or(reference);
-            #[allow(clippy::float_cmp)]
-            let unit_varies = row.iter().any(|&x| x != first);
-            // Identical values contribute exactly 0 and their mean is the value itself,
-            // whatever rounding would do to s / k.
+            let (first, s1, s2, unit_varies) = shifted_moments(row);
+            // Shifted by the unit's own first value, Σd² - (Σd)²/k loses at most a factor
+            // 1 + 2k in relative precision (Σd² <= (1 + 2k) SS); identical values give 0
+            // exactly, and their mean is the value itself.
             if unit_varies {
-                let mean = s / k;
-                w += lane_sum(row, |x| (x - mean) * (x - mean));
-                means.push(mean);
+                w += (s2 - s1 * s1 / k).max(0.0);
+                means.push(first + s1 / k);
             } else {
                 means.push(first);
             }
@@ -201,7 +198,7 @@ pub(super) fn complete_interval(ratings: &Ratings) -> std::result::Result<Parts,
             {
                 varies |= unit_varies | (first != reference);
             }
-            g += s;
+            g += k * first + s1;
             count += 1;
         }
         grand.add(g);
@@ -226,6 +223,37 @@ pub(super) fn complete_interval(ratings: &Ratings) -> std::result::Result<Parts,
         values: ratings.raters() * units,
         units,
     })
+}
+
+/// For a row of finite values: its first value x₀, Σ d and Σ d² with d = x - x₀ (four
+/// independent accumulators), and whether any d is non-zero.
+fn shifted_moments(row: &[f64]) -> (f64, f64, f64, bool) {
+    let x0 = row.first().copied().unwrap_or(0.0);
+    let (mut s1, mut s2) = ([0.0; 4], [0.0; 4]);
+    let mut nonzero = false;
+    let chunks = row.chunks_exact(4);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for ((x, a), b) in c.iter().zip(&mut s1).zip(&mut s2) {
+            let d = x - x0;
+            *a += d;
+            *b += d * d;
+            nonzero |= d != 0.0;
+        }
+    }
+    let (mut t1, mut t2) = (0.0, 0.0);
+    for x in rest {
+        let d = x - x0;
+        t1 += d;
+        t2 += d * d;
+        nonzero |= d != 0.0;
+    }
+    (
+        x0,
+        (s1[0] + s1[1]) + (s1[2] + s1[3]) + t1,
+        (s2[0] + s2[1]) + (s2[2] + s2[3]) + t2,
+        nonzero,
+    )
 }
 
 /// Σ f(x) over a row with four independent accumulators, so long rows are not one serial

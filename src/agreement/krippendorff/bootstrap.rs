@@ -40,7 +40,7 @@ pub(super) fn bootstrap_interval(
             *p = rng.below(units.len());
         }
         let resample = picks.iter().filter_map(|&i| units.get(i).copied());
-        match alpha_parts(resample, metric) {
+        match alpha_parts(resample, metric, None) {
             Ok(parts) => alphas.push(parts.alpha()),
             Err(_) => undefined += 1,
         }

@@ -10,7 +10,7 @@ use super::kappa::Coefficient;
 use crate::error::{Error, Result};
 use crate::interval::{Interval, Level};
 use bootstrap::bootstrap_interval;
-use parts::{alpha_parts, complete_interval, complete_pairs_interval};
+use parts::alpha_parts;
 
 /// The difference function δ² of Krippendorff's alpha.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -190,14 +190,8 @@ pub fn krippendorff_alpha(
         }
     }
     let total_units = ratings.targets();
-    let complete = ratings.missing() == 0;
-    let parts = if metric == Metric::Interval && complete && ratings.raters() == 2 {
-        complete_pairs_interval(ratings)
-    } else if metric == Metric::Interval && complete {
-        complete_interval(ratings)
-    } else {
-        alpha_parts(ratings.rows_raw(), metric)
-    };
+    let complete = (ratings.missing() == 0).then_some(ratings);
+    let parts = alpha_parts(ratings.rows_raw(), metric, complete);
     let parts = match parts {
         Ok(parts) => parts,
         Err(reason) => {

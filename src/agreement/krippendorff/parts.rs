@@ -6,15 +6,18 @@ use crate::agreement::Ratings;
 use crate::agreement::kappa::UndefinedReason;
 use crate::stats::Sum;
 
+/// The parts of alpha over `units`. `complete` is the ratings matrix when it has no missing
+/// value and `units` are its rows: then the squared-difference metrics take the fast paths.
 pub(super) fn alpha_parts<'a, I>(
     units: I,
     metric: Metric,
+    complete: Option<&Ratings>,
 ) -> std::result::Result<Parts, UndefinedReason>
 where
     I: Iterator<Item = &'a [f64]> + Clone,
 {
     if metric == Metric::Interval {
-        return squared_difference_parts(units, |x| x);
+        return squared_differences(units, complete, |x| x);
     }
 
     let mut scan = Scan::default();
@@ -87,7 +90,7 @@ where
             };
             if let Some((lo, table)) = dense {
                 let rank = |x: f64| table.get((x - lo) as usize).copied().unwrap_or(0.0);
-                return squared_difference_parts(units, rank);
+                return squared_differences(units, complete, rank);
             }
             let rank = |x: f64| {
                 values
@@ -96,7 +99,7 @@ where
                     .and_then(|i| ranks.get(i).copied())
                     .unwrap_or(0.0)
             };
-            return squared_difference_parts(units, rank);
+            return squared_differences(units, complete, rank);
         }
         Metric::Interval => 0.0, // handled above
     };
@@ -108,14 +111,32 @@ where
     })
 }
 
+/// Squared-difference parts on f(value), by the fastest path the data allow.
+fn squared_differences<'a, I, F>(
+    units: I,
+    complete: Option<&Ratings>,
+    f: F,
+) -> std::result::Result<Parts, UndefinedReason>
+where
+    I: Iterator<Item = &'a [f64]> + Clone,
+    F: Fn(f64) -> f64,
+{
+    match complete {
+        Some(r) if r.raters() == 2 => complete_pairs_interval(r, f),
+        Some(r) => complete_interval(r, f),
+        None => squared_difference_parts(units, f),
+    }
+}
+
 /// Interval parts for two coders and no missing value, the client-therapist case: every unit
 /// has m = 2, `Σ_{i≠j}` (`v_i` - `v_j`)^2 / (m - 1) = 2 (a - b)^2, and the loops are branch-free.
-pub(super) fn complete_pairs_interval(
+fn complete_pairs_interval(
     ratings: &Ratings,
+    f: impl Fn(f64) -> f64,
 ) -> std::result::Result<Parts, UndefinedReason> {
     let units = ratings.targets();
     let reference = ratings.rows_raw().next().and_then(|r| r.first().copied());
-    let reference = reference.unwrap_or(0.0);
+    let reference = f(reference.unwrap_or(0.0));
     let mut varies = false;
     let (mut grand, mut within) = (Sum::default(), Sum::default());
     let mut rows = ratings.rows_raw();
@@ -125,6 +146,7 @@ pub(super) fn complete_pairs_interval(
         let (mut g, mut w, mut k) = (0.0, 0.0, 0);
         for row in rows.by_ref().take(1024) {
             if let [a, b] = *row {
+                let (a, b) = (f(a), f(b));
                 g += a + b;
                 w += (a - b) * (a - b);
                 #[allow(clippy::float_cmp)]
@@ -151,6 +173,7 @@ pub(super) fn complete_pairs_interval(
         let (mut t, mut k) = (0.0, 0);
         for row in rows.by_ref().take(1024) {
             if let [a, b] = *row {
+                let (a, b) = (f(a), f(b));
                 t += (a - mean) * (a - mean) + (b - mean) * (b - mean);
             }
             k += 1;
@@ -171,12 +194,15 @@ pub(super) fn complete_pairs_interval(
 /// Interval parts when every unit has all k values: no missing-value tests in the loops, and
 /// the total sum of squares pooled from the units' sums of squares and means,
 /// `SS_total` = Σ `SS_u` + k Σ (ȳ_u - ȳ)^2, so the second pass reads one mean per unit.
-pub(super) fn complete_interval(ratings: &Ratings) -> std::result::Result<Parts, UndefinedReason> {
+fn complete_interval(
+    ratings: &Ratings,
+    f: impl Fn(f64) -> f64,
+) -> std::result::Result<Parts, UndefinedReason> {
     let units = ratings.targets();
     let k = ratings.raters() as f64;
     let factor = 2.0 * k / (k - 1.0);
     let reference = ratings.rows_raw().next().and_then(|r| r.first().copied());
-    let reference = reference.unwrap_or(0.0);
+    let reference = f(reference.unwrap_or(0.0));
     let mut varies = false;
     let (mut grand, mut within) = (Sum::default(), Sum::default());
     let mut means: Vec<f64> = Vec::with_capacity(units);
@@ -184,7 +210,7 @@ pub(super) fn complete_interval(ratings: &Ratings) -> std::result::Result<Parts,
     loop {
         let (mut g, mut w, mut count) = (0.0, 0.0, 0);
         for row in rows.by_ref().take(1024) {
-            let (first, s1, s2, unit_varies) = shifted_moments(row);
+            let (first, s1, s2, unit_varies) = shifted_moments(row, &f);
             // Shifted by the unit's own first value, Σd² - (Σd)²/k loses at most a factor
             // 1 + 2k in relative precision (Σd² <= (1 + 2k) SS); identical values give 0
             // exactly, and their mean is the value itself.
@@ -227,23 +253,23 @@ pub(super) fn complete_interval(ratings: &Ratings) -> std::result::Result<Parts,
 
 /// For a row of finite values: its first value x₀, Σ d and Σ d² with d = x - x₀ (four
 /// independent accumulators), and whether any d is non-zero.
-fn shifted_moments(row: &[f64]) -> (f64, f64, f64, bool) {
-    let x0 = row.first().copied().unwrap_or(0.0);
+fn shifted_moments(row: &[f64], f: impl Fn(f64) -> f64) -> (f64, f64, f64, bool) {
+    let x0 = f(row.first().copied().unwrap_or(0.0));
     let (mut s1, mut s2) = ([0.0; 4], [0.0; 4]);
     let mut nonzero = false;
     let chunks = row.chunks_exact(4);
     let rest = chunks.remainder();
     for c in chunks {
-        for ((x, a), b) in c.iter().zip(&mut s1).zip(&mut s2) {
-            let d = x - x0;
+        for ((&x, a), b) in c.iter().zip(&mut s1).zip(&mut s2) {
+            let d = f(x) - x0;
             *a += d;
             *b += d * d;
             nonzero |= d != 0.0;
         }
     }
     let (mut t1, mut t2) = (0.0, 0.0);
-    for x in rest {
-        let d = x - x0;
+    for &x in rest {
+        let d = f(x) - x0;
         t1 += d;
         t2 += d * d;
         nonzero |= d != 0.0;
@@ -622,19 +648,22 @@ mod tests {
     fn fast_paths_detect_no_variation() {
         let same3 = Ratings::from_rows(&[[0.1, 0.1, 0.1], [0.1, 0.1, 0.1]]).unwrap();
         assert!(matches!(
-            complete_interval(&same3),
+            complete_interval(&same3, |x| x),
             Err(UndefinedReason::NoVariation)
         ));
         let same2 = Ratings::from_rows(&[[0.1, 0.1], [0.1, 0.1]]).unwrap();
         assert!(matches!(
-            complete_pairs_interval(&same2),
+            complete_pairs_interval(&same2, |x| x),
             Err(UndefinedReason::NoVariation)
         ));
         // each unit constant, units differ: alpha = 1
         let rows3 = Ratings::from_rows(&[[0.1, 0.1, 0.1], [0.2, 0.2, 0.2]]).unwrap();
-        assert_eq!(complete_interval(&rows3).ok().unwrap().alpha(), 1.0);
+        assert_eq!(complete_interval(&rows3, |x| x).ok().unwrap().alpha(), 1.0);
         let rows2 = Ratings::from_rows(&[[0.1, 0.1], [0.2, 0.2]]).unwrap();
-        assert_eq!(complete_pairs_interval(&rows2).ok().unwrap().alpha(), 1.0);
+        assert_eq!(
+            complete_pairs_interval(&rows2, |x| x).ok().unwrap().alpha(),
+            1.0
+        );
     }
 
     /// The complete-data fast paths agree with the general path.
@@ -647,9 +676,9 @@ mod tests {
                 .collect();
             let r = Ratings::new(n, k, cells).unwrap();
             let fast = if k == 2 {
-                complete_pairs_interval(&r)
+                complete_pairs_interval(&r, |x| x)
             } else {
-                complete_interval(&r)
+                complete_interval(&r, |x| x)
             };
             let fast = fast.ok().unwrap();
             let general = squared_difference_parts(r.rows_raw(), |x| x).ok().unwrap();

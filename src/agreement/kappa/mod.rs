@@ -115,10 +115,13 @@ impl Categories {
     #[inline]
     pub(crate) fn position(&self, value: f64) -> Option<usize> {
         if let Some(first) = self.consecutive_from {
+            // An exact integer offset within range. (A cast round trip, not `fract`, which is
+            // a libm call on baseline x86-64.)
             let offset = value - first;
-            #[allow(clippy::float_cmp)] // an exact integer offset within range
-            if offset >= 0.0 && offset < self.values.len() as f64 && offset.fract() == 0.0 {
-                return Some(offset as usize);
+            let j = offset as usize; // saturating: negative and NaN give 0
+            #[allow(clippy::float_cmp)]
+            if j < self.values.len() && j as f64 == offset {
+                return Some(j);
             }
         }
         self.index_of(value)

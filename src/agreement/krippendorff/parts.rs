@@ -458,9 +458,11 @@ impl Distinct {
 
     fn add(&mut self, x: f64) {
         let x = x + 0.0; // -0.0 and 0.0 are one value
-        if x.fract() == 0.0
+        let i = x as i64; // saturating; the round trip below checks it is exact
+        #[allow(clippy::float_cmp)]
+        if i as f64 == x
             && x.abs() < 1e15
-            && let Some(slot) = self.dense_slot(x as i64)
+            && let Some(slot) = self.dense_slot(i)
         {
             *slot += 1.0;
             return;

@@ -20,16 +20,21 @@ where
         return squared_differences(units, complete, |x| x);
     }
 
-    let mut scan = Scan::default();
+    let (mut units_n, mut values_n) = (0usize, 0usize);
+    let complete_k = complete.map(|r| r.raters() as f64);
     let mut within = Sum::default();
     let mut distinct = Distinct::default();
     let mut scratch: Vec<f64> = Vec::new();
     for u in units.clone() {
-        let Some(m) = scan.unit(u) else { continue };
+        let Some(m) = complete_k.or_else(|| pairable_count(u)) else {
+            continue;
+        };
+        units_n += 1;
+        values_n += m as usize;
+        distinct.add_unit(u);
         match metric {
-            Metric::Interval | Metric::Ordinal => distinct.add_unit(u),
+            Metric::Interval | Metric::Ordinal => {}
             Metric::Nominal => {
-                distinct.add_unit(u);
                 let agreeing = agreeing_ordered_pairs(u, &mut scratch);
                 let disagreeing = m * (m - 1.0) - agreeing;
                 if disagreeing > 0.0 {
@@ -37,7 +42,6 @@ where
                 }
             }
             Metric::Ratio => {
-                distinct.add_unit(u);
                 let d = unit_ratio_pairs(u, &mut scratch);
                 if d > 0.0 {
                     within.add(d / (m - 1.0));
@@ -45,25 +49,20 @@ where
             }
         }
     }
-    if scan.units == 0 {
+    if units_n == 0 {
         return Err(UndefinedReason::NoPairableUnit);
     }
-    if scan.lo >= scan.hi {
+    // Distinct pairable values, compared exactly: one value means no variation.
+    let (values, counts) = distinct.finish();
+    if values.len() < 2 {
         return Err(UndefinedReason::NoVariation);
     }
-    let n = scan.values as f64;
+    let n = values_n as f64;
     let de_sum = match metric {
-        Metric::Nominal => {
-            let (_, counts) = distinct.finish();
-            n * n - counts.iter().map(|c| c * c).sum::<f64>()
-        }
-        Metric::Ratio => {
-            let (values, counts) = distinct.finish();
-            pairwise_ratio(&values, &counts)
-        }
+        Metric::Nominal => n * n - counts.iter().map(|c| c * c).sum::<f64>(),
+        Metric::Ratio => pairwise_ratio(&values, &counts),
         Metric::Ordinal => {
             // Krippendorff's rank metric = squared difference of mid-ranks from the margins.
-            let (values, counts) = distinct.finish();
             let mut below = 0.0;
             let ranks: Vec<f64> = counts
                 .iter()
@@ -106,8 +105,8 @@ where
     Ok(Parts {
         do_sum: within.value(),
         de_sum,
-        values: scan.values,
-        units: scan.units,
+        values: values_n,
+        units: units_n,
     })
 }
 
@@ -301,40 +300,6 @@ fn lane_sum(row: &[f64], f: impl Fn(f64) -> f64) -> f64 {
         tail += f(x);
     }
     (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + tail
-}
-
-/// Counts of pairable units and values and the range of the pairable values, which decides
-/// "no variation" exactly.
-struct Scan {
-    units: usize,
-    values: usize,
-    lo: f64,
-    hi: f64,
-}
-
-impl Default for Scan {
-    fn default() -> Self {
-        Scan {
-            units: 0,
-            values: 0,
-            lo: f64::INFINITY,
-            hi: f64::NEG_INFINITY,
-        }
-    }
-}
-
-impl Scan {
-    /// Records a unit; returns its number of values m when it is pairable (m >= 2).
-    fn unit(&mut self, u: &[f64]) -> Option<f64> {
-        let m = pairable_count(u)?;
-        self.units += 1;
-        self.values += m as usize;
-        for x in present(u) {
-            self.lo = self.lo.min(x);
-            self.hi = self.hi.max(x);
-        }
-        Some(m)
-    }
 }
 
 /// Number of present values when there are at least 2.

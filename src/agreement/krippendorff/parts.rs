@@ -34,6 +34,15 @@ where
         distinct.add_unit(u);
         match metric {
             Metric::Interval | Metric::Ordinal => {}
+            Metric::Nominal if complete_k == Some(2.0) => {
+                // Two values: 2 disagreeing ordered pairs, over m - 1 = 1.
+                #[allow(clippy::float_cmp)]
+                if let [a, b] = *u
+                    && a != b
+                {
+                    within.add(2.0);
+                }
+            }
             Metric::Nominal => {
                 let agreeing = agreeing_ordered_pairs(u, &mut scratch);
                 let disagreeing = m * (m - 1.0) - agreeing;
@@ -421,17 +430,31 @@ impl Distinct {
         }
     }
 
+    #[inline]
     fn add(&mut self, x: f64) {
         let x = x + 0.0; // -0.0 and 0.0 are one value
         let i = x as i64; // saturating; the round trip below checks it is exact
         #[allow(clippy::float_cmp)]
-        if i as f64 == x
-            && x.abs() < 1e15
-            && let Some(slot) = self.dense_slot(i)
-        {
-            *slot += 1.0;
-            return;
+        let integer = i as f64 == x && x.abs() < 1e15;
+        if integer {
+            // In-window integers (the common case) first, without a call.
+            let offset = i.wrapping_sub(self.dense_from) as u64;
+            if let Some(slot) = usize::try_from(offset)
+                .ok()
+                .and_then(|o| self.dense.get_mut(o))
+            {
+                *slot += 1.0;
+                return;
+            }
+            if let Some(slot) = self.dense_slot(i) {
+                *slot += 1.0;
+                return;
+            }
         }
+        self.add_other(x);
+    }
+
+    fn add_other(&mut self, x: f64) {
         match self.values.binary_search_by(|d| d.total_cmp(&x)) {
             Ok(i) => {
                 if let Some(c) = self.counts.get_mut(i) {

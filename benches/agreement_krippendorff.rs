@@ -50,6 +50,14 @@ fn bench(c: &mut Criterion) {
         });
     }
     let r = coded(1_000_000, 2);
+    // The same values as benches/compare/agreement_categorical.py prints.
+    for m in [Metric::Interval, Metric::Nominal, Metric::Ordinal] {
+        let a = krippendorff_alpha(&r, m, None).expect("ok");
+        eprintln!(
+            "alpha {m:?} 1000000x2 = {:.6}",
+            a.defined().expect("defined").value
+        );
+    }
     for (name, m) in [
         ("nominal/1000000x2", Metric::Nominal),
         ("ordinal/1000000x2", Metric::Ordinal),

@@ -201,7 +201,7 @@ fn complete_pairs_interval(
 
 /// Interval parts when every unit has all k values: no missing-value tests in the loops, and
 /// the total sum of squares pooled from the units' sums of squares and means,
-/// `SS_total` = Σ `SS_u` + k Σ (ȳ_u - ȳ)^2, so the second pass reads one mean per unit.
+/// `SS_total = Σ SS_u + k Σ (ȳ_u - ȳ)^2`, so the second pass reads one mean per unit.
 fn complete_interval(
     ratings: &Ratings,
     f: impl Fn(f64) -> f64,

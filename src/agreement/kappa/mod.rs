@@ -118,9 +118,12 @@ impl Categories {
             // An exact integer offset within range. (A cast round trip, not `fract`, which is
             // a libm call on baseline x86-64.)
             let offset = value - first;
-            let j = offset as usize; // saturating: negative and NaN give 0
+            let j = offset as i32; // saturating: NaN gives 0, which the round trip rejects
             #[allow(clippy::float_cmp)]
-            if j < self.values.len() && j as f64 == offset {
+            if f64::from(j) == offset
+                && let Ok(j) = usize::try_from(j)
+                && j < self.values.len()
+            {
                 return Some(j);
             }
         }

@@ -508,3 +508,34 @@ fn categories_deserialize_through_validation() {
     assert!(serde_json::from_str::<Categories>("[2.0, 1.0]").is_err());
     assert!(serde_json::from_str::<Categories>("[1.0]").is_err());
 }
+
+/// Values near f64::MAX give the same coefficients as the same values at ordinary scale
+/// (the metrics ignore the scale), not NaN from overflowing squares.
+#[test]
+fn huge_values_do_not_overflow() {
+    let small = [
+        [1.0, 2.0, 2.0],
+        [3.0, 3.0, 4.0],
+        [0.0, 1.0, 0.0],
+        [4.0, 4.0, 4.0],
+    ];
+    let big: Vec<[f64; 3]> = small.iter().map(|r| r.map(|x| x * 4e307)).collect();
+    for m in [Metric::Interval, Metric::Ratio] {
+        let a = krippendorff_alpha(&Ratings::from_rows(&small).unwrap(), m, None).unwrap();
+        let b = krippendorff_alpha(&Ratings::from_rows(&big).unwrap(), m, None).unwrap();
+        let (a, b) = (a.defined().unwrap().value, b.defined().unwrap().value);
+        assert!((a - b).abs() < 1e-12, "{m:?}: {a} vs {b}");
+    }
+    let x = [Some(-1.0), Some(0.0), Some(1.0), Some(1.0), Some(0.0)];
+    let y = [Some(-1.0), Some(1.0), Some(1.0), Some(0.0), Some(0.0)];
+    let big_x: Vec<Option<f64>> = x.iter().map(|v| v.map(|v| v * 1.5e308)).collect();
+    let big_y: Vec<Option<f64>> = y.iter().map(|v| v.map(|v| v * 1.5e308)).collect();
+    let unit = Categories::new(vec![-1.0, 0.0, 1.0]).unwrap();
+    let huge = Categories::new(vec![-1.5e308, 0.0, 1.5e308]).unwrap();
+    for w in [Weighting::Linear, Weighting::Quadratic] {
+        let a = cohen_kappa(&x, &y, &unit, &w, Level::default()).unwrap();
+        let b = cohen_kappa(&big_x, &big_y, &huge, &w, Level::default()).unwrap();
+        let (a, b) = (a.defined().unwrap().value, b.defined().unwrap().value);
+        assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+    }
+}

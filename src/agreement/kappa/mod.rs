@@ -138,7 +138,16 @@ impl Categories {
         })
     }
 
-    /// Span between the largest and smallest code (positive by construction).
+    /// Half the span, computed without overflow.
+    fn half_span(&self) -> f64 {
+        match (self.values.first(), self.values.last()) {
+            (Some(lo), Some(hi)) => hi / 2.0 - lo / 2.0,
+            _ => 1.0,
+        }
+    }
+
+    /// Span between the largest and smallest code (positive; infinite only when the codes
+    /// reach past ±f64::MAX / 2).
     fn span(&self) -> f64 {
         match (self.values.first(), self.values.last()) {
             (Some(lo), Some(hi)) => hi - lo,
@@ -269,10 +278,18 @@ impl Weighting {
             }
             w
         };
+        // |a - b| / span, halving first when codes near f64::MAX would overflow the span.
+        let distance = |a: f64, b: f64| {
+            if span.is_finite() {
+                (a - b).abs() / span
+            } else {
+                (a / 2.0 - b / 2.0).abs() / categories.half_span()
+            }
+        };
         Ok(match self {
             Weighting::Unweighted => build(&|a, b| if a == b { 1.0 } else { 0.0 }),
-            Weighting::Linear => build(&|a, b| 1.0 - (a - b).abs() / span),
-            Weighting::Quadratic => build(&|a, b| 1.0 - ((a - b) / span).powi(2)),
+            Weighting::Linear => build(&|a, b| 1.0 - distance(a, b)),
+            Weighting::Quadratic => build(&|a, b| 1.0 - distance(a, b).powi(2)),
             Weighting::Custom(m) => {
                 if m.size() != c {
                     return Err(Error::LengthMismatch {

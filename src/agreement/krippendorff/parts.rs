@@ -17,7 +17,16 @@ where
     I: Iterator<Item = &'a [f64]> + Clone,
 {
     if metric == Metric::Interval {
-        return squared_differences(units, complete, |x| x);
+        let parts = squared_differences(units.clone(), complete, |x| x)?;
+        if parts.alpha().is_finite() {
+            return Ok(parts);
+        }
+        // Squares overflowed (values near f64::MAX): alpha ignores the scale, so divide it out.
+        let scale = units
+            .clone()
+            .flat_map(present)
+            .fold(0.0f64, |m, x| m.max(x.abs()));
+        return squared_differences(units, complete, |x| x / scale);
     }
 
     let (mut units_n, mut values_n) = (0usize, 0usize);
@@ -582,6 +591,10 @@ fn ratio_delta(a: f64, b: f64) -> f64 {
     let s = a + b;
     if s == 0.0 {
         0.0
+    } else if s.is_infinite() {
+        // Both near f64::MAX: halve first (the ratio ignores the scale).
+        let r = (a / 2.0 - b / 2.0) / (a / 2.0 + b / 2.0);
+        r * r
     } else {
         let r = (a - b) / s;
         r * r

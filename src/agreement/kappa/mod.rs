@@ -147,7 +147,7 @@ impl Categories {
     }
 
     /// Span between the largest and smallest code (positive; infinite only when the codes
-    /// reach past ±f64::MAX / 2).
+    /// reach past `±f64::MAX / 2`).
     fn span(&self) -> f64 {
         match (self.values.first(), self.values.last()) {
             (Some(lo), Some(hi)) => hi - lo,

@@ -256,4 +256,18 @@ pub enum Error {
         /// The time in the second series.
         right: f64,
     },
+
+    // ---- agreement: kappa family and Krippendorff -------------------------------------
+    /// A value outside the domain a method needs (a negative value on a ratio scale).
+    #[error("{what} at position {index} is {value}, but it must be {expected}")]
+    OutOfDomain {
+        /// What the value is.
+        what: &'static str,
+        /// 0-based (row-major) position.
+        index: usize,
+        /// The value given.
+        value: f64,
+        /// The allowed domain, in words.
+        expected: &'static str,
+    },
 }

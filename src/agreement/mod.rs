@@ -23,3 +23,13 @@ pub use continuous::{CaseDeletion, Degenerate, Outcome};
 pub use correlation::{Correlation, CorrelationMethod, pearson, spearman};
 pub use discrepancy::{Discrepancy, HigherRater, PairDiscrepancy, discrepancy};
 pub use icc::{Icc, IccEstimate, IccForm, IccTable, IccUnit, MeanSquares, icc, icc_table};
+
+// ---- categorical agreement (kappa family, Krippendorff) --------------------------------
+mod kappa;
+mod krippendorff;
+
+pub use kappa::{
+    Categories, Coefficient, CohenKappa, MultiRaterAgreement, MultiRaterMethod, UndefinedReason,
+    WeightMatrix, Weighting, brennan_prediger, cohen_kappa, fleiss_kappa, gwet_ac,
+};
+pub use krippendorff::{Bootstrap, Krippendorff, Metric, krippendorff_alpha};

@@ -1,0 +1,353 @@
+//! Chance-corrected agreement on categories: the declared category set, agreement weights,
+//! and the typed "undefined" outcome shared by Cohen's kappa, Fleiss' kappa, Gwet's AC1/AC2,
+//! Brennan-Prediger and Krippendorff's alpha.
+
+mod cohen;
+mod multi;
+
+pub use cohen::{CohenKappa, cohen_kappa};
+pub use multi::{MultiRaterAgreement, MultiRaterMethod, brennan_prediger, fleiss_kappa, gwet_ac};
+
+use crate::error::{Error, Result};
+
+/// The full set of categories a rating may take, declared by the caller.
+///
+/// Sorted ascending, finite, distinct, at least 2. Contingency tables and weights are built over
+/// this set, so a category nobody used still counts: it enters the chance agreement of Gwet's
+/// AC1/AC2 and Brennan-Prediger (through q), sizes a custom weight matrix, and linear and
+/// quadratic weights follow the declared values' spacing and range. (Cohen's weighted kappa
+/// with value-based linear or quadratic weights ignores an unused end category, because
+/// kappa is unchanged by rescaling the disagreement weights.) A rating outside the set is an
+/// [`Error::UnknownCategory`].
+///
+/// # Example
+/// ```
+/// use alliance::agreement::Categories;
+/// let likert = Categories::new(vec![1.0, 2.0, 3.0, 4.0, 5.0])?;
+/// assert_eq!(likert.len(), 5);
+/// assert_eq!(likert.index_of(4.0), Some(3));
+/// assert!(Categories::new(vec![2.0, 1.0]).is_err());
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "Vec<f64>", into = "Vec<f64>"))]
+pub struct Categories {
+    values: Vec<f64>,
+    /// The first code when the codes are consecutive integers (a Likert scale): then a
+    /// rating's index is `x - first`, found without a search.
+    consecutive_from: Option<f64>,
+}
+
+impl Categories {
+    /// A category set from its codes in ascending order.
+    ///
+    /// # Errors
+    /// [`Error::TooFew`] for fewer than 2 categories; [`Error::NonFinite`] for NaN or an
+    /// infinity; [`Error::NotIncreasing`] when a code is not strictly above the one before
+    /// (unsorted or repeated).
+    pub fn new(values: Vec<f64>) -> Result<Categories> {
+        if values.len() < 2 {
+            return Err(Error::TooFew {
+                what: "categories",
+                needed: 2,
+                found: values.len(),
+            });
+        }
+        crate::stats::check_finite("category", &values)?;
+        for (index, pair) in values.windows(2).enumerate() {
+            if let [previous, value] = *pair
+                && value <= previous
+            {
+                return Err(Error::NotIncreasing {
+                    index: index + 1,
+                    value,
+                    previous,
+                });
+            }
+        }
+        #[allow(clippy::float_cmp)] // exact integer steps
+        let consecutive = values.iter().all(|v| v.fract() == 0.0 && v.abs() < 1e15)
+            && values
+                .windows(2)
+                .all(|w| matches!(*w, [a, b] if b - a == 1.0));
+        let consecutive_from = consecutive.then(|| values.first().copied()).flatten();
+        Ok(Categories {
+            values,
+            consecutive_from,
+        })
+    }
+
+    /// The integer codes `min..=max`, e.g. `Categories::range(1, 5)` for a 5-point item.
+    ///
+    /// # Errors
+    /// [`Error::TooFew`] unless `min < max`.
+    pub fn range(min: i32, max: i32) -> Result<Categories> {
+        Categories::new((min..=max).map(f64::from).collect())
+    }
+
+    /// Number of categories.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Always false: a category set has at least 2 categories.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The codes, ascending.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// The 0-based index of `value` in the set, or `None` when it is not a declared code.
+    #[allow(clippy::float_cmp)] // codes are compared exactly
+    pub fn index_of(&self, value: f64) -> Option<usize> {
+        self.values
+            .binary_search_by(|c| c.total_cmp(&value))
+            .ok()
+            // -0.0 and 0.0 differ under total_cmp but are the same code.
+            .or_else(|| self.values.iter().position(|&c| c == value))
+    }
+
+    /// Index of a rating: by offset for consecutive integer codes, else by bisection.
+    #[inline]
+    pub(crate) fn position(&self, value: f64) -> Option<usize> {
+        if let Some(first) = self.consecutive_from {
+            // An exact integer offset within range. (A cast round trip, not `fract`, which is
+            // a libm call on baseline x86-64.)
+            let offset = value - first;
+            let j = offset as i32; // saturating: NaN gives 0, which the round trip rejects
+            #[allow(clippy::float_cmp)]
+            if f64::from(j) == offset
+                && let Ok(j) = usize::try_from(j)
+                && j < self.values.len()
+            {
+                return Some(j);
+            }
+        }
+        self.index_of(value)
+    }
+
+    /// Index of a rating, or [`Error::UnknownCategory`] at `position`.
+    pub(crate) fn locate(&self, value: f64, position: usize) -> Result<usize> {
+        self.position(value).ok_or(Error::UnknownCategory {
+            index: position,
+            value,
+        })
+    }
+
+    /// Half the span, computed without overflow.
+    fn half_span(&self) -> f64 {
+        match (self.values.first(), self.values.last()) {
+            (Some(lo), Some(hi)) => hi / 2.0 - lo / 2.0,
+            _ => 1.0,
+        }
+    }
+
+    /// Span between the largest and smallest code (positive; infinite only when the codes
+    /// reach past `±f64::MAX / 2`).
+    fn span(&self) -> f64 {
+        match (self.values.first(), self.values.last()) {
+            (Some(lo), Some(hi)) => hi - lo,
+            _ => 1.0,
+        }
+    }
+}
+
+impl TryFrom<Vec<f64>> for Categories {
+    type Error = Error;
+    fn try_from(values: Vec<f64>) -> Result<Categories> {
+        Categories::new(values)
+    }
+}
+
+impl From<Categories> for Vec<f64> {
+    fn from(c: Categories) -> Vec<f64> {
+        c.values
+    }
+}
+
+/// A square matrix of agreement weights, checked at construction: every weight finite and in
+/// `[0, 1]`, the diagonal exactly 1. It need not be symmetric (a directional penalty is
+/// allowed); with an asymmetric matrix, swapping the two raters of Cohen's kappa needs the
+/// transposed matrix.
+///
+/// # Example
+/// ```
+/// use alliance::agreement::WeightMatrix;
+/// // 3 categories; adjacent categories get half credit
+/// let w = WeightMatrix::new(3, vec![1.0, 0.5, 0.0, 0.5, 1.0, 0.5, 0.0, 0.5, 1.0])?;
+/// assert_eq!(w.size(), 3);
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct WeightMatrix {
+    size: usize,
+    weights: Vec<f64>,
+}
+
+impl WeightMatrix {
+    /// A `size x size` matrix of agreement weights, row-major (row: first rater's category).
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] unless `weights.len() == size * size`; [`Error::NonFinite`]
+    /// for NaN or an infinity; [`Error::InvalidParameter`] for a weight outside `[0, 1]` or a
+    /// diagonal weight other than 1.
+    pub fn new(size: usize, weights: Vec<f64>) -> Result<WeightMatrix> {
+        let expected = size.saturating_mul(size);
+        if weights.len() != expected {
+            return Err(Error::LengthMismatch {
+                what: "weight matrix",
+                expected,
+                found: weights.len(),
+            });
+        }
+        crate::stats::check_finite("weight", &weights)?;
+        for (index, &w) in weights.iter().enumerate() {
+            if !(0.0..=1.0).contains(&w) {
+                return Err(Error::InvalidParameter {
+                    name: "agreement weight",
+                    value: w,
+                    expected: "within [0, 1]",
+                });
+            }
+            #[allow(clippy::float_cmp)] // exactly 1 is the rule
+            if index / size == index % size && w != 1.0 {
+                return Err(Error::InvalidParameter {
+                    name: "diagonal agreement weight",
+                    value: w,
+                    expected: "exactly 1",
+                });
+            }
+        }
+        Ok(WeightMatrix { size, weights })
+    }
+
+    /// Number of categories it weights.
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// Weights, row-major.
+    pub fn weights(&self) -> &[f64] {
+        &self.weights
+    }
+}
+
+/// How much credit a pair of different categories earns.
+///
+/// Linear and quadratic weights are computed over the category *values*, as irrCAC does:
+/// ```text
+/// linear:    w(i, j) = 1 - |x_i - x_j| / (x_max - x_min)
+/// quadratic: w(i, j) = 1 - (x_i - x_j)^2 / (x_max - x_min)^2
+/// ```
+/// For equally spaced codes (1..=c) these equal the index forms 1 - |i - j|/(c - 1) and
+/// 1 - (i - j)^2/(c - 1)^2 of Cohen (1968) and statsmodels; for unequally spaced codes they
+/// follow the spacing (statsmodels' default uses the indices; pass the values as its
+/// `weights` argument to get these).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub enum Weighting {
+    /// Credit only for identical categories (Cohen 1960).
+    Unweighted,
+    /// Linear ("Cicchetti-Allison") weights over the category values.
+    Linear,
+    /// Quadratic ("Fleiss-Cohen") weights over the category values.
+    Quadratic,
+    /// A caller-supplied matrix over the declared categories.
+    Custom(WeightMatrix),
+}
+
+impl Weighting {
+    /// The `c x c` agreement weights over `categories`, row-major.
+    #[allow(clippy::float_cmp)] // declared codes are distinct: equal means the same code
+    pub(crate) fn matrix(&self, categories: &Categories) -> Result<Vec<f64>> {
+        let c = categories.len();
+        let x = categories.values();
+        let span = categories.span();
+        let build = |f: &dyn Fn(f64, f64) -> f64| -> Vec<f64> {
+            let mut w = Vec::with_capacity(c * c);
+            for &a in x {
+                for &b in x {
+                    w.push(f(a, b));
+                }
+            }
+            w
+        };
+        // |a - b| / span, halving first when codes near f64::MAX would overflow the span.
+        let distance = |a: f64, b: f64| {
+            if span.is_finite() {
+                (a - b).abs() / span
+            } else {
+                (a / 2.0 - b / 2.0).abs() / categories.half_span()
+            }
+        };
+        Ok(match self {
+            Weighting::Unweighted => build(&|a, b| if a == b { 1.0 } else { 0.0 }),
+            Weighting::Linear => build(&|a, b| 1.0 - distance(a, b)),
+            Weighting::Quadratic => build(&|a, b| 1.0 - distance(a, b).powi(2)),
+            Weighting::Custom(m) => {
+                if m.size() != c {
+                    return Err(Error::LengthMismatch {
+                        what: "weight matrix rows (one per category)",
+                        expected: c,
+                        found: m.size(),
+                    });
+                }
+                m.weights().to_vec()
+            }
+        })
+    }
+}
+
+/// Why a chance-corrected coefficient does not exist for these (valid) data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum UndefinedReason {
+    /// Chance agreement is exactly 1 (e.g. both raters used one and the same category), so
+    /// kappa = (`p_o` - `p_e`)/(1 - `p_e`) is 0/0.
+    ExpectedAgreementOne,
+    /// No unit or subject has two or more ratings, so nothing can be paired.
+    NoPairableUnit,
+    /// Every pairable value is identical: the expected disagreement is 0 (Krippendorff).
+    NoVariation,
+}
+
+/// A coefficient that exists, or the reason it does not.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub enum Coefficient<T> {
+    /// The coefficient and its inference.
+    Defined(T),
+    /// The data are valid but the coefficient is 0/0.
+    Undefined {
+        /// Why.
+        reason: UndefinedReason,
+        /// How many units / subjects / pairs the attempt rested on.
+        n: usize,
+    },
+}
+
+impl<T> Coefficient<T> {
+    /// The estimate, if defined.
+    pub fn defined(&self) -> Option<&T> {
+        match self {
+            Coefficient::Defined(t) => Some(t),
+            Coefficient::Undefined { .. } => None,
+        }
+    }
+
+    /// The reason, if undefined.
+    pub fn undefined_reason(&self) -> Option<UndefinedReason> {
+        match self {
+            Coefficient::Defined(_) => None,
+            Coefficient::Undefined { reason, .. } => Some(*reason),
+        }
+    }
+}

@@ -1,0 +1,419 @@
+//! Multi-rater chance-corrected agreement on categories: Fleiss' kappa, Gwet's AC1/AC2 and
+//! Brennan-Prediger, with missing ratings and the variance of Gwet (2008, 2014) as irrCAC
+//! computes it.
+
+use super::{Categories, Coefficient, UndefinedReason, Weighting};
+use crate::agreement::Ratings;
+use crate::error::{Error, Result};
+use crate::interval::{Interval, Level};
+use crate::stats::{self, Sum};
+
+/// Which chance-agreement model a multi-rater coefficient uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum MultiRaterMethod {
+    /// Fleiss' (1971) kappa, generalized to weights and missing ratings: `p_e` = Σ `w_kl` `π_k π_l`.
+    Fleiss,
+    /// Gwet's AC1 (unweighted) or AC2 (weighted): `p_e` = `T_w` Σ `π_k` (1 - `π_k`) / (q (q - 1)).
+    Gwet,
+    /// Brennan & Prediger (1981): `p_e` = `T_w` / q^2, uniform chance over the declared categories.
+    BrennanPrediger,
+}
+
+/// A multi-rater agreement coefficient with Gwet's (2014) variance, as irrCAC reports it.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct MultiRaterAgreement {
+    /// Which coefficient this is.
+    pub method: MultiRaterMethod,
+    /// The coefficient, (`p_a` - `p_e`) / (1 - `p_e`); negative values are reported.
+    pub value: f64,
+    /// Observed (weighted) agreement `p_a` over subjects with 2 or more ratings.
+    pub observed: f64,
+    /// Chance agreement `p_e`.
+    pub expected: f64,
+    /// Standard error (Gwet 2008 linearization, no finite-population correction).
+    pub se: f64,
+    /// value / se, referred to Student t on `df` degrees of freedom as irrCAC does; `None` when
+    /// se is 0.
+    pub z: Option<f64>,
+    /// Two-sided p-value of `z` on t(`df`); `None` when `z` is.
+    pub p: Option<f64>,
+    /// value ± t_(df, 1 - tail) se. Not clamped (irrCAC caps the upper bound at 1).
+    pub ci: Interval,
+    /// Degrees of freedom, subjects - 1.
+    pub df: f64,
+    /// Fleiss, Nee & Landis (1979) standard error under kappa = 0, for unweighted Fleiss'
+    /// kappa on complete data (every subject rated by every rater); `None` otherwise.
+    pub se_null: Option<f64>,
+    /// value / `se_null`, referred to the standard normal (as R irr's `kappam.fleiss`).
+    pub z_null: Option<f64>,
+    /// Two-sided normal p-value of `z_null`.
+    pub p_null: Option<f64>,
+    /// The weights used.
+    pub weighting: Weighting,
+    /// Number of declared categories q.
+    pub categories: usize,
+    /// Subjects with at least one rating (the n of the variance).
+    pub subjects: usize,
+    /// Subjects with at least two ratings (the n of `p_a`).
+    pub pairable: usize,
+    /// Subjects dropped because every rating was missing.
+    pub dropped: usize,
+    /// The reference implementation matched.
+    pub reference: &'static str,
+}
+
+/// Fleiss' kappa for any number of raters, weighted or not, with missing ratings.
+///
+/// `ratings` holds category codes (subjects x raters); missing cells are allowed. Subjects
+/// with no rating are dropped; a subject with one rating enters the category shares `π_k` but
+/// not the observed agreement. With `r_ik` the number of ratings of subject i in category k,
+/// `r_i` their sum, n subjects with a rating and n₂ of them with `r_i` ≥ 2:
+/// ```text
+/// p_a = (1/n₂) Σ_{i: r_i ≥ 2} Σ_k r_ik (Σ_l w_kl r_il - 1) / (r_i (r_i - 1))
+/// π_k = (1/n) Σ_i r_ik / r_i         p_e = Σ_k Σ_l w_kl π_k π_l
+/// kappa = (p_a - p_e) / (1 - p_e)
+/// Var = Σ_i (kappa*_i - kappa)^2 / (n (n - 1)),  kappa*_i = kappa_i - 2 (1 - kappa) (p_e,i - p_e)/(1 - p_e)
+/// kappa_i = (n/n₂) (p_a,i - p_e [r_i ≥ 2]) / (1 - p_e),  p_e,i = Σ_k r_ik (π̄w_k) / r_i,
+/// π̄w = (W π + Wᵀ π) / 2
+/// ```
+/// Unweighted with complete data, the coefficient equals Fleiss (1971) and statsmodels'
+/// `fleiss_kappa`. The standard error `se` (and its t interval) is Gwet's (2008)
+/// nonparametric one, as irrCAC reports it, without a finite-population correction (irrCAC's
+/// default `N = inf`: the subjects are a sample from an unlimited population). For unweighted kappa on complete data the
+/// Fleiss, Nee & Landis (1979) SE under kappa = 0 is added for a z test, as R irr reports it
+/// (statsmodels reports no SE):
+/// ```text
+/// se_null^2 = 2 [ (Σ_k π_k θ_k)^2 - Σ_k π_k θ_k (θ_k - π_k) ] / [ (Σ_k π_k θ_k)^2 n m (m - 1) ],  θ_k = 1 - π_k
+/// ```
+///
+/// # Errors
+/// [`Error::UnknownCategory`] for a rating outside `categories` (row-major index);
+/// [`Error::TooFew`] for fewer than 2 subjects with a rating; [`Error::LengthMismatch`] for a
+/// custom weight matrix of the wrong size.
+///
+/// # Example
+/// ```
+/// use alliance::agreement::{Categories, Ratings, Weighting, fleiss_kappa};
+/// use alliance::Level;
+/// let r = Ratings::from_rows(&[[1.0, 1.0, 1.0], [2.0, 2.0, 3.0], [3.0, 3.0, 3.0], [1.0, 2.0, 1.0]])?;
+/// let k = fleiss_kappa(&r, &Categories::range(1, 3)?, &Weighting::Unweighted, Level::default())?;
+/// let k = k.defined().expect("several categories used");
+/// assert!(k.value > 0.0 && k.value < 1.0);
+/// # Ok::<(), alliance::Error>(())
+/// ```
+///
+/// # References
+/// Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters. *Psychological
+/// Bulletin* 76, 378-382. Gwet, K. L. (2014). *Handbook of Inter-Rater Reliability*, 4th ed.
+/// Matches irrCAC 0.4.4 `CAC(...).fleiss()` (all fields) and statsmodels
+/// `fleiss_kappa(..., method="fleiss")` (the coefficient).
+pub fn fleiss_kappa(
+    ratings: &Ratings,
+    categories: &Categories,
+    weighting: &Weighting,
+    level: Level,
+) -> Result<Coefficient<MultiRaterAgreement>> {
+    multi_rater(
+        ratings,
+        categories,
+        weighting,
+        level,
+        MultiRaterMethod::Fleiss,
+    )
+}
+
+/// Gwet's AC1 (unweighted) or AC2 (weighted) for any number of raters, with missing ratings.
+///
+/// Robust to the prevalence paradox: on ceiling-bound alliance items, where nearly every
+/// rating is the top category, kappa can be low while raw agreement is high; AC1 stays near
+/// the raw agreement. Same `p_a`, `π_k` and variance as [`fleiss_kappa`], with
+/// ```text
+/// p_e = T_w Σ_k π_k (1 - π_k) / (q (q - 1)),   T_w = Σ_k Σ_l w_kl
+/// p_e,i = T_w Σ_k r_ik (1 - π_k) / (r_i q (q - 1))
+/// ```
+///
+/// # Errors
+/// As [`fleiss_kappa`].
+///
+/// # Example
+/// ```
+/// use alliance::agreement::{Categories, Ratings, Weighting, gwet_ac};
+/// use alliance::Level;
+/// // ceiling effect: almost everything is a 5
+/// let r = Ratings::from_rows(&[[5.0, 5.0], [5.0, 5.0], [5.0, 5.0], [5.0, 4.0], [5.0, 5.0], [4.0, 4.0]])?;
+/// let ac1 = gwet_ac(&r, &Categories::range(1, 5)?, &Weighting::Unweighted, Level::default())?;
+/// assert!(ac1.defined().expect("defined").value > 0.8);
+/// # Ok::<(), alliance::Error>(())
+/// ```
+///
+/// # References
+/// Gwet, K. L. (2008). Computing inter-rater reliability and its variance in the presence of
+/// high agreement. *British Journal of Mathematical and Statistical Psychology* 61, 29-48.
+/// Matches irrCAC 0.4.4 `CAC(...).gwet()`.
+pub fn gwet_ac(
+    ratings: &Ratings,
+    categories: &Categories,
+    weighting: &Weighting,
+    level: Level,
+) -> Result<Coefficient<MultiRaterAgreement>> {
+    multi_rater(
+        ratings,
+        categories,
+        weighting,
+        level,
+        MultiRaterMethod::Gwet,
+    )
+}
+
+/// Brennan-Prediger coefficient for any number of raters, with missing ratings.
+///
+/// Chance agreement assumes each declared category is equally likely:
+/// ```text
+/// p_e = T_w / q^2,   Var = Σ_i (bp_i - bp)^2 / (n (n - 1)),   bp_i = (n/n₂)(p_a,i - p_e [r_i ≥ 2])/(1 - p_e)
+/// ```
+///
+/// # Errors
+/// As [`fleiss_kappa`].
+///
+/// # Example
+/// ```
+/// use alliance::agreement::{Categories, Ratings, Weighting, brennan_prediger};
+/// use alliance::Level;
+/// let r = Ratings::from_rows(&[[1.0, 1.0], [2.0, 2.0], [3.0, 2.0], [4.0, 4.0]])?;
+/// let bp = brennan_prediger(&r, &Categories::range(1, 4)?, &Weighting::Unweighted, Level::default())?;
+/// let bp = bp.defined().expect("defined");
+/// assert!((bp.value - (0.75 - 0.25) / 0.75).abs() < 1e-12);
+/// # Ok::<(), alliance::Error>(())
+/// ```
+///
+/// # References
+/// Brennan, R. L. & Prediger, D. J. (1981). Coefficient kappa: some uses, misuses, and
+/// alternatives. *Educational and Psychological Measurement* 41, 687-699. Matches irrCAC
+/// 0.4.4 `CAC(...).bp()` (coefficient, SE, interval; irrCAC's BP p-value is one-sided, ours
+/// is two-sided like its other coefficients).
+pub fn brennan_prediger(
+    ratings: &Ratings,
+    categories: &Categories,
+    weighting: &Weighting,
+    level: Level,
+) -> Result<Coefficient<MultiRaterAgreement>> {
+    multi_rater(
+        ratings,
+        categories,
+        weighting,
+        level,
+        MultiRaterMethod::BrennanPrediger,
+    )
+}
+
+/// Per-subject category counts into `counts`; returns `r_i`. Missing cells are NaN.
+fn count_row(
+    row: &[f64],
+    first_index: usize,
+    categories: &Categories,
+    counts: &mut [f64],
+) -> Result<f64> {
+    counts.iter_mut().for_each(|c| *c = 0.0);
+    let mut r = 0.0;
+    for (j, &x) in row.iter().enumerate() {
+        if x.is_nan() {
+            continue;
+        }
+        let k = categories.locate(x, first_index + j)?;
+        if let Some(c) = counts.get_mut(k) {
+            *c += 1.0;
+        }
+        r += 1.0;
+    }
+    Ok(r)
+}
+
+/// `Σ_k` `r_ik` (`Σ_l` `w_kl` `r_il` - 1) for one subject's counts.
+fn weighted_pairs(counts: &[f64], w: &[f64], q: usize) -> f64 {
+    let mut total = 0.0;
+    for (k, &rk) in counts.iter().enumerate() {
+        if rk == 0.0 {
+            continue;
+        }
+        let mut star = 0.0;
+        for (l, &rl) in counts.iter().enumerate() {
+            if rl != 0.0 {
+                star += w[k * q + l] * rl;
+            }
+        }
+        total += rk * (star - 1.0);
+    }
+    total
+}
+
+fn multi_rater(
+    ratings: &Ratings,
+    categories: &Categories,
+    weighting: &Weighting,
+    level: Level,
+    method: MultiRaterMethod,
+) -> Result<Coefficient<MultiRaterAgreement>> {
+    let q = categories.len();
+    let w = weighting.matrix(categories)?;
+    let k_raters = ratings.raters();
+    let mut counts = vec![0.0; q];
+    let mut shares = vec![Sum::default(); q];
+    let mut pa_sum = Sum::default();
+    let (mut n, mut n2, mut dropped) = (0usize, 0usize, 0usize);
+    // Pass 1: category shares and observed agreement.
+    for (i, row) in ratings.rows_raw().enumerate() {
+        let r = count_row(row, i * k_raters, categories, &mut counts)?;
+        if r == 0.0 {
+            dropped += 1;
+            continue;
+        }
+        n += 1;
+        for (s, &c) in shares.iter_mut().zip(&counts) {
+            s.add(c / r);
+        }
+        if r >= 2.0 {
+            n2 += 1;
+            pa_sum.add(weighted_pairs(&counts, &w, q) / (r * (r - 1.0)));
+        }
+    }
+    if n < 2 {
+        return Err(Error::TooFew {
+            what: "subjects with a rating",
+            needed: 2,
+            found: n,
+        });
+    }
+    if n2 == 0 {
+        return Ok(Coefficient::Undefined {
+            reason: UndefinedReason::NoPairableUnit,
+            n,
+        });
+    }
+    let nf = n as f64;
+    let pi: Vec<f64> = shares.iter().map(|s| s.value() / nf).collect();
+    let pa = pa_sum.value() / n2 as f64;
+    let qf = q as f64;
+    let total_w = stats::sum(w.iter().copied());
+    #[allow(clippy::float_cmp)]
+    let all_ones = w.iter().all(|&x| x == 1.0);
+    let pe = match method {
+        MultiRaterMethod::Fleiss => {
+            // p_e = 1 exactly iff all used categories are pairwise weight 1.
+            #[allow(clippy::float_cmp)]
+            let one =
+                (0..q).all(|k| pi[k] == 0.0 || (0..q).all(|l| pi[l] == 0.0 || w[k * q + l] == 1.0));
+            if one {
+                return Ok(undefined_one(n));
+            }
+            stats::sum(
+                (0..q)
+                    .flat_map(|k| (0..q).map(move |l| (k, l)))
+                    .map(|(k, l)| w[k * q + l] * pi[k] * pi[l]),
+            )
+        }
+        MultiRaterMethod::Gwet => {
+            let pe = total_w * stats::sum(pi.iter().map(|p| p * (1.0 - p))) / (qf * (qf - 1.0));
+            if all_ones && pe >= 1.0 {
+                return Ok(undefined_one(n));
+            }
+            pe
+        }
+        MultiRaterMethod::BrennanPrediger => {
+            if all_ones {
+                return Ok(undefined_one(n));
+            }
+            total_w / (qf * qf)
+        }
+    };
+    let value = (pa - pe) / (1.0 - pe);
+    // Per-subject chance-agreement weights for the linearized variance.
+    let pe_weight: Vec<f64> = match method {
+        MultiRaterMethod::Fleiss => (0..q)
+            .map(|k| {
+                let row = stats::sum((0..q).map(|l| w[k * q + l] * pi[l]));
+                let col = stats::sum((0..q).map(|l| w[l * q + k] * pi[l]));
+                (row + col) / 2.0
+            })
+            .collect(),
+        MultiRaterMethod::Gwet => pi
+            .iter()
+            .map(|p| total_w * (1.0 - p) / (qf * (qf - 1.0)))
+            .collect(),
+        MultiRaterMethod::BrennanPrediger => Vec::new(),
+    };
+    // Pass 2: the variance.
+    let scale = nf / n2 as f64;
+    let mut ss = Sum::default();
+    for (i, row) in ratings.rows_raw().enumerate() {
+        let r = count_row(row, i * k_raters, categories, &mut counts)?;
+        if r == 0.0 {
+            continue;
+        }
+        let (pa_i, pe_r2) = if r >= 2.0 {
+            (weighted_pairs(&counts, &w, q) / (r * (r - 1.0)), pe)
+        } else {
+            (0.0, 0.0)
+        };
+        let mut v_i = scale * (pa_i - pe_r2) / (1.0 - pe);
+        if method != MultiRaterMethod::BrennanPrediger {
+            let pe_i = stats::sum(counts.iter().zip(&pe_weight).map(|(c, p)| c * p)) / r;
+            v_i -= 2.0 * (1.0 - value) * (pe_i - pe) / (1.0 - pe);
+        }
+        let d = v_i - value;
+        ss.add(d * d);
+    }
+    let df = nf - 1.0;
+    let se = (ss.value() / (nf * df)).sqrt();
+    let tq = stats::t_quantile(1.0 - level.tail(), df)?;
+    let z = (se > 0.0).then(|| value / se);
+    let p = match z {
+        Some(z) => Some(stats::t_two_sided_p(z, df)?),
+        None => None,
+    };
+    let m = k_raters as f64;
+    let se_null = (method == MultiRaterMethod::Fleiss
+        && *weighting == Weighting::Unweighted
+        && ratings.missing() == 0)
+        .then(|| {
+            let pq = stats::sum(pi.iter().map(|p| p * (1.0 - p)));
+            let skew = stats::sum(pi.iter().map(|p| p * (1.0 - p) * (1.0 - 2.0 * p)));
+            (2.0 * (pq * pq - skew) / (pq * pq * nf * m * (m - 1.0))).sqrt()
+        })
+        .filter(|se| *se > 0.0);
+    let z_null = se_null.map(|se| value / se);
+    Ok(Coefficient::Defined(MultiRaterAgreement {
+        se_null,
+        z_null,
+        p_null: z_null.map(stats::normal_two_sided_p),
+        method,
+        value,
+        observed: pa,
+        expected: pe,
+        se,
+        z,
+        p,
+        ci: Interval::new(value - tq * se, value + tq * se, level),
+        df,
+        weighting: weighting.clone(),
+        categories: q,
+        subjects: n,
+        pairable: n2,
+        dropped,
+        reference: match method {
+            MultiRaterMethod::Fleiss => "irrCAC CAC.fleiss; statsmodels fleiss_kappa",
+            MultiRaterMethod::Gwet => "irrCAC CAC.gwet",
+            MultiRaterMethod::BrennanPrediger => "irrCAC CAC.bp",
+        },
+    }))
+}
+
+fn undefined_one(n: usize) -> Coefficient<MultiRaterAgreement> {
+    Coefficient::Undefined {
+        reason: UndefinedReason::ExpectedAgreementOne,
+        n,
+    }
+}

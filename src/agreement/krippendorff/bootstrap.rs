@@ -1,0 +1,85 @@
+//! A deterministic, seeded unit bootstrap for Krippendorff's alpha.
+
+use super::{Bootstrap, Metric, alpha_parts, present};
+use crate::agreement::Ratings;
+use crate::interval::Interval;
+
+/// `SplitMix64` (Steele, Lea & Flood 2014): tiny, fast, and reproducible across platforms.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A uniform index below `n` by multiply-shift (bias below n / 2^64).
+    fn below(&mut self, n: usize) -> usize {
+        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
+    }
+}
+
+pub(super) fn bootstrap_interval(
+    ratings: &Ratings,
+    metric: Metric,
+    b: Bootstrap,
+) -> (Option<Interval>, usize) {
+    let units: Vec<&[f64]> = ratings
+        .rows_raw()
+        .filter(|u| present(u).nth(1).is_some())
+        .collect();
+    let mut rng = SplitMix64(b.seed);
+    let mut picks: Vec<usize> = vec![0; units.len()];
+    let mut alphas: Vec<f64> = Vec::with_capacity(b.replicates);
+    let mut undefined = 0;
+    for _ in 0..b.replicates {
+        for p in picks.iter_mut() {
+            *p = rng.below(units.len());
+        }
+        let resample = picks.iter().filter_map(|&i| units.get(i).copied());
+        match alpha_parts(resample, metric, None) {
+            Ok(parts) => alphas.push(parts.alpha()),
+            Err(_) => undefined += 1,
+        }
+    }
+    if alphas.len() < 2 {
+        return (None, undefined);
+    }
+    alphas.sort_unstable_by(f64::total_cmp);
+    let tail = b.level.tail();
+    let ci = Interval::new(
+        percentile(&alphas, tail),
+        percentile(&alphas, 1.0 - tail),
+        b.level,
+    );
+    (Some(ci), undefined)
+}
+
+/// Linear interpolation between order statistics (numpy's default, R type 7).
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    let (a, b) = (
+        sorted.get(lo).copied().unwrap_or(f64::NAN),
+        sorted.get(hi).copied().unwrap_or(f64::NAN),
+    );
+    a + (h - lo as f64) * (b - a)
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentile_interpolates() {
+        let xs = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(percentile(&xs, 0.5), 3.0);
+        assert_eq!(percentile(&xs, 0.125), 1.5);
+        assert_eq!(percentile(&xs, 1.0), 5.0);
+    }
+}

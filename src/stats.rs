@@ -362,6 +362,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::float_cmp)] // these values are exact
     fn normal_tails_at_zero_and_infinity() {
         assert_eq!(normal_sf(0.0), 0.5);
         assert_eq!(normal_two_sided_p(0.0), 1.0);

@@ -117,6 +117,15 @@ pub(crate) fn z_score(s: i64, var_s: f64) -> f64 {
     }
 }
 
+/// Two-sided normal p-value; exactly 1 at z = 0 (statrs' incomplete gamma rejects x = 0).
+pub(crate) fn two_sided_p(z: f64) -> f64 {
+    if z == 0.0 {
+        1.0
+    } else {
+        stats::normal_two_sided_p(z)
+    }
+}
+
 /// Mann-Kendall test for a monotonic trend in a series, in the series' time order.
 ///
 /// ```text
@@ -159,7 +168,7 @@ pub fn mann_kendall(series: &Series) -> Result<MannKendall> {
     let counts = s_counts(series.values());
     let total = (n as u64) * (n as u64 - 1) / 2;
     let z = z_score(counts.s, counts.var_s);
-    let p_normal = stats::normal_two_sided_p(z);
+    let p_normal = two_sided_p(z);
     let untied = counts.ties.groups == 0;
     let (p, p_method) = if untied && n <= EXACT_MAX_N {
         (exact_p(n, counts.discordant), MannKendallP::Exact)
@@ -306,7 +315,8 @@ pub struct HamedRao {
 /// [`Undefined::ConstantDetrendedRanks`] when every detrended score is equal (constant
 /// scores, or scores exactly on a line through Sen's slope), so ρ is 0/0;
 /// [`Undefined::NonPositiveVariance`] when n/n* ≤ 0 (strong negative autocorrelation on a
-/// short series), so Var*(S) is not a variance. The cost is O(n · lags).
+/// short series), so Var*(S) is not a variance. When S = 0, Z = 0 and p = 1 whatever the
+/// variance (as in the uncorrected test and pymannkendall). The cost is O(n · lags).
 ///
 /// # Errors
 /// [`Error::TooFew`] for fewer than 3 points (n(n−1)(n−2) = 0);
@@ -362,6 +372,11 @@ pub fn mann_kendall_hamed_rao(series: &Series, options: HamedRaoOptions) -> Resu
         n,
         reference: "pymannkendall.hamed_rao_modification_test 1.4.3",
     };
+    if counts.s == 0 {
+        // Z = 0 and p = 1 whatever the variance (pymannkendall too).
+        out.z = Stat::Value(0.0);
+        out.p = Stat::Value(1.0);
+    }
     // Average ranks of equal values are exactly equal, so this test is exact.
     if dev.iter().all(|&d| d == 0.0) {
         return Ok(out);
@@ -379,17 +394,19 @@ pub fn mann_kendall_hamed_rao(series: &Series, options: HamedRaoOptions) -> Resu
     }
     let correction = 1.0 + 2.0 / (nf * (nf - 1.0) * (nf - 2.0)) * sni.value();
     let var_s = counts.var_s * correction;
-    if correction <= 0.0 || var_s <= 0.0 && counts.s != 0 {
+    if correction <= 0.0 || var_s <= 0.0 {
         out.correction = Stat::Value(correction);
-        out.var_s = Stat::Value(var_s);
-        out.z = Stat::Undefined(Undefined::NonPositiveVariance);
-        out.p = Stat::Undefined(Undefined::NonPositiveVariance);
+        out.var_s = Stat::Undefined(Undefined::NonPositiveVariance);
+        if counts.s != 0 {
+            out.z = Stat::Undefined(Undefined::NonPositiveVariance);
+            out.p = Stat::Undefined(Undefined::NonPositiveVariance);
+        }
         return Ok(out);
     }
     let z = z_score(counts.s, var_s);
     out.correction = Stat::Value(correction);
     out.var_s = Stat::Value(var_s);
     out.z = Stat::Value(z);
-    out.p = Stat::Value(stats::normal_two_sided_p(z));
+    out.p = Stat::Value(two_sided_p(z));
     Ok(out)
 }

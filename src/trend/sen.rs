@@ -108,7 +108,7 @@ pub struct SenSlope {
 /// ```
 ///
 /// The interval ranks follow `scipy.stats.theilslopes` and R `trend::sens.slope`. Where a
-/// rank falls outside 1..=N (n = 2 or 3 at 95%) the interval is
+/// rank falls outside 1..=N (n ≤ 4 at 95% without ties) the interval is
 /// [`Undefined::RankOutOfRange`]; scipy clamps to the extreme slopes instead. The intercept
 /// uses the times as given: pymannkendall's `sens_slope` counts time from 0, so on session
 /// numbers 1..n its intercept is larger by one slope. For more than

@@ -13,7 +13,9 @@ import warnings
 import math
 from fractions import Fraction
 
+import mpmath
 import numpy as np
+from mpmath import mp, mpf
 import pymannkendall as mk
 import scipy
 import statsmodels
@@ -22,7 +24,7 @@ from scipy import stats
 
 CALLS = {
     "linregress": "scipy.stats.linregress(t, y)",
-    "ols": "statsmodels.api.OLS(y, statsmodels.api.add_constant(t)).fit(); params, bse, tvalues, pvalues, conf_int(alpha=0.05), rsquared, sqrt(scale)",
+    "ols": "statsmodels.api.OLS(y, statsmodels.api.add_constant(t)).fit(); params, bse, tvalues, pvalues, conf_int(alpha=0.05), rsquared, sqrt(scale); conf_int_mpmath = params +- t(0.975, n-2) * bse with the t quantile from mpmath 40 digits",
     "original_test": "pymannkendall.original_test(y)  (order only)",
     "hamed_rao": "pymannkendall.hamed_rao_modification_test(y)  and (y, lag=3); only for unit-spaced times",
     "sens_slope": "pymannkendall.sens_slope(y)  (times 0..n-1)",
@@ -115,7 +117,17 @@ def main():
                                   "intercept_stderr": lr.intercept_stderr}
             fit = sm.OLS(y, sm.add_constant(t)).fit()
             ci = fit.conf_int(alpha=0.05)
-            case["ols"] = {"params": fit.params.tolist(), "bse": fit.bse.tolist(),
+            # scipy 1.12 t.ppf(0.975, 6) = 2.4469118487916806 is 1e-9 off (mpmath:
+            # 2.44691185114496997...), and statsmodels' conf_int inherits it: we also store
+            # params +- q * bse with q from mpmath (40 digits).
+            mp.dps = 40
+            df = n - 2
+            q = mpmath.findroot(lambda x: mpmath.betainc(mpf(df) / 2, mpf(1) / 2, 0, df / (df + x * x),
+                                                          regularized=True) - mpf("0.05"),
+                                float(stats.t.ppf(0.975, df)))
+            ci_mp = [[float(mpf(b) - q * mpf(e)), float(mpf(b) + q * mpf(e))]
+                     for b, e in zip(fit.params, fit.bse)]
+            case["ols"] = {"conf_int_mpmath": ci_mp, "params": fit.params.tolist(), "bse": fit.bse.tolist(),
                            "tvalues": fit.tvalues.tolist(), "pvalues": fit.pvalues.tolist(),
                            "conf_int": ci.tolist(), "rsquared": fit.rsquared,
                            "resid_sd": math.sqrt(fit.scale)}

@@ -180,6 +180,8 @@ pub fn mann_kendall(series: &Series) -> Result<MannKendall> {
     let untied_pairs = total - counts.ties.pairs;
     let tau_b = if untied_pairs == 0 {
         Stat::Undefined(Undefined::ConstantScores)
+    } else if untied {
+        Stat::Value(counts.s as f64 / total as f64)
     } else {
         Stat::Value(counts.s as f64 / ((total as f64).sqrt() * (untied_pairs as f64).sqrt()))
     };

@@ -374,6 +374,10 @@ fn implicit_sen_matches_materialized_on_long_series() {
     let fast = sen_slope(&s, Level::default(), SenOptions::default()).unwrap();
     assert_eq!(fast.algorithm, SenAlgorithm::Implicit);
     let slow = sen_slope(&s, Level::default(), SenOptions::default().with_algorithm(SenAlgorithm::Materialize)).unwrap();
-    assert_eq!(fast.slope, slow.slope);
-    assert_eq!(fast.ci, slow.ci);
+    // Slopes equal in exact arithmetic (here many equal 0.001) differ in their last bits after
+    // rounding; implicit selection resolves such runs up to that rounding (documented).
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1e-300);
+    assert!(close(fast.slope, slow.slope), "{} vs {}", fast.slope, slow.slope);
+    let (f, s) = (fast.ci.value().unwrap(), slow.ci.value().unwrap());
+    assert!(close(f.lower, s.lower) && close(f.upper, s.upper), "{f:?} vs {s:?}");
 }

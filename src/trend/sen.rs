@@ -1,16 +1,16 @@
 //! Sen's slope (Theil-Sen estimator) with its rank-based confidence interval.
 
 use super::mann_kendall::s_counts;
-use super::sen_select::{SplitMix64, select_rank};
+use super::sen_select::select_ranks;
 use super::stat::{Stat, Undefined};
 use super::Series;
 use crate::error::Result;
 use crate::stats;
 use crate::{Interval, Level};
 
-/// Up to this many points the N = n(n − 1)/2 slopes are materialised (≈ 2 million slopes,
-/// 16 MB); above it they are selected implicitly.
-pub const MATERIALIZE_MAX_N: usize = 2000;
+/// Up to this many points the N = n(n − 1)/2 slopes are materialised (44,850 slopes);
+/// above it they are selected implicitly, which is faster from about this size on (measured).
+pub const MATERIALIZE_MAX_N: usize = 300;
 
 /// Which intercept goes with Sen's slope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -163,19 +163,15 @@ pub fn sen_slope(series: &Series, level: Level, options: SenOptions) -> Result<S
         };
         (stats::median_in_place(&mut slopes).unwrap_or(0.0), bounds)
     } else {
-        let mut rng = SplitMix64::new(n as u64);
-        let slope = if pairs % 2 == 1 {
-            select_rank(t, y, pairs / 2 + 1, &mut rng)
-        } else {
-            let lo = select_rank(t, y, pairs / 2, &mut rng);
-            let hi = select_rank(t, y, pairs / 2 + 1, &mut rng);
-            lo + (hi - lo) / 2.0
-        };
+        let mut ranks = vec![median_ranks(pairs)];
+        if ci_exists {
+            ranks.push((lower_rank as u64, false));
+            ranks.push((upper_rank as u64, false));
+        }
+        let found = select_ranks(t, y, &ranks);
+        let slope = median_of(found[0]);
         let bounds = if ci_exists {
-            Some((
-                select_rank(t, y, lower_rank as u64, &mut rng),
-                select_rank(t, y, upper_rank as u64, &mut rng),
-            ))
+            Some((found[1].0, found[2].0))
         } else {
             None
         };
@@ -209,14 +205,23 @@ pub(crate) fn sen_median(t: &[f64], y: &[f64]) -> f64 {
     if n <= MATERIALIZE_MAX_N {
         stats::median_in_place(&mut all_slopes(t, y)).unwrap_or(0.0)
     } else {
-        let mut rng = SplitMix64::new(n as u64);
-        if pairs % 2 == 1 {
-            select_rank(t, y, pairs / 2 + 1, &mut rng)
-        } else {
-            let lo = select_rank(t, y, pairs / 2, &mut rng);
-            let hi = select_rank(t, y, pairs / 2 + 1, &mut rng);
-            lo + (hi - lo) / 2.0
-        }
+        median_of(select_ranks(t, y, &[median_ranks(pairs)])[0])
+    }
+}
+
+/// The median's rank, and whether the next rank is averaged with it (N even).
+fn median_ranks(pairs: u64) -> (u64, bool) {
+    if pairs % 2 == 1 {
+        (pairs / 2 + 1, false)
+    } else {
+        (pairs / 2, true)
+    }
+}
+
+fn median_of(found: (f64, Option<f64>)) -> f64 {
+    match found {
+        (lo, Some(hi)) => lo + (hi - lo) / 2.0,
+        (v, None) => v,
     }
 }
 

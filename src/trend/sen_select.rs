@@ -1,11 +1,13 @@
-//! Order statistics of the n(n − 1)/2 pairwise slopes without listing them.
+//! Order statistics of the n(n − 1)/2 pairwise slopes without listing them all.
 //!
-//! A slope (y_j − y_i)/(t_j − t_i) with t_i < t_j is below s exactly when
-//! u_j < u_i for u = y − s·t, so the number of slopes below s is an inversion count of u in
-//! time order (merge sort, O(n log n)). The slopes in (lo, hi] are the pairs whose order by
-//! u(lo) and by u(hi) disagree: a uniform sample of them is drawn with a Fenwick tree, and
-//! they are listed by merge sort once few remain. Each round narrows (lo, hi] around the
-//! wanted rank by the sample's quantiles (Dillencourt, Mount & Netanyahu 1992; Matoušek 1991).
+//! A slope (y_j − y_i)/(t_j − t_i) with t_i < t_j is below s exactly when u_j < u_i for
+//! u = y − s·t, so the number of slopes below s is an inversion count of u in time order
+//! (merge sort, O(n log n)). The slopes in a window (lo, hi] are the pairs whose order by
+//! u(lo) and by u(hi) disagree; sorting by u(lo) and then insertion-sorting by u(hi) lists
+//! them in O(n log n + their number). A seeded random sample of slopes gives the first
+//! window around each wanted rank; counts at the window's ends, refined by interpolation,
+//! shrink it until few enough slopes remain to list (after Dillencourt, Mount & Netanyahu
+//! 1992 and Matoušek 1991: O(n log n) expected time, O(n) memory).
 
 use super::pairs;
 
@@ -45,226 +47,203 @@ fn key(s: f64, t: f64, y: f64) -> f64 {
     }
 }
 
-/// Numbers of slopes strictly below and at most `s` (finite).
-fn count(t: &[f64], y: &[f64], s: f64, scratch: &mut Vec<f64>, buf: &mut Vec<f64>) -> (u64, u64) {
-    scratch.clear();
-    scratch.extend(t.iter().zip(y).map(|(&ti, &yi)| key(s, ti, yi)));
-    let below = pairs::sort_count_inversions(scratch, buf);
-    (below, below + pairs::ties(scratch).pairs)
-}
-
 fn slope(t: &[f64], y: &[f64], a: usize, b: usize) -> f64 {
     let (i, j) = if t[a] < t[b] { (a, b) } else { (b, a) };
     (y[j] - y[i]) / (t[j] - t[i])
 }
 
-/// Points ordered by u(lo) (ties by u(hi)), and for each position the rank of its u(hi)
-/// (ties: earlier position ranks higher). A pair of positions p < q holds a slope in
-/// (lo, hi] exactly when rank[p] > rank[q].
-struct Between {
-    seq: Vec<u32>,
-    rank: Vec<u32>,
-    pos_of_rank: Vec<u32>,
+/// Reusable buffers and the data.
+struct Selector<'a> {
+    t: &'a [f64],
+    y: &'a [f64],
+    total: u64,
+    scratch: Vec<f64>,
+    buf: Vec<f64>,
+    sample: Vec<f64>,
 }
 
-fn between(t: &[f64], y: &[f64], lo: f64, hi: f64) -> Between {
-    let n = t.len();
-    let mut items: Vec<(f64, f64, u32)> = (0..n)
-        .map(|i| (key(lo, t[i], y[i]), key(hi, t[i], y[i]), i as u32))
-        .collect();
-    items.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    let seq: Vec<u32> = items.iter().map(|x| x.2).collect();
-    let mut by_hi: Vec<(f64, u32)> = items
-        .iter()
-        .enumerate()
-        .map(|(p, x)| (x.1, p as u32))
-        .collect();
-    by_hi.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
-    let mut rank = vec![0u32; n];
-    let pos_of_rank: Vec<u32> = by_hi.iter().map(|x| x.1).collect();
-    for (r, &p) in pos_of_rank.iter().enumerate() {
-        rank[p as usize] = r as u32;
+impl Selector<'_> {
+    /// Numbers of slopes strictly below and at most `s` (finite).
+    fn count(&mut self, s: f64) -> (u64, u64) {
+        self.scratch.clear();
+        self.scratch
+            .extend(self.t.iter().zip(self.y).map(|(&ti, &yi)| key(s, ti, yi)));
+        let below = pairs::sort_count_inversions(&mut self.scratch, &mut self.buf);
+        (below, below + pairs::ties(&self.scratch).pairs)
     }
-    Between {
-        seq,
-        rank,
-        pos_of_rank,
-    }
-}
 
-/// Fenwick tree of inserted ranks.
-struct Fenwick(Vec<u32>);
-
-impl Fenwick {
-    fn new(n: usize) -> Self {
-        Fenwick(vec![0; n + 1])
-    }
-    fn insert(&mut self, r: usize) {
-        let mut i = r + 1;
-        while i < self.0.len() {
-            self.0[i] += 1;
-            i += i & i.wrapping_neg();
-        }
-    }
-    /// Number of inserted ranks below `r`.
-    fn below(&self, r: usize) -> u64 {
-        let mut i = r;
-        let mut c = 0u64;
-        while i > 0 {
-            c += u64::from(self.0[i]);
-            i -= i & i.wrapping_neg();
-        }
-        c
-    }
-    /// The inserted rank with `k` inserted ranks below it (0-based order statistic).
-    fn kth(&self, k: u64) -> usize {
-        let n = self.0.len() - 1;
-        let mut pos = 0usize;
-        let mut rem = k + 1;
-        let mut step = n.next_power_of_two();
-        while step > 0 {
-            let next = pos + step;
-            if next <= n && u64::from(self.0[next]) < rem {
-                pos = next;
-                rem -= u64::from(self.0[next]);
+    /// Every slope in (lo, hi]: sort by u(lo) (ties by u(hi)), then insertion-sort by u(hi);
+    /// each element passed over is one slope of the window. `None` past `cap` slopes.
+    fn list(&self, lo: f64, hi: f64, cap: u64) -> Option<Vec<f64>> {
+        let (t, y) = (self.t, self.y);
+        let mut items: Vec<(f64, f64, u32)> = (0..t.len())
+            .map(|i| (key(lo, t[i], y[i]), key(hi, t[i], y[i]), i as u32))
+            .collect();
+        items.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let mut out = Vec::new();
+        for q in 1..items.len() {
+            let x = items[q];
+            let mut j = q;
+            while j > 0 && items[j - 1].1 >= x.1 {
+                out.push(slope(t, y, items[j - 1].2 as usize, x.2 as usize));
+                items[j] = items[j - 1];
+                j -= 1;
             }
-            step /= 2;
-        }
-        pos
-    }
-}
-
-/// About `m` slopes drawn uniformly (with replacement) from those in (lo, hi].
-fn sample_between(t: &[f64], y: &[f64], lo: f64, hi: f64, m: usize, rng: &mut SplitMix64) -> Vec<f64> {
-    let n = t.len();
-    let b = between(t, y, lo, hi);
-    let mut fen = Fenwick::new(n);
-    let mut total = 0u64;
-    for (q, &r) in b.rank.iter().enumerate() {
-        total += q as u64 - fen.below(r as usize);
-        fen.insert(r as usize);
-    }
-    if total == 0 {
-        return Vec::new();
-    }
-    let mut targets: Vec<u64> = (0..m).map(|_| rng.below(total)).collect();
-    targets.sort_unstable();
-    let mut out = Vec::with_capacity(m);
-    let mut fen = Fenwick::new(n);
-    let mut next = 0usize;
-    let mut cum = 0u64;
-    for (q, &r) in b.rank.iter().enumerate() {
-        let below = fen.below(r as usize);
-        let w = q as u64 - below;
-        while next < targets.len() && targets[next] < cum + w {
-            let local = targets[next] - cum;
-            let p = b.pos_of_rank[fen.kth(below + local)] as usize;
-            out.push(slope(t, y, b.seq[p] as usize, b.seq[q] as usize));
-            next += 1;
-        }
-        cum += w;
-        fen.insert(r as usize);
-    }
-    out
-}
-
-/// Every slope in (lo, hi], listed by merge sort over the ranks.
-fn list_between(t: &[f64], y: &[f64], lo: f64, hi: f64, capacity: usize) -> Vec<f64> {
-    let b = between(t, y, lo, hi);
-    let n = t.len();
-    let mut out = Vec::with_capacity(capacity);
-    let mut cur: Vec<u32> = (0..n as u32).collect();
-    let mut next = vec![0u32; n];
-    let mut width = 1;
-    while width < n {
-        let mut start = 0;
-        while start < n {
-            let mid = (start + width).min(n);
-            let end = (start + 2 * width).min(n);
-            let (left, right) = (&cur[start..mid], &cur[mid..end]);
-            let (mut i, mut j, mut k) = (0, 0, start);
-            while i < left.len() && j < right.len() {
-                let (pl, pr) = (left[i] as usize, right[j] as usize);
-                if b.rank[pr] < b.rank[pl] {
-                    for &pa in &left[i..] {
-                        out.push(slope(t, y, b.seq[pa as usize] as usize, b.seq[pr] as usize));
-                    }
-                    next[k] = right[j];
-                    j += 1;
-                } else {
-                    next[k] = left[i];
-                    i += 1;
-                }
-                k += 1;
+            items[j] = x;
+            if out.len() as u64 > cap {
+                return None;
             }
-            for &v in left[i..].iter().chain(&right[j..]) {
-                next[k] = v;
-                k += 1;
-            }
-            start = end;
         }
-        std::mem::swap(&mut cur, &mut next);
-        width *= 2;
+        Some(out)
     }
-    out
-}
 
-/// The slope of 1-based rank `k` (1 ≤ k ≤ N) among all pairwise slopes of (t, y), t
-/// strictly increasing.
-pub(crate) fn select_rank(t: &[f64], y: &[f64], k: u64, rng: &mut SplitMix64) -> f64 {
-    let n = t.len();
-    let total = (n as u64) * (n as u64).saturating_sub(1) / 2;
-    let k = k.clamp(1, total.max(1));
-    let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
-    let (mut c_lo, mut c_hi) = (0u64, total);
-    let limit = (4 * n as u64).max(1 << 16);
-    let mut m = n.max(1024);
-    let (mut scratch, mut buf) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    for _ in 0..64 {
-        let d = c_hi - c_lo;
-        if d <= limit {
-            break;
-        }
-        let mut sample = sample_between(t, y, lo, hi, m, rng);
-        if sample.is_empty() {
-            break;
-        }
-        sample.sort_unstable_by(f64::total_cmp);
-        let len = sample.len() as f64;
-        let pos = (k - c_lo) as f64 / d as f64 * len;
-        let spread = 2.0 * len.sqrt() + 1.0;
-        let candidates = [pos - spread, pos + spread].map(|x| {
-            if x < 0.0 || x >= len {
-                None
+    /// The slopes of 1-based ranks k and (if `next`) k + 1.
+    ///
+    /// Keeps a window (lo, hi] holding ranks c_lo + 1..=c_hi around k..=k2 and shrinks it one
+    /// count at a time: each count aims just outside the wanted ranks on the side with the
+    /// larger gap, placed by the secant through the two latest counts (at first by the sample's
+    /// density), with a safety margin proportional to the step.
+    fn select(&mut self, k: u64, next: bool) -> (f64, Option<f64>) {
+        let n = self.t.len() as u64;
+        let k2 = if next { k + 1 } else { k };
+        let total = self.total as f64;
+        let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
+        let (mut c_lo, mut c_hi) = (0u64, self.total);
+        let limit = (2 * n).max(1 << 12);
+        let m = self.sample.len();
+        let mf = m as f64;
+        // the sample's estimate of rank k and of the local density (ranks per unit slope)
+        let pos = (k as f64 / total * mf).min(mf - 1.0);
+        let h = mf.sqrt().max(8.0);
+        let (i1, i2) = ((pos - h).max(0.0) as usize, ((pos + h) as usize).min(m - 1));
+        let width = self.sample[i2] - self.sample[i1];
+        let sample_density = (i2 - i1) as f64 / mf * total / width;
+        let mut last: Option<(f64, f64)> = None; // latest count (slope, rank)
+        let mut prev: Option<(f64, f64)> = None;
+        for _ in 0..60 {
+            if c_hi - c_lo <= limit {
+                break;
+            }
+            let low_side = if !lo.is_finite() {
+                true
+            } else if !hi.is_finite() {
+                false
             } else {
-                sample.get(x as usize).copied()
-            }
-        });
-        for s in candidates.into_iter().flatten() {
+                k - c_lo >= c_hi - k2
+            };
+            let secant = matches!((last, prev), (Some((s1, r1)), Some((s0, r0))) if r1 != r0 && s1 != s0);
+            let slack = if secant { 0.02 } else { 0.1 };
+            let quarter = limit as f64 / 4.0;
+            let aim = |r1: f64| {
+                if low_side {
+                    let base = k as f64;
+                    base - quarter.max(slack * (base - r1).abs())
+                } else {
+                    let base = k2 as f64;
+                    base + quarter.max(slack * (base - r1).abs())
+                }
+            };
+            let mut s = match (last, prev) {
+                (Some((s1, r1)), Some((s0, r0))) if secant => {
+                    s1 + (aim(r1) - r1) * (s1 - s0) / (r1 - r0)
+                }
+                (Some((s1, r1)), _) if sample_density.is_finite() && sample_density > 0.0 => {
+                    s1 + (aim(r1) - r1) / sample_density
+                }
+                _ => self.sample[pos as usize],
+            };
             if !(s.is_finite() && s > lo && s < hi) {
-                continue;
+                s = if lo.is_finite() && hi.is_finite() {
+                    lo + (hi - lo) / 2.0
+                } else if lo.is_finite() {
+                    self.sample[m - 1].max(lo + lo.abs().max(1.0))
+                } else if hi.is_finite() {
+                    self.sample[0].min(hi - hi.abs().max(1.0))
+                } else {
+                    0.0
+                };
+                if !(s.is_finite() && s > lo && s < hi) {
+                    break;
+                }
             }
-            let (below, at_most) = count(t, y, s, &mut scratch, &mut buf);
+            let (below, at_most) = self.count(s);
             if below < k && k <= at_most {
-                return s;
+                // rank k is a run of slopes equal to s
+                if k2 <= at_most {
+                    return (s, next.then_some(s));
+                }
+                let (v, _) = self.finish(k2, false, s, at_most, hi);
+                return (s, Some(v));
             }
             if at_most < k {
                 lo = s;
                 c_lo = at_most;
-            } else {
+            } else if k2 <= at_most {
                 hi = s;
                 c_hi = at_most;
+            } else {
+                // rank k below s, rank k2 = k + 1 at s: find k under s
+                let (v, _) = self.finish(k, false, lo, c_lo, s);
+                return (v, Some(s));
             }
+            prev = last;
+            last = Some((s, at_most as f64));
         }
-        if c_hi - c_lo > d / 2 {
-            m = m.saturating_mul(2);
+        self.finish(k, next, lo, c_lo, hi)
+    }
+
+    fn finish(&mut self, k: u64, next: bool, lo: f64, c_lo: u64, hi: f64) -> (f64, Option<f64>) {
+        let mut listed = self.list(lo, hi, u64::MAX).unwrap_or_default();
+        if listed.is_empty() {
+            let v = if hi.is_finite() { hi } else { lo };
+            return (v, next.then_some(v));
         }
+        let last = listed.len() - 1;
+        let index = ((k - c_lo).saturating_sub(1) as usize).min(last);
+        let (_, v, above) = listed.select_nth_unstable_by(index, f64::total_cmp);
+        let v = *v;
+        let w = if next {
+            Some(above.iter().copied().min_by(f64::total_cmp).unwrap_or(v))
+        } else {
+            None
+        };
+        (v, w)
     }
-    let mut listed = list_between(t, y, lo, hi, (c_hi - c_lo) as usize);
-    if listed.is_empty() {
-        return if hi.is_finite() { hi } else { lo };
-    }
-    let index = ((k - c_lo).saturating_sub(1) as usize).min(listed.len() - 1);
-    let (_, v, _) = listed.select_nth_unstable_by(index, f64::total_cmp);
-    *v
+}
+
+/// The slopes at the given 1-based ranks (each with the next rank when its flag is set),
+/// among all pairwise slopes of (t, y), t strictly increasing, n ≥ 2. Deterministic: the
+/// sampling is seeded from n.
+pub(crate) fn select_ranks(t: &[f64], y: &[f64], ranks: &[(u64, bool)]) -> Vec<(f64, Option<f64>)> {
+    let n = t.len();
+    let total = (n as u64) * (n as u64).saturating_sub(1) / 2;
+    let mut rng = SplitMix64::new(n as u64);
+    let m = (4 * n).clamp(1 << 12, 1 << 20);
+    let mut sample: Vec<f64> = (0..m)
+        .map(|_| {
+            let a = rng.below(n as u64) as usize;
+            let mut b = rng.below(n as u64 - 1) as usize;
+            if b >= a {
+                b += 1;
+            }
+            slope(t, y, a, b)
+        })
+        .collect();
+    sample.sort_unstable_by(f64::total_cmp);
+    let mut selector = Selector {
+        t,
+        y,
+        total,
+        scratch: Vec::with_capacity(n),
+        buf: Vec::with_capacity(n),
+        sample,
+    };
+    ranks
+        .iter()
+        .map(|&(k, next)| {
+            let k = k.clamp(1, total.max(1));
+            let next = next && k < total;
+            selector.select(k, next)
+        })
+        .collect()
 }

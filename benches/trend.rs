@@ -2,11 +2,11 @@
 //! many short ones. Inputs are built by formula (the same as benches/compare/trend.py).
 
 use alliance::Level;
-use alliance::trend::{Series, mann_kendall, sen_slope, SenOptions};
+use alliance::trend::{SenOptions, Series, mann_kendall, sen_slope};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
-/// A noisy upward series: y_i = 4 + i/n + 0.5 sin(12.9898 i).
+/// A noisy upward series: `y_i = 4 + i/n + 0.5 sin(12.9898 i)`.
 fn long_series(n: usize) -> Series {
     let y = (0..n)
         .map(|i| 4.0 + i as f64 / n as f64 + 0.5 * (12.9898 * i as f64).sin())
@@ -14,7 +14,7 @@ fn long_series(n: usize) -> Series {
     Series::from_values(y).expect("valid series")
 }
 
-/// Series k of the batch, 20 sessions: y_kj = ((31k + 17j + (kj mod 7)) mod 13) / 4 + 0.01 j.
+/// Series k of the batch, 20 sessions: `y_kj = ((31k + 17j + (kj mod 7)) mod 13) / 4 + 0.01 j`.
 fn batch(count: usize, sessions: usize) -> Vec<Series> {
     (0..count)
         .map(|k| {
@@ -47,7 +47,8 @@ fn sen_long(c: &mut Criterion) {
         let s = long_series(n);
         group.bench_with_input(BenchmarkId::from_parameter(n), &s, |b, s| {
             b.iter(|| {
-                let sen = sen_slope(black_box(s), Level::default(), SenOptions::default()).expect("sen");
+                let sen =
+                    sen_slope(black_box(s), Level::default(), SenOptions::default()).expect("sen");
                 assert!(sen.ci.is_defined());
                 sen
             })

@@ -279,28 +279,72 @@ mod tests {
     #[test]
     fn quantiles_match_tables() {
         // mpmath (30 digits): root of betainc(5, 1/2, 0, 10/(10 + t^2)) = 0.05
-        assert!(close(t_quantile(0.975, 10.0).unwrap(), 2.228_138_851_986_274_7, 1e-13));
-        assert!(close(t_quantile(0.025, 10.0).unwrap(), -2.228_138_851_986_274_7, 1e-13));
+        assert!(close(
+            t_quantile(0.975, 10.0).unwrap(),
+            2.228_138_851_986_274_7,
+            1e-13
+        ));
+        assert!(close(
+            t_quantile(0.025, 10.0).unwrap(),
+            -2.228_138_851_986_274_7,
+            1e-13
+        ));
         // exact: tan(0.475 pi) (scipy 1.x gives 12.706204736432095, 2e-11 off)
-        assert!(close(t_quantile(0.975, 1.0).unwrap(), 12.706_204_736_174_693, 1e-13));
+        assert!(close(
+            t_quantile(0.975, 1.0).unwrap(),
+            12.706_204_736_174_693,
+            1e-13
+        ));
         // scipy.stats.norm.ppf(0.975), f.ppf(0.95, 5, 15), f.ppf(0.05, 5, 15)
-        assert!(close(normal_quantile(0.975).unwrap(), 1.959_963_984_540_054, 1e-15));
-        assert!(close(normal_quantile(1e-10).unwrap(), -6.361_340_902_404_056, 1e-13));
-        assert!(close(f_quantile(0.95, 5.0, 15.0).unwrap(), 2.901_294_536_236_157, 1e-12));
-        assert!(close(f_quantile(0.05, 5.0, 15.0).unwrap(), 0.216_508_368_329_493_4, 1e-12));
+        assert!(close(
+            normal_quantile(0.975).unwrap(),
+            1.959_963_984_540_054,
+            1e-15
+        ));
+        assert!(close(
+            normal_quantile(1e-10).unwrap(),
+            -6.361_340_902_404_056,
+            1e-13
+        ));
+        assert!(close(
+            f_quantile(0.95, 5.0, 15.0).unwrap(),
+            2.901_294_536_236_157,
+            1e-12
+        ));
+        assert!(close(
+            f_quantile(0.05, 5.0, 15.0).unwrap(),
+            0.216_508_368_329_493_4,
+            1e-12
+        ));
     }
 
     #[test]
     fn tails_match_tables() {
-        assert!(close(t_two_sided_p(2.228_138_851_986_274_7, 10.0).unwrap(), 0.05, 1e-13));
-        assert!(close(f_sf(2.901_294_536_236_157, 5.0, 15.0).unwrap(), 0.05, 1e-12));
+        assert!(close(
+            t_two_sided_p(2.228_138_851_986_274_7, 10.0).unwrap(),
+            0.05,
+            1e-13
+        ));
+        assert!(close(
+            f_sf(2.901_294_536_236_157, 5.0, 15.0).unwrap(),
+            0.05,
+            1e-12
+        ));
         // mpmath erfc(z / sqrt 2) / 2 at z = 1.959963984540054, 1, 8
-        assert!(close(normal_two_sided_p(1.959_963_984_540_054), 0.050_000_000_000_000_02, 1e-14));
+        assert!(close(
+            normal_two_sided_p(1.959_963_984_540_054),
+            0.050_000_000_000_000_02,
+            1e-14
+        ));
         assert!(close(normal_sf(1.0), 0.158_655_253_931_457_05, 1e-14));
         assert!(close(normal_sf(8.0), 6.220_960_574_271_784e-16, 1e-13));
         assert!(close(normal_cdf(-8.0), 6.220_960_574_271_784e-16, 1e-13));
         // pchisq(3.841458820694124, 1, lower.tail = FALSE) = 0.05
-        assert!(close(chi2_sf(3.841_458_820_694_124, 1.0).unwrap(), 0.05, 1e-12));
+        assert!(close(
+            chi2_sf(3.841_458_820_694_124, 1.0).unwrap(),
+            0.05,
+            1e-12
+        ));
     }
 
     #[test]

@@ -1,4 +1,5 @@
 //! Laws of the trend statistics (OLS, Mann-Kendall, Sen, reliable change).
+#![allow(clippy::unwrap_used)]
 
 use alliance::Level;
 use alliance::trend::{

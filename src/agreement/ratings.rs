@@ -51,7 +51,11 @@ impl Ratings {
     ///
     /// # Errors
     /// As [`Ratings::new`].
-    pub fn with_missing(targets: usize, raters: usize, values: Vec<Option<f64>>) -> Result<Ratings> {
+    pub fn with_missing(
+        targets: usize,
+        raters: usize,
+        values: Vec<Option<f64>>,
+    ) -> Result<Ratings> {
         check_shape(targets, raters, values.len())?;
         let mut cells = Vec::with_capacity(values.len());
         let mut missing = 0;
@@ -168,7 +172,8 @@ impl Ratings {
 
     /// Rows of targets rated by every rater (all of them when nothing is missing).
     pub(crate) fn complete_rows(&self) -> impl Iterator<Item = &[f64]> {
-        self.rows_raw().filter(|row| row.iter().all(|x| !x.is_nan()))
+        self.rows_raw()
+            .filter(|row| row.iter().all(|x| !x.is_nan()))
     }
 }
 

@@ -1,12 +1,12 @@
 //! Mann-Kendall trend test: S by merge-sort pair counting, its exact null distribution for
 //! short untied series, and the Hamed-Rao autocorrelation correction.
 
+use super::Series;
 use super::pairs;
 use super::stat::{Stat, Undefined};
-use super::Series;
+use crate::Level;
 use crate::error::{Error, Result};
 use crate::stats;
-use crate::Level;
 
 /// Below this length S is counted pair by pair (faster than merge sort for short series).
 const DIRECT_MAX: usize = 64;
@@ -160,7 +160,7 @@ pub(crate) fn two_sided_p(z: f64) -> f64 {
 /// # References
 /// Mann (1945); Kendall (1975), *Rank Correlation Methods*; Gilbert (1987), *Statistical
 /// Methods for Environmental Pollution Monitoring*; Knight (1966), JASA 61:436-439. Matches
-/// `pymannkendall.original_test` 1.4.3 (S, Var(S), Z, p_normal, tau_a) and
+/// `pymannkendall.original_test` 1.4.3 (S, Var(S), Z, `p_normal`, `tau_a`) and
 /// `scipy.stats.kendalltau` 1.12 (tau-b; exact p with `method="exact"`).
 pub fn mann_kendall(series: &Series) -> Result<MannKendall> {
     series.require(2)?;
@@ -208,7 +208,7 @@ pub fn mann_kendall(series: &Series) -> Result<MannKendall> {
 /// Exact two-sided p-value of S for n untied values with `discordant` discordant pairs:
 /// 2 P(Q ≤ min(Q, N − Q)) under a uniformly random permutation, capped at 1.
 ///
-/// P(Q = k) for n values follows from n − 1 by P_n(k) = (1/n) Σ_{i=0}^{n−1} P_{n−1}(k − i),
+/// P(Q = k) for n values follows from n − 1 by `P_n(k) = (1/n) Σ_{i=0}^{n−1} P_{n−1}(k − i)`,
 /// evaluated as a difference of cumulative sums on the lower tail only (k ≤ N/2, where the
 /// probabilities increase, so the subtraction loses little), as scipy does.
 fn exact_p(n: usize, discordant: u64) -> f64 {
@@ -329,7 +329,8 @@ pub struct HamedRao {
 /// use alliance::trend::{mann_kendall_hamed_rao, HamedRaoOptions, Series};
 /// let s = Series::from_values(vec![4.0, 4.2, 4.1, 4.5, 4.6, 4.4, 4.8, 5.0, 4.9, 5.2])?;
 /// let hr = mann_kendall_hamed_rao(&s, HamedRaoOptions::default())?;
-/// assert_eq!(hr.s, 35);
+/// assert_eq!(hr.s, 37);
+/// assert!((hr.z.value().unwrap() - 3.219_937_887_599_697).abs() < 1e-12); // pymannkendall
 /// assert!(hr.p.value().is_some());
 /// # Ok::<(), alliance::Error>(())
 /// ```

@@ -1,7 +1,7 @@
 //! Ordinary least-squares trend of scores on their session times.
 
-use super::stat::{Stat, Undefined};
 use super::Series;
+use super::stat::{Stat, Undefined};
 use crate::error::Result;
 use crate::stats;
 use crate::{Interval, Level};
@@ -102,6 +102,7 @@ pub fn ols_trend(series: &Series, level: Level) -> Result<OlsTrend> {
             .map(|(ti, yi)| (ti - t_mean) * (yi - y_mean)),
     );
     let syy = stats::sum(y.iter().map(|yi| (yi - y_mean) * (yi - y_mean)));
+    #[allow(clippy::float_cmp)] // exactly equal scores (0.0 == -0.0), not nearly equal ones
     let constant = y.iter().all(|&v| v == y[0]);
     let slope = if constant { 0.0 } else { sxy / sxx };
     let intercept = if constant {
@@ -128,7 +129,11 @@ pub fn ols_trend(series: &Series, level: Level) -> Result<OlsTrend> {
     } else {
         OlsFit::Residuals
     };
-    let sse = if fit == OlsFit::Residuals { sse.value() } else { 0.0 };
+    let sse = if fit == OlsFit::Residuals {
+        sse.value()
+    } else {
+        0.0
+    };
 
     let r_squared = if constant {
         Stat::Undefined(Undefined::ConstantScores)
@@ -167,10 +172,7 @@ pub fn ols_trend(series: &Series, level: Level) -> Result<OlsTrend> {
             Stat::Undefined(Undefined::ConstantScores),
             Stat::Undefined(Undefined::ConstantScores),
         ),
-        OlsFit::ExactLine => (
-            Stat::Value(f64::INFINITY.copysign(slope)),
-            Stat::Value(0.0),
-        ),
+        OlsFit::ExactLine => (Stat::Value(f64::INFINITY.copysign(slope)), Stat::Value(0.0)),
         OlsFit::Residuals => {
             let t_value = slope / slope_se;
             (

@@ -89,6 +89,7 @@ pub(crate) struct Ties {
 }
 
 /// Tie groups of an ascending slice.
+#[allow(clippy::float_cmp)] // a tie is exact equality, as in the comparisons that count S
 pub(crate) fn ties(sorted: &[f64]) -> Ties {
     let mut out = Ties::default();
     let mut i = 0;
@@ -112,6 +113,7 @@ pub(crate) fn ties(sorted: &[f64]) -> Ties {
 
 /// Pairs i < j with v[j] < v[i] (discordant) and with v[j] == v[i] (tied), by the direct
 /// O(n²) definition; faster than merge sort for short series.
+#[allow(clippy::float_cmp)] // a tie is exact equality
 pub(crate) fn direct_counts(v: &[f64]) -> (u64, u64) {
     let mut discordant = 0u64;
     let mut tied = 0u64;

@@ -1,10 +1,10 @@
 //! Reliable change (Jacobson & Truax 1991) and clinical-significance categories.
 
-use super::stat::{Stat, Undefined};
 use super::Series;
+use super::stat::{Stat, Undefined};
+use crate::Level;
 use crate::error::{Error, Result};
 use crate::stats;
-use crate::Level;
 
 /// Where the standard deviation SD₁ comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -17,7 +17,7 @@ pub enum SdSource {
     Sample,
 }
 
-/// Which reliability coefficient r_xx is.
+/// Which reliability coefficient `r_xx` is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -138,7 +138,10 @@ impl ClinicalCutoff {
             "clinical cutoff input",
             &[clinical_mean, clinical_sd, functional_mean, functional_sd],
         )?;
-        for (name, sd) in [("clinical SD", clinical_sd), ("functional SD", functional_sd)] {
+        for (name, sd) in [
+            ("clinical SD", clinical_sd),
+            ("functional SD", functional_sd),
+        ] {
             if sd <= 0.0 {
                 return Err(Error::InvalidParameter {
                     name,
@@ -166,7 +169,7 @@ impl ClinicalCutoff {
     }
 }
 
-/// What the reliable change index rests on: SD₁, r_xx, their sources, the criterion level
+/// What the reliable change index rests on: SD₁, `r_xx`, their sources, the criterion level
 /// and the scale's polarity. Checked once at construction.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -181,7 +184,7 @@ pub struct ChangeCriterion {
 }
 
 impl ChangeCriterion {
-    /// A criterion from SD₁ and r_xx, at the 95% level, higher scores better, no cutoff.
+    /// A criterion from SD₁ and `r_xx`, at the 95% level, higher scores better, no cutoff.
     ///
     /// # Errors
     /// [`Error::NonFinite`] for NaN or infinite inputs; [`Error::InvalidParameter`] when
@@ -237,7 +240,7 @@ impl ChangeCriterion {
         self
     }
 
-    /// SE of measurement SD₁ √(1 − r_xx).
+    /// SE of measurement SD₁ √(1 − `r_xx`).
     pub fn se(&self) -> f64 {
         self.sd * (1.0 - self.reliability).sqrt()
     }
@@ -259,16 +262,16 @@ pub struct ReliableChange {
     pub x2: f64,
     /// x2 − x1.
     pub difference: f64,
-    /// RCI = (x2 − x1)/S_diff; ±∞ when r_xx = 1 and the scores differ, undefined
-    /// ([`Undefined::NoChangeWithPerfectReliability`]) when r_xx = 1 and they are equal.
+    /// RCI = (x2 − x1)/`S_diff`; ±∞ when `r_xx` = 1 and the scores differ, undefined
+    /// ([`Undefined::NoChangeWithPerfectReliability`]) when `r_xx` = 1 and they are equal.
     pub rci: Stat,
-    /// Standard error of measurement SD₁ √(1 − r_xx).
+    /// Standard error of measurement SD₁ √(1 − `r_xx`).
     pub se: f64,
     /// Standard error of the difference √(2 SE²).
     pub s_diff: f64,
     /// Critical |RCI| (1.959964 at 95%).
     pub critical: f64,
-    /// Smallest reliable change, critical · S_diff.
+    /// Smallest reliable change, critical · `S_diff`.
     pub minimum_reliable_change: f64,
     /// Whether |RCI| > critical.
     pub reliable: bool,
@@ -280,9 +283,9 @@ pub struct ReliableChange {
     pub sd: f64,
     /// Where SD₁ came from.
     pub sd_source: SdSource,
-    /// r_xx used.
+    /// `r_xx` used.
     pub reliability: f64,
-    /// Which coefficient r_xx is.
+    /// Which coefficient `r_xx` is.
     pub reliability_kind: ReliabilityKind,
     /// The reference this follows.
     pub reference: &'static str,
@@ -291,11 +294,11 @@ pub struct ReliableChange {
 /// Jacobson-Truax reliable change index between an earlier score `x1` and a later `x2`.
 ///
 /// ```text
-/// SE = SD₁ √(1 − r_xx)      S_diff = √(2 SE²)      RCI = (x₂ − x₁) / S_diff
-/// reliable when |RCI| > z(1 − α/2) (1.96 at 95%);  minimum reliable change = z · S_diff
+/// SE = SD₁ √(1 − `r_xx`)      `S_diff` = √(2 SE²)      RCI = (x₂ − x₁) / `S_diff`
+/// reliable when |RCI| > z(1 − α/2) (1.96 at 95%);  minimum reliable change = z · `S_diff`
 /// ```
 ///
-/// With r_xx = 1 the difference has no measurement error: S_diff = 0, any change is
+/// With `r_xx` = 1 the difference has no measurement error: `S_diff` = 0, any change is
 /// reliable and the RCI is ±∞ (undefined when x₂ = x₁). With a [`ClinicalCutoff`] in the
 /// criterion the change is classified: recovered (reliable improvement ending strictly
 /// beyond the cutoff on the functional side), improved, unchanged, deteriorated.
@@ -402,7 +405,11 @@ pub fn reliable_change_between(
     match (values.get(from), values.get(to)) {
         (Some(&x1), Some(&x2)) if from < to => reliable_change(x1, x2, criterion),
         _ => Err(Error::InvalidParameter {
-            name: if from < n && to < n { "session order" } else { "session position" },
+            name: if from < n && to < n {
+                "session order"
+            } else {
+                "session position"
+            },
             value: if from < n { to as f64 } else { from as f64 },
             expected: "positions within the series with from before to",
         }),

@@ -1,9 +1,9 @@
 //! Sen's slope (Theil-Sen estimator) with its rank-based confidence interval.
 
+use super::Series;
 use super::mann_kendall::s_counts;
 use super::sen_select::select_ranks;
 use super::stat::{Stat, Undefined};
-use super::Series;
 use crate::error::Result;
 use crate::stats;
 use crate::{Interval, Level};

@@ -1,6 +1,6 @@
 //! Order statistics of the n(n − 1)/2 pairwise slopes without listing them all.
 //!
-//! A slope (y_j − y_i)/(t_j − t_i) with t_i < t_j is below s exactly when u_j < u_i for
+//! A slope `(y_j − y_i)/(t_j − t_i)` with `t_i < t_j` is below s exactly when `u_j < u_i` for
 //! u = y − s·t, so the number of slopes below s is an inversion count of u in time order
 //! (merge sort, O(n log n)). The slopes in a window (lo, hi] are the pairs whose order by
 //! u(lo) and by u(hi) disagree; sorting by u(lo) and then insertion-sorting by u(hi) lists
@@ -11,7 +11,7 @@
 
 use super::pairs;
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a small seeded generator, so results are
+/// `SplitMix64` (Steele, Lea & Flood 2014): a small seeded generator, so results are
 /// reproducible.
 #[derive(Debug, Clone)]
 pub(crate) struct SplitMix64(u64);
@@ -99,7 +99,7 @@ impl Selector<'_> {
 
     /// The slopes of 1-based ranks k and (if `next`) k + 1.
     ///
-    /// Keeps a window (lo, hi] holding ranks c_lo + 1..=c_hi around k..=k2 and shrinks it one
+    /// Keeps a window (lo, hi] holding ranks `c_lo + 1..=c_hi` around k..=k2 and shrinks it one
     /// count at a time: each count aims just outside the wanted ranks on the side with the
     /// larger gap, placed by the secant through the two latest counts (at first by the sample's
     /// density), with a safety margin proportional to the step.
@@ -131,7 +131,7 @@ impl Selector<'_> {
             } else {
                 k - c_lo >= c_hi - k2
             };
-            let secant = matches!((last, prev), (Some((s1, r1)), Some((s0, r0))) if r1 != r0 && s1 != s0);
+            let secant = matches!((last, prev), (Some((s1, r1)), Some((s0, r0))) if (r1 - r0).abs() > 0.0 && (s1 - s0).abs() > 0.0);
             let slack = if secant { 0.02 } else { 0.1 };
             let quarter = limit as f64 / 4.0;
             let aim = |r1: f64| {

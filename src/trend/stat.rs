@@ -60,6 +60,6 @@ pub enum Undefined {
     /// A confidence bound's rank falls outside 1..=N of the ordered pairwise slopes (Sen's
     /// interval on very short series, where scipy silently clamps).
     RankOutOfRange,
-    /// Perfect reliability (r_xx = 1) and no change: the RCI is 0/0.
+    /// Perfect reliability (`r_xx` = 1) and no change: the RCI is 0/0.
     NoChangeWithPerfectReliability,
 }

@@ -106,6 +106,15 @@ pub(crate) fn s_counts(values: &[f64]) -> SCounts {
     }
 }
 
+/// Var(S) alone (tie-corrected), from the sorted values: O(n log n) without counting S.
+pub(crate) fn var_s(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable_by(f64::total_cmp);
+    let n = values.len() as u128;
+    let ties = pairs::ties(&sorted);
+    (n * n.saturating_sub(1) * (2 * n + 5) - ties.variance_term) as f64 / 18.0
+}
+
 /// Z with continuity correction; 0 when S = 0 or when Var(S) = 0 (all scores tied).
 pub(crate) fn z_score(s: i64, var_s: f64) -> f64 {
     if s == 0 || var_s <= 0.0 {
@@ -208,9 +217,10 @@ pub fn mann_kendall(series: &Series) -> Result<MannKendall> {
 /// Exact two-sided p-value of S for n untied values with `discordant` discordant pairs:
 /// 2 P(Q ≤ min(Q, N − Q)) under a uniformly random permutation, capped at 1.
 ///
-/// P(Q = k) for n values follows from n − 1 by `P_n(k) = (1/n) Σ_{i=0}^{n−1} P_{n−1}(k − i)`,
-/// evaluated as a difference of cumulative sums on the lower tail only (k ≤ N/2, where the
-/// probabilities increase, so the subtraction loses little), as scipy does.
+/// The number of permutations of j items with k inversions (Mahonian numbers) follows from
+/// j − 1 by `M_j(k) = M_j(k − 1) + M_{j−1}(k) − M_{j−1}(k − j)`. Only the lower tail k ≤ q is
+/// needed, where the numbers increase with k, so the subtraction loses little; they are kept
+/// in f64 (exact below 2^53, within rounding above) and divided by n! at the end.
 fn exact_p(n: usize, discordant: u64) -> f64 {
     let total = (n as u64) * (n as u64 - 1) / 2;
     let q = discordant.min(total - discordant);
@@ -218,21 +228,23 @@ fn exact_p(n: usize, discordant: u64) -> f64 {
         return 1.0;
     }
     let q = q as usize;
-    let mut prob = vec![0.0; q + 1];
-    prob[0] = 1.0;
+    let mut old = vec![0.0; q + 1];
+    let mut new = vec![0.0; q + 1];
+    old[0] = 1.0;
+    let mut factorial = 1.0;
     for j in 2..=n {
-        for k in 1..=q {
-            prob[k] += prob[k - 1];
+        let mut run = 0.0;
+        for k in 0..=q {
+            run += old[k];
+            if k >= j {
+                run -= old[k - j];
+            }
+            new[k] = run;
         }
-        for k in (j..=q).rev() {
-            prob[k] -= prob[k - j];
-        }
-        let inv = 1.0 / j as f64;
-        for v in prob.iter_mut() {
-            *v *= inv;
-        }
+        std::mem::swap(&mut old, &mut new);
+        factorial *= j as f64;
     }
-    (2.0 * stats::sum(prob.iter().copied())).min(1.0)
+    (2.0 * stats::sum(old.iter().copied()) / factorial).min(1.0)
 }
 
 /// Options of the Hamed-Rao corrected test.

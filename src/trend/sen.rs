@@ -1,7 +1,7 @@
 //! Sen's slope (Theil-Sen estimator) with its rank-based confidence interval.
 
 use super::Series;
-use super::mann_kendall::s_counts;
+use super::mann_kendall;
 use super::sen_select::select_ranks;
 use super::stat::{Stat, Undefined};
 use crate::error::Result;
@@ -140,7 +140,7 @@ pub fn sen_slope(series: &Series, level: Level, options: SenOptions) -> Result<S
     let (t, y) = (series.times(), series.values());
     let n = series.len();
     let pairs = (n as u64) * (n as u64 - 1) / 2;
-    let var_s = s_counts(y).var_s;
+    let var_s = mann_kendall::var_s(y);
     let c = stats::normal_quantile(1.0 - level.tail())? * var_s.sqrt();
     let lower_rank = ((pairs as f64 - c) / 2.0).round_ties_even() as i64;
     let upper_rank = ((pairs as f64 + c) / 2.0).round_ties_even() as i64 + 1;

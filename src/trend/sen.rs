@@ -153,15 +153,8 @@ pub fn sen_slope(series: &Series, level: Level, options: SenOptions) -> Result<S
     };
     let (slope, bounds) = if algorithm == SenAlgorithm::Materialize {
         let mut slopes = all_slopes(t, y);
-        let bounds = if ci_exists {
-            Some((
-                nth(&mut slopes, lower_rank as usize - 1),
-                nth(&mut slopes, upper_rank as usize - 1),
-            ))
-        } else {
-            None
-        };
-        (stats::median_in_place(&mut slopes).unwrap_or(0.0), bounds)
+        let wanted = ci_exists.then(|| (lower_rank as usize - 1, upper_rank as usize - 1));
+        order_statistics(&mut slopes, wanted)
     } else {
         let mut ranks = vec![median_ranks(pairs)];
         if ci_exists {
@@ -236,9 +229,36 @@ fn all_slopes(t: &[f64], y: &[f64]) -> Vec<f64> {
     slopes
 }
 
-fn nth(slopes: &mut [f64], index: usize) -> f64 {
-    let (_, v, _) = slopes.select_nth_unstable_by(index, f64::total_cmp);
-    *v
+/// The median of `slopes` (non-empty) and the order statistics at the 0-based indices
+/// `wanted`: one selection at the median splits the slopes, and each bound is then selected
+/// within its side only.
+fn order_statistics(
+    slopes: &mut [f64],
+    wanted: Option<(usize, usize)>,
+) -> (f64, Option<(f64, f64)>) {
+    let len = slopes.len();
+    let mid = len / 2;
+    let (left, m, right) = slopes.select_nth_unstable_by(mid, f64::total_cmp);
+    let m = *m;
+    let median = if len % 2 == 1 {
+        m
+    } else {
+        let below = left.iter().copied().max_by(f64::total_cmp).unwrap_or(m);
+        below + (m - below) / 2.0
+    };
+    let mut pick = |index: usize| -> f64 {
+        if index < mid {
+            *left.select_nth_unstable_by(index, f64::total_cmp).1
+        } else if index == mid {
+            m
+        } else {
+            *right
+                .select_nth_unstable_by(index - mid - 1, f64::total_cmp)
+                .1
+        }
+    };
+    let bounds = wanted.map(|(lo, hi)| (pick(lo), pick(hi)));
+    (median, bounds)
 }
 
 fn intercept(t: &[f64], y: &[f64], slope: f64, method: SenIntercept) -> f64 {

@@ -218,9 +218,9 @@ pub fn mann_kendall(series: &Series) -> Result<MannKendall> {
 /// 2 P(Q ≤ min(Q, N − Q)) under a uniformly random permutation, capped at 1.
 ///
 /// The number of permutations of j items with k inversions (Mahonian numbers) follows from
-/// j − 1 by `M_j(k) = M_j(k − 1) + M_{j−1}(k) − M_{j−1}(k − j)`. Only the lower tail k ≤ q is
-/// needed, where the numbers increase with k, so the subtraction loses little; they are kept
-/// in f64 (exact below 2^53, within rounding above) and divided by n! at the end.
+/// j − 1 by `M_j(k) = M_j(k − 1) + M_{j−1}(k) − M_{j−1}(k − j)`, on the lower tail k ≤ q only.
+/// The counts are exact integers up to n = 34 (n! < 2^128, in u64 up to n = 20); above, in
+/// f64, where the counts increase with k on the lower tail so the subtraction loses little.
 fn exact_p(n: usize, discordant: u64) -> f64 {
     let total = (n as u64) * (n as u64 - 1) / 2;
     let q = discordant.min(total - discordant);
@@ -228,23 +228,72 @@ fn exact_p(n: usize, discordant: u64) -> f64 {
         return 1.0;
     }
     let q = q as usize;
-    let mut old = vec![0.0; q + 1];
-    let mut new = vec![0.0; q + 1];
-    old[0] = 1.0;
-    let mut factorial = 1.0;
+    let p = if n <= 20 {
+        let (tail, all) = mahonian_tail::<u64>(n, q);
+        tail as f64 / all as f64
+    } else if n <= 34 {
+        let (tail, all) = mahonian_tail::<u128>(n, q);
+        tail as f64 / all as f64
+    } else {
+        let (tail, all) = mahonian_tail::<f64>(n, q);
+        tail / all
+    };
+    (2.0 * p).min(1.0)
+}
+
+/// Numbers that can hold Mahonian counts.
+trait Count: Copy + std::ops::Add<Output = Self> + std::ops::Sub<Output = Self> {
+    const ZERO: Self;
+    const ONE: Self;
+    fn times(self, j: usize) -> Self;
+}
+
+impl Count for u64 {
+    const ZERO: Self = 0;
+    const ONE: Self = 1;
+    fn times(self, j: usize) -> Self {
+        self * j as u64
+    }
+}
+
+impl Count for u128 {
+    const ZERO: Self = 0;
+    const ONE: Self = 1;
+    fn times(self, j: usize) -> Self {
+        self * j as u128
+    }
+}
+
+impl Count for f64 {
+    const ZERO: Self = 0.0;
+    const ONE: Self = 1.0;
+    fn times(self, j: usize) -> Self {
+        self * j as f64
+    }
+}
+
+/// (Σ_{k ≤ q} M_n(k), n!) for permutations of n items by number of inversions k.
+fn mahonian_tail<T: Count>(n: usize, q: usize) -> (T, T) {
+    let mut old = vec![T::ZERO; q + 1];
+    let mut new = vec![T::ZERO; q + 1];
+    old[0] = T::ONE;
+    let mut factorial = T::ONE;
     for j in 2..=n {
-        let mut run = 0.0;
-        for k in 0..=q {
-            run += old[k];
-            if k >= j {
-                run -= old[k - j];
-            }
+        let mut run = T::ZERO;
+        let split = j.min(q + 1);
+        for k in 0..split {
+            run = run + old[k];
+            new[k] = run;
+        }
+        for k in split..=q {
+            run = run + old[k] - old[k - j];
             new[k] = run;
         }
         std::mem::swap(&mut old, &mut new);
-        factorial *= j as f64;
+        factorial = factorial.times(j);
     }
-    (2.0 * stats::sum(old.iter().copied()) / factorial).min(1.0)
+    let tail = old.iter().fold(T::ZERO, |acc, &v| acc + v);
+    (tail, factorial)
 }
 
 /// Options of the Hamed-Rao corrected test.

@@ -106,12 +106,10 @@ pub(crate) fn s_counts(values: &[f64]) -> SCounts {
     }
 }
 
-/// Var(S) alone (tie-corrected), from the sorted values: O(n log n) without counting S.
-pub(crate) fn var_s(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_unstable_by(f64::total_cmp);
-    let n = values.len() as u128;
-    let ties = pairs::ties(&sorted);
+/// Var(S) alone (tie-corrected), from the values in ascending order.
+pub(crate) fn var_s_sorted(sorted: &[f64]) -> f64 {
+    let n = sorted.len() as u128;
+    let ties = pairs::ties(sorted);
     (n * n.saturating_sub(1) * (2 * n + 5) - ties.variance_term) as f64 / 18.0
 }
 

@@ -140,7 +140,9 @@ pub fn sen_slope(series: &Series, level: Level, options: SenOptions) -> Result<S
     let (t, y) = (series.times(), series.values());
     let n = series.len();
     let pairs = (n as u64) * (n as u64 - 1) / 2;
-    let var_s = mann_kendall::var_s(y);
+    let mut sorted_y = y.to_vec();
+    sorted_y.sort_unstable_by(f64::total_cmp);
+    let var_s = mann_kendall::var_s_sorted(&sorted_y);
     let c = stats::normal_quantile(1.0 - level.tail())? * var_s.sqrt();
     let lower_rank = ((pairs as f64 - c) / 2.0).round_ties_even() as i64;
     let upper_rank = ((pairs as f64 + c) / 2.0).round_ties_even() as i64 + 1;
@@ -174,7 +176,7 @@ pub fn sen_slope(series: &Series, level: Level, options: SenOptions) -> Result<S
         Some((lower, upper)) => Stat::Value(Interval::new(lower, upper, level)),
         None => Stat::Undefined(Undefined::RankOutOfRange),
     };
-    let intercept = intercept(t, y, slope, options.intercept);
+    let intercept = intercept(t, y, &sorted_y, slope, options.intercept);
     Ok(SenSlope {
         slope,
         intercept,
@@ -261,13 +263,22 @@ fn order_statistics(
     (median, bounds)
 }
 
-fn intercept(t: &[f64], y: &[f64], slope: f64, method: SenIntercept) -> f64 {
+/// Median of an ascending non-empty slice, as `stats::median_in_place` computes it.
+fn sorted_median(v: &[f64]) -> f64 {
+    let n = v.len();
+    let upper = v[n / 2];
+    if n % 2 == 1 {
+        upper
+    } else {
+        let lower = v[n / 2 - 1];
+        lower + (upper - lower) / 2.0
+    }
+}
+
+/// The intercept; `sorted_y` is `y` in ascending order (times are ascending already).
+fn intercept(t: &[f64], y: &[f64], sorted_y: &[f64], slope: f64, method: SenIntercept) -> f64 {
     match method {
-        SenIntercept::Conover => {
-            let my = stats::median_in_place(&mut y.to_vec()).unwrap_or(0.0);
-            let mt = stats::median_in_place(&mut t.to_vec()).unwrap_or(0.0);
-            my - slope * mt
-        }
+        SenIntercept::Conover => sorted_median(sorted_y) - slope * sorted_median(t),
         SenIntercept::JointMedian => {
             let mut r: Vec<f64> = t.iter().zip(y).map(|(t, y)| y - slope * t).collect();
             stats::median_in_place(&mut r).unwrap_or(0.0)

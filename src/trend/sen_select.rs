@@ -218,7 +218,7 @@ pub(crate) fn select_ranks(t: &[f64], y: &[f64], ranks: &[(u64, bool)]) -> Vec<(
     let n = t.len();
     let total = (n as u64) * (n as u64).saturating_sub(1) / 2;
     let mut rng = SplitMix64::new(n as u64);
-    let m = (4 * n).clamp(1 << 12, 1 << 20);
+    let m = (2 * n).clamp(1 << 11, 1 << 20);
     let mut sample: Vec<f64> = (0..m)
         .map(|_| {
             let a = rng.below(n as u64) as usize;

@@ -76,16 +76,26 @@ impl Selector<'_> {
     /// each element passed over is one slope of the window. `None` past `cap` slopes.
     fn list(&self, lo: f64, hi: f64, cap: u64) -> Option<Vec<f64>> {
         let (t, y) = (self.t, self.y);
-        let mut items: Vec<(f64, f64, u32)> = (0..t.len())
-            .map(|i| (key(lo, t[i], y[i]), key(hi, t[i], y[i]), i as u32))
+        let mut by_lo: Vec<(f64, u32)> = (0..t.len())
+            .map(|i| (key(lo, t[i], y[i]), i as u32))
             .collect();
-        items.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        by_lo.sort_unstable_by(|a, b| {
+            a.0.total_cmp(&b.0).then_with(|| {
+                let (i, j) = (a.1 as usize, b.1 as usize);
+                key(hi, t[i], y[i]).total_cmp(&key(hi, t[j], y[j]))
+            })
+        });
+        let mut items: Vec<(f64, u32)> = by_lo
+            .iter()
+            .map(|&(_, i)| (key(hi, t[i as usize], y[i as usize]), i))
+            .collect();
+        drop(by_lo);
         let mut out = Vec::new();
         for q in 1..items.len() {
             let x = items[q];
             let mut j = q;
-            while j > 0 && items[j - 1].1 >= x.1 {
-                out.push(slope(t, y, items[j - 1].2 as usize, x.2 as usize));
+            while j > 0 && items[j - 1].0 >= x.0 {
+                out.push(slope(t, y, items[j - 1].1 as usize, x.1 as usize));
                 items[j] = items[j - 1];
                 j -= 1;
             }

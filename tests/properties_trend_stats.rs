@@ -179,6 +179,19 @@ proptest! {
         }
     }
 
+    /// Any valid confidence level (down to the smallest positive) never panics.
+    #[test]
+    fn no_panic_at_any_level(level in prop_oneof![Just(f64::MIN_POSITIVE), Just(1e-17), Just(1.0 - f64::EPSILON / 2.0), 0.0f64..1.0], s in series(30)) {
+        if let Ok(level) = Level::new(level) {
+            let _ = ols_trend(&s, level);
+            let _ = sen_slope(&s, level, SenOptions::default());
+            let _ = mann_kendall_hamed_rao(&s, HamedRaoOptions::default().with_level(level));
+            if let Ok(c) = ChangeCriterion::new(1.0, SdSource::Norm, 0.8, ReliabilityKind::Alpha) {
+                let _ = reliable_change(1.0, 2.0, &c.with_level(level));
+            }
+        }
+    }
+
     /// Arbitrary finite series (huge magnitudes included) never panic.
     #[test]
     fn no_panic_on_extreme_finite_series(y in proptest::collection::vec(-1e308f64..1e308, 1..60), step in 1e-300f64..1e300) {

@@ -124,6 +124,18 @@ pub(crate) fn z_score(s: i64, var_s: f64) -> f64 {
     }
 }
 
+/// The two-sided normal critical value z(1 − α/2) of a confidence level; exactly 0 when
+/// 1 − α/2 rounds to ½ (a level below 1e-16), where `stats::normal_quantile`'s Newton step
+/// would reach statrs' incomplete gamma at x = 0, which panics.
+pub(crate) fn upper_quantile(level: Level) -> Result<f64> {
+    let p = 1.0 - level.tail();
+    if p <= 0.5 {
+        Ok(0.0)
+    } else {
+        stats::normal_quantile(p)
+    }
+}
+
 /// Two-sided normal p-value; exactly 1 at z = 0 (statrs' incomplete gamma rejects x = 0).
 pub(crate) fn two_sided_p(z: f64) -> f64 {
     if z == 0.0 {
@@ -443,7 +455,7 @@ pub fn mann_kendall_hamed_rao(series: &Series, options: HamedRaoOptions) -> Resu
     if dev.iter().all(|&d| d == 0.0) {
         return Ok(out);
     }
-    let bound = stats::normal_quantile(1.0 - options.level.tail())? / nf.sqrt();
+    let bound = upper_quantile(options.level)? / nf.sqrt();
     let mut sni = stats::Sum::default();
     for lag in 1..=lags {
         let acov = stats::sum(dev[..n - lag].iter().zip(&dev[lag..]).map(|(a, b)| a * b));

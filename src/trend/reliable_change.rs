@@ -324,7 +324,7 @@ pub fn reliable_change(x1: f64, x2: f64, criterion: &ChangeCriterion) -> Result<
     stats::check_finite("score", &[x1, x2])?;
     let se = criterion.se();
     let s_diff = criterion.s_diff();
-    let critical = stats::normal_quantile(1.0 - criterion.level.tail())?;
+    let critical = super::mann_kendall::upper_quantile(criterion.level)?;
     let difference = x2 - x1;
     let rci = if s_diff > 0.0 {
         Stat::Value(difference / s_diff)

@@ -143,7 +143,7 @@ pub fn sen_slope(series: &Series, level: Level, options: SenOptions) -> Result<S
     let mut sorted_y = y.to_vec();
     sorted_y.sort_unstable_by(f64::total_cmp);
     let var_s = mann_kendall::var_s_sorted(&sorted_y);
-    let c = stats::normal_quantile(1.0 - level.tail())? * var_s.sqrt();
+    let c = mann_kendall::upper_quantile(level)? * var_s.sqrt();
     let lower_rank = ((pairs as f64 - c) / 2.0).round_ties_even() as i64;
     let upper_rank = ((pairs as f64 + c) / 2.0).round_ties_even() as i64 + 1;
     let ci_exists = lower_rank >= 1 && upper_rank <= pairs as i64;

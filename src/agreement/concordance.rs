@@ -1,6 +1,6 @@
 //! Lin's concordance correlation coefficient, with its accuracy and precision parts.
 
-use super::continuous::{Degenerate, Moments, Outcome, check_pairs, z_two_sided};
+use super::continuous::{Degenerate, Moments, Outcome, check_pairs};
 use crate::error::Result;
 use crate::interval::{Interval, Level};
 
@@ -166,7 +166,7 @@ fn lin_se(p: f64, r: f64, u: f64, n: usize, level: Level) -> (Outcome<f64>, Outc
             Outcome::Undefined(Degenerate::PerfectAssociation),
         );
     }
-    let Some(z) = z_two_sided(level) else {
+    let Ok(z) = crate::stats::z_two_sided(level) else {
         return (
             Outcome::Defined(se),
             Outcome::Undefined(Degenerate::TooFewObservations),

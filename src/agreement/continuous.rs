@@ -191,8 +191,3 @@ impl Moments {
         (self.sxy / den).clamp(-1.0, 1.0)
     }
 }
-
-/// The two-sided normal quantile z_{1−α/2} of a confidence level.
-pub(crate) fn z_two_sided(level: crate::interval::Level) -> Option<f64> {
-    crate::stats::normal_quantile(1.0 - level.tail()).ok()
-}

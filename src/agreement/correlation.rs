@@ -1,6 +1,6 @@
 //! Pearson and Spearman correlations of paired ratings, with t-test p and Fisher-z interval.
 
-use super::continuous::{Degenerate, Moments, Outcome, check_pairs, z_two_sided};
+use super::continuous::{Degenerate, Moments, Outcome, check_pairs};
 use crate::error::Result;
 use crate::interval::{Interval, Level};
 use crate::stats;
@@ -256,7 +256,7 @@ pub(crate) fn fisher_ci(r: f64, n: usize, level: Level) -> Outcome<Interval> {
     if r.abs() >= 1.0 {
         return Outcome::Defined(Interval::new(r, r, level));
     }
-    let Some(z) = z_two_sided(level) else {
+    let Ok(z) = crate::stats::z_two_sided(level) else {
         return Outcome::Undefined(Degenerate::TooFewObservations);
     };
     let h = z / ((n - 3) as f64).sqrt();

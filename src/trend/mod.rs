@@ -28,3 +28,25 @@ pub use sudden::{
     IntervalCheck, SeriesEnd, SuddenDropRule, SuddenDrops, TANG_DERUBEIS_1999, check_interval,
     sudden_drops,
 };
+
+// ---- trend statistics: OLS, Mann-Kendall, Sen, reliable change --------------------------
+mod mann_kendall;
+mod ols;
+mod pairs;
+mod reliable_change;
+mod sen;
+mod sen_select;
+mod stat;
+
+pub use mann_kendall::{
+    EXACT_MAX_N, HamedRao, HamedRaoOptions, MannKendall, MannKendallP, TieInfo, mann_kendall,
+    mann_kendall_hamed_rao,
+};
+pub use ols::{OlsFit, OlsTrend, ols_trend};
+pub use reliable_change::{
+    ChangeCriterion, ChangeDirection, ClinicalCategory, ClinicalCutoff, CutoffRule, Polarity,
+    ReliabilityKind, ReliableChange, SdSource, reliable_change, reliable_change_between,
+    reliable_change_from_baseline,
+};
+pub use sen::{MATERIALIZE_MAX_N, SenAlgorithm, SenIntercept, SenOptions, SenSlope, sen_slope};
+pub use stat::{Stat, Undefined};

@@ -1,0 +1,465 @@
+//! Mann-Kendall trend test: S by merge-sort pair counting, its exact null distribution for
+//! short untied series, and the Hamed-Rao autocorrelation correction.
+
+use super::Series;
+use super::pairs;
+use super::stat::{Stat, Undefined};
+use crate::Level;
+use crate::error::{Error, Result};
+use crate::stats;
+
+/// Below this length S is counted pair by pair (faster than merge sort for short series).
+const DIRECT_MAX: usize = 64;
+/// Series shorter than this, without ties, get the exact p-value (as R's `cor.test`).
+pub const EXACT_MAX_N: usize = 49;
+
+/// How the Mann-Kendall p-value was computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub enum MannKendallP {
+    /// Exact: from the permutation distribution of S (no ties, n ≤ 49).
+    Exact,
+    /// Normal approximation with continuity correction, no ties (n ≥ 50).
+    Normal,
+    /// Normal approximation with the tie-corrected variance: approximate, because with ties
+    /// the exact distribution of S is not the untied one.
+    NormalWithTies,
+}
+
+/// Ties among the scores (times cannot tie: a [`Series`] has strictly increasing times).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct TieInfo {
+    /// Number of groups of two or more equal scores.
+    pub groups: usize,
+    /// Number of scores that belong to such a group.
+    pub tied_values: usize,
+    /// Number of pairs of equal scores, Σ t(t − 1)/2.
+    pub tied_pairs: u64,
+}
+
+/// The Mann-Kendall trend test on a series.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct MannKendall {
+    /// S = concordant − discordant pairs.
+    pub s: i64,
+    /// Var(S) under no trend, tie-corrected.
+    pub var_s: f64,
+    /// Z with continuity correction (0 when S = 0).
+    pub z: f64,
+    /// Two-sided p-value: exact where [`MannKendall::p_method`] says so, else `p_normal`.
+    pub p: f64,
+    /// How `p` was computed.
+    pub p_method: MannKendallP,
+    /// Two-sided normal-approximation p-value from `z` (what pymannkendall reports).
+    pub p_normal: f64,
+    /// Kendall's tau-a = S / (n(n − 1)/2) (pymannkendall's `Tau`).
+    pub tau_a: f64,
+    /// Kendall's tau-b = S / √(N (N − tied pairs)) (scipy's and R's tau); undefined on
+    /// constant scores.
+    pub tau_b: Stat,
+    /// Ties among the scores.
+    pub ties: TieInfo,
+    /// Number of pairs N = n(n − 1)/2.
+    pub pairs: u64,
+    /// Number of points used.
+    pub n: usize,
+    /// The reference implementations this matches.
+    pub reference: &'static str,
+}
+
+/// S, tie structure and variance of S for values in time order.
+pub(crate) struct SCounts {
+    pub(crate) s: i64,
+    pub(crate) discordant: u64,
+    pub(crate) ties: pairs::Ties,
+    pub(crate) var_s: f64,
+}
+
+/// S and Var(S) of `values` (in time order), in O(n log n).
+pub(crate) fn s_counts(values: &[f64]) -> SCounts {
+    let n = values.len() as u64;
+    let total = n * n.saturating_sub(1) / 2;
+    let mut sorted = values.to_vec();
+    let (discordant, ties) = if values.len() <= DIRECT_MAX {
+        let (d, _) = pairs::direct_counts(values);
+        sorted.sort_unstable_by(f64::total_cmp);
+        (d, pairs::ties(&sorted))
+    } else {
+        let mut buf = Vec::new();
+        let d = pairs::sort_count_inversions(&mut sorted, &mut buf);
+        (d, pairs::ties(&sorted))
+    };
+    let concordant = total - discordant - ties.pairs;
+    let s = concordant as i64 - discordant as i64;
+    let n = u128::from(n);
+    let var_s = (n * n.saturating_sub(1) * (2 * n + 5) - ties.variance_term) as f64 / 18.0;
+    SCounts {
+        s,
+        discordant,
+        ties,
+        var_s,
+    }
+}
+
+/// Var(S) alone (tie-corrected), from the values in ascending order.
+pub(crate) fn var_s_sorted(sorted: &[f64]) -> f64 {
+    let n = sorted.len() as u128;
+    let ties = pairs::ties(sorted);
+    (n * n.saturating_sub(1) * (2 * n + 5) - ties.variance_term) as f64 / 18.0
+}
+
+/// Z with continuity correction; 0 when S = 0 or when Var(S) = 0 (all scores tied).
+pub(crate) fn z_score(s: i64, var_s: f64) -> f64 {
+    if s == 0 || var_s <= 0.0 {
+        0.0
+    } else if s > 0 {
+        (s - 1) as f64 / var_s.sqrt()
+    } else {
+        (s + 1) as f64 / var_s.sqrt()
+    }
+}
+
+/// Mann-Kendall test for a monotonic trend in a series, in the series' time order.
+///
+/// ```text
+/// S = Σ_{i<j} sign(y_j − y_i)
+/// Var(S) = [n(n−1)(2n+5) − Σ_g t_g(t_g−1)(2t_g+5)] / 18     (t_g: sizes of tie groups)
+/// Z = (S − 1)/√Var(S) if S > 0,  0 if S = 0,  (S + 1)/√Var(S) if S < 0
+/// p = 2 P(N(0,1) > |Z|), or exactly 2 P(S' ≥ |S|) under H0 when n ≤ 49 with no ties
+/// tau_a = S / (n(n−1)/2),  tau_b = S / √(N (N − Σ_g t_g(t_g−1)/2))
+/// ```
+///
+/// S is counted in O(n log n) by merge sort (Knight 1966): a million points take about
+/// 0.1 s. Constant scores give S = 0, Z = 0, p = 1 (Gilbert; pymannkendall) and an
+/// undefined tau-b (scipy and R give NaN). The exact null distribution of S is the
+/// distribution of inversions of a random permutation (Mahonian numbers), computed by a
+/// cumulative-sum recursion on probabilities; with ties the p-value is the normal
+/// approximation, and [`MannKendallP::NormalWithTies`] says it is approximate.
+///
+/// # Errors
+/// [`Error::TooFew`] for fewer than 2 points.
+///
+/// # Example
+/// ```
+/// use alliance::trend::{mann_kendall, MannKendallP, Series};
+/// let s = Series::from_values(vec![4.0, 4.2, 4.1, 4.5, 4.6, 4.8])?;
+/// let mk = mann_kendall(&s)?;
+/// assert_eq!(mk.s, 13);
+/// assert_eq!(mk.p_method, MannKendallP::Exact);
+/// assert!(mk.p < 0.05);
+/// # Ok::<(), alliance::Error>(())
+/// ```
+///
+/// # References
+/// Mann (1945); Kendall (1975), *Rank Correlation Methods*; Gilbert (1987), *Statistical
+/// Methods for Environmental Pollution Monitoring*; Knight (1966), JASA 61:436-439. Matches
+/// `pymannkendall.original_test` 1.4.3 (S, Var(S), Z, `p_normal`, `tau_a`) and
+/// `scipy.stats.kendalltau` 1.12 (tau-b; exact p with `method="exact"`).
+pub fn mann_kendall(series: &Series) -> Result<MannKendall> {
+    series.require(2)?;
+    let n = series.len();
+    let counts = s_counts(series.values());
+    let total = (n as u64) * (n as u64 - 1) / 2;
+    let z = z_score(counts.s, counts.var_s);
+    let p_normal = stats::normal_two_sided_p(z);
+    let untied = counts.ties.groups == 0;
+    let (p, p_method) = if untied && n <= EXACT_MAX_N {
+        (exact_p(n, counts.discordant), MannKendallP::Exact)
+    } else if untied {
+        (p_normal, MannKendallP::Normal)
+    } else {
+        (p_normal, MannKendallP::NormalWithTies)
+    };
+    let untied_pairs = total - counts.ties.pairs;
+    let tau_b = if untied_pairs == 0 {
+        Stat::Undefined(Undefined::ConstantScores)
+    } else if untied {
+        Stat::Value(counts.s as f64 / total as f64)
+    } else {
+        Stat::Value(counts.s as f64 / ((total as f64).sqrt() * (untied_pairs as f64).sqrt()))
+    };
+    Ok(MannKendall {
+        s: counts.s,
+        var_s: counts.var_s,
+        z,
+        p,
+        p_method,
+        p_normal,
+        tau_a: counts.s as f64 / total as f64,
+        tau_b,
+        ties: TieInfo {
+            groups: counts.ties.groups,
+            tied_values: counts.ties.tied_values,
+            tied_pairs: counts.ties.pairs,
+        },
+        pairs: total,
+        n,
+        reference: "pymannkendall.original_test 1.4.3; scipy.stats.kendalltau 1.12 (tau-b, exact p)",
+    })
+}
+
+/// Exact two-sided p-value of S for n untied values with `discordant` discordant pairs:
+/// 2 P(Q ≤ min(Q, N − Q)) under a uniformly random permutation, capped at 1.
+///
+/// The number of permutations of j items with k inversions (Mahonian numbers) follows from
+/// j − 1 by `M_j(k) = M_j(k − 1) + M_{j−1}(k) − M_{j−1}(k − j)`, on the lower tail k ≤ q only.
+/// The counts are exact integers up to n = 34 (n! < 2^128, in u64 up to n = 20); above, in
+/// f64, where the counts increase with k on the lower tail so the subtraction loses little.
+fn exact_p(n: usize, discordant: u64) -> f64 {
+    let total = (n as u64) * (n as u64 - 1) / 2;
+    let q = discordant.min(total - discordant);
+    if 2 * q == total {
+        return 1.0;
+    }
+    let q = q as usize;
+    let p = if n <= 20 {
+        let (tail, all) = mahonian_tail::<u64>(n, q);
+        tail as f64 / all as f64
+    } else if n <= 34 {
+        let (tail, all) = mahonian_tail::<u128>(n, q);
+        tail as f64 / all as f64
+    } else {
+        let (tail, all) = mahonian_tail::<f64>(n, q);
+        tail / all
+    };
+    (2.0 * p).min(1.0)
+}
+
+/// Numbers that can hold Mahonian counts.
+trait Count: Copy + std::ops::Add<Output = Self> + std::ops::Sub<Output = Self> {
+    const ZERO: Self;
+    const ONE: Self;
+    fn times(self, j: usize) -> Self;
+}
+
+impl Count for u64 {
+    const ZERO: Self = 0;
+    const ONE: Self = 1;
+    fn times(self, j: usize) -> Self {
+        self * j as u64
+    }
+}
+
+impl Count for u128 {
+    const ZERO: Self = 0;
+    const ONE: Self = 1;
+    fn times(self, j: usize) -> Self {
+        self * j as u128
+    }
+}
+
+impl Count for f64 {
+    const ZERO: Self = 0.0;
+    const ONE: Self = 1.0;
+    fn times(self, j: usize) -> Self {
+        self * j as f64
+    }
+}
+
+/// `(Σ_{k ≤ q} M_n(k), n!)` for permutations of n items by number of inversions k.
+fn mahonian_tail<T: Count>(n: usize, q: usize) -> (T, T) {
+    let mut old = vec![T::ZERO; q + 1];
+    let mut new = vec![T::ZERO; q + 1];
+    old[0] = T::ONE;
+    let mut factorial = T::ONE;
+    for j in 2..=n {
+        let mut run = T::ZERO;
+        let split = j.min(q + 1);
+        for k in 0..split {
+            run = run + old[k];
+            new[k] = run;
+        }
+        for k in split..=q {
+            run = run + old[k] - old[k - j];
+            new[k] = run;
+        }
+        std::mem::swap(&mut old, &mut new);
+        factorial = factorial.times(j);
+    }
+    let tail = old.iter().fold(T::ZERO, |acc, &v| acc + v);
+    (tail, factorial)
+}
+
+/// Options of the Hamed-Rao corrected test.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct HamedRaoOptions {
+    /// Level whose normal quantile bounds a "significant" autocorrelation, z(1 − α/2)/√n
+    /// (pymannkendall's `alpha` = 1 − level; default 0.95).
+    pub level: Level,
+    /// Number of first lags to examine; `None` examines all lags 1..n−1 (pymannkendall's
+    /// default `lag=None`; Hamed and Rao suggest 3).
+    pub lags: Option<usize>,
+}
+
+impl Default for HamedRaoOptions {
+    fn default() -> Self {
+        HamedRaoOptions {
+            level: Level::NINETY_FIVE,
+            lags: None,
+        }
+    }
+}
+
+impl HamedRaoOptions {
+    /// Examine only the first `lags` lags.
+    pub fn with_lags(mut self, lags: usize) -> Self {
+        self.lags = Some(lags);
+        self
+    }
+
+    /// Bound significant autocorrelations at this level.
+    pub fn with_level(mut self, level: Level) -> Self {
+        self.level = level;
+        self
+    }
+}
+
+/// The Hamed-Rao autocorrelation-corrected Mann-Kendall test.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct HamedRao {
+    /// S (as in the uncorrected test).
+    pub s: i64,
+    /// Var(S) of the uncorrected test (tie-corrected).
+    pub var_s_uncorrected: f64,
+    /// Variance correction factor n/n* = 1 + 2/(n(n−1)(n−2)) Σ (n−i)(n−i−1)(n−i−2) ρ(i)
+    /// over significant lags.
+    pub correction: Stat,
+    /// Corrected Var(S) = Var(S) · n/n*.
+    pub var_s: Stat,
+    /// Z on the corrected variance.
+    pub z: Stat,
+    /// Two-sided normal p-value of Z (always approximate).
+    pub p: Stat,
+    /// Number of lags whose autocorrelation was significant and entered the correction.
+    pub significant_lags: usize,
+    /// Lags examined.
+    pub lags: usize,
+    /// Sen's slope used to detrend (on the series' real times).
+    pub sen_slope: f64,
+    /// Number of points used.
+    pub n: usize,
+    /// The reference implementation this matches.
+    pub reference: &'static str,
+}
+
+/// Mann-Kendall test with the Hamed and Rao (1998) variance correction for autocorrelation.
+///
+/// ```text
+/// rᵢ = average ranks of yᵢ − b·tᵢ            (b: Sen's slope on the real times)
+/// ρ(k) = Σ_{i} (rᵢ − r̄)(r_{i+k} − r̄) / Σ_i (rᵢ − r̄)²           k = 1..lags
+/// n/n* = 1 + 2/(n(n−1)(n−2)) Σ_{|ρ(k)| > z(1−α/2)/√n} (n−k)(n−k−1)(n−k−2) ρ(k)
+/// Var*(S) = Var(S) · n/n*,   Z and p as in the uncorrected test on Var*(S)
+/// ```
+///
+/// On session numbers 1..n this is exactly pymannkendall's `hamed_rao_modification_test`
+/// (which detrends by position); with gaps it detrends on the real times. An autocorrelation
+/// exactly on the bound counts as not significant, as in pymannkendall. Where the correction
+/// is undefined the result says why instead of returning NaN (pymannkendall returns NaN or
+/// a negative variance):
+/// [`Undefined::ConstantDetrendedRanks`] when every detrended score is equal (constant
+/// scores, or scores exactly on a line through Sen's slope), so ρ is 0/0;
+/// [`Undefined::NonPositiveVariance`] when n/n* ≤ 0 (strong negative autocorrelation on a
+/// short series), so Var*(S) is not a variance. When S = 0, Z = 0 and p = 1 whatever the
+/// variance (as in the uncorrected test and pymannkendall). The cost is O(n · lags).
+///
+/// # Errors
+/// [`Error::TooFew`] for fewer than 3 points (n(n−1)(n−2) = 0);
+/// [`Error::InvalidParameter`] when `lags` is 0 or not below n.
+///
+/// # Example
+/// ```
+/// use alliance::trend::{mann_kendall_hamed_rao, HamedRaoOptions, Series};
+/// let s = Series::from_values(vec![4.0, 4.2, 4.1, 4.5, 4.6, 4.4, 4.8, 5.0, 4.9, 5.2])?;
+/// let hr = mann_kendall_hamed_rao(&s, HamedRaoOptions::default())?;
+/// assert_eq!(hr.s, 37);
+/// assert!((hr.z.value().unwrap() - 3.219_937_887_599_697).abs() < 1e-12); // pymannkendall
+/// assert!(hr.p.value().is_some());
+/// # Ok::<(), alliance::Error>(())
+/// ```
+///
+/// # References
+/// Hamed & Rao (1998), J. Hydrology 204:182-196. Matches
+/// `pymannkendall.hamed_rao_modification_test` 1.4.3.
+pub fn mann_kendall_hamed_rao(series: &Series, options: HamedRaoOptions) -> Result<HamedRao> {
+    series.require(3)?;
+    let n = series.len();
+    let lags = options.lags.unwrap_or(n - 1);
+    if lags == 0 || lags >= n {
+        return Err(Error::InvalidParameter {
+            name: "Hamed-Rao lags",
+            value: lags as f64,
+            expected: "at least 1 and below the number of points",
+        });
+    }
+    let counts = s_counts(series.values());
+    let slope = super::sen::sen_median(series.times(), series.values());
+    let detrended: Vec<f64> = series
+        .times()
+        .iter()
+        .zip(series.values())
+        .map(|(t, y)| y - slope * t)
+        .collect();
+    let (ranks, _) = stats::average_ranks(&detrended);
+    let nf = n as f64;
+    let mean = stats::sum(ranks.iter().copied()) / nf;
+    let dev: Vec<f64> = ranks.iter().map(|r| r - mean).collect();
+    let acov0 = stats::sum(dev.iter().map(|d| d * d));
+    let mut out = HamedRao {
+        s: counts.s,
+        var_s_uncorrected: counts.var_s,
+        correction: Stat::Undefined(Undefined::ConstantDetrendedRanks),
+        var_s: Stat::Undefined(Undefined::ConstantDetrendedRanks),
+        z: Stat::Undefined(Undefined::ConstantDetrendedRanks),
+        p: Stat::Undefined(Undefined::ConstantDetrendedRanks),
+        significant_lags: 0,
+        lags,
+        sen_slope: slope,
+        n,
+        reference: "pymannkendall.hamed_rao_modification_test 1.4.3",
+    };
+    if counts.s == 0 {
+        // Z = 0 and p = 1 whatever the variance (pymannkendall too).
+        out.z = Stat::Value(0.0);
+        out.p = Stat::Value(1.0);
+    }
+    // Average ranks of equal values are exactly equal, so this test is exact.
+    if dev.iter().all(|&d| d == 0.0) {
+        return Ok(out);
+    }
+    let bound = stats::z_two_sided(options.level)? / nf.sqrt();
+    let mut sni = stats::Sum::default();
+    for lag in 1..=lags {
+        let acov = stats::sum(dev[..n - lag].iter().zip(&dev[lag..]).map(|(a, b)| a * b));
+        let rho = acov / acov0;
+        if !(-bound..=bound).contains(&rho) {
+            let k = (n - lag) as f64;
+            sni.add(k * (k - 1.0) * (k - 2.0) * rho);
+            out.significant_lags += 1;
+        }
+    }
+    let correction = 1.0 + 2.0 / (nf * (nf - 1.0) * (nf - 2.0)) * sni.value();
+    let var_s = counts.var_s * correction;
+    if correction <= 0.0 || var_s <= 0.0 {
+        out.correction = Stat::Value(correction);
+        out.var_s = Stat::Undefined(Undefined::NonPositiveVariance);
+        if counts.s != 0 {
+            out.z = Stat::Undefined(Undefined::NonPositiveVariance);
+            out.p = Stat::Undefined(Undefined::NonPositiveVariance);
+        }
+        return Ok(out);
+    }
+    let z = z_score(counts.s, var_s);
+    out.correction = Stat::Value(correction);
+    out.var_s = Stat::Value(var_s);
+    out.z = Stat::Value(z);
+    out.p = Stat::Value(stats::normal_two_sided_p(z));
+    Ok(out)
+}

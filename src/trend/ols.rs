@@ -1,0 +1,211 @@
+//! Ordinary least-squares trend of scores on their session times.
+
+use super::Series;
+use super::stat::{Stat, Undefined};
+use crate::error::Result;
+use crate::stats;
+use crate::{Interval, Level};
+
+/// How well the least-squares line fits, which decides what is defined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub enum OlsFit {
+    /// Some residual is non-zero: every statistic is an ordinary finite number (given n ≥ 3).
+    Residuals,
+    /// Scores vary and lie exactly on a line: residual SD 0, R² 1, t infinite and p 0.
+    ExactLine,
+    /// Every score is the same: slope 0 exactly, R², t and p undefined.
+    ConstantScores,
+}
+
+/// The least-squares line y = intercept + slope·t through a series, with its inference.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct OlsTrend {
+    /// Change in score per unit of time (per session when times are session numbers).
+    pub slope: f64,
+    /// Fitted score at time 0.
+    pub intercept: f64,
+    /// Standard error of the slope; undefined with two points.
+    pub slope_se: Stat,
+    /// Standard error of the intercept; undefined with two points.
+    pub intercept_se: Stat,
+    /// t = slope / SE(slope) on n − 2 df; infinite on an exact line, undefined on constant
+    /// scores or with two points.
+    pub t: Stat,
+    /// Two-sided p-value of t on n − 2 df (0 on an exact line).
+    pub p: Stat,
+    /// Confidence interval of the slope, slope ± t(1 − α/2, n − 2)·SE.
+    pub slope_ci: Stat<Interval>,
+    /// Confidence interval of the intercept.
+    pub intercept_ci: Stat<Interval>,
+    /// Coefficient of determination; undefined on constant scores.
+    pub r_squared: Stat,
+    /// Residual standard deviation √(SSE / (n − 2)); undefined with two points.
+    pub residual_sd: Stat,
+    /// Residual degrees of freedom n − 2.
+    pub df: usize,
+    /// Number of points used (all of them: a series has no missing values).
+    pub n: usize,
+    /// Whether the fit is ordinary, an exact line, or on constant scores.
+    pub fit: OlsFit,
+    /// The reference implementations this matches.
+    pub reference: &'static str,
+}
+
+/// Ordinary least-squares trend: regress scores on their (real) session times.
+///
+/// ```text
+/// slope = Σ(t − t̄)(y − ȳ) / Σ(t − t̄)²        intercept = ȳ − slope·t̄
+/// s² = Σ eᵢ² / (n − 2),  eᵢ = yᵢ − intercept − slope·tᵢ
+/// SE(slope) = √(s² / Σ(t − t̄)²)               SE(intercept) = √(s² (1/n + t̄²/Σ(t − t̄)²))
+/// t = slope / SE(slope),  p = 2 P(T(n−2) > |t|)
+/// CI = slope ± t(1 − α/2, n − 2) SE(slope)     R² = Sxy² / (Sxx Syy)
+/// ```
+///
+/// Degenerate cases are stated, never NaN: with n = 2 the standard errors, t, p and the
+/// intervals are [`Undefined::NoResidualDegreesOfFreedom`]; constant scores give slope 0
+/// with t, p and R² [`Undefined::ConstantScores`]; scores exactly on a line (every residual
+/// zero to within the rounding of its own evaluation, 16 ε (|yᵢ| + |ȳ| + |slope (tᵢ − t̄)|))
+/// give t = ±∞ and p = 0 with [`OlsFit::ExactLine`].
+///
+/// # Errors
+/// [`crate::Error::TooFew`] for fewer than 2 points.
+///
+/// # Example
+/// ```
+/// use alliance::trend::{ols_trend, Series};
+/// use alliance::Level;
+/// let s = Series::new(vec![1.0, 2.0, 4.0, 5.0], vec![4.0, 4.5, 5.0, 6.0])?;
+/// let fit = ols_trend(&s, Level::default())?;
+/// assert!((fit.slope - 0.45).abs() < 1e-12);
+/// assert!(fit.p.value().unwrap() < 0.05);
+/// # Ok::<(), alliance::Error>(())
+/// ```
+///
+/// # References
+/// Standard simple linear regression (e.g. Draper & Smith 1998, ch. 1). Matches
+/// `scipy.stats.linregress` (scipy 1.12) and `statsmodels.api.OLS` (statsmodels 0.15).
+pub fn ols_trend(series: &Series, level: Level) -> Result<OlsTrend> {
+    series.require(2)?;
+    let (t, y) = (series.times(), series.values());
+    let n = series.len();
+    let nf = n as f64;
+    let t_mean = stats::sum(t.iter().copied()) / nf;
+    let y_mean = stats::sum(y.iter().copied()) / nf;
+    let sxx = stats::sum(t.iter().map(|ti| (ti - t_mean) * (ti - t_mean)));
+    let sxy = stats::sum(
+        t.iter()
+            .zip(y)
+            .map(|(ti, yi)| (ti - t_mean) * (yi - y_mean)),
+    );
+    let syy = stats::sum(y.iter().map(|yi| (yi - y_mean) * (yi - y_mean)));
+    #[allow(clippy::float_cmp)] // exactly equal scores (0.0 == -0.0), not nearly equal ones
+    let constant = y.iter().all(|&v| v == y[0]);
+    let slope = if constant { 0.0 } else { sxy / sxx };
+    let intercept = if constant {
+        y[0]
+    } else {
+        y_mean - slope * t_mean
+    };
+
+    let mut exact = true;
+    let mut sse = stats::Sum::default();
+    for (ti, yi) in t.iter().zip(y) {
+        let fitted_dev = slope * (ti - t_mean);
+        let e = (yi - y_mean) - fitted_dev;
+        let noise = 16.0 * f64::EPSILON * (yi.abs() + y_mean.abs() + fitted_dev.abs());
+        if e.abs() > noise {
+            exact = false;
+        }
+        sse.add(e * e);
+    }
+    let fit = if constant {
+        OlsFit::ConstantScores
+    } else if exact {
+        OlsFit::ExactLine
+    } else {
+        OlsFit::Residuals
+    };
+    let sse = if fit == OlsFit::Residuals {
+        sse.value()
+    } else {
+        0.0
+    };
+
+    let r_squared = if constant {
+        Stat::Undefined(Undefined::ConstantScores)
+    } else if exact {
+        Stat::Value(1.0)
+    } else {
+        Stat::Value((sxy * sxy / (sxx * syy)).min(1.0))
+    };
+
+    let df = n - 2;
+    let no_df = Stat::Undefined(Undefined::NoResidualDegreesOfFreedom);
+    if df == 0 {
+        return Ok(OlsTrend {
+            slope,
+            intercept,
+            slope_se: no_df,
+            intercept_se: no_df,
+            t: no_df,
+            p: no_df,
+            slope_ci: Stat::Undefined(Undefined::NoResidualDegreesOfFreedom),
+            intercept_ci: Stat::Undefined(Undefined::NoResidualDegreesOfFreedom),
+            r_squared,
+            residual_sd: no_df,
+            df,
+            n,
+            fit,
+            reference: REFERENCE,
+        });
+    }
+    let dff = df as f64;
+    let s2 = sse / dff;
+    let slope_se = (s2 / sxx).sqrt();
+    let intercept_se = (s2 * (1.0 / nf + t_mean * t_mean / sxx)).sqrt();
+    let (t_stat, p) = match fit {
+        OlsFit::ConstantScores => (
+            Stat::Undefined(Undefined::ConstantScores),
+            Stat::Undefined(Undefined::ConstantScores),
+        ),
+        OlsFit::ExactLine => (Stat::Value(f64::INFINITY.copysign(slope)), Stat::Value(0.0)),
+        OlsFit::Residuals => {
+            let t_value = slope / slope_se;
+            (
+                Stat::Value(t_value),
+                Stat::Value(stats::t_two_sided_p(t_value, dff)?),
+            )
+        }
+    };
+    let q = stats::t_quantile(1.0 - level.tail(), dff)?;
+    Ok(OlsTrend {
+        slope,
+        intercept,
+        slope_se: Stat::Value(slope_se),
+        intercept_se: Stat::Value(intercept_se),
+        t: t_stat,
+        p,
+        slope_ci: Stat::Value(Interval::new(
+            slope - q * slope_se,
+            slope + q * slope_se,
+            level,
+        )),
+        intercept_ci: Stat::Value(Interval::new(
+            intercept - q * intercept_se,
+            intercept + q * intercept_se,
+            level,
+        )),
+        r_squared,
+        residual_sd: Stat::Value(s2.sqrt()),
+        df,
+        n,
+        fit,
+        reference: REFERENCE,
+    })
+}
+
+const REFERENCE: &str = "scipy.stats.linregress (scipy 1.12); statsmodels OLS (0.15)";

@@ -15,7 +15,7 @@ const SESSIONS: usize = 20;
 fn score(dyad: usize, session: usize) -> f64 {
     let level = 30.0 + (dyad % 9) as f64;
     let wobble = ((dyad * 31 + session * 17) % 11) as f64 * 0.3 - 1.5;
-    let dip = if dyad % 7 == 0 && session == 8 {
+    let dip = if dyad.is_multiple_of(7) && session == 8 {
         -9.0
     } else {
         0.0

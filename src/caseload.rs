@@ -1,5 +1,5 @@
 //! Thin links from session records to the statistics: a course's scores as a
-//! [`Series`](crate::trend::Series) for trend detection, and client-therapist pairs across a
+//! [`Series`] for trend detection, and client-therapist pairs across a
 //! caseload for agreement.
 //!
 //! Sessions without the response asked for are left out, keeping their real session times

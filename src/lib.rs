@@ -34,7 +34,7 @@
 //! an error. Nothing is imputed from other respondents.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
-#![warn(missing_debug_implementations, clippy::unwrap_used)]
+#![warn(missing_debug_implementations, clippy::unwrap_used, clippy::float_cmp)]
 #![doc(test(attr(deny(warnings))))]
 
 mod element;

@@ -509,7 +509,7 @@ fn categories_deserialize_through_validation() {
     assert!(serde_json::from_str::<Categories>("[1.0]").is_err());
 }
 
-/// Values near f64::MAX give the same coefficients as the same values at ordinary scale
+/// Values near `f64::MAX` give the same coefficients as the same values at ordinary scale
 /// (the metrics ignore the scale), not NaN from overflowing squares.
 #[test]
 fn huge_values_do_not_overflow() {

@@ -1,6 +1,7 @@
 //! With feature `serde`: every public type round-trips losslessly, and deserialization runs
 //! the same checks as construction, so no invalid value can come from data.
 #![cfg(feature = "serde")]
+#![allow(clippy::unwrap_used)] // test helpers fail loudly
 
 use alliance::trend::Series;
 use alliance::{

@@ -451,7 +451,7 @@ fn reliable_change_wai_sr_illustration() {
         (rc.minimum_reliable_change - 1.959_963_984_540_054 * 0.313_049_516_849_970_56).abs()
             < 1e-15
     );
-    assert!((rc.rci.value().unwrap() + 2.236_067_977_499_789_7).abs() < 1e-12);
+    assert!((rc.rci.value().unwrap() + 2.236_067_977_499_79).abs() < 1e-12);
     assert!(rc.reliable);
     assert_eq!(rc.direction, ChangeDirection::Deterioration);
     assert_eq!(

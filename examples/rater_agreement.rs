@@ -7,9 +7,10 @@
 //!
 //! Run with `cargo run --example rater_agreement`.
 
+use alliance::Outcome;
 use alliance::agreement::{
-    Categories, IccForm, IccUnit, Outcome, Ratings, Weighting, bland_altman, cohen_kappa,
-    concordance, discrepancy, icc,
+    Categories, IccForm, IccUnit, Ratings, Weighting, bland_altman, cohen_kappa, concordance,
+    discrepancy, icc,
 };
 use alliance::caseload::{ScoreOf, pairs};
 use alliance::reliability::{cronbach_alpha, standard_error_of_measurement};
@@ -72,7 +73,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         &Weighting::Quadratic,
         level,
     )?;
-    if let Some(k) = kappa.defined() {
+    if let Some(k) = kappa.as_defined() {
         println!(
             "  quadratic weighted kappa on {} item pairs ({} with a missing answer dropped): {:.3}  \
              95% CI [{:.3}, {:.3}]",

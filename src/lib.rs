@@ -41,6 +41,7 @@ mod element;
 mod error;
 mod instrument;
 mod interval;
+mod outcome;
 mod response;
 mod score;
 mod session;
@@ -61,6 +62,7 @@ pub use instrument::{
     Reliability, ReliabilityKind, Scale, ScoringRule, Subscale,
 };
 pub use interval::{Interval, Level};
+pub use outcome::{Outcome, Undefined};
 pub use response::{Rater, Response};
 pub use score::{
     BatchScorer, BatchScores, CutoffFlag, NormScore, ScaleScore, Score, SubscaleScore, score,

@@ -4,10 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::float_cmp)] // tests: a failed unwrap is a failed test
 
 use alliance::agreement::{
-    Bootstrap, Categories, Coefficient, Metric, Ratings, UndefinedReason, WeightMatrix, Weighting,
-    brennan_prediger, cohen_kappa, fleiss_kappa, gwet_ac, krippendorff_alpha,
+    Bootstrap, Categories, Metric, Ratings, WeightMatrix, Weighting, brennan_prediger, cohen_kappa,
+    fleiss_kappa, gwet_ac, krippendorff_alpha,
 };
 use alliance::{Error, Level};
+use alliance::{Outcome, Undefined};
 use serde_json::Value;
 use std::cell::Cell;
 
@@ -108,7 +109,7 @@ fn cohen_kappa_matches_statsmodels_and_irrcac() {
         let a = opt_codes(&case["rater_a"]);
         let b = opt_codes(&case["rater_b"]);
         let k = cohen_kappa(&a, &b, &cats, &w, Level::default()).unwrap();
-        let k = k.defined().unwrap_or_else(|| panic!("{name} undefined"));
+        let k = k.as_defined().unwrap_or_else(|| panic!("{name} undefined"));
         let sm = &case["statsmodels"];
         close(k.value, f(&sm["kappa"]), &format!("{name} kappa"));
         close(k.se, f(&sm["se"]), &format!("{name} se"));
@@ -174,7 +175,7 @@ fn multi_rater_coefficients_match_irrcac_and_statsmodels() {
             &Weighting,
             Level,
         )
-            -> alliance::Result<Coefficient<alliance::agreement::MultiRaterAgreement>>;
+            -> alliance::Result<Outcome<alliance::agreement::MultiRaterAgreement>>;
         let methods: [(&str, Method); 3] = [
             ("fleiss", fleiss_kappa),
             ("gwet", gwet_ac),
@@ -183,7 +184,7 @@ fn multi_rater_coefficients_match_irrcac_and_statsmodels() {
         for (key, method) in methods {
             let est = method(&r, &cats, &w, level).unwrap();
             let est = est
-                .defined()
+                .as_defined()
                 .unwrap_or_else(|| panic!("{name} {key} undefined"));
             let irr = &case["irrCAC"][key];
             let what = |s: &str| format!("{name} {key} {s}");
@@ -214,11 +215,11 @@ fn multi_rater_coefficients_match_irrcac_and_statsmodels() {
         }
         if let Some(sm) = case.get("statsmodels") {
             let k = fleiss_kappa(&r, &cats, &w, level).unwrap();
-            close(k.defined().unwrap().value, f(&sm["kappa"]), name);
+            close(k.as_defined().unwrap().value, f(&sm["kappa"]), name);
         }
         if let Some(p) = case.get("published") {
             let k = fleiss_kappa(&r, &cats, &w, level).unwrap();
-            let k = k.defined().unwrap();
+            let k = k.as_defined().unwrap();
             close_printed(k.value, f(&p["kappa"]), 7, "Fleiss 1971 kappa");
             close_printed(k.value, 0.430, 3, "Fleiss 1971 kappa as printed");
             let z = k.z_null.unwrap();
@@ -257,7 +258,7 @@ fn krippendorff_alpha_matches_krippendorff_package_and_irrcac() {
         for (m, want) in case["krippendorff"].as_object().unwrap() {
             let a = krippendorff_alpha(&r, metric(m), None).unwrap();
             let a = a
-                .defined()
+                .as_defined()
                 .unwrap_or_else(|| panic!("{name} {m} undefined"));
             close(a.value, f(want), &format!("{name} {m} vs krippendorff"));
             if let Some(irr) = case["irrCAC"].get(m.as_str()).and_then(Value::as_f64) {
@@ -288,7 +289,7 @@ fn krippendorff_2011_example_counts_units_and_values() {
     let data = load("krippendorff_cases.json");
     let r = rows_to_ratings(&data["cases"][0]["rows"]);
     let a = krippendorff_alpha(&r, Metric::Nominal, None).unwrap();
-    let a = a.defined().unwrap();
+    let a = a.as_defined().unwrap();
     // 12 units; unit 12 has a single value and drops out; 40 pairable values.
     assert_eq!((a.units, a.dropped_units, a.values), (11, 1, 40));
 }
@@ -298,10 +299,7 @@ fn cohen_kappa_undefined_when_chance_agreement_is_one() {
     let cats = Categories::range(1, 5).unwrap();
     let a = [Some(5.0); 6];
     let k = cohen_kappa(&a, &a, &cats, &Weighting::Unweighted, Level::default()).unwrap();
-    assert_eq!(
-        k.undefined_reason(),
-        Some(UndefinedReason::ExpectedAgreementOne)
-    );
+    assert_eq!(k.undefined(), Some(Undefined::ExpectedAgreementOne));
 }
 
 /// A declared but unused category changes Brennan-Prediger and Gwet's chance agreement; with
@@ -316,10 +314,10 @@ fn declared_categories_matter_where_they_should() {
     let l = Level::default();
     let bp3 = brennan_prediger(&r, &small, &w, l).unwrap();
     let bp5 = brennan_prediger(&r, &wide, &w, l).unwrap();
-    assert!(bp3.defined().unwrap().value < bp5.defined().unwrap().value);
+    assert!(bp3.as_defined().unwrap().value < bp5.as_defined().unwrap().value);
     let ac3 = gwet_ac(&r, &small, &w, l).unwrap();
     let ac5 = gwet_ac(&r, &wide, &w, l).unwrap();
-    assert!(ac3.defined().unwrap().value != ac5.defined().unwrap().value);
+    assert!(ac3.as_defined().unwrap().value != ac5.as_defined().unwrap().value);
     // Codes 1, 2, 4: 4 is twice as far from 2 as 2 is from 1.
     let a = [Some(1.0), Some(2.0), Some(4.0), Some(2.0)];
     let b = [Some(2.0), Some(2.0), Some(4.0), Some(4.0)];
@@ -327,7 +325,7 @@ fn declared_categories_matter_where_they_should() {
     let by_value = cohen_kappa(&a, &b, &spaced, &Weighting::Linear, l).unwrap();
     let by_index = cohen_kappa(&a, &b, &small, &Weighting::Linear, l);
     assert!(by_index.is_err()); // 4 is not in 1..=3
-    assert!(by_value.defined().is_some());
+    assert!(by_value.as_defined().is_some());
 }
 
 #[test]
@@ -335,7 +333,7 @@ fn perfect_agreement_has_kappa_one_and_zero_se() {
     let cats = Categories::range(1, 3).unwrap();
     let a = [Some(1.0), Some(2.0), Some(3.0), Some(2.0)];
     let k = cohen_kappa(&a, &a, &cats, &Weighting::Quadratic, Level::default()).unwrap();
-    let k = k.defined().unwrap();
+    let k = k.as_defined().unwrap();
     assert_eq!((k.value, k.se, k.observed), (1.0, 0.0, 1.0));
 }
 
@@ -432,18 +430,16 @@ fn krippendorff_undefined_cases_are_typed() {
         Metric::Ratio,
     ] {
         assert_eq!(
-            krippendorff_alpha(&same, m, None)
-                .unwrap()
-                .undefined_reason(),
-            Some(UndefinedReason::NoVariation)
+            krippendorff_alpha(&same, m, None).unwrap().undefined(),
+            Some(Undefined::ConstantValues)
         );
     }
     let lonely = Ratings::with_missing(2, 2, vec![Some(1.0), None, None, Some(2.0)]).unwrap();
     assert_eq!(
         krippendorff_alpha(&lonely, Metric::Nominal, None)
             .unwrap()
-            .undefined_reason(),
-        Some(UndefinedReason::NoPairableUnit)
+            .undefined(),
+        Some(Undefined::NoPairableUnit)
     );
     // One pairable unit with a disagreement: defined by the formula.
     let one = Ratings::with_missing(
@@ -453,7 +449,7 @@ fn krippendorff_undefined_cases_are_typed() {
     )
     .unwrap();
     let a = krippendorff_alpha(&one, Metric::Interval, None).unwrap();
-    let a = a.defined().unwrap();
+    let a = a.as_defined().unwrap();
     // n = 3: D_o = (1/3)(1/2)(4 ordered pairs differing by 1) = 2/3; D_e = 2 * 2 / (3 * 2) = 2/3.
     assert_eq!(a.units, 1);
     assert!((a.value - 0.0).abs() < 1e-15);
@@ -467,7 +463,7 @@ fn bootstrap_is_deterministic_and_brackets_alpha() {
     let one = krippendorff_alpha(&r, Metric::Interval, Some(b)).unwrap();
     let two = krippendorff_alpha(&r, Metric::Interval, Some(b)).unwrap();
     assert_eq!(one, two);
-    let a = one.defined().unwrap();
+    let a = one.as_defined().unwrap();
     let ci = a.ci.unwrap();
     assert!(
         ci.lower < a.value && a.value <= ci.upper,
@@ -480,7 +476,7 @@ fn bootstrap_is_deterministic_and_brackets_alpha() {
         Some(Bootstrap::new(2000, 8, Level::default()).unwrap()),
     )
     .unwrap();
-    assert!(other.defined().unwrap().ci != a.ci);
+    assert!(other.as_defined().unwrap().ci != a.ci);
 }
 
 /// Kappa exactly 0 gives z = 0 and p = 1 (statrs' incomplete gamma panics at 0; guarded).
@@ -490,11 +486,11 @@ fn zero_kappa_has_p_one() {
     let a = [Some(1.0), Some(1.0), Some(2.0), Some(2.0)];
     let b = [Some(1.0), Some(2.0), Some(1.0), Some(2.0)];
     let k = cohen_kappa(&a, &b, &cats, &Weighting::Unweighted, Level::default()).unwrap();
-    let k = k.defined().unwrap();
+    let k = k.as_defined().unwrap();
     assert_eq!((k.value, k.z, k.p), (0.0, Some(0.0), Some(1.0)));
     let r = Ratings::from_columns(&[[1.0, 1.0, 2.0, 2.0], [1.0, 2.0, 1.0, 2.0]]).unwrap();
     let f = fleiss_kappa(&r, &cats, &Weighting::Unweighted, Level::default()).unwrap();
-    let f = f.defined().unwrap();
+    let f = f.as_defined().unwrap();
     assert_eq!(f.p_null, Some(1.0));
 }
 
@@ -523,7 +519,7 @@ fn huge_values_do_not_overflow() {
     for m in [Metric::Interval, Metric::Ratio] {
         let a = krippendorff_alpha(&Ratings::from_rows(&small).unwrap(), m, None).unwrap();
         let b = krippendorff_alpha(&Ratings::from_rows(&big).unwrap(), m, None).unwrap();
-        let (a, b) = (a.defined().unwrap().value, b.defined().unwrap().value);
+        let (a, b) = (a.as_defined().unwrap().value, b.as_defined().unwrap().value);
         assert!((a - b).abs() < 1e-12, "{m:?}: {a} vs {b}");
     }
     let x = [Some(-1.0), Some(0.0), Some(1.0), Some(1.0), Some(0.0)];
@@ -535,7 +531,7 @@ fn huge_values_do_not_overflow() {
     for w in [Weighting::Linear, Weighting::Quadratic] {
         let a = cohen_kappa(&x, &y, &unit, &w, Level::default()).unwrap();
         let b = cohen_kappa(&big_x, &big_y, &huge, &w, Level::default()).unwrap();
-        let (a, b) = (a.defined().unwrap().value, b.defined().unwrap().value);
+        let (a, b) = (a.as_defined().unwrap().value, b.as_defined().unwrap().value);
         assert!((a - b).abs() < 1e-12, "{a} vs {b}");
     }
 }

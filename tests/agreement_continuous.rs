@@ -3,10 +3,11 @@
 #![allow(clippy::unwrap_used)] // test helpers fail loudly on malformed reference files
 
 use alliance::agreement::{
-    Degenerate, IccForm, IccUnit, Outcome, Ratings, bland_altman, bland_altman_with_multiplier,
-    concordance, discrepancy, icc, icc_table, pearson, spearman,
+    IccForm, IccUnit, Ratings, bland_altman, bland_altman_with_multiplier, concordance,
+    discrepancy, icc, icc_table, pearson, spearman,
 };
 use alliance::{Error, Level};
+use alliance::{Outcome, Undefined};
 use serde_json::Value;
 
 /// 1e-9 relative. One exception: where the crate computes an exact 0 (dyadic data, exact
@@ -199,7 +200,7 @@ fn icc_single_form_equals_table_entry() {
 fn icc_constant_ratings_are_undefined_not_noise() {
     let r = Ratings::from_rows(&[[4.0, 4.0, 4.0], [4.0, 4.0, 4.0], [4.0, 4.0, 4.0]]).unwrap();
     for i in icc_table(&r, level()).unwrap().all() {
-        assert_eq!(i.outcome, Outcome::Undefined(Degenerate::ConstantRatings));
+        assert_eq!(i.outcome, Outcome::Undefined(Undefined::ConstantValues));
     }
 }
 
@@ -234,11 +235,11 @@ fn icc_targets_equal_average_forms_undefined() {
     let t = icc_table(&r, level()).unwrap();
     assert_eq!(
         t.consistency_average.outcome.undefined(),
-        Some(Degenerate::NoTargetVariance)
+        Some(Undefined::NoTargetVariance)
     );
     assert_eq!(
         t.one_way_average.outcome.undefined(),
-        Some(Degenerate::NoTargetVariance)
+        Some(Undefined::NoTargetVariance)
     );
     let single = t.consistency_single.outcome.defined().unwrap();
     assert_eq!((single.value, single.f, single.p), (-1.0, 0.0, 1.0));
@@ -483,22 +484,22 @@ fn paired_methods_match_scipy_pingouin_and_recomputation() {
 fn concordance_with_one_constant_rater_is_zero() {
     let c = concordance(&[1.0, 2.0, 3.0, 4.0], &[2.0, 2.0, 2.0, 2.0], level()).unwrap();
     assert_eq!(c.ccc, Outcome::Defined(0.0));
-    assert_eq!(c.r, Outcome::Undefined(Degenerate::ZeroVariance));
+    assert_eq!(c.r, Outcome::Undefined(Undefined::ZeroVariance));
     let both = concordance(&[2.0, 2.0, 2.0], &[2.0, 2.0, 2.0], level()).unwrap();
-    assert_eq!(both.ccc, Outcome::Undefined(Degenerate::ConstantRatings));
+    assert_eq!(both.ccc, Outcome::Undefined(Undefined::ConstantValues));
     let two = concordance(&[1.0, 2.0], &[1.5, 2.5], level()).unwrap();
     assert!(two.ccc.is_defined());
-    assert_eq!(two.ci, Outcome::Undefined(Degenerate::TooFewObservations));
+    assert_eq!(two.ci, Outcome::Undefined(Undefined::TooFewObservations));
 }
 
 #[test]
 fn correlation_small_samples() {
     let two = pearson(&[1.0, 2.0], &[3.0, 1.0], level()).unwrap();
     assert_eq!(two.r, Outcome::Defined(-1.0));
-    assert_eq!(two.p, Outcome::Undefined(Degenerate::TooFewObservations));
-    assert_eq!(two.ci, Outcome::Undefined(Degenerate::TooFewObservations));
+    assert_eq!(two.p, Outcome::Undefined(Undefined::TooFewObservations));
+    assert_eq!(two.ci, Outcome::Undefined(Undefined::TooFewObservations));
     let flat = spearman(&[1.0, 1.0, 1.0], &[1.0, 2.0, 3.0], level()).unwrap();
-    assert_eq!(flat.r, Outcome::Undefined(Degenerate::ZeroVariance));
+    assert_eq!(flat.r, Outcome::Undefined(Undefined::ZeroVariance));
     let exact = pearson(
         &[1.0, 2.0, 3.0, 4.0, 5.0],
         &[2.0, 4.0, 6.0, 8.0, 10.0],

@@ -2,9 +2,10 @@
 #![allow(clippy::unwrap_used)] // test helpers fail loudly on malformed reference files
 
 use alliance::Level;
+use alliance::Outcome;
 use alliance::agreement::{
-    IccForm, IccTable, IccUnit, Outcome, Ratings, bland_altman_with_multiplier, concordance,
-    discrepancy, icc_table, pearson, spearman,
+    IccForm, IccTable, IccUnit, Ratings, bland_altman_with_multiplier, concordance, discrepancy,
+    icc_table, pearson, spearman,
 };
 use alliance::reliability::{
     cronbach_alpha, cronbach_alpha_pairwise, item_analysis, standard_error_of_measurement,
@@ -115,7 +116,7 @@ proptest! {
             if varies {
                 prop_assert_eq!(icc.value(), Some(1.0));
             } else {
-                prop_assert_eq!(icc.outcome.undefined(), Some(alliance::agreement::Degenerate::ConstantRatings));
+                prop_assert_eq!(icc.outcome.undefined(), Some(alliance::Undefined::ConstantValues));
             }
         }
     }

@@ -1,11 +1,13 @@
 //! Laws of the trend statistics (OLS, Mann-Kendall, Sen, reliable change).
+
 #![allow(clippy::unwrap_used)]
 
 use alliance::Level;
+use alliance::Outcome;
+use alliance::ReliabilityKind;
 use alliance::trend::{
-    ChangeCriterion, HamedRaoOptions, ReliabilityKind, SdSource, SenAlgorithm, SenOptions, Series,
-    Stat, mann_kendall, mann_kendall_hamed_rao, ols_trend, reliable_change,
-    reliable_change_from_baseline, sen_slope,
+    ChangeCriterion, HamedRaoOptions, SdSource, SenAlgorithm, SenOptions, Series, mann_kendall,
+    mann_kendall_hamed_rao, ols_trend, reliable_change, reliable_change_from_baseline, sen_slope,
 };
 use proptest::prelude::*;
 
@@ -106,7 +108,7 @@ proptest! {
         let values: Vec<f64> = steps.iter().map(|d| { y += d; y }).collect();
         let mk = mann_kendall(&Series::from_values(values)?)?;
         prop_assert_eq!(mk.tau_a, 1.0);
-        prop_assert_eq!(mk.tau_b, Stat::Value(1.0));
+        prop_assert_eq!(mk.tau_b, Outcome::Defined(1.0));
         prop_assert_eq!(mk.s as u64, mk.pairs);
     }
 
@@ -137,7 +139,7 @@ proptest! {
         let m = slopes.len();
         let median = if m % 2 == 1 { slopes[m / 2] } else { slopes[m / 2 - 1] + (slopes[m / 2] - slopes[m / 2 - 1]) / 2.0 };
         prop_assert!(close(fast.slope, median), "{} vs {}", fast.slope, median);
-        if let Stat::Value(ci) = fast.ci {
+        if let Outcome::Defined(ci) = fast.ci {
             prop_assert!(close(ci.lower, slopes[fast.lower_rank as usize - 1]));
             prop_assert!(close(ci.upper, slopes[fast.upper_rank as usize - 1]));
         }

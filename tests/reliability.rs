@@ -3,11 +3,12 @@
 #![allow(clippy::unwrap_used)] // test helpers fail loudly on malformed reference files
 
 use alliance::agreement::CaseDeletion;
-use alliance::agreement::{Degenerate, Outcome, Ratings};
+use alliance::agreement::Ratings;
 use alliance::reliability::{
     cronbach_alpha, cronbach_alpha_pairwise, item_analysis, standard_error_of_measurement,
 };
 use alliance::{Error, Level};
+use alliance::{Outcome, Undefined};
 use serde_json::Value;
 
 fn close(got: f64, want: f64) -> bool {
@@ -98,10 +99,7 @@ fn alpha_matches_pingouin_psych_and_feldt_recomputation() {
         }
         if name.contains("constant_item") {
             // psych drops the zero-variance item silently: its alpha differs by design
-            assert_eq!(
-                ia.standardized,
-                Outcome::Undefined(Degenerate::ZeroVariance)
-            );
+            assert_eq!(ia.standardized, Outcome::Undefined(Undefined::ZeroVariance));
             assert!(
                 (raw - f(&ps["raw_alpha"])).abs() > 0.05,
                 "{name}: psych's value differs"
@@ -122,10 +120,9 @@ fn alpha_matches_pingouin_psych_and_feldt_recomputation() {
         );
         if r.raters() < 3 {
             assert!(
-                ia.items
-                    .iter()
-                    .all(|i| i.alpha_if_deleted
-                        == Outcome::Undefined(Degenerate::TooFewObservations))
+                ia.items.iter().all(
+                    |i| i.alpha_if_deleted == Outcome::Undefined(Undefined::TooFewObservations)
+                )
             );
             continue;
         }
@@ -172,12 +169,12 @@ fn zero_variance_item_is_kept() {
 fn all_constant_is_undefined() {
     let r = Ratings::from_rows(&[[2.0, 2.0], [2.0, 2.0], [2.0, 2.0]]).unwrap();
     let a = cronbach_alpha(&r, Level::default()).unwrap();
-    assert_eq!(a.raw, Outcome::Undefined(Degenerate::ConstantRatings));
-    assert_eq!(a.ci, Outcome::Undefined(Degenerate::ConstantRatings));
+    assert_eq!(a.raw, Outcome::Undefined(Undefined::ConstantValues));
+    assert_eq!(a.ci, Outcome::Undefined(Undefined::ConstantValues));
     // items that cancel: the total is constant while items vary
     let c = Ratings::from_rows(&[[1.0, 3.0], [2.0, 2.0], [3.0, 1.0]]).unwrap();
     let b = cronbach_alpha(&c, Level::default()).unwrap();
-    assert_eq!(b.raw, Outcome::Undefined(Degenerate::ZeroDenominator));
+    assert_eq!(b.raw, Outcome::Undefined(Undefined::ZeroDenominator));
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! Lin's concordance correlation coefficient, with its accuracy and precision parts.
 
-use super::continuous::{Degenerate, Moments, Outcome, check_pairs};
+use super::continuous::{Moments, check_pairs};
 use crate::error::Result;
 use crate::interval::{Interval, Level};
+use crate::outcome::{Outcome, Undefined};
 
 /// Lin's CCC with bias correction factor, shifts, standard error and interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -10,7 +11,7 @@ use crate::interval::{Interval, Level};
 #[non_exhaustive]
 pub struct Concordance {
     /// The concordance correlation ρc; undefined only when both raters are constant at the
-    /// same value ([`Degenerate::ConstantRatings`]). One constant rater gives 0.
+    /// same value ([`Undefined::ConstantValues`]). One constant rater gives 0.
     pub ccc: Outcome<f64>,
     /// Pearson's r (precision); undefined when either rater is constant.
     pub r: Outcome<f64>,
@@ -77,30 +78,30 @@ pub fn concordance(x: &[f64], y: &[f64], level: Level) -> Result<Concordance> {
 
     let denominator = m.sxx + m.syy + nf * d * d;
     let ccc = if m.overflowed() || !denominator.is_finite() {
-        Outcome::Undefined(Degenerate::OutOfRange)
+        Outcome::Undefined(Undefined::OutOfRange)
     } else if denominator > 0.0 {
         Outcome::Defined(2.0 * m.sxy / denominator)
     } else {
-        Outcome::Undefined(Degenerate::ConstantRatings)
+        Outcome::Undefined(Undefined::ConstantValues)
     };
     let base = Concordance {
         ccc,
-        r: Outcome::Undefined(Degenerate::ZeroVariance),
-        bias_correction: Outcome::Undefined(Degenerate::ZeroVariance),
+        r: Outcome::Undefined(Undefined::ZeroVariance),
+        bias_correction: Outcome::Undefined(Undefined::ZeroVariance),
         scale_shift: if m.x_constant {
-            Outcome::Undefined(Degenerate::ZeroVariance)
+            Outcome::Undefined(Undefined::ZeroVariance)
         } else {
             Outcome::Defined((m.syy / m.sxx).sqrt())
         },
-        location_shift: Outcome::Undefined(Degenerate::ZeroVariance),
-        se: Outcome::Undefined(Degenerate::ZeroVariance),
-        ci: Outcome::Undefined(Degenerate::ZeroVariance),
+        location_shift: Outcome::Undefined(Undefined::ZeroVariance),
+        se: Outcome::Undefined(Undefined::ZeroVariance),
+        ci: Outcome::Undefined(Undefined::ZeroVariance),
         n,
         ci_method: "Fisher z of ccc, SE of Lin (2000)",
         reference: "DescTools::CCC / epiR::epi.ccc (z-transform); numpy re-computation",
     };
     if m.overflowed() {
-        let out = Outcome::Undefined(Degenerate::OutOfRange);
+        let out = Outcome::Undefined(Undefined::OutOfRange);
         return Ok(Concordance {
             ccc: out,
             r: out,
@@ -108,7 +109,7 @@ pub fn concordance(x: &[f64], y: &[f64], level: Level) -> Result<Concordance> {
             scale_shift: out,
             location_shift: out,
             se: out,
-            ci: Outcome::Undefined(Degenerate::OutOfRange),
+            ci: Outcome::Undefined(Undefined::OutOfRange),
             ..base
         });
     }
@@ -125,7 +126,7 @@ pub fn concordance(x: &[f64], y: &[f64], level: Level) -> Result<Concordance> {
     Ok(Concordance {
         r: Outcome::Defined(r),
         bias_correction: if r == 0.0 {
-            Outcome::Undefined(Degenerate::ZeroDenominator)
+            Outcome::Undefined(Undefined::ZeroDenominator)
         } else {
             Outcome::Defined(p / r)
         },
@@ -139,14 +140,14 @@ pub fn concordance(x: &[f64], y: &[f64], level: Level) -> Result<Concordance> {
 fn lin_se(p: f64, r: f64, u: f64, n: usize, level: Level) -> (Outcome<f64>, Outcome<Interval>) {
     if n <= 2 {
         return (
-            Outcome::Undefined(Degenerate::TooFewObservations),
-            Outcome::Undefined(Degenerate::TooFewObservations),
+            Outcome::Undefined(Undefined::TooFewObservations),
+            Outcome::Undefined(Undefined::TooFewObservations),
         );
     }
     if r == 0.0 {
         return (
-            Outcome::Undefined(Degenerate::ZeroDenominator),
-            Outcome::Undefined(Degenerate::ZeroDenominator),
+            Outcome::Undefined(Undefined::ZeroDenominator),
+            Outcome::Undefined(Undefined::ZeroDenominator),
         );
     }
     let (p2, u2) = (p * p, u * u);
@@ -155,21 +156,21 @@ fn lin_se(p: f64, r: f64, u: f64, n: usize, level: Level) -> (Outcome<f64>, Outc
         / (n as f64 - 2.0);
     if var.is_nan() || var < 0.0 {
         return (
-            Outcome::Undefined(Degenerate::NegativeVarianceEstimate),
-            Outcome::Undefined(Degenerate::NegativeVarianceEstimate),
+            Outcome::Undefined(Undefined::NonPositiveVariance),
+            Outcome::Undefined(Undefined::NonPositiveVariance),
         );
     }
     let se = var.sqrt();
     if p.abs() >= 1.0 {
         return (
             Outcome::Defined(se),
-            Outcome::Undefined(Degenerate::PerfectAssociation),
+            Outcome::Undefined(Undefined::PerfectAssociation),
         );
     }
     let Ok(z) = crate::stats::z_two_sided(level) else {
         return (
             Outcome::Defined(se),
-            Outcome::Undefined(Degenerate::TooFewObservations),
+            Outcome::Undefined(Undefined::TooFewObservations),
         );
     };
     let h = z * se / (1.0 - p2);

@@ -1,8 +1,9 @@
 //! Pearson and Spearman correlations of paired ratings, with t-test p and Fisher-z interval.
 
-use super::continuous::{Degenerate, Moments, Outcome, check_pairs};
+use super::continuous::{Moments, check_pairs};
 use crate::error::Result;
 use crate::interval::{Interval, Level};
+use crate::outcome::{Outcome, Undefined};
 use crate::stats;
 
 /// Which correlation.
@@ -23,7 +24,7 @@ pub enum CorrelationMethod {
 pub struct Correlation {
     /// Pearson or Spearman.
     pub method: CorrelationMethod,
-    /// The coefficient; undefined ([`Degenerate::ZeroVariance`]) when either variable is
+    /// The coefficient; undefined ([`Undefined::ZeroVariance`]) when either variable is
     /// constant.
     pub r: Outcome<f64>,
     /// t = r √((n − 2)/(1 − r²)) (`±inf` when |r| = 1); undefined for n = 2.
@@ -201,16 +202,16 @@ fn correlate(
         reference,
     };
     if m.x_constant || m.y_constant {
-        return undefined(Degenerate::ZeroVariance);
+        return undefined(Undefined::ZeroVariance);
     }
     if m.overflowed() {
-        return undefined(Degenerate::OutOfRange);
+        return undefined(Undefined::OutOfRange);
     }
     let r = m.r();
     let (t, p) = if n <= 2 {
         (
-            Outcome::Undefined(Degenerate::TooFewObservations),
-            Outcome::Undefined(Degenerate::TooFewObservations),
+            Outcome::Undefined(Undefined::TooFewObservations),
+            Outcome::Undefined(Undefined::TooFewObservations),
         )
     } else {
         r_test(r, df)
@@ -242,8 +243,8 @@ fn r_test(r: f64, df: f64) -> (Outcome<f64>, Outcome<f64>) {
     match stats::t_two_sided_p(t, df) {
         Ok(p) => (Outcome::Defined(t), Outcome::Defined(p)),
         Err(_) => (
-            Outcome::Undefined(Degenerate::TooFewObservations),
-            Outcome::Undefined(Degenerate::TooFewObservations),
+            Outcome::Undefined(Undefined::TooFewObservations),
+            Outcome::Undefined(Undefined::TooFewObservations),
         ),
     }
 }
@@ -251,13 +252,13 @@ fn r_test(r: f64, df: f64) -> (Outcome<f64>, Outcome<f64>) {
 /// Fisher-z interval with standard error 1/√(n − 3).
 pub(crate) fn fisher_ci(r: f64, n: usize, level: Level) -> Outcome<Interval> {
     if n <= 3 {
-        return Outcome::Undefined(Degenerate::TooFewObservations);
+        return Outcome::Undefined(Undefined::TooFewObservations);
     }
     if r.abs() >= 1.0 {
         return Outcome::Defined(Interval::new(r, r, level));
     }
     let Ok(z) = crate::stats::z_two_sided(level) else {
-        return Outcome::Undefined(Degenerate::TooFewObservations);
+        return Outcome::Undefined(Undefined::TooFewObservations);
     };
     let h = z / ((n - 3) as f64).sqrt();
     let zr = r.atanh();

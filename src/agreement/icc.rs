@@ -3,10 +3,11 @@
 
 #![allow(clippy::doc_markdown)] // author names such as McGraw are prose, not code
 
-use super::continuous::{CaseDeletion, Degenerate, Outcome};
+use super::continuous::CaseDeletion;
 use super::ratings::Ratings;
 use crate::error::{Error, Result};
 use crate::interval::{Interval, Level};
+use crate::outcome::{Outcome, Undefined};
 use crate::stats::{self, Sum};
 
 /// The model behind an ICC.
@@ -379,14 +380,14 @@ impl Anova {
     #[allow(clippy::float_cmp)] // exact zeros are set exactly in `Anova::of`
     fn estimate(&self, form: IccForm, unit: IccUnit, level: Level) -> Outcome<IccEstimate> {
         if self.constant {
-            return Outcome::Undefined(Degenerate::ConstantRatings);
+            return Outcome::Undefined(Undefined::ConstantValues);
         }
         let ms = self.ms;
         if ![ms.rows, ms.columns, ms.error, ms.within]
             .iter()
             .all(|v| v.is_finite())
         {
-            return Outcome::Undefined(Degenerate::OutOfRange);
+            return Outcome::Undefined(Undefined::OutOfRange);
         }
         let MeanSquares {
             rows: msr,
@@ -397,7 +398,7 @@ impl Anova {
         let (nf, kf) = (self.n as f64, self.k as f64);
         let err = if form == IccForm::OneWay { msw } else { mse };
         if msr == 0.0 && err == 0.0 {
-            return Outcome::Undefined(Degenerate::IndeterminateF);
+            return Outcome::Undefined(Undefined::IndeterminateF);
         }
         let (num, den) = match (form, unit) {
             (IccForm::OneWay, IccUnit::Single) => (msr - msw, msr + (kf - 1.0) * msw),
@@ -411,9 +412,9 @@ impl Anova {
         };
         if den == 0.0 {
             return Outcome::Undefined(if msr == 0.0 {
-                Degenerate::NoTargetVariance
+                Undefined::NoTargetVariance
             } else {
-                Degenerate::ZeroDenominator
+                Undefined::ZeroDenominator
             });
         }
         let exact_zero = match (self.zero_numerator, form) {
@@ -430,10 +431,10 @@ impl Anova {
         };
         let f = if err == 0.0 { f64::INFINITY } else { msr / err };
         let Ok(p) = stats::f_sf(f, df1, df2) else {
-            return Outcome::Undefined(Degenerate::OutOfRange);
+            return Outcome::Undefined(Undefined::OutOfRange);
         };
         if !value.is_finite() {
-            return Outcome::Undefined(Degenerate::OutOfRange);
+            return Outcome::Undefined(Undefined::OutOfRange);
         }
         let ci = match form {
             IccForm::TwoWayAgreement => self.agreement_ci(unit, level),

@@ -19,7 +19,7 @@ pub use bland_altman::{
     BLAND_ALTMAN_MULTIPLIER, BlandAltman, bland_altman, bland_altman_with_multiplier,
 };
 pub use concordance::{Concordance, concordance};
-pub use continuous::{CaseDeletion, Degenerate, Outcome};
+pub use continuous::CaseDeletion;
 pub use correlation::{Correlation, CorrelationMethod, pearson, spearman};
 pub use discrepancy::{Discrepancy, HigherRater, PairDiscrepancy, discrepancy};
 pub use icc::{Icc, IccEstimate, IccForm, IccTable, IccUnit, MeanSquares, icc, icc_table};
@@ -29,7 +29,7 @@ mod kappa;
 mod krippendorff;
 
 pub use kappa::{
-    Categories, Coefficient, CohenKappa, MultiRaterAgreement, MultiRaterMethod, UndefinedReason,
-    WeightMatrix, Weighting, brennan_prediger, cohen_kappa, fleiss_kappa, gwet_ac,
+    Categories, CohenKappa, MultiRaterAgreement, MultiRaterMethod, WeightMatrix, Weighting,
+    brennan_prediger, cohen_kappa, fleiss_kappa, gwet_ac,
 };
 pub use krippendorff::{Bootstrap, Krippendorff, Metric, krippendorff_alpha};

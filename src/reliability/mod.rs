@@ -6,9 +6,10 @@
 //! Respondents with a missing answer are dropped (listwise) and every result says how many.
 //! Every item is kept, a zero-variance one included (R psych drops such items silently).
 
-use crate::agreement::{CaseDeletion, Degenerate, Outcome, Ratings};
+use crate::agreement::{CaseDeletion, Ratings};
 use crate::error::{Error, Result};
 use crate::interval::{Interval, Level};
+use crate::outcome::{Outcome, Undefined};
 use crate::stats;
 
 mod moments;
@@ -82,8 +83,8 @@ pub struct ItemAnalysis {
 ///              1 − (1 − alpha) F_{α/2}(n − 1, (n − 1)(k − 1))]
 /// ```
 ///
-/// Undefined results: every answer equal ([`Degenerate::ConstantRatings`]); a constant total
-/// score with varying items ([`Degenerate::ZeroDenominator`]).
+/// Undefined results: every answer equal ([`Undefined::ConstantValues`]); a constant total
+/// score with varying items ([`Undefined::ZeroDenominator`]).
 ///
 /// # Errors
 /// [`Error::TooFew`] when fewer than 2 complete respondents remain.
@@ -182,11 +183,11 @@ pub fn item_analysis(items: &Ratings, level: Level) -> Result<ItemAnalysis> {
     let alpha = m.alpha(level);
     let k = m.k as f64;
     let standardized = match (m.all_constant, m.z_total_var) {
-        (true, _) => Outcome::Undefined(Degenerate::ConstantRatings),
-        (false, None) => Outcome::Undefined(Degenerate::ZeroVariance),
-        (false, Some(0.0)) => Outcome::Undefined(Degenerate::ZeroDenominator),
+        (true, _) => Outcome::Undefined(Undefined::ConstantValues),
+        (false, None) => Outcome::Undefined(Undefined::ZeroVariance),
+        (false, Some(0.0)) => Outcome::Undefined(Undefined::ZeroDenominator),
         (false, Some(v)) if v.is_finite() => Outcome::Defined(k / (k - 1.0) * (1.0 - k / v)),
-        (false, Some(_)) => Outcome::Undefined(Degenerate::OutOfRange),
+        (false, Some(_)) => Outcome::Undefined(Undefined::OutOfRange),
     };
     let nf = m.n as f64;
     let sum_var: f64 = stats::sum(m.var.iter().copied());
@@ -196,7 +197,7 @@ pub fn item_analysis(items: &Ratings, level: Level) -> Result<ItemAnalysis> {
             let rest_var = m.rest_ss[j] / (nf - 1.0);
             let cov = m.item_rest[j] / (nf - 1.0);
             let alpha_if_deleted = if m.k < 3 {
-                Outcome::Undefined(Degenerate::TooFewObservations)
+                Outcome::Undefined(Undefined::TooFewObservations)
             } else if m.rest_constant[j] {
                 Outcome::Undefined(
                     if m.item_constant
@@ -204,16 +205,16 @@ pub fn item_analysis(items: &Ratings, level: Level) -> Result<ItemAnalysis> {
                         .enumerate()
                         .all(|(i, &c)| c || i == j)
                     {
-                        Degenerate::ConstantRatings
+                        Undefined::ConstantValues
                     } else {
-                        Degenerate::ZeroDenominator
+                        Undefined::ZeroDenominator
                     },
                 )
             } else {
                 Outcome::Defined((k - 1.0) / (k - 2.0) * (1.0 - (sum_var - vj) / rest_var))
             };
             let corrected_item_total = if m.item_constant[j] || m.rest_constant[j] {
-                Outcome::Undefined(Degenerate::ZeroVariance)
+                Outcome::Undefined(Undefined::ZeroVariance)
             } else {
                 Outcome::Defined((cov / (vj.sqrt() * rest_var.sqrt())).clamp(-1.0, 1.0))
             };
@@ -285,11 +286,11 @@ impl Moments {
         let k = self.k as f64;
         let overflow = !(self.total_var.is_finite() && self.var.iter().all(|v| v.is_finite()));
         let raw = if self.all_constant {
-            Outcome::Undefined(Degenerate::ConstantRatings)
+            Outcome::Undefined(Undefined::ConstantValues)
         } else if overflow {
-            Outcome::Undefined(Degenerate::OutOfRange)
+            Outcome::Undefined(Undefined::OutOfRange)
         } else if self.total_constant {
-            Outcome::Undefined(Degenerate::ZeroDenominator)
+            Outcome::Undefined(Undefined::ZeroDenominator)
         } else {
             let sum_var = stats::sum(self.var.iter().copied());
             Outcome::Defined(k / (k - 1.0) * (1.0 - sum_var / self.total_var))
@@ -316,10 +317,10 @@ impl Moments {
     }
 }
 
-/// A defined value that overflowed (NaN or infinite) becomes [`Degenerate::OutOfRange`].
+/// A defined value that overflowed (NaN or infinite) becomes [`Undefined::OutOfRange`].
 pub(super) fn finite(o: Outcome<f64>) -> Outcome<f64> {
     match o {
-        Outcome::Defined(v) if !v.is_finite() => Outcome::Undefined(Degenerate::OutOfRange),
+        Outcome::Defined(v) if !v.is_finite() => Outcome::Undefined(Undefined::OutOfRange),
         other => other,
     }
 }
@@ -336,6 +337,6 @@ pub(super) fn feldt(alpha: f64, n: f64, k: f64, level: Level) -> Outcome<Interva
             1.0 - (1.0 - alpha) * lo,
             level,
         )),
-        _ => Outcome::Undefined(Degenerate::TooFewObservations),
+        _ => Outcome::Undefined(Undefined::TooFewObservations),
     }
 }

@@ -1,9 +1,10 @@
 //! Cronbach's alpha from pairwise-complete covariances (the missing-data option).
 
 use super::{CronbachAlpha, feldt, finite};
-use crate::agreement::{CaseDeletion, Degenerate, Outcome, Ratings};
+use crate::agreement::{CaseDeletion, Ratings};
 use crate::error::{Error, Result};
 use crate::interval::Level;
+use crate::outcome::{Outcome, Undefined};
 use crate::stats::Sum;
 
 /// Pairwise covariances: for each pair of items, the respondents who answered both, with
@@ -96,9 +97,9 @@ pub(super) fn alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
     let kf = k as f64;
     let (diagonal, total) = (diagonal.value(), total.value());
     let raw = if constant.iter().all(|&c| c) {
-        Outcome::Undefined(Degenerate::ConstantRatings)
+        Outcome::Undefined(Undefined::ConstantValues)
     } else if total == 0.0 {
-        Outcome::Undefined(Degenerate::ZeroDenominator)
+        Outcome::Undefined(Undefined::ZeroDenominator)
     } else {
         finite(Outcome::Defined(kf / (kf - 1.0) * (1.0 - diagonal / total)))
     };

@@ -3,9 +3,9 @@
 
 use super::Series;
 use super::pairs;
-use super::stat::{Stat, Undefined};
 use crate::Level;
 use crate::error::{Error, Result};
+use crate::outcome::{Outcome, Undefined};
 use crate::stats;
 
 /// Below this length S is counted pair by pair (faster than merge sort for short series).
@@ -61,7 +61,7 @@ pub struct MannKendall {
     pub tau_a: f64,
     /// Kendall's tau-b = S / √(N (N − tied pairs)) (scipy's and R's tau); undefined on
     /// constant scores.
-    pub tau_b: Stat,
+    pub tau_b: Outcome,
     /// Ties among the scores.
     pub ties: TieInfo,
     /// Number of pairs N = n(n − 1)/2.
@@ -177,11 +177,11 @@ pub fn mann_kendall(series: &Series) -> Result<MannKendall> {
     };
     let untied_pairs = total - counts.ties.pairs;
     let tau_b = if untied_pairs == 0 {
-        Stat::Undefined(Undefined::ConstantScores)
+        Outcome::Undefined(Undefined::ConstantValues)
     } else if untied {
-        Stat::Value(counts.s as f64 / total as f64)
+        Outcome::Defined(counts.s as f64 / total as f64)
     } else {
-        Stat::Value(counts.s as f64 / ((total as f64).sqrt() * (untied_pairs as f64).sqrt()))
+        Outcome::Defined(counts.s as f64 / ((total as f64).sqrt() * (untied_pairs as f64).sqrt()))
     };
     Ok(MannKendall {
         s: counts.s,
@@ -331,13 +331,13 @@ pub struct HamedRao {
     pub var_s_uncorrected: f64,
     /// Variance correction factor n/n* = 1 + 2/(n(n−1)(n−2)) Σ (n−i)(n−i−1)(n−i−2) ρ(i)
     /// over significant lags.
-    pub correction: Stat,
+    pub correction: Outcome,
     /// Corrected Var(S) = Var(S) · n/n*.
-    pub var_s: Stat,
+    pub var_s: Outcome,
     /// Z on the corrected variance.
-    pub z: Stat,
+    pub z: Outcome,
     /// Two-sided normal p-value of Z (always approximate).
-    pub p: Stat,
+    pub p: Outcome,
     /// Number of lags whose autocorrelation was significant and entered the correction.
     pub significant_lags: usize,
     /// Lags examined.
@@ -415,10 +415,10 @@ pub fn mann_kendall_hamed_rao(series: &Series, options: HamedRaoOptions) -> Resu
     let mut out = HamedRao {
         s: counts.s,
         var_s_uncorrected: counts.var_s,
-        correction: Stat::Undefined(Undefined::ConstantDetrendedRanks),
-        var_s: Stat::Undefined(Undefined::ConstantDetrendedRanks),
-        z: Stat::Undefined(Undefined::ConstantDetrendedRanks),
-        p: Stat::Undefined(Undefined::ConstantDetrendedRanks),
+        correction: Outcome::Undefined(Undefined::ConstantDetrendedRanks),
+        var_s: Outcome::Undefined(Undefined::ConstantDetrendedRanks),
+        z: Outcome::Undefined(Undefined::ConstantDetrendedRanks),
+        p: Outcome::Undefined(Undefined::ConstantDetrendedRanks),
         significant_lags: 0,
         lags,
         sen_slope: slope,
@@ -427,8 +427,8 @@ pub fn mann_kendall_hamed_rao(series: &Series, options: HamedRaoOptions) -> Resu
     };
     if counts.s == 0 {
         // Z = 0 and p = 1 whatever the variance (pymannkendall too).
-        out.z = Stat::Value(0.0);
-        out.p = Stat::Value(1.0);
+        out.z = Outcome::Defined(0.0);
+        out.p = Outcome::Defined(1.0);
     }
     // Average ranks of equal values are exactly equal, so this test is exact.
     if dev.iter().all(|&d| d == 0.0) {
@@ -448,18 +448,18 @@ pub fn mann_kendall_hamed_rao(series: &Series, options: HamedRaoOptions) -> Resu
     let correction = 1.0 + 2.0 / (nf * (nf - 1.0) * (nf - 2.0)) * sni.value();
     let var_s = counts.var_s * correction;
     if correction <= 0.0 || var_s <= 0.0 {
-        out.correction = Stat::Value(correction);
-        out.var_s = Stat::Undefined(Undefined::NonPositiveVariance);
+        out.correction = Outcome::Defined(correction);
+        out.var_s = Outcome::Undefined(Undefined::NonPositiveVariance);
         if counts.s != 0 {
-            out.z = Stat::Undefined(Undefined::NonPositiveVariance);
-            out.p = Stat::Undefined(Undefined::NonPositiveVariance);
+            out.z = Outcome::Undefined(Undefined::NonPositiveVariance);
+            out.p = Outcome::Undefined(Undefined::NonPositiveVariance);
         }
         return Ok(out);
     }
     let z = z_score(counts.s, var_s);
-    out.correction = Stat::Value(correction);
-    out.var_s = Stat::Value(var_s);
-    out.z = Stat::Value(z);
-    out.p = Stat::Value(stats::normal_two_sided_p(z));
+    out.correction = Outcome::Defined(correction);
+    out.var_s = Outcome::Defined(var_s);
+    out.z = Outcome::Defined(z);
+    out.p = Outcome::Defined(stats::normal_two_sided_p(z));
     Ok(out)
 }

@@ -36,7 +36,6 @@ mod pairs;
 mod reliable_change;
 mod sen;
 mod sen_select;
-mod stat;
 
 pub use mann_kendall::{
     EXACT_MAX_N, HamedRao, HamedRaoOptions, MannKendall, MannKendallP, TieInfo, mann_kendall,
@@ -45,8 +44,7 @@ pub use mann_kendall::{
 pub use ols::{OlsFit, OlsTrend, ols_trend};
 pub use reliable_change::{
     ChangeCriterion, ChangeDirection, ClinicalCategory, ClinicalCutoff, CutoffRule, Polarity,
-    ReliabilityKind, ReliableChange, SdSource, reliable_change, reliable_change_between,
+    ReliableChange, SdSource, reliable_change, reliable_change_between,
     reliable_change_from_baseline,
 };
 pub use sen::{MATERIALIZE_MAX_N, SenAlgorithm, SenIntercept, SenOptions, SenSlope, sen_slope};
-pub use stat::{Stat, Undefined};

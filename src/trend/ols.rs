@@ -1,8 +1,8 @@
 //! Ordinary least-squares trend of scores on their session times.
 
 use super::Series;
-use super::stat::{Stat, Undefined};
 use crate::error::Result;
+use crate::outcome::{Outcome, Undefined};
 use crate::stats;
 use crate::{Interval, Level};
 
@@ -29,22 +29,22 @@ pub struct OlsTrend {
     /// Fitted score at time 0.
     pub intercept: f64,
     /// Standard error of the slope; undefined with two points.
-    pub slope_se: Stat,
+    pub slope_se: Outcome,
     /// Standard error of the intercept; undefined with two points.
-    pub intercept_se: Stat,
+    pub intercept_se: Outcome,
     /// t = slope / SE(slope) on n − 2 df; infinite on an exact line, undefined on constant
     /// scores or with two points.
-    pub t: Stat,
+    pub t: Outcome,
     /// Two-sided p-value of t on n − 2 df (0 on an exact line).
-    pub p: Stat,
+    pub p: Outcome,
     /// Confidence interval of the slope, slope ± t(1 − α/2, n − 2)·SE.
-    pub slope_ci: Stat<Interval>,
+    pub slope_ci: Outcome<Interval>,
     /// Confidence interval of the intercept.
-    pub intercept_ci: Stat<Interval>,
+    pub intercept_ci: Outcome<Interval>,
     /// Coefficient of determination; undefined on constant scores.
-    pub r_squared: Stat,
+    pub r_squared: Outcome,
     /// Residual standard deviation √(SSE / (n − 2)); undefined with two points.
-    pub residual_sd: Stat,
+    pub residual_sd: Outcome,
     /// Residual degrees of freedom n − 2.
     pub df: usize,
     /// Number of points used (all of them: a series has no missing values).
@@ -65,9 +65,9 @@ pub struct OlsTrend {
 /// CI = slope ± t(1 − α/2, n − 2) SE(slope)     R² = Sxy² / (Sxx Syy)
 /// ```
 ///
-/// Degenerate cases are stated, never NaN: with n = 2 the standard errors, t, p and the
+/// Undefined cases are stated, never NaN: with n = 2 the standard errors, t, p and the
 /// intervals are [`Undefined::NoResidualDegreesOfFreedom`]; constant scores give slope 0
-/// with t, p and R² [`Undefined::ConstantScores`]; scores exactly on a line (every residual
+/// with t, p and R² [`Undefined::ConstantValues`]; scores exactly on a line (every residual
 /// zero to within the rounding of its own evaluation, 16 ε (|yᵢ| + |ȳ| + |slope (tᵢ − t̄)|))
 /// give t = ±∞ and p = 0 with [`OlsFit::ExactLine`].
 ///
@@ -136,15 +136,15 @@ pub fn ols_trend(series: &Series, level: Level) -> Result<OlsTrend> {
     };
 
     let r_squared = if constant {
-        Stat::Undefined(Undefined::ConstantScores)
+        Outcome::Undefined(Undefined::ConstantValues)
     } else if exact {
-        Stat::Value(1.0)
+        Outcome::Defined(1.0)
     } else {
-        Stat::Value((sxy * sxy / (sxx * syy)).min(1.0))
+        Outcome::Defined((sxy * sxy / (sxx * syy)).min(1.0))
     };
 
     let df = n - 2;
-    let no_df = Stat::Undefined(Undefined::NoResidualDegreesOfFreedom);
+    let no_df = Outcome::Undefined(Undefined::NoResidualDegreesOfFreedom);
     if df == 0 {
         return Ok(OlsTrend {
             slope,
@@ -153,8 +153,8 @@ pub fn ols_trend(series: &Series, level: Level) -> Result<OlsTrend> {
             intercept_se: no_df,
             t: no_df,
             p: no_df,
-            slope_ci: Stat::Undefined(Undefined::NoResidualDegreesOfFreedom),
-            intercept_ci: Stat::Undefined(Undefined::NoResidualDegreesOfFreedom),
+            slope_ci: Outcome::Undefined(Undefined::NoResidualDegreesOfFreedom),
+            intercept_ci: Outcome::Undefined(Undefined::NoResidualDegreesOfFreedom),
             r_squared,
             residual_sd: no_df,
             df,
@@ -169,15 +169,18 @@ pub fn ols_trend(series: &Series, level: Level) -> Result<OlsTrend> {
     let intercept_se = (s2 * (1.0 / nf + t_mean * t_mean / sxx)).sqrt();
     let (t_stat, p) = match fit {
         OlsFit::ConstantScores => (
-            Stat::Undefined(Undefined::ConstantScores),
-            Stat::Undefined(Undefined::ConstantScores),
+            Outcome::Undefined(Undefined::ConstantValues),
+            Outcome::Undefined(Undefined::ConstantValues),
         ),
-        OlsFit::ExactLine => (Stat::Value(f64::INFINITY.copysign(slope)), Stat::Value(0.0)),
+        OlsFit::ExactLine => (
+            Outcome::Defined(f64::INFINITY.copysign(slope)),
+            Outcome::Defined(0.0),
+        ),
         OlsFit::Residuals => {
             let t_value = slope / slope_se;
             (
-                Stat::Value(t_value),
-                Stat::Value(stats::t_two_sided_p(t_value, dff)?),
+                Outcome::Defined(t_value),
+                Outcome::Defined(stats::t_two_sided_p(t_value, dff)?),
             )
         }
     };
@@ -185,22 +188,22 @@ pub fn ols_trend(series: &Series, level: Level) -> Result<OlsTrend> {
     Ok(OlsTrend {
         slope,
         intercept,
-        slope_se: Stat::Value(slope_se),
-        intercept_se: Stat::Value(intercept_se),
+        slope_se: Outcome::Defined(slope_se),
+        intercept_se: Outcome::Defined(intercept_se),
         t: t_stat,
         p,
-        slope_ci: Stat::Value(Interval::new(
+        slope_ci: Outcome::Defined(Interval::new(
             slope - q * slope_se,
             slope + q * slope_se,
             level,
         )),
-        intercept_ci: Stat::Value(Interval::new(
+        intercept_ci: Outcome::Defined(Interval::new(
             intercept - q * intercept_se,
             intercept + q * intercept_se,
             level,
         )),
         r_squared,
-        residual_sd: Stat::Value(s2.sqrt()),
+        residual_sd: Outcome::Defined(s2.sqrt()),
         df,
         n,
         fit,

@@ -1,9 +1,10 @@
 //! Reliable change (Jacobson & Truax 1991) and clinical-significance categories.
 
 use super::Series;
-use super::stat::{Stat, Undefined};
 use crate::Level;
 use crate::error::{Error, Result};
+use crate::instrument::ReliabilityKind;
+use crate::outcome::{Outcome, Undefined};
 use crate::stats;
 
 /// Where the standard deviation SD₁ comes from.
@@ -15,18 +16,6 @@ pub enum SdSource {
     Norm,
     /// The study's own pre-treatment sample, SD with the n − 1 denominator.
     Sample,
-}
-
-/// Which reliability coefficient `r_xx` is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[non_exhaustive]
-pub enum ReliabilityKind {
-    /// Test-retest correlation (Jacobson & Truax's original choice).
-    TestRetest,
-    /// Internal consistency, Cronbach's alpha (common practice when no retest exists, e.g.
-    /// the WAI-SR).
-    Alpha,
 }
 
 /// Which way is better on the scale (alliance scores: higher).
@@ -264,7 +253,7 @@ pub struct ReliableChange {
     pub difference: f64,
     /// RCI = (x2 − x1)/`S_diff`; ±∞ when `r_xx` = 1 and the scores differ, undefined
     /// ([`Undefined::NoChangeWithPerfectReliability`]) when `r_xx` = 1 and they are equal.
-    pub rci: Stat,
+    pub rci: Outcome,
     /// Standard error of measurement SD₁ √(1 − `r_xx`).
     pub se: f64,
     /// Standard error of the difference √(2 SE²).
@@ -308,7 +297,8 @@ pub struct ReliableChange {
 ///
 /// # Example
 /// ```
-/// use alliance::trend::{reliable_change, ChangeCriterion, ReliabilityKind, SdSource};
+/// use alliance::trend::{reliable_change, ChangeCriterion, SdSource};
+/// use alliance::ReliabilityKind;
 /// // WAI-SR mean score, SD 0.70, alpha .90 (illustration in the design notes)
 /// let crit = ChangeCriterion::new(0.70, SdSource::Norm, 0.90, ReliabilityKind::Alpha)?;
 /// let rc = reliable_change(4.1, 3.4, &crit)?;
@@ -327,11 +317,11 @@ pub fn reliable_change(x1: f64, x2: f64, criterion: &ChangeCriterion) -> Result<
     let critical = crate::stats::z_two_sided(criterion.level)?;
     let difference = x2 - x1;
     let rci = if s_diff > 0.0 {
-        Stat::Value(difference / s_diff)
+        Outcome::Defined(difference / s_diff)
     } else if difference != 0.0 {
-        Stat::Value(f64::INFINITY.copysign(difference))
+        Outcome::Defined(f64::INFINITY.copysign(difference))
     } else {
-        Stat::Undefined(Undefined::NoChangeWithPerfectReliability)
+        Outcome::Undefined(Undefined::NoChangeWithPerfectReliability)
     };
     let reliable = rci.value().is_some_and(|r| r.abs() > critical);
     let better = match criterion.polarity {
@@ -385,7 +375,8 @@ pub fn reliable_change(x1: f64, x2: f64, criterion: &ChangeCriterion) -> Result<
 ///
 /// # Example
 /// ```
-/// use alliance::trend::{reliable_change_between, ChangeCriterion, ReliabilityKind, SdSource, Series};
+/// use alliance::trend::{reliable_change_between, ChangeCriterion, SdSource, Series};
+/// use alliance::ReliabilityKind;
 /// let s = Series::from_values(vec![4.0, 4.2, 3.2])?;
 /// let crit = ChangeCriterion::new(0.70, SdSource::Norm, 0.90, ReliabilityKind::Alpha)?;
 /// assert!(reliable_change_between(&s, 1, 2, &crit)?.reliable);
@@ -424,7 +415,8 @@ pub fn reliable_change_between(
 ///
 /// # Example
 /// ```
-/// use alliance::trend::{reliable_change_from_baseline, ChangeCriterion, ReliabilityKind, SdSource, Series};
+/// use alliance::trend::{reliable_change_from_baseline, ChangeCriterion, SdSource, Series};
+/// use alliance::ReliabilityKind;
 /// let s = Series::from_values(vec![4.0, 4.2, 3.2])?;
 /// let crit = ChangeCriterion::new(0.70, SdSource::Norm, 0.90, ReliabilityKind::Alpha)?;
 /// let all = reliable_change_from_baseline(&s, &crit)?;

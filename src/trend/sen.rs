@@ -3,8 +3,8 @@
 use super::Series;
 use super::mann_kendall;
 use super::sen_select::select_ranks;
-use super::stat::{Stat, Undefined};
 use crate::error::Result;
+use crate::outcome::{Outcome, Undefined};
 use crate::stats;
 use crate::{Interval, Level};
 
@@ -78,7 +78,7 @@ pub struct SenSlope {
     pub intercept_method: SenIntercept,
     /// Rank-based confidence interval of the slope; undefined where a rank falls outside
     /// 1..=N.
-    pub ci: Stat<Interval>,
+    pub ci: Outcome<Interval>,
     /// 1-based rank of the lower bound among the ordered slopes, round((N − C)/2).
     pub lower_rank: i64,
     /// 1-based rank of the upper bound, round((N + C)/2) + 1.
@@ -173,8 +173,8 @@ pub fn sen_slope(series: &Series, level: Level, options: SenOptions) -> Result<S
         (slope, bounds)
     };
     let ci = match bounds {
-        Some((lower, upper)) => Stat::Value(Interval::new(lower, upper, level)),
-        None => Stat::Undefined(Undefined::RankOutOfRange),
+        Some((lower, upper)) => Outcome::Defined(Interval::new(lower, upper, level)),
+        None => Outcome::Undefined(Undefined::RankOutOfRange),
     };
     let intercept = intercept(t, y, &sorted_y, slope, options.intercept);
     Ok(SenSlope {

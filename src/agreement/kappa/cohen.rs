@@ -1,8 +1,9 @@
 //! Cohen's kappa (unweighted and weighted) for two raters.
 
-use super::{Categories, Coefficient, UndefinedReason, Weighting};
+use super::{Categories, Weighting};
 use crate::error::{Error, Result};
 use crate::interval::{Interval, Level};
+use crate::outcome::{Outcome, Undefined};
 use crate::stats;
 
 /// Cohen's kappa for two raters, with its large-sample inference.
@@ -54,7 +55,7 @@ pub struct CohenKappa {
 /// ```
 /// With unweighted kappa `w` is the identity. When `p_e` = 1 exactly (decided from the counts,
 /// not from a floating-point subtraction) kappa is
-/// [`UndefinedReason::ExpectedAgreementOne`].
+/// [`Undefined::ExpectedAgreementOne`].
 ///
 /// # Errors
 /// [`Error::LengthMismatch`] when the slices differ in length; [`Error::NonFinite`] for a
@@ -89,7 +90,7 @@ pub fn cohen_kappa(
     categories: &Categories,
     weighting: &Weighting,
     level: Level,
-) -> Result<Coefficient<CohenKappa>> {
+) -> Result<Outcome<CohenKappa>> {
     if rater_a.len() != rater_b.len() {
         return Err(Error::LengthMismatch {
             what: "second rater's ratings",
@@ -134,12 +135,9 @@ pub fn cohen_kappa(
         });
     }
     Ok(kappa_from_table(&table, &weights, c, level).map_or(
-        Coefficient::Undefined {
-            reason: UndefinedReason::ExpectedAgreementOne,
-            n: n_pairs,
-        },
+        Outcome::Undefined(Undefined::ExpectedAgreementOne),
         |t| {
-            Coefficient::Defined(CohenKappa {
+            Outcome::Defined(CohenKappa {
                 value: t.kappa,
                 observed: t.observed,
                 expected: t.expected,

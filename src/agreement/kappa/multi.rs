@@ -2,10 +2,11 @@
 //! Brennan-Prediger, with missing ratings and the variance of Gwet (2008, 2014) as irrCAC
 //! computes it.
 
-use super::{Categories, Coefficient, UndefinedReason, Weighting};
+use super::{Categories, Weighting};
 use crate::agreement::Ratings;
 use crate::error::{Error, Result};
 use crate::interval::{Interval, Level};
+use crate::outcome::{Outcome, Undefined};
 use crate::stats::{self, Sum};
 
 /// Which chance-agreement model a multi-rater coefficient uses.
@@ -116,7 +117,7 @@ pub fn fleiss_kappa(
     categories: &Categories,
     weighting: &Weighting,
     level: Level,
-) -> Result<Coefficient<MultiRaterAgreement>> {
+) -> Result<Outcome<MultiRaterAgreement>> {
     multi_rater(
         ratings,
         categories,
@@ -159,7 +160,7 @@ pub fn gwet_ac(
     categories: &Categories,
     weighting: &Weighting,
     level: Level,
-) -> Result<Coefficient<MultiRaterAgreement>> {
+) -> Result<Outcome<MultiRaterAgreement>> {
     multi_rater(
         ratings,
         categories,
@@ -200,7 +201,7 @@ pub fn brennan_prediger(
     categories: &Categories,
     weighting: &Weighting,
     level: Level,
-) -> Result<Coefficient<MultiRaterAgreement>> {
+) -> Result<Outcome<MultiRaterAgreement>> {
     multi_rater(
         ratings,
         categories,
@@ -256,7 +257,7 @@ fn multi_rater(
     weighting: &Weighting,
     level: Level,
     method: MultiRaterMethod,
-) -> Result<Coefficient<MultiRaterAgreement>> {
+) -> Result<Outcome<MultiRaterAgreement>> {
     let q = categories.len();
     let w = weighting.matrix(categories)?;
     let k_raters = ratings.raters();
@@ -288,10 +289,7 @@ fn multi_rater(
         });
     }
     if n2 == 0 {
-        return Ok(Coefficient::Undefined {
-            reason: UndefinedReason::NoPairableUnit,
-            n,
-        });
+        return Ok(Outcome::Undefined(Undefined::NoPairableUnit));
     }
     let nf = n as f64;
     let pi: Vec<f64> = shares.iter().map(|s| s.value() / nf).collect();
@@ -307,7 +305,7 @@ fn multi_rater(
             let one =
                 (0..q).all(|k| pi[k] == 0.0 || (0..q).all(|l| pi[l] == 0.0 || w[k * q + l] == 1.0));
             if one {
-                return Ok(undefined_one(n));
+                return Ok(undefined_one());
             }
             stats::sum(
                 (0..q)
@@ -318,13 +316,13 @@ fn multi_rater(
         MultiRaterMethod::Gwet => {
             let pe = total_w * stats::sum(pi.iter().map(|p| p * (1.0 - p))) / (qf * (qf - 1.0));
             if all_ones && pe >= 1.0 {
-                return Ok(undefined_one(n));
+                return Ok(undefined_one());
             }
             pe
         }
         MultiRaterMethod::BrennanPrediger => {
             if all_ones {
-                return Ok(undefined_one(n));
+                return Ok(undefined_one());
             }
             total_w / (qf * qf)
         }
@@ -385,7 +383,7 @@ fn multi_rater(
         })
         .filter(|se| *se > 0.0);
     let z_null = se_null.map(|se| value / se);
-    Ok(Coefficient::Defined(MultiRaterAgreement {
+    Ok(Outcome::Defined(MultiRaterAgreement {
         se_null,
         z_null,
         p_null: z_null.map(stats::normal_two_sided_p),
@@ -411,9 +409,6 @@ fn multi_rater(
     }))
 }
 
-fn undefined_one(n: usize) -> Coefficient<MultiRaterAgreement> {
-    Coefficient::Undefined {
-        reason: UndefinedReason::ExpectedAgreementOne,
-        n,
-    }
+fn undefined_one() -> Outcome<MultiRaterAgreement> {
+    Outcome::Undefined(Undefined::ExpectedAgreementOne)
 }

@@ -6,9 +6,9 @@ mod bootstrap;
 mod parts;
 
 use super::Ratings;
-use super::kappa::Coefficient;
 use crate::error::{Error, Result};
 use crate::interval::{Interval, Level};
+use crate::outcome::Outcome;
 use bootstrap::bootstrap_interval;
 use parts::alpha_parts;
 
@@ -141,8 +141,8 @@ pub struct Krippendorff {
 /// has.
 ///
 /// When every pairable value is identical (decided by comparing values, not from a computed
-/// `D_e`) alpha is [`NoVariation`](super::UndefinedReason::NoVariation); with no pairable
-/// unit, [`NoPairableUnit`](super::UndefinedReason::NoPairableUnit). A single pairable unit
+/// `D_e`) alpha is [`ConstantValues`](crate::Undefined::ConstantValues); with no pairable
+/// unit, [`NoPairableUnit`](crate::Undefined::NoPairableUnit). A single pairable unit
 /// with a disagreement is defined by the formula (it gives `D_o` = `D_e`, so alpha = 0).
 ///
 /// # Errors
@@ -174,7 +174,7 @@ pub fn krippendorff_alpha(
     ratings: &Ratings,
     metric: Metric,
     bootstrap: Option<Bootstrap>,
-) -> Result<Coefficient<Krippendorff>> {
+) -> Result<Outcome<Krippendorff>> {
     if metric == Metric::Ratio {
         for (index, row) in ratings.rows_raw().enumerate() {
             for (j, &x) in row.iter().enumerate() {
@@ -195,17 +195,14 @@ pub fn krippendorff_alpha(
     let parts = match parts {
         Ok(parts) => parts,
         Err(reason) => {
-            return Ok(Coefficient::Undefined {
-                reason,
-                n: total_units,
-            });
+            return Ok(Outcome::Undefined(reason));
         }
     };
     let (ci, undefined_replicates) = match bootstrap {
         Some(b) => bootstrap_interval(ratings, metric, b),
         None => (None, 0),
     };
-    Ok(Coefficient::Defined(Krippendorff {
+    Ok(Outcome::Defined(Krippendorff {
         value: parts.alpha(),
         observed: parts.observed(),
         expected: parts.expected(),

@@ -3,7 +3,7 @@
 
 use super::{Metric, Parts, present};
 use crate::agreement::Ratings;
-use crate::agreement::kappa::UndefinedReason;
+use crate::outcome::Undefined;
 use crate::stats::Sum;
 
 /// The parts of alpha over `units`. `complete` is the ratings matrix when it has no missing
@@ -12,7 +12,7 @@ pub(super) fn alpha_parts<'a, I>(
     units: I,
     metric: Metric,
     complete: Option<&Ratings>,
-) -> std::result::Result<Parts, UndefinedReason>
+) -> std::result::Result<Parts, Undefined>
 where
     I: Iterator<Item = &'a [f64]> + Clone,
 {
@@ -68,12 +68,12 @@ where
         }
     }
     if units_n == 0 {
-        return Err(UndefinedReason::NoPairableUnit);
+        return Err(Undefined::NoPairableUnit);
     }
     // Distinct pairable values, compared exactly: one value means no variation.
     let (values, counts) = distinct.finish();
     if values.len() < 2 {
-        return Err(UndefinedReason::NoVariation);
+        return Err(Undefined::ConstantValues);
     }
     let n = values_n as f64;
     let de_sum = match metric {
@@ -133,7 +133,7 @@ fn squared_differences<'a, I, F>(
     units: I,
     complete: Option<&Ratings>,
     f: F,
-) -> std::result::Result<Parts, UndefinedReason>
+) -> std::result::Result<Parts, Undefined>
 where
     I: Iterator<Item = &'a [f64]> + Clone,
     F: Fn(f64) -> f64,
@@ -150,7 +150,7 @@ where
 fn complete_pairs_interval(
     ratings: &Ratings,
     f: impl Fn(f64) -> f64,
-) -> std::result::Result<Parts, UndefinedReason> {
+) -> std::result::Result<Parts, Undefined> {
     let units = ratings.targets();
     let reference = ratings.rows_raw().next().and_then(|r| r.first().copied());
     let reference = f(reference.unwrap_or(0.0));
@@ -180,7 +180,7 @@ fn complete_pairs_interval(
         }
     }
     if !varies {
-        return Err(UndefinedReason::NoVariation);
+        return Err(Undefined::ConstantValues);
     }
     let n = 2.0 * units as f64;
     let mean = grand.value() / n;
@@ -214,7 +214,7 @@ fn complete_pairs_interval(
 fn complete_interval(
     ratings: &Ratings,
     f: impl Fn(f64) -> f64,
-) -> std::result::Result<Parts, UndefinedReason> {
+) -> std::result::Result<Parts, Undefined> {
     let units = ratings.targets();
     let k = ratings.raters() as f64;
     let factor = 2.0 * k / (k - 1.0);
@@ -251,7 +251,7 @@ fn complete_interval(
         }
     }
     if !varies {
-        return Err(UndefinedReason::NoVariation);
+        return Err(Undefined::ConstantValues);
     }
     let n = k * units as f64;
     let mean = grand.value() / n;
@@ -329,7 +329,7 @@ fn pairable_count(u: &[f64]) -> Option<f64> {
 /// Parts for δ² = (f(c) - f(k))^2 in two passes: per unit m, Σ f and the within-unit SS
 /// (`Σ_{i≠j}` (`y_i` - `y_j`)^2 = 2 m `SS_u`), then Σ (y - ȳ)^2 over all pairable values
 /// (`Σ_c` `Σ_k` `n_c` `n_k` δ² = 2 n `SS_total`). O(values), no table of distinct values.
-fn squared_difference_parts<'a, I, F>(units: I, f: F) -> std::result::Result<Parts, UndefinedReason>
+fn squared_difference_parts<'a, I, F>(units: I, f: F) -> std::result::Result<Parts, Undefined>
 where
     I: Iterator<Item = &'a [f64]> + Clone,
     F: Fn(f64) -> f64,
@@ -380,10 +380,10 @@ where
     grand.add(grand_block);
     within.add(within_block);
     if units_n == 0 {
-        return Err(UndefinedReason::NoPairableUnit);
+        return Err(Undefined::NoPairableUnit);
     }
     if lo >= hi {
-        return Err(UndefinedReason::NoVariation);
+        return Err(Undefined::ConstantValues);
     }
     let n = values_n as f64;
     let mean = grand.value() / n;
@@ -652,12 +652,12 @@ mod tests {
         let same3 = Ratings::from_rows(&[[0.1, 0.1, 0.1], [0.1, 0.1, 0.1]]).unwrap();
         assert!(matches!(
             complete_interval(&same3, |x| x),
-            Err(UndefinedReason::NoVariation)
+            Err(Undefined::ConstantValues)
         ));
         let same2 = Ratings::from_rows(&[[0.1, 0.1], [0.1, 0.1]]).unwrap();
         assert!(matches!(
             complete_pairs_interval(&same2, |x| x),
-            Err(UndefinedReason::NoVariation)
+            Err(Undefined::ConstantValues)
         ));
         // each unit constant, units differ: alpha = 1
         let rows3 = Ratings::from_rows(&[[0.1, 0.1, 0.1], [0.2, 0.2, 0.2]]).unwrap();

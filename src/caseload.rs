@@ -229,3 +229,122 @@ fn session_time(session: &Session, origin: Option<crate::Date>, time: TimeAxis) 
         },
     }
 }
+
+/// Client-therapist agreement on one score across a caseload.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ScoreAgreement {
+    /// The score compared.
+    pub of: ScoreOf,
+    /// Sessions paired.
+    pub pairs: usize,
+    /// ICC(A,1), two-way absolute agreement for single ratings: the meaningful form when the
+    /// question is whether client and therapist give the same number.
+    pub icc: crate::agreement::Icc,
+    /// Lin's concordance correlation.
+    pub concordance: crate::agreement::Concordance,
+    /// Bland-Altman bias (client - therapist) and limits of agreement.
+    pub bland_altman: crate::agreement::BlandAltman,
+    /// Sessions left out, and why.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Client-therapist agreement on the total (POMP) and on each of the four elements, across a
+/// caseload: ICC(A,1), concordance and Bland-Altman per score, on the sessions where both
+/// rated. Scores are POMP (0-100), comparable even when the two instruments differ.
+///
+/// # Errors
+/// As [`pairs`], and [`Error::TooFew`] when a score has fewer than 2 paired sessions (an
+/// element the instruments do not cover is left out of the result instead).
+///
+/// # Example
+/// ```
+/// use alliance::caseload::{agreement_by_element, ScoreOf};
+/// use alliance::{sample, Element, Level};
+/// let caseload = sample::caseload()?;
+/// let all = agreement_by_element(&caseload, "HAq-II", "HAq-II", Level::NINETY_FIVE)?;
+/// assert_eq!(all.len(), 5); // the total and four elements
+/// assert_eq!(all[1].of, ScoreOf::Element(Element::Rapport));
+/// assert_eq!(all[1].pairs, 30);
+/// # Ok::<(), alliance::Error>(())
+/// ```
+pub fn agreement_by_element(
+    courses: &[Course],
+    client_instrument: &str,
+    therapist_instrument: &str,
+    level: crate::Level,
+) -> Result<Vec<ScoreAgreement>> {
+    use crate::agreement::{IccForm, IccUnit, Ratings, bland_altman, concordance, icc};
+    let scores = std::iter::once(ScoreOf::TotalPomp).chain(Element::ALL.map(ScoreOf::Element));
+    let mut out = Vec::new();
+    for of in scores {
+        let p = match pairs(courses, client_instrument, therapist_instrument, &of) {
+            Ok(p) => p,
+            // an element neither instrument covers: nothing to compare
+            Err(Error::TooFew { .. }) if matches!(of, ScoreOf::Element(_)) => continue,
+            Err(e) => return Err(e),
+        };
+        let ratings = Ratings::from_columns(&[&p.client, &p.therapist])?;
+        out.push(ScoreAgreement {
+            pairs: p.client.len(),
+            icc: icc(&ratings, IccForm::TwoWayAgreement, IccUnit::Single, level)?,
+            concordance: concordance(&p.client, &p.therapist, level)?,
+            bland_altman: bland_altman(&p.client, &p.therapist, level)?,
+            skipped: p.skipped,
+            of,
+        });
+    }
+    Ok(out)
+}
+
+/// The alerts a streaming [`Monitor`](crate::monitor::Monitor) raises as a course's sessions
+/// arrive, session by session: what a clinic's app would have shown after each session.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SessionAlerts {
+    /// The session number.
+    pub session: u32,
+    /// The score fed to the monitor.
+    pub score: f64,
+    /// The alerts this session raised (some refer to earlier sessions, e.g. a repair).
+    pub alerts: Vec<crate::monitor::Alert<&'static str>>,
+}
+
+/// Walks one rater's scores on one instrument across a course through a monitor with
+/// `config`, by session number. Sessions without a usable score are skipped (see
+/// [`series`]).
+///
+/// # Errors
+/// As [`series`].
+///
+/// # Example
+/// ```
+/// use alliance::caseload::{monitor_course, ScoreOf};
+/// use alliance::monitor::{AlertKind, MonitorConfig};
+/// use alliance::{sample, Rater};
+/// let course = &sample::caseload()?[1];
+/// let walk = monitor_course(course, Rater::Client, "VAS-4", &ScoreOf::Total, MonitorConfig::new(2.0)?)?;
+/// let ruptured = walk.iter().find(|s| s.alerts.iter().any(|a| matches!(a.kind, AlertKind::Rupture { .. })));
+/// assert_eq!(ruptured.map(|s| s.session), Some(6));
+/// # Ok::<(), alliance::Error>(())
+/// ```
+pub fn monitor_course(
+    course: &Course,
+    rater: Rater,
+    instrument: &str,
+    of: &ScoreOf,
+    config: crate::monitor::MonitorConfig,
+) -> Result<Vec<SessionAlerts>> {
+    let scored = series(course, rater, instrument, of, TimeAxis::SessionNumber)?;
+    let mut monitor = crate::monitor::Monitor::new("score", config);
+    let points = scored.series.times().iter().zip(scored.series.values());
+    let mut out = Vec::with_capacity(scored.sessions.len());
+    for ((&time, &score), &session) in points.zip(&scored.sessions) {
+        out.push(SessionAlerts {
+            session,
+            score,
+            alerts: monitor.push(time, score)?,
+        });
+    }
+    Ok(out)
+}

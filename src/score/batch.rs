@@ -240,10 +240,9 @@ impl BatchScorer {
         }
     }
 
-    /// The one-byte pass for instruments of `K` items (the item loop unrolls and vectorizes
-    /// in 16-bit lanes): complete, on-scale rows are scored by integer sums and table
-    /// look-ups; any other row (a missing or off-scale code) goes to `general`, which
-    /// prorates it or reports it.
+    /// The one-byte pass for instruments of `K` items (the item loop unrolls): complete,
+    /// on-scale rows are scored by 16-bit integer sums and table look-ups; any other row (a
+    /// missing or off-scale code) goes to `general`, which prorates it or reports it.
     fn fast_rows<const K: usize>(
         &self,
         plan: &FastPlan,
@@ -251,43 +250,47 @@ impl BatchScorer {
         out: &mut BatchScores,
         general: &mut impl FnMut(usize, &[u8], &mut BatchScores) -> Result<()>,
     ) -> Result<()> {
-        let (Ok(add), Ok(flip)) = (
+        let n_sub = self.sub_allowed.len();
+        let (Ok(add), Ok(flip), Ok(slots), Some((total_table, sub_tables)), true) = (
             <&[u16; K]>::try_from(&plan.add[..]),
             <&[u16; K]>::try_from(&plan.flip[..]),
+            <&[usize; K]>::try_from(&plan.slots[..]),
+            plan.tables.split_first(),
+            n_sub < FAST_SLOTS,
         ) else {
             return answers
                 .chunks_exact(K)
                 .enumerate()
                 .try_for_each(|(r, row)| general(r, row, out));
         };
-        let members: Vec<&[u16; K]> = plan
-            .members
-            .chunks_exact(K)
-            .filter_map(|m| m.try_into().ok())
-            .collect();
         let (rows, _) = answers.as_chunks::<K>();
         for (r, row) in rows.iter().enumerate() {
-            let mut keyed = [0u16; K];
+            let mut sums = [0u16; FAST_SLOTS];
+            let mut total = 0u16;
             let mut rejected = false;
             for j in 0..K {
                 // a missing code lies off the scale, so one range check catches both
                 rejected |= row[j].wrapping_sub(plan.min) > plan.width;
                 // reverse keying min + max - x, as (min + max + 1) + !x, without a branch
-                keyed[j] = add[j].wrapping_add(u16::from(row[j]) ^ flip[j]);
+                let keyed = add[j].wrapping_add(u16::from(row[j]) ^ flip[j]);
+                total = total.wrapping_add(keyed);
+                let slot = slots[j] & (FAST_SLOTS - 1);
+                sums[slot] = sums[slot].wrapping_add(keyed);
             }
-            if rejected {
-                general(r, row, out)?;
-                continue;
-            }
-            let total = keyed.iter().fold(0u16, |a, &v| a.wrapping_add(v));
-            out.totals.push(plan.value(0, total));
-            out.answered.push(K as u32);
-            for (s, m) in members.iter().enumerate() {
-                let sum = keyed
-                    .iter()
-                    .zip(*m)
-                    .fold(0u16, |a, (&v, &m)| a.wrapping_add(v & m));
-                out.subscales.push(plan.value(s + 1, sum));
+            // On-scale sums always lie within the tables; a miss means a rejected row.
+            match (rejected, total_table.get(usize::from(total))) {
+                (false, Some(&value)) => {
+                    out.totals.push(value);
+                    out.answered.push(K as u32);
+                    out.subscales.extend(
+                        sub_tables
+                            .iter()
+                            .zip(&sums[..n_sub])
+                            // in range: a subscale's sum is at most its items times max
+                            .map(|(t, &sum)| t.get(usize::from(sum)).copied().unwrap_or(f64::NAN)),
+                    );
+                }
+                _ => general(r, row, out)?,
             }
         }
         Ok(())
@@ -393,6 +396,10 @@ impl BatchScorer {
     }
 }
 
+/// Subscale accumulators of the one-byte path (a power of two; the last one collects items in
+/// no subscale). Instruments with more subscales take the general path.
+const FAST_SLOTS: usize = 16;
+
 /// What the `u8` fast path precomputes once per call.
 struct FastPlan {
     min: u8,
@@ -401,8 +408,8 @@ struct FastPlan {
     /// Sixteen bits hold any sum: at most 36 items of at most 255 on this path.
     add: Vec<u16>,
     flip: Vec<u16>,
-    /// Per subscale, a mask per item: !0 for its members, 0 otherwise (subscales × items).
-    members: Vec<u16>,
+    /// Per item, the subscale it adds to (`FAST_SLOTS - 1` for items in none).
+    slots: Vec<usize>,
     /// Per scope (total first, then subscales), the value of every possible integer sum of a
     /// complete row: `score`'s own division, done once per sum instead of once per row.
     tables: Vec<Vec<f64>>,
@@ -423,12 +430,12 @@ impl FastPlan {
                 }
             })
             .unzip();
-        let mut members = vec![0u16; k * scorer.sub_allowed.len()];
+        let mut slots = vec![FAST_SLOTS - 1; k];
         let mut sizes = vec![k];
-        for (s, m) in members.chunks_exact_mut(k).enumerate() {
+        for s in 0..scorer.sub_allowed.len() {
             let items = &scorer.members[scorer.bounds[s]..scorer.bounds[s + 1]];
             for &j in items {
-                m[j] = u16::MAX;
+                slots[j] = s;
             }
             sizes.push(items.len());
         }
@@ -446,18 +453,9 @@ impl FastPlan {
             width: max - min,
             add,
             flip,
-            members,
+            slots,
             tables,
         }
-    }
-
-    /// The value of scope `scope` (0 = total) for a complete row whose keyed sum is `sum`.
-    fn value(&self, scope: usize, sum: u16) -> f64 {
-        self.tables
-            .get(scope)
-            .and_then(|t| t.get(sum as usize))
-            .copied()
-            .unwrap_or(f64::NAN) // unreachable: on-scale sums lie within each table
     }
 }
 

@@ -20,13 +20,31 @@ use crate::error::{Error, Result};
 /// assert_eq!(with_gap.complete_targets(), 1);
 /// # Ok::<(), alliance::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "RatingsData", into = "RatingsData")
+)]
 pub struct Ratings {
     targets: usize,
     raters: usize,
     /// Row-major; a missing cell is stored as NaN, which construction never lets in otherwise.
     cells: Vec<f64>,
     missing: usize,
+}
+
+/// Equal when the shapes match and every cell holds the same rating or is missing in both.
+impl PartialEq for Ratings {
+    fn eq(&self, other: &Ratings) -> bool {
+        self.targets == other.targets
+            && self.raters == other.raters
+            && self
+                .cells
+                .iter()
+                .zip(&other.cells)
+                .all(|(a, b)| a.to_bits() == b.to_bits() || a == b)
+    }
 }
 
 impl Ratings {
@@ -216,4 +234,37 @@ fn check_shape(targets: usize, raters: usize, len: usize) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// The wire form of [`Ratings`]: its shape and row-major cells, `null` where missing.
+/// Deserialization goes through [`Ratings::with_missing`].
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct RatingsData {
+    targets: usize,
+    raters: usize,
+    cells: Vec<Option<f64>>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RatingsData> for Ratings {
+    type Error = Error;
+    fn try_from(d: RatingsData) -> Result<Ratings> {
+        Ratings::with_missing(d.targets, d.raters, d.cells)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<Ratings> for RatingsData {
+    fn from(r: Ratings) -> RatingsData {
+        RatingsData {
+            targets: r.targets,
+            raters: r.raters,
+            cells: r
+                .cells
+                .iter()
+                .map(|&x| (!x.is_nan()).then_some(x))
+                .collect(),
+        }
+    }
 }

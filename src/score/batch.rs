@@ -264,31 +264,30 @@ impl BatchScorer {
                 .try_for_each(|(r, row)| general(r, row, out));
         };
         let (rows, _) = answers.as_chunks::<K>();
+        let (min, width) = (plan.min, plan.width);
         for (r, row) in rows.iter().enumerate() {
             let mut sums = [0u16; FAST_SLOTS];
             let mut total = 0u16;
             let mut rejected = false;
             for j in 0..K {
                 // a missing code lies off the scale, so one range check catches both
-                rejected |= row[j].wrapping_sub(plan.min) > plan.width;
+                rejected |= row[j].wrapping_sub(min) > width;
                 // reverse keying min + max - x, as (min + max + 1) + !x, without a branch
                 let keyed = add[j].wrapping_add(u16::from(row[j]) ^ flip[j]);
                 total = total.wrapping_add(keyed);
                 let slot = slots[j] & (FAST_SLOTS - 1);
                 sums[slot] = sums[slot].wrapping_add(keyed);
             }
-            // On-scale sums always lie within the tables; a miss means a rejected row.
+            // On-scale sums always lie within the tables (a scope's sum is at most its items
+            // times max), so a miss means a rejected row.
             match (rejected, total_table.get(usize::from(total))) {
                 (false, Some(&value)) => {
                     out.totals.push(value);
                     out.answered.push(K as u32);
-                    out.subscales.extend(
-                        sub_tables
-                            .iter()
-                            .zip(&sums[..n_sub])
-                            // in range: a subscale's sum is at most its items times max
-                            .map(|(t, &sum)| t.get(usize::from(sum)).copied().unwrap_or(f64::NAN)),
-                    );
+                    for (table, &sum) in sub_tables.iter().zip(&sums) {
+                        out.subscales
+                            .push(table.get(usize::from(sum)).copied().unwrap_or(f64::NAN));
+                    }
                 }
                 _ => general(r, row, out)?,
             }

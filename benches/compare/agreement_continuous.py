@@ -1,6 +1,6 @@
 """Time the Python references on the workloads of benches/agreement.rs (not run by CI).
 
-    python3 benches/compare/agreement_continuous.py
+    python3 benches/compare/agreement_continuous.py [--cronbach-only]
 
 Inputs are built by the same formula as `likert()` in benches/agreement.rs:
     x[i, j] = min(1 + i % 5 + j % 2 + ((i * 7919) ^ (j * 104729)) % 3, 7)
@@ -8,6 +8,7 @@ pingouin 0.6.1: intraclass_corr (long format, as it requires) and cronbach_alpha
 Each workload is timed `repeat` times (best reported); the ICC ones once by default because a
 single pingouin call takes tens of seconds. Building the DataFrame is outside the timing.
 """
+import sys
 import time
 import numpy as np
 import pandas as pd
@@ -31,7 +32,8 @@ def best(f, repeat):
 
 def main():
     print(f"pingouin {pg.__version__}")
-    for n, k, repeat in [(100_000, 2, 1), (10_000, 10, 1)]:
+    icc_workloads = [] if "--cronbach-only" in sys.argv[1:] else [(100_000, 2, 1), (10_000, 10, 1)]
+    for n, k, repeat in icc_workloads:
         x = likert(n, k)
         long = pd.DataFrame({
             "target": np.repeat(np.arange(n), k),

@@ -183,6 +183,11 @@ impl Ratings {
             .count()
     }
 
+    /// Every cell, row-major, missing ones as NaN (crate-internal fast path).
+    pub(crate) fn cells(&self) -> &[f64] {
+        &self.cells
+    }
+
     /// Rows of target ratings, with missing cells as NaN (crate-internal fast path).
     pub(crate) fn rows_raw(&self) -> std::slice::ChunksExact<'_, f64> {
         self.cells.chunks_exact(self.raters)

@@ -352,17 +352,75 @@ impl IntSums {
     /// questionnaire), so the block sums live in registers; `None` for other widths.
     fn fixed_width(ratings: &Ratings) -> Option<IntSums> {
         macro_rules! dispatch {
-            ($($k:literal)*) => {
+            ($($k:literal => $f:expr),*) => {
                 match ratings.raters() {
-                    $($k => Some(IntSums::fixed::<$k>(ratings)),)*
+                    $($k => Some($f(ratings)),)*
                     _ => None,
                 }
             };
         }
-        dispatch!(2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
+        dispatch!(
+            2 => IntSums::fixed_even::<1>, 4 => IntSums::fixed_even::<2>,
+            6 => IntSums::fixed_even::<3>, 8 => IntSums::fixed_even::<4>,
+            10 => IntSums::fixed_even::<5>, 12 => IntSums::fixed_even::<6>,
+            14 => IntSums::fixed_even::<7>, 16 => IntSums::fixed_even::<8>,
+            3 => IntSums::fixed_odd::<3>, 5 => IntSums::fixed_odd::<5>,
+            7 => IntSums::fixed_odd::<7>, 9 => IntSums::fixed_odd::<9>,
+            11 => IntSums::fixed_odd::<11>, 13 => IntSums::fixed_odd::<13>,
+            15 => IntSums::fixed_odd::<15>
+        )
     }
 
-    fn fixed<const K: usize>(ratings: &Ratings) -> IntSums {
+    /// Even widths K = 2H: complete rows taken two at a time, as H two-lane vectors each (an
+    /// odd last row is paired with a row of zeros, which adds nothing to any sum).
+    fn fixed_even<const H: usize>(ratings: &Ratings) -> IntSums {
+        let mut acc = IntAcc::new(2 * H);
+        if ratings.missing() == 0 {
+            // Whole blocks of rows straight from the row-major cells: no per-row tests.
+            for block in ratings.cells().chunks(BLOCK * 2 * H) {
+                let mut b = PairBlock::<H>::new();
+                let pairs = block.as_chunks::<2>().0.chunks_exact(2 * H);
+                let odd = pairs.remainder().first_chunk::<H>();
+                for pair in pairs {
+                    if let Some((x, rest)) = pair.split_first_chunk::<H>()
+                        && let Some(y) = rest.first_chunk::<H>()
+                    {
+                        b.add(x, y);
+                    }
+                }
+                if let Some(x) = odd {
+                    b.add(x, &[[0.0; 2]; H]);
+                }
+                if !acc.flush(&b, block.len() / (2 * H)) {
+                    return acc.failed();
+                }
+            }
+        } else {
+            let mut rows = ratings
+                .complete_rows()
+                .filter_map(|row| row.as_chunks::<2>().0.first_chunk::<H>());
+            loop {
+                let mut b = PairBlock::<H>::new();
+                let mut rows_in = 0;
+                while rows_in < BLOCK {
+                    let Some(x) = rows.next() else { break };
+                    let y = rows.next();
+                    rows_in += 1 + usize::from(y.is_some());
+                    b.add(x, y.unwrap_or(&[[0.0; 2]; H]));
+                }
+                if rows_in == 0 {
+                    break;
+                }
+                if !acc.flush(&b, rows_in) {
+                    return acc.failed();
+                }
+            }
+        }
+        acc.finish()
+    }
+
+    /// Odd widths: one row at a time.
+    fn fixed_odd<const K: usize>(ratings: &Ratings) -> IntSums {
         if ratings.missing() == 0 {
             IntSums::fixed_rows::<K>(ratings.rows_raw())
         } else {
@@ -398,6 +456,10 @@ impl IntSums {
                 sum_t += total;
                 sum_t2 += total * total;
             }
+            if !ok {
+                // not exact: stop before huge block sums could overflow the i128 totals
+                break;
+            }
             flush_exact(&mut s1, &mut b1);
             flush_exact(&mut s2, &mut b2);
             flush_exact(&mut t, &mut [sum_t, sum_t2]);
@@ -409,6 +471,149 @@ impl IntSums {
             s2,
             vt: Vec::new(),
             t,
+        }
+    }
+}
+
+/// Two adjacent f64 lanes (one SSE2 register).
+type Lanes = [f64; 2];
+
+#[inline(always)]
+fn add2(a: Lanes, b: Lanes) -> Lanes {
+    [a[0] + b[0], a[1] + b[1]]
+}
+
+#[inline(always)]
+fn mul2(a: Lanes, b: Lanes) -> Lanes {
+    [a[0] * b[0], a[1] * b[1]]
+}
+
+/// The larger of two values per lane (a plain compare, so it maps to one vector max
+/// instruction; complete rows hold no NaN).
+#[inline(always)]
+fn max2(a: Lanes, b: Lanes) -> Lanes {
+    [
+        if a[0] > b[0] { a[0] } else { b[0] },
+        if a[1] > b[1] { a[1] } else { b[1] },
+    ]
+}
+
+/// `x − round(x)` as bits per lane: zero exactly when x is an integer (for |x| < 2^51; larger
+/// x fail the range test anyway).
+#[inline(always)]
+fn off_integer2(x: Lanes) -> [u64; 2] {
+    // (x + 1.5·2^52) − 1.5·2^52 rounds x to an integer (for |x| < 2^51)
+    const ROUNDER: f64 = 6_755_399_441_055_744.0;
+    let r = [(x[0] + ROUNDER) - ROUNDER, (x[1] + ROUNDER) - ROUNDER];
+    [(r[0] - x[0]).to_bits(), (r[1] - x[1]).to_bits()]
+}
+
+/// Block sums of up to [`BLOCK`] rows of 2H items, added two rows at a time so that every
+/// step is a two-lane vector operation (lanes: adjacent items; the two rows for the totals).
+/// Exact while every answer is an integer with |x| ≤ 2^10 (checked at the flush), by the
+/// bounds in [`Moments::integer`].
+struct PairBlock<const H: usize> {
+    s1: [Lanes; H],
+    s2: [Lanes; H],
+    /// OR of [`off_integer2`] over the answers.
+    frac: [u64; 2],
+    /// Largest x².
+    big: Lanes,
+    /// Σ T and Σ T², one lane per row of the pair.
+    t1: Lanes,
+    t2: Lanes,
+}
+
+impl<const H: usize> PairBlock<H> {
+    fn new() -> Self {
+        PairBlock {
+            s1: [[0.0; 2]; H],
+            s2: [[0.0; 2]; H],
+            frac: [0; 2],
+            big: [0.0; 2],
+            t1: [0.0; 2],
+            t2: [0.0; 2],
+        }
+    }
+
+    #[inline(always)]
+    fn add(&mut self, x: &[Lanes; H], y: &[Lanes; H]) {
+        let (mut tx, mut ty) = ([0.0f64; 2], [0.0f64; 2]);
+        let (mut frac, mut big) = (self.frac, self.big);
+        for ((&a, &b), (s1, s2)) in x
+            .iter()
+            .zip(y)
+            .zip(self.s1.iter_mut().zip(self.s2.iter_mut()))
+        {
+            let (aa, bb) = (mul2(a, a), mul2(b, b));
+            *s1 = add2(*s1, add2(a, b));
+            *s2 = add2(*s2, add2(aa, bb));
+            let (fa, fb) = (off_integer2(a), off_integer2(b));
+            frac = [frac[0] | fa[0] | fb[0], frac[1] | fa[1] | fb[1]];
+            big = max2(big, max2(aa, bb));
+            tx = add2(tx, a);
+            ty = add2(ty, b);
+        }
+        // one horizontal step for both rows: [tx0, ty0] + [tx1, ty1]
+        let t = add2([tx[0], ty[0]], [tx[1], ty[1]]);
+        self.t1 = add2(self.t1, t);
+        self.t2 = add2(self.t2, mul2(t, t));
+        self.frac = frac;
+        self.big = big;
+    }
+}
+
+/// Exact totals of [`PairBlock`]s.
+struct IntAcc {
+    n: usize,
+    s1: Vec<i128>,
+    s2: Vec<i128>,
+    t: [i128; 2],
+}
+
+impl IntAcc {
+    fn new(k: usize) -> Self {
+        IntAcc {
+            n: 0,
+            s1: vec![0; k],
+            s2: vec![0; k],
+            t: [0; 2],
+        }
+    }
+
+    /// Adds a block of `rows` rows if its answers were all small integers (its sums are then
+    /// exact); `false` otherwise.
+    fn flush<const H: usize>(&mut self, b: &PairBlock<H>, rows: usize) -> bool {
+        const LIMIT_SQ: f64 = 1024.0 * 1024.0;
+        if (b.frac[0] | b.frac[1]) != 0 || b.big[0].max(b.big[1]) > LIMIT_SQ {
+            return false;
+        }
+        self.n += rows;
+        flush_exact(&mut self.s1, &mut b.s1.concat());
+        flush_exact(&mut self.s2, &mut b.s2.concat());
+        flush_exact(&mut self.t, &mut [b.t1[0] + b.t1[1], b.t2[0] + b.t2[1]]);
+        true
+    }
+
+    fn failed(&self) -> IntSums {
+        IntSums {
+            ok: false,
+            n: self.n,
+            s1: Vec::new(),
+            s2: Vec::new(),
+            vt: Vec::new(),
+            t: [0; 2],
+        }
+    }
+
+    fn finish(self) -> IntSums {
+        IntSums {
+            ok: true,
+            n: self.n,
+            s1: self.s1,
+            s2: self.s2,
+            vt: Vec::new(),
+            t: self.t,
         }
     }
 }
@@ -489,5 +694,56 @@ impl Acc {
     fn values(mut self) -> Vec<f64> {
         self.flush();
         self.sums.iter().map(|s| s.value()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Integer answers, some rows with a missing cell, an odd row count spanning blocks.
+    fn answers(n: usize, k: usize, missing: bool) -> Ratings {
+        let cells = (0..n * k)
+            .map(|c| {
+                let (i, j) = (c / k, c % k);
+                let x = ((i * 7919) ^ (j * 104_729)) % 9;
+                let skip = missing && (i * 31 + j) % 97 == 0;
+                (!skip).then_some(x as f64 - 4.0)
+            })
+            .collect();
+        Ratings::with_missing(n, k, cells).unwrap_or_else(|_| unreachable!())
+    }
+
+    /// The fixed-width kernels give the same exact sums as the general one.
+    #[test]
+    fn fixed_width_sums_equal_general_sums() {
+        for k in 2..=16 {
+            for missing in [false, true] {
+                let r = answers(2 * BLOCK + 3, k, missing);
+                let (Some(a), b) = (IntSums::fixed_width(&r), IntSums::any_width(&r, false)) else {
+                    panic!("width {k} has a fixed kernel");
+                };
+                assert!(a.ok && b.ok);
+                assert_eq!(
+                    (a.n, &a.s1, &a.s2, a.t),
+                    (b.n, &b.s1, &b.s2, b.t),
+                    "k = {k}"
+                );
+            }
+        }
+    }
+
+    /// Huge answers over several blocks fall back to floating point without overflowing the
+    /// integer totals (no panic), for even and odd widths.
+    #[test]
+    fn huge_answers_fall_back_without_overflow() {
+        for k in [3, 12] {
+            let n = 3 * BLOCK;
+            let cells = (0..n * k)
+                .map(|c| if c % 3 == 0 { 1e300 } else { -1e300 })
+                .collect();
+            let r = Ratings::new(n, k, cells).unwrap_or_else(|_| unreachable!());
+            assert!(!IntSums::fixed_width(&r).is_some_and(|s| s.ok));
+        }
     }
 }

@@ -287,3 +287,27 @@ fn pairwise_equals_listwise_without_gaps() {
     assert!((p.raw.defined().unwrap() - l.raw.defined().unwrap()).abs() < 1e-12);
     assert_eq!(p.respondents, l.respondents);
 }
+
+/// Regression: huge non-integer answers on an odd item count over more rows than one exact
+/// block used to keep feeding the i128 totals (overflow panic in debug, silent wrap in
+/// release). They must take the floating-point path and never panic.
+#[test]
+fn huge_values_over_many_blocks_do_not_overflow() {
+    let rows = 3_000;
+    let cells: Vec<f64> = (0..rows * 3)
+        .map(|i| {
+            if i % 2 == 0 {
+                1e300
+            } else {
+                -1e300 + (i % 7) as f64
+            }
+        })
+        .collect();
+    let r = Ratings::new(rows, 3, cells).unwrap();
+    // Whatever the outcome (the sums of squares overflow f64), it is a value or a typed
+    // reason, never a panic or a NaN.
+    let a = cronbach_alpha(&r, Level::default()).unwrap();
+    if let Outcome::Defined(v) = a.raw {
+        assert!(!v.is_nan());
+    }
+}

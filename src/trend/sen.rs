@@ -140,9 +140,20 @@ pub fn sen_slope(series: &Series, level: Level, options: SenOptions) -> Result<S
     let (t, y) = (series.times(), series.values());
     let n = series.len();
     let pairs = (n as u64) * (n as u64 - 1) / 2;
-    let mut sorted_y = y.to_vec();
+    // Short series (batches of many) work in stack buffers: no heap allocation.
+    let mut stack_y = [0.0f64; SMALL_N];
+    let mut heap_y = Vec::new();
+    let sorted_y: &mut [f64] = if n <= SMALL_N {
+        let v = &mut stack_y[..n];
+        v.copy_from_slice(y);
+        v
+    } else {
+        heap_y.extend_from_slice(y);
+        &mut heap_y
+    };
     sorted_y.sort_unstable_by(f64::total_cmp);
-    let var_s = mann_kendall::var_s_sorted(&sorted_y);
+    let sorted_y: &[f64] = sorted_y;
+    let var_s = mann_kendall::var_s_sorted(sorted_y);
     let c = crate::stats::z_two_sided(level)? * var_s.sqrt();
     let lower_rank = ((pairs as f64 - c) / 2.0).round_ties_even() as i64;
     let upper_rank = ((pairs as f64 + c) / 2.0).round_ties_even() as i64 + 1;
@@ -154,9 +165,16 @@ pub fn sen_slope(series: &Series, level: Level, options: SenOptions) -> Result<S
         other => other,
     };
     let (slope, bounds) = if algorithm == SenAlgorithm::Materialize {
-        let mut slopes = all_slopes(t, y);
         let wanted = ci_exists.then(|| (lower_rank as usize - 1, upper_rank as usize - 1));
-        order_statistics(&mut slopes, wanted)
+        if n <= SMALL_N {
+            let mut stack = [0.0f64; SMALL_PAIRS];
+            let slopes = &mut stack[..pairs as usize];
+            fill_slopes(t, y, slopes);
+            order_statistics(slopes, wanted)
+        } else {
+            let mut slopes = all_slopes(t, y);
+            order_statistics(&mut slopes, wanted)
+        }
     } else {
         let mut ranks = vec![median_ranks(pairs)];
         if ci_exists {
@@ -176,7 +194,7 @@ pub fn sen_slope(series: &Series, level: Level, options: SenOptions) -> Result<S
         Some((lower, upper)) => Stat::Value(Interval::new(lower, upper, level)),
         None => Stat::Undefined(Undefined::RankOutOfRange),
     };
-    let intercept = intercept(t, y, &sorted_y, slope, options.intercept);
+    let intercept = intercept(t, y, sorted_y, slope, options.intercept);
     Ok(SenSlope {
         slope,
         intercept,
@@ -220,14 +238,25 @@ fn median_of(found: (f64, Option<f64>)) -> f64 {
     }
 }
 
+/// Up to this many points the slopes are listed in a stack buffer of [`SMALL_PAIRS`].
+const SMALL_N: usize = 32;
+const SMALL_PAIRS: usize = SMALL_N * (SMALL_N - 1) / 2;
+
+/// Writes the pairwise slopes, in the order of [`all_slopes`], into `out` (of length N).
+fn fill_slopes(t: &[f64], y: &[f64], out: &mut [f64]) {
+    let mut k = 0;
+    for (i, (&ti, &yi)) in t.iter().zip(y).enumerate() {
+        for (o, (&tj, &yj)) in out[k..].iter_mut().zip(t[i + 1..].iter().zip(&y[i + 1..])) {
+            *o = (yj - yi) / (tj - ti);
+        }
+        k += t.len() - i - 1;
+    }
+}
+
 fn all_slopes(t: &[f64], y: &[f64]) -> Vec<f64> {
     let n = t.len();
-    let mut slopes = Vec::with_capacity(n * n.saturating_sub(1) / 2);
-    for i in 0..n {
-        for j in i + 1..n {
-            slopes.push((y[j] - y[i]) / (t[j] - t[i]));
-        }
-    }
+    let mut slopes = vec![0.0; n * n.saturating_sub(1) / 2];
+    fill_slopes(t, y, &mut slopes);
     slopes
 }
 

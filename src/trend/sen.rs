@@ -154,7 +154,7 @@ pub fn sen_slope(series: &Series, level: Level, options: SenOptions) -> Result<S
     sorted_y.sort_unstable_by(f64::total_cmp);
     let sorted_y: &[f64] = sorted_y;
     let var_s = mann_kendall::var_s_sorted(sorted_y);
-    let c = crate::stats::z_two_sided(level)? * var_s.sqrt();
+    let c = z_two_sided_cached(level)? * var_s.sqrt();
     let lower_rank = ((pairs as f64 - c) / 2.0).round_ties_even() as i64;
     let upper_rank = ((pairs as f64 + c) / 2.0).round_ties_even() as i64 + 1;
     let ci_exists = lower_rank >= 1 && upper_rank <= pairs as i64;
@@ -236,6 +236,25 @@ fn median_of(found: (f64, Option<f64>)) -> f64 {
         (lo, Some(hi)) => lo + (hi - lo) / 2.0,
         (v, None) => v,
     }
+}
+
+/// `stats::z_two_sided(level)`, remembering the last level asked for: a batch of short series
+/// at one level then computes the normal quantile once (the value is the same function of
+/// the same input, so results are unchanged).
+fn z_two_sided_cached(level: Level) -> Result<f64> {
+    use std::cell::Cell;
+    thread_local! {
+        // (level bits, z); level 0 is never a valid level, so bits 0 means "empty".
+        static LAST: Cell<(u64, f64)> = const { Cell::new((0, 0.0)) };
+    }
+    let bits = level.value().to_bits();
+    let (last_bits, last_z) = LAST.with(Cell::get);
+    if last_bits == bits {
+        return Ok(last_z);
+    }
+    let z = stats::z_two_sided(level)?;
+    LAST.with(|c| c.set((bits, z)));
+    Ok(z)
 }
 
 /// Up to this many points the slopes are listed in a stack buffer of [`SMALL_PAIRS`].

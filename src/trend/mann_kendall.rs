@@ -84,12 +84,16 @@ pub(crate) struct SCounts {
 pub(crate) fn s_counts(values: &[f64]) -> SCounts {
     let n = values.len() as u64;
     let total = n * n.saturating_sub(1) / 2;
-    let mut sorted = values.to_vec();
     let (discordant, ties) = if values.len() <= DIRECT_MAX {
+        // A stack copy: no heap allocation for short series (batches of many).
         let (d, _) = pairs::direct_counts(values);
+        let mut stack = [0.0f64; DIRECT_MAX];
+        let sorted = &mut stack[..values.len()];
+        sorted.copy_from_slice(values);
         sorted.sort_unstable_by(f64::total_cmp);
-        (d, pairs::ties(&sorted))
+        (d, pairs::ties(sorted))
     } else {
+        let mut sorted = values.to_vec();
         let mut buf = Vec::new();
         let d = pairs::sort_count_inversions(&mut sorted, &mut buf);
         (d, pairs::ties(&sorted))
@@ -216,8 +220,17 @@ fn exact_p(n: usize, discordant: u64) -> f64 {
     if 2 * q == total {
         return 1.0;
     }
-    let q = q as usize;
-    let p = if n <= 20 {
+    let p = exact_table()
+        .get(n)
+        .and_then(|row| row.get(q as usize))
+        .copied()
+        .unwrap_or_else(|| exact_lower_tail(n, q as usize));
+    (2.0 * p).min(1.0)
+}
+
+/// One-sided exact lower-tail probability P(Q ≤ q) for n untied values, computed directly.
+fn exact_lower_tail(n: usize, q: usize) -> f64 {
+    if n <= 20 {
         let (tail, all) = mahonian_tail::<u64>(n, q);
         tail as f64 / all as f64
     } else if n <= 34 {
@@ -226,8 +239,68 @@ fn exact_p(n: usize, discordant: u64) -> f64 {
     } else {
         let (tail, all) = mahonian_tail::<f64>(n, q);
         tail / all
-    };
-    (2.0 * p).min(1.0)
+    }
+}
+
+/// `table[n][q]` = P(Q ≤ q) for q ≤ N/2, n ≤ [`EXACT_MAX_N`], built once on first use.
+///
+/// Each row is bit-identical to [`exact_lower_tail`]: the recursion's entry k depends only on
+/// entries ≤ k of the previous row, and the tail is summed in the same order, so the prefix
+/// sums of one recursion run give every q at once.
+fn exact_table() -> &'static [Vec<f64>] {
+    static TABLE: std::sync::OnceLock<Vec<Vec<f64>>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = vec![Vec::new(); EXACT_MAX_N + 1];
+        mahonian_rows::<u64>(2, 20, &mut |j, row, all| {
+            table[j] = prefix_p(row, all, |v| v as f64);
+        });
+        mahonian_rows::<u128>(21, 34, &mut |j, row, all| {
+            table[j] = prefix_p(row, all, |v| v as f64);
+        });
+        mahonian_rows::<f64>(35, EXACT_MAX_N, &mut |j, row, all| {
+            table[j] = prefix_p(row, all, |v| v);
+        });
+        table
+    })
+}
+
+/// Prefix sums of `row` (in order) as probabilities `tail / all`, both converted by `to_f64`.
+fn prefix_p<T: Count>(row: &[T], all: T, to_f64: impl Fn(T) -> f64) -> Vec<f64> {
+    let all = to_f64(all);
+    let mut acc = T::ZERO;
+    row.iter()
+        .map(|&v| {
+            acc = acc + v;
+            to_f64(acc) / all
+        })
+        .collect()
+}
+
+/// Runs the Mahonian recursion from 1 item to `last`, handing rows `first..=last` (entries
+/// k ≤ `N_j`/2) and j! to `keep`.
+fn mahonian_rows<T: Count>(first: usize, last: usize, keep: &mut dyn FnMut(usize, &[T], T)) {
+    let q = last * (last - 1) / 4;
+    let mut old = vec![T::ZERO; q + 1];
+    let mut new = vec![T::ZERO; q + 1];
+    old[0] = T::ONE;
+    let mut factorial = T::ONE;
+    for j in 2..=last {
+        let mut run = T::ZERO;
+        let split = j.min(q + 1);
+        for k in 0..split {
+            run = run + old[k];
+            new[k] = run;
+        }
+        for k in split..=q {
+            run = run + old[k] - old[k - j];
+            new[k] = run;
+        }
+        std::mem::swap(&mut old, &mut new);
+        factorial = factorial.times(j);
+        if j >= first {
+            keep(j, &old[..=j * (j - 1) / 4], factorial);
+        }
+    }
 }
 
 /// Numbers that can hold Mahonian counts.
@@ -462,4 +535,27 @@ pub fn mann_kendall_hamed_rao(series: &Series, options: HamedRaoOptions) -> Resu
     out.z = Outcome::Defined(z);
     out.p = Outcome::Defined(stats::normal_two_sided_p(z));
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cached table gives bit-for-bit the p-values of the direct recursion.
+    #[test]
+    fn exact_table_matches_direct_recursion() {
+        let table = exact_table();
+        assert_eq!(table.len(), EXACT_MAX_N + 1);
+        for (n, row) in table.iter().enumerate().skip(2) {
+            let half = n * (n - 1) / 4;
+            assert_eq!(row.len(), half + 1, "n = {n}");
+            for (q, p) in row.iter().enumerate() {
+                assert_eq!(
+                    p.to_bits(),
+                    exact_lower_tail(n, q).to_bits(),
+                    "n = {n}, q = {q}"
+                );
+            }
+        }
+    }
 }

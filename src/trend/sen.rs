@@ -140,10 +140,21 @@ pub fn sen_slope(series: &Series, level: Level, options: SenOptions) -> Result<S
     let (t, y) = (series.times(), series.values());
     let n = series.len();
     let pairs = (n as u64) * (n as u64 - 1) / 2;
-    let mut sorted_y = y.to_vec();
+    // Short series (batches of many) work in stack buffers: no heap allocation.
+    let mut stack_y = [0.0f64; SMALL_N];
+    let mut heap_y = Vec::new();
+    let sorted_y: &mut [f64] = if n <= SMALL_N {
+        let v = &mut stack_y[..n];
+        v.copy_from_slice(y);
+        v
+    } else {
+        heap_y.extend_from_slice(y);
+        &mut heap_y
+    };
     sorted_y.sort_unstable_by(f64::total_cmp);
-    let var_s = mann_kendall::var_s_sorted(&sorted_y);
-    let c = crate::stats::z_two_sided(level)? * var_s.sqrt();
+    let sorted_y: &[f64] = sorted_y;
+    let var_s = mann_kendall::var_s_sorted(sorted_y);
+    let c = z_two_sided_cached(level)? * var_s.sqrt();
     let lower_rank = ((pairs as f64 - c) / 2.0).round_ties_even() as i64;
     let upper_rank = ((pairs as f64 + c) / 2.0).round_ties_even() as i64 + 1;
     let ci_exists = lower_rank >= 1 && upper_rank <= pairs as i64;
@@ -154,9 +165,17 @@ pub fn sen_slope(series: &Series, level: Level, options: SenOptions) -> Result<S
         other => other,
     };
     let (slope, bounds) = if algorithm == SenAlgorithm::Materialize {
-        let mut slopes = all_slopes(t, y);
         let wanted = ci_exists.then(|| (lower_rank as usize - 1, upper_rank as usize - 1));
-        order_statistics(&mut slopes, wanted)
+        if n <= SMALL_N {
+            let mut stack = [0i64; SMALL_PAIRS];
+            let keys = &mut stack[..pairs as usize];
+            fill_slope_keys(t, y, keys);
+            order_statistics(keys, wanted)
+        } else {
+            let mut keys = vec![0i64; pairs as usize];
+            fill_slope_keys(t, y, &mut keys);
+            order_statistics(&mut keys, wanted)
+        }
     } else {
         let mut ranks = vec![median_ranks(pairs)];
         if ci_exists {
@@ -176,7 +195,7 @@ pub fn sen_slope(series: &Series, level: Level, options: SenOptions) -> Result<S
         Some((lower, upper)) => Outcome::Defined(Interval::new(lower, upper, level)),
         None => Outcome::Undefined(Undefined::RankOutOfRange),
     };
-    let intercept = intercept(t, y, &sorted_y, slope, options.intercept);
+    let intercept = intercept(t, y, sorted_y, slope, options.intercept);
     Ok(SenSlope {
         slope,
         intercept,
@@ -220,43 +239,90 @@ fn median_of(found: (f64, Option<f64>)) -> f64 {
     }
 }
 
+/// `stats::z_two_sided(level)`, remembering the last level asked for: a batch of short series
+/// at one level then computes the normal quantile once (the value is the same function of
+/// the same input, so results are unchanged).
+fn z_two_sided_cached(level: Level) -> Result<f64> {
+    use std::cell::Cell;
+    thread_local! {
+        // (level bits, z); level 0 is never a valid level, so bits 0 means "empty".
+        static LAST: Cell<(u64, f64)> = const { Cell::new((0, 0.0)) };
+    }
+    let bits = level.value().to_bits();
+    let (last_bits, last_z) = LAST.with(Cell::get);
+    if last_bits == bits {
+        return Ok(last_z);
+    }
+    let z = stats::z_two_sided(level)?;
+    LAST.with(|c| c.set((bits, z)));
+    Ok(z)
+}
+
+/// Up to this many points the slopes are listed in a stack buffer of [`SMALL_PAIRS`].
+const SMALL_N: usize = 32;
+const SMALL_PAIRS: usize = SMALL_N * (SMALL_N - 1) / 2;
+
+/// Writes the pairwise slopes, in the order of [`all_slopes`], into `out` (of length N).
+fn fill_slopes(t: &[f64], y: &[f64], out: &mut [f64]) {
+    let mut k = 0;
+    for (i, (&ti, &yi)) in t.iter().zip(y).enumerate() {
+        for (o, (&tj, &yj)) in out[k..].iter_mut().zip(t[i + 1..].iter().zip(&y[i + 1..])) {
+            *o = (yj - yi) / (tj - ti);
+        }
+        k += t.len() - i - 1;
+    }
+}
+
+/// The key of `x` in `f64::total_cmp` order: integers compare as the floats do under
+/// `total_cmp`, and selection on integers is faster. The map is its own inverse.
+fn total_key(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
+fn from_key(key: i64) -> f64 {
+    f64::from_bits((key ^ (((key >> 63) as u64) >> 1) as i64) as u64)
+}
+
+/// As [`fill_slopes`], writing the slopes' [`total_key`]s.
+fn fill_slope_keys(t: &[f64], y: &[f64], out: &mut [i64]) {
+    let mut k = 0;
+    for (i, (&ti, &yi)) in t.iter().zip(y).enumerate() {
+        for (o, (&tj, &yj)) in out[k..].iter_mut().zip(t[i + 1..].iter().zip(&y[i + 1..])) {
+            *o = total_key((yj - yi) / (tj - ti));
+        }
+        k += t.len() - i - 1;
+    }
+}
+
 fn all_slopes(t: &[f64], y: &[f64]) -> Vec<f64> {
     let n = t.len();
-    let mut slopes = Vec::with_capacity(n * n.saturating_sub(1) / 2);
-    for i in 0..n {
-        for j in i + 1..n {
-            slopes.push((y[j] - y[i]) / (t[j] - t[i]));
-        }
-    }
+    let mut slopes = vec![0.0; n * n.saturating_sub(1) / 2];
+    fill_slopes(t, y, &mut slopes);
     slopes
 }
 
 /// The median of `slopes` (non-empty) and the order statistics at the 0-based indices
 /// `wanted`: one selection at the median splits the slopes, and each bound is then selected
 /// within its side only.
-fn order_statistics(
-    slopes: &mut [f64],
-    wanted: Option<(usize, usize)>,
-) -> (f64, Option<(f64, f64)>) {
-    let len = slopes.len();
+fn order_statistics(keys: &mut [i64], wanted: Option<(usize, usize)>) -> (f64, Option<(f64, f64)>) {
+    let len = keys.len();
     let mid = len / 2;
-    let (left, m, right) = slopes.select_nth_unstable_by(mid, f64::total_cmp);
-    let m = *m;
+    let (left, m, right) = keys.select_nth_unstable(mid);
+    let m = from_key(*m);
     let median = if len % 2 == 1 {
         m
     } else {
-        let below = left.iter().copied().max_by(f64::total_cmp).unwrap_or(m);
+        let below = left.iter().copied().max().map_or(m, from_key);
         below + (m - below) / 2.0
     };
     let mut pick = |index: usize| -> f64 {
         if index < mid {
-            *left.select_nth_unstable_by(index, f64::total_cmp).1
+            from_key(*left.select_nth_unstable(index).1)
         } else if index == mid {
             m
         } else {
-            *right
-                .select_nth_unstable_by(index - mid - 1, f64::total_cmp)
-                .1
+            from_key(*right.select_nth_unstable(index - mid - 1).1)
         }
     };
     let bounds = wanted.map(|(lo, hi)| (pick(lo), pick(hi)));
@@ -282,6 +348,34 @@ fn intercept(t: &[f64], y: &[f64], sorted_y: &[f64], slope: f64, method: SenInte
         SenIntercept::JointMedian => {
             let mut r: Vec<f64> = t.iter().zip(y).map(|(t, y)| y - slope * t).collect();
             stats::median_in_place(&mut r).unwrap_or(0.0)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keys order as `f64::total_cmp` and decode to the same bits.
+    #[test]
+    fn total_keys_order_as_total_cmp() {
+        let xs = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -1.5,
+            -f64::MIN_POSITIVE,
+            -0.0,
+            0.0,
+            5e-324,
+            0.25,
+            1.5,
+            f64::INFINITY,
+        ];
+        for &a in &xs {
+            assert_eq!(from_key(total_key(a)).to_bits(), a.to_bits());
+            for &b in &xs {
+                assert_eq!(total_key(a).cmp(&total_key(b)), a.total_cmp(&b));
+            }
         }
     }
 }

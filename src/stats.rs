@@ -123,6 +123,30 @@ pub(crate) fn average_ranks(xs: &[f64]) -> (Vec<f64>, f64) {
     (ranks, ties)
 }
 
+/// `SplitMix64` (Steele, Lea & Flood 2014): a tiny seeded generator, so that randomized
+/// algorithms (bootstrap, sampling selection) give the same result on every platform.
+#[derive(Debug, Clone)]
+pub(crate) struct SplitMix64(u64);
+
+impl SplitMix64 {
+    pub(crate) fn new(seed: u64) -> SplitMix64 {
+        SplitMix64(seed)
+    }
+
+    pub(crate) fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..bound` by multiply-shift (bias below bound / 2^64).
+    pub(crate) fn below(&mut self, bound: u64) -> u64 {
+        ((u128::from(self.next_u64()) * u128::from(bound)) >> 64) as u64
+    }
+}
+
 // ---- distributions ----------------------------------------------------------------------
 
 fn check_probability(p: f64) -> Result<()> {

@@ -11,30 +11,6 @@
 
 use super::pairs;
 
-/// `SplitMix64` (Steele, Lea & Flood 2014): a small seeded generator, so results are
-/// reproducible.
-#[derive(Debug, Clone)]
-pub(crate) struct SplitMix64(u64);
-
-impl SplitMix64 {
-    pub(crate) fn new(seed: u64) -> Self {
-        SplitMix64(seed ^ 0x9E37_79B9_7F4A_7C15)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in 0..bound (bound > 0).
-    fn below(&mut self, bound: u64) -> u64 {
-        ((u128::from(self.next()) * u128::from(bound)) >> 64) as u64
-    }
-}
-
 /// Ordering key of a point at threshold s: u = y − s·t, with the limits s → ∓∞ (order by
 /// time, or by reversed time) for open bounds.
 fn key(s: f64, t: f64, y: f64) -> f64 {
@@ -227,7 +203,7 @@ impl Selector<'_> {
 pub(crate) fn select_ranks(t: &[f64], y: &[f64], ranks: &[(u64, bool)]) -> Vec<(f64, Option<f64>)> {
     let n = t.len();
     let total = (n as u64) * (n as u64).saturating_sub(1) / 2;
-    let mut rng = SplitMix64::new(n as u64);
+    let mut rng = crate::stats::SplitMix64::new(n as u64 ^ 0x9E37_79B9_7F4A_7C15);
     let m = (2 * n).clamp(1 << 11, 1 << 20);
     let mut sample: Vec<f64> = (0..m)
         .map(|_| {

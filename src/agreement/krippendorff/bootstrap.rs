@@ -4,24 +4,6 @@ use super::{Bootstrap, Metric, alpha_parts, present};
 use crate::agreement::Ratings;
 use crate::interval::Interval;
 
-/// `SplitMix64` (Steele, Lea & Flood 2014): tiny, fast, and reproducible across platforms.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A uniform index below `n` by multiply-shift (bias below n / 2^64).
-    fn below(&mut self, n: usize) -> usize {
-        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
-    }
-}
-
 pub(super) fn bootstrap_interval(
     ratings: &Ratings,
     metric: Metric,
@@ -31,13 +13,13 @@ pub(super) fn bootstrap_interval(
         .rows_raw()
         .filter(|u| present(u).nth(1).is_some())
         .collect();
-    let mut rng = SplitMix64(b.seed);
+    let mut rng = crate::stats::SplitMix64::new(b.seed);
     let mut picks: Vec<usize> = vec![0; units.len()];
     let mut alphas: Vec<f64> = Vec::with_capacity(b.replicates);
     let mut undefined = 0;
     for _ in 0..b.replicates {
         for p in picks.iter_mut() {
-            *p = rng.below(units.len());
+            *p = rng.below(units.len() as u64) as usize;
         }
         let resample = picks.iter().filter_map(|&i| units.get(i).copied());
         match alpha_parts(resample, metric, None) {

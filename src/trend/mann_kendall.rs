@@ -172,8 +172,12 @@ pub fn mann_kendall(series: &Series) -> Result<MannKendall> {
     let z = z_score(counts.s, counts.var_s);
     let p_normal = stats::normal_two_sided_p(z);
     let untied = counts.ties.groups == 0;
-    let (p, p_method) = if untied && n <= EXACT_MAX_N {
-        (exact_p(n, counts.discordant), MannKendallP::Exact)
+    // the table covers every n <= EXACT_MAX_N; None cannot happen, and would fall back to normal
+    let exact = (untied && n <= EXACT_MAX_N)
+        .then(|| exact_p(n, counts.discordant))
+        .flatten();
+    let (p, p_method) = if let Some(p) = exact {
+        (p, MannKendallP::Exact)
     } else if untied {
         (p_normal, MannKendallP::Normal)
     } else {
@@ -214,21 +218,19 @@ pub fn mann_kendall(series: &Series) -> Result<MannKendall> {
 /// j − 1 by `M_j(k) = M_j(k − 1) + M_{j−1}(k) − M_{j−1}(k − j)`, on the lower tail k ≤ q only.
 /// The counts are exact integers up to n = 34 (n! < 2^128, in u64 up to n = 20); above, in
 /// f64, where the counts increase with k on the lower tail so the subtraction loses little.
-fn exact_p(n: usize, discordant: u64) -> f64 {
+fn exact_p(n: usize, discordant: u64) -> Option<f64> {
     let total = (n as u64) * (n as u64 - 1) / 2;
     let q = discordant.min(total - discordant);
     if 2 * q == total {
-        return 1.0;
+        return Some(1.0);
     }
-    let p = exact_table()
-        .get(n)
-        .and_then(|row| row.get(q as usize))
-        .copied()
-        .unwrap_or_else(|| exact_lower_tail(n, q as usize));
-    (2.0 * p).min(1.0)
+    let p = exact_table().get(n)?.get(q as usize)?;
+    Some((2.0 * p).min(1.0))
 }
 
-/// One-sided exact lower-tail probability P(Q ≤ q) for n untied values, computed directly.
+/// One-sided exact lower-tail probability P(Q ≤ q) for n untied values, computed directly:
+/// the independent oracle the table is tested against.
+#[cfg(test)]
 fn exact_lower_tail(n: usize, q: usize) -> f64 {
     if n <= 20 {
         let (tail, all) = mahonian_tail::<u64>(n, q);
@@ -335,6 +337,7 @@ impl Count for f64 {
 }
 
 /// `(Σ_{k ≤ q} M_n(k), n!)` for permutations of n items by number of inversions k.
+#[cfg(test)]
 fn mahonian_tail<T: Count>(n: usize, q: usize) -> (T, T) {
     let mut old = vec![T::ZERO; q + 1];
     let mut new = vec![T::ZERO; q + 1];

@@ -460,12 +460,6 @@ impl FastPlan {
 
 /// A scope's value from the sum of its `answered` items of `items`, prorated as `score` does.
 fn scope_value(mean_rule: bool, sum: f64, answered: usize, items: usize) -> f64 {
-    let mean = sum / answered as f64;
-    if mean_rule {
-        mean
-    } else if answered == items {
-        sum
-    } else {
-        mean * items as f64
-    }
+    let (sum, mean) = super::prorate(sum, answered, items);
+    if mean_rule { mean } else { sum }
 }

@@ -46,13 +46,8 @@ impl ScaleScore {
         answered: usize,
         items: usize,
     ) -> ScaleScore {
-        let mean = answered_sum / answered as f64;
+        let (sum, mean) = prorate(answered_sum, answered, items);
         let prorated = answered < items;
-        let sum = if prorated {
-            mean * items as f64
-        } else {
-            answered_sum
-        };
         let value = match instrument.scoring() {
             ScoringRule::Sum => sum,
             ScoringRule::Mean => mean,
@@ -252,6 +247,19 @@ pub fn score(response: &Response) -> Result<Score> {
         cutoffs,
         norm,
     })
+}
+
+/// A scope's `(sum, mean)` from the sum of its `answered` keyed items out of `items`: the
+/// mean of the answered items, and the sum prorated to the full item count when any is
+/// missing. The one formula both [`score`] and the batch path use, so they agree bit for bit.
+pub(crate) fn prorate(answered_sum: f64, answered: usize, items: usize) -> (f64, f64) {
+    let mean = answered_sum / answered as f64;
+    let sum = if answered < items {
+        mean * items as f64
+    } else {
+        answered_sum
+    };
+    (sum, mean)
 }
 
 fn sum_answered(values: impl Iterator<Item = Option<f64>>) -> (f64, usize) {

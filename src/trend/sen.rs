@@ -3,6 +3,7 @@
 use super::Series;
 use super::mann_kendall;
 use super::sen_select::select_ranks;
+use std::cell::RefCell;
 use crate::error::Result;
 use crate::outcome::{Outcome, Undefined};
 use crate::stats;
@@ -166,16 +167,7 @@ pub fn sen_slope(series: &Series, level: Level, options: SenOptions) -> Result<S
     };
     let (slope, bounds) = if algorithm == SenAlgorithm::Materialize {
         let wanted = ci_exists.then(|| (lower_rank as usize - 1, upper_rank as usize - 1));
-        if n <= SMALL_N {
-            let mut stack = [0i64; SMALL_PAIRS];
-            let keys = &mut stack[..pairs as usize];
-            fill_slope_keys(t, y, keys);
-            order_statistics(keys, wanted)
-        } else {
-            let mut keys = vec![0i64; pairs as usize];
-            fill_slope_keys(t, y, &mut keys);
-            order_statistics(&mut keys, wanted)
-        }
+        materialized(t, y, wanted)
     } else {
         let mut ranks = vec![median_ranks(pairs)];
         if ci_exists {
@@ -217,7 +209,7 @@ pub(crate) fn sen_median(t: &[f64], y: &[f64]) -> f64 {
     let n = t.len();
     let pairs = (n as u64) * (n as u64).saturating_sub(1) / 2;
     if n <= MATERIALIZE_MAX_N {
-        stats::median_in_place(&mut all_slopes(t, y)).unwrap_or(0.0)
+        materialized(t, y, None).0
     } else {
         median_of(select_ranks(t, y, &[median_ranks(pairs)])[0])
     }
@@ -258,20 +250,8 @@ fn z_two_sided_cached(level: Level) -> Result<f64> {
     Ok(z)
 }
 
-/// Up to this many points the slopes are listed in a stack buffer of [`SMALL_PAIRS`].
+/// Up to this many points the scores are sorted in a stack buffer.
 const SMALL_N: usize = 32;
-const SMALL_PAIRS: usize = SMALL_N * (SMALL_N - 1) / 2;
-
-/// Writes the pairwise slopes, in the order of [`all_slopes`], into `out` (of length N).
-fn fill_slopes(t: &[f64], y: &[f64], out: &mut [f64]) {
-    let mut k = 0;
-    for (i, (&ti, &yi)) in t.iter().zip(y).enumerate() {
-        for (o, (&tj, &yj)) in out[k..].iter_mut().zip(t[i + 1..].iter().zip(&y[i + 1..])) {
-            *o = (yj - yi) / (tj - ti);
-        }
-        k += t.len() - i - 1;
-    }
-}
 
 /// The key of `x` in `f64::total_cmp` order: integers compare as the floats do under
 /// `total_cmp`, and selection on integers is faster. The map is its own inverse.
@@ -284,7 +264,8 @@ fn from_key(key: i64) -> f64 {
     f64::from_bits((key ^ (((key >> 63) as u64) >> 1) as i64) as u64)
 }
 
-/// As [`fill_slopes`], writing the slopes' [`total_key`]s.
+/// Writes the [`total_key`]s of the pairwise slopes (y_j − y_i)/(t_j − t_i), i < j in row
+/// order, into `out` (of length N).
 fn fill_slope_keys(t: &[f64], y: &[f64], out: &mut [i64]) {
     let mut k = 0;
     for (i, (&ti, &yi)) in t.iter().zip(y).enumerate() {
@@ -295,11 +276,37 @@ fn fill_slope_keys(t: &[f64], y: &[f64], out: &mut [i64]) {
     }
 }
 
-fn all_slopes(t: &[f64], y: &[f64]) -> Vec<f64> {
+// Slope keys kept per thread, so that a batch of short series allocates nothing (and zeroes
+// no stack buffer) after the first.
+thread_local! {
+    static KEYS: RefCell<Vec<i64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Buffers above this many slopes are released after use rather than kept for the thread.
+const KEEP_SLOPES: usize = 1 << 16;
+
+/// The median of all pairwise slopes and, when `wanted`, the slopes at those two 0-based
+/// ranks (the interval's bounds), from the slopes listed in full.
+fn materialized(t: &[f64], y: &[f64], wanted: Option<(usize, usize)>) -> (f64, Option<(f64, f64)>) {
     let n = t.len();
-    let mut slopes = vec![0.0; n * n.saturating_sub(1) / 2];
-    fill_slopes(t, y, &mut slopes);
-    slopes
+    let len = n * (n - 1) / 2;
+    let run = |keys: &mut Vec<i64>| {
+        keys.clear();
+        keys.resize(len, 0);
+        fill_slope_keys(t, y, keys);
+        order_statistics(keys, wanted)
+    };
+    KEYS.try_with(|cell| match cell.try_borrow_mut() {
+        Ok(mut keys) => {
+            let found = run(&mut keys);
+            if keys.capacity() > KEEP_SLOPES {
+                *keys = Vec::new();
+            }
+            found
+        }
+        Err(_) => run(&mut Vec::new()),
+    })
+    .unwrap_or_else(|_| run(&mut Vec::new()))
 }
 
 /// The median of `slopes` (non-empty) and the order statistics at the 0-based indices

@@ -147,6 +147,30 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// The same on short series of few distinct scores, where long runs of equal slopes and
+    /// ranks falling on either side of a counted threshold exercise every branch of the
+    /// implicit selection.
+    #[test]
+    fn implicit_sen_equals_brute_force_with_heavy_ties(
+        y in proptest::collection::vec(0u8..5, 2..70),
+        gap in 1u8..4,
+    ) {
+        let t: Vec<f64> = (0..y.len()).map(|i| (i * usize::from(gap)) as f64).collect();
+        let y: Vec<f64> = y.iter().map(|&v| f64::from(v) * 0.25).collect();
+        let s = Series::new(t, y)?;
+        let fast = sen_slope(&s, Level::default(), SenOptions::default().with_algorithm(SenAlgorithm::Implicit))?;
+        let slow = sen_slope(&s, Level::default(), SenOptions::default().with_algorithm(SenAlgorithm::Materialize))?;
+        prop_assert!(close(fast.slope, slow.slope), "{} vs {}", fast.slope, slow.slope);
+        prop_assert_eq!(fast.ci.is_defined(), slow.ci.is_defined());
+        if let (Outcome::Defined(f), Outcome::Defined(m)) = (fast.ci, slow.ci) {
+            prop_assert!(close(f.lower, m.lower) && close(f.upper, m.upper), "{:?} vs {:?}", f, m);
+        }
+    }
+}
+
+proptest! {
     /// No panic on arbitrary input: any f64 (NaN and infinities included), any length; the
     /// functions return a value or an error.
     #[test]

@@ -9,13 +9,23 @@ const RUN: usize = 12;
 /// Sorts `v` ascending and returns the number of strict inversions, pairs i < j with
 /// v[i] > v[j]. Equal values are never counted. `buf` is scratch space.
 pub(crate) fn sort_count_inversions(v: &mut [f64], buf: &mut Vec<f64>) -> u64 {
+    sort_count(v, buf, |a, b| a < b)
+}
+
+/// Sorts `v` by `before` (a strict total order: `before(a, b)` when a goes first) and returns
+/// the number of pairs it reverses, i < j with v[j] going before v[i]. `buf` is scratch space.
+pub(crate) fn sort_count<T: Copy>(
+    v: &mut [T],
+    buf: &mut Vec<T>,
+    before: impl Fn(&T, &T) -> bool + Copy,
+) -> u64 {
     let n = v.len();
     let mut count = 0u64;
     for chunk in v.chunks_mut(RUN) {
         for i in 1..chunk.len() {
             let x = chunk[i];
             let mut j = i;
-            while j > 0 && chunk[j - 1] > x {
+            while j > 0 && before(&x, &chunk[j - 1]) {
                 chunk[j] = chunk[j - 1];
                 j -= 1;
             }
@@ -27,12 +37,12 @@ pub(crate) fn sort_count_inversions(v: &mut [f64], buf: &mut Vec<f64>) -> u64 {
         return count;
     }
     buf.clear();
-    buf.resize(n, 0.0);
+    buf.extend_from_slice(v);
     let mut width = RUN;
     let mut src_is_v = true;
     while width < n {
         {
-            let (src, dst): (&[f64], &mut [f64]) = if src_is_v {
+            let (src, dst): (&[T], &mut [T]) = if src_is_v {
                 (&*v, &mut buf[..])
             } else {
                 (&buf[..], &mut *v)
@@ -41,7 +51,7 @@ pub(crate) fn sort_count_inversions(v: &mut [f64], buf: &mut Vec<f64>) -> u64 {
             while start < n {
                 let mid = (start + width).min(n);
                 let end = (start + 2 * width).min(n);
-                count += merge(&src[start..mid], &src[mid..end], &mut dst[start..end]);
+                count += merge(&src[start..mid], &src[mid..end], &mut dst[start..end], before);
                 start = end;
             }
         }
@@ -54,15 +64,20 @@ pub(crate) fn sort_count_inversions(v: &mut [f64], buf: &mut Vec<f64>) -> u64 {
     count
 }
 
-/// Merges two sorted runs, counting pairs (left element > right element). Branch-free in
+/// Merges two sorted runs, counting pairs (right element before left element). Branch-free in
 /// the loop (selects instead of jumps), since on shuffled data the comparison is a coin toss.
-fn merge(left: &[f64], right: &[f64], out: &mut [f64]) -> u64 {
+fn merge<T: Copy>(
+    left: &[T],
+    right: &[T],
+    out: &mut [T],
+    before: impl Fn(&T, &T) -> bool,
+) -> u64 {
     let (mut i, mut j, mut k) = (0, 0, 0);
     let mut count = 0u64;
     let (nl, nr) = (left.len(), right.len());
     while i < nl && j < nr {
         let (a, b) = (left[i], right[j]);
-        let take_right = b < a;
+        let take_right = before(&b, &a);
         out[k] = if take_right { b } else { a };
         count += u64::from(take_right) * (nl - i) as u64;
         j += usize::from(take_right);

@@ -2,7 +2,9 @@
 //! many short ones. Inputs are built by formula (the same as benches/compare/trend.py).
 
 use alliance::Level;
-use alliance::trend::{SenOptions, Series, mann_kendall, sen_slope};
+use alliance::trend::{
+    BatchOptions, SenOptions, Series, mann_kendall, mann_kendall_sen_batch, sen_slope,
+};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -70,6 +72,18 @@ fn mk_and_sen_batch(c: &mut Criterion) {
                 significant += usize::from(mk.p < 0.05 && sen.slope != 0.0);
             }
             significant
+        })
+    });
+    // the same work through the batch function, on every core the machine has
+    group.bench_function("100000x20_all_cores", |b| {
+        b.iter(|| {
+            mann_kendall_sen_batch(black_box(&series), BatchOptions::default())
+                .iter()
+                .filter(|r| {
+                    r.as_ref()
+                        .is_ok_and(|t| t.mann_kendall.p < 0.05 && t.sen.slope != 0.0)
+                })
+                .count()
         })
     });
     group.finish();

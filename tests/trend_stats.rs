@@ -599,3 +599,42 @@ fn implicit_sen_matches_materialized_on_long_series() {
         "{f:?} vs {s:?}"
     );
 }
+
+#[test]
+fn batch_equals_series_by_series_on_every_thread_count() {
+    use alliance::trend::{BatchOptions, mann_kendall_sen_batch};
+    use std::num::NonZeroUsize;
+    // 5,000 series of 3 to 40 sessions, a few too short to score
+    let series: Vec<Series> = (0..5000usize)
+        .map(|k| {
+            let n = if k % 997 == 0 { 1 } else { 3 + k % 38 };
+            let y = (0..n)
+                .map(|j| ((31 * k + 17 * j + (k * j) % 7) % 13) as f64 * 0.25)
+                .collect();
+            Series::from_values(y).unwrap()
+        })
+        .collect();
+    let level = Level::new(0.9).unwrap();
+    let sen = SenOptions::default().with_intercept(SenIntercept::JointMedian);
+    let expected: Vec<_> = series
+        .iter()
+        .map(|s| (mann_kendall(s).ok(), sen_slope(s, level, sen).ok()))
+        .collect();
+    for threads in [None, Some(1), Some(2), Some(3), Some(64)] {
+        let mut options = BatchOptions::default().with_level(level).with_sen(sen);
+        if let Some(t) = threads {
+            options = options.with_threads(NonZeroUsize::new(t).unwrap());
+        }
+        let got = mann_kendall_sen_batch(&series, options);
+        assert_eq!(got.len(), series.len());
+        for (g, (mk, s)) in got.iter().zip(&expected) {
+            match g {
+                Ok(summary) => {
+                    assert_eq!(Some(summary.mann_kendall), *mk);
+                    assert_eq!(Some(summary.sen), *s);
+                }
+                Err(_) => assert!(mk.is_none()),
+            }
+        }
+    }
+}

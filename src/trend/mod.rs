@@ -30,6 +30,7 @@ pub use sudden::{
 };
 
 // ---- trend statistics: OLS, Mann-Kendall, Sen, reliable change --------------------------
+mod batch;
 mod mann_kendall;
 mod ols;
 mod pairs;
@@ -37,6 +38,7 @@ mod reliable_change;
 mod sen;
 mod sen_select;
 
+pub use batch::{BatchOptions, TrendSummary, mann_kendall_sen_batch};
 pub use mann_kendall::{
     EXACT_MAX_N, HamedRao, HamedRaoOptions, MannKendall, MannKendallP, TieInfo, mann_kendall,
     mann_kendall_hamed_rao,

@@ -51,7 +51,12 @@ pub(crate) fn sort_count<T: Copy>(
             while start < n {
                 let mid = (start + width).min(n);
                 let end = (start + 2 * width).min(n);
-                count += merge(&src[start..mid], &src[mid..end], &mut dst[start..end], before);
+                count += merge(
+                    &src[start..mid],
+                    &src[mid..end],
+                    &mut dst[start..end],
+                    before,
+                );
                 start = end;
             }
         }
@@ -66,12 +71,7 @@ pub(crate) fn sort_count<T: Copy>(
 
 /// Merges two sorted runs, counting pairs (right element before left element). Branch-free in
 /// the loop (selects instead of jumps), since on shuffled data the comparison is a coin toss.
-fn merge<T: Copy>(
-    left: &[T],
-    right: &[T],
-    out: &mut [T],
-    before: impl Fn(&T, &T) -> bool,
-) -> u64 {
+fn merge<T: Copy>(left: &[T], right: &[T], out: &mut [T], before: impl Fn(&T, &T) -> bool) -> u64 {
     let (mut i, mut j, mut k) = (0, 0, 0);
     let mut count = 0u64;
     let (nl, nr) = (left.len(), right.len());

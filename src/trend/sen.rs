@@ -3,15 +3,15 @@
 use super::Series;
 use super::mann_kendall;
 use super::sen_select::select_ranks;
-use std::cell::RefCell;
 use crate::error::Result;
 use crate::outcome::{Outcome, Undefined};
 use crate::stats;
 use crate::{Interval, Level};
+use std::cell::RefCell;
 
-/// Up to this many points the N = n(n − 1)/2 slopes are materialised (44,850 slopes);
+/// Up to this many points the N = n(n − 1)/2 slopes are materialised (11,175 slopes);
 /// above it they are selected implicitly, which is faster from about this size on (measured).
-pub const MATERIALIZE_MAX_N: usize = 300;
+pub const MATERIALIZE_MAX_N: usize = 150;
 
 /// Which intercept goes with Sen's slope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -35,10 +35,12 @@ pub enum SenAlgorithm {
     Auto,
     /// Materialise all N slopes and select (O(n²) time and memory).
     Materialize,
-    /// Select without materialising the slopes: randomized (seeded, so deterministic)
-    /// sampling of slopes between two bounds, with counts of slopes below a bound by merge
-    /// sort in O(n log n), until few enough slopes remain to list (Dillencourt, Mount &
-    /// Netanyahu 1992; Matoušek 1991). O(n log n) expected time, O(n) memory.
+    /// Select without materialising the slopes: a seeded (so deterministic) random sample
+    /// of slopes places the first bounds; the slopes below a bound are counted by merge sort
+    /// in O(n log n), or, between nearby bounds, by re-sorting the previous order by
+    /// insertion in O(n + slopes passed); bounds shrink until few enough slopes remain to
+    /// list (after Dillencourt, Mount & Netanyahu 1992; Matoušek 1991). O(n log n) expected
+    /// time, O(n) memory.
     Implicit,
 }
 
@@ -264,7 +266,7 @@ fn from_key(key: i64) -> f64 {
     f64::from_bits((key ^ (((key >> 63) as u64) >> 1) as i64) as u64)
 }
 
-/// Writes the [`total_key`]s of the pairwise slopes (y_j − y_i)/(t_j − t_i), i < j in row
+/// Writes the [`total_key`]s of the pairwise slopes `(y_j − y_i)/(t_j − t_i)`, i < j in row
 /// order, into `out` (of length N).
 fn fill_slope_keys(t: &[f64], y: &[f64], out: &mut [i64]) {
     let mut k = 0;

@@ -185,7 +185,9 @@ impl<'a> Selector<'a> {
             Some((w, _, _)) if lo <= w && w <= hi && c_hi - c_lo <= self.sweep_max => {
                 self.walker.sweep(t, y, s, None, u64::MAX)
             }
-            Some((_, _, w_rank)) if (expected - w_rank as f64).abs() <= self.sweep_max as f64 / 2.0 => {
+            Some((_, _, w_rank))
+                if (expected - w_rank as f64).abs() <= self.sweep_max as f64 / 2.0 =>
+            {
                 self.walker.sweep(t, y, s, None, self.sweep_max)
             }
             _ => None,
@@ -230,9 +232,11 @@ impl<'a> Selector<'a> {
                 (hi, c_hi) = (s, at_most);
             }
         }
-        let settled = self.history.iter().copied().find(|&(_, below, at_most)| {
-            !(at_most < k || (below >= k && k2 <= at_most))
-        });
+        let settled = self
+            .history
+            .iter()
+            .copied()
+            .find(|&(_, below, at_most)| !(at_most < k || (below >= k && k2 <= at_most)));
         if let Some((s, below, at_most)) = settled {
             return self.settle(s, (below, at_most), (k, k2, next), (lo, c_lo), hi);
         }
@@ -431,18 +435,31 @@ mod tests {
     /// Counts by merge sort and by moves of the walker, up and down, equal the brute force.
     #[test]
     fn walker_counts_equal_brute_force() {
-        let t: Vec<f64> = (0..40).map(|i| f64::from(i) + if i % 3 == 0 { 0.5 } else { 0.0 }).collect();
+        let t: Vec<f64> = (0..40)
+            .map(|i| f64::from(i) + if i % 3 == 0 { 0.5 } else { 0.0 })
+            .collect();
         let y: Vec<f64> = (0..40).map(|i| f64::from((i * 7) % 5) * 0.5).collect();
         let slopes = brute(&t, &y);
         let mut walker = Walker::default();
-        for (step, s) in [0.1, -0.3, 0.0, 0.5, 0.5, -2.0, 1e9, -0.25, 0.25].into_iter().enumerate() {
+        for (step, s) in [0.1, -0.3, 0.0, 0.5, 0.5, -2.0, 1e9, -0.25, 0.25]
+            .into_iter()
+            .enumerate()
+        {
             let (below, at_most) = if step % 3 == 0 {
                 walker.reset(&t, &y, s)
             } else {
                 walker.sweep(&t, &y, s, None, u64::MAX).unwrap()
             };
-            assert_eq!(below, slopes.iter().filter(|&&v| v < s).count() as u64, "s = {s}");
-            assert_eq!(at_most, slopes.iter().filter(|&&v| v <= s).count() as u64, "s = {s}");
+            assert_eq!(
+                below,
+                slopes.iter().filter(|&&v| v < s).count() as u64,
+                "s = {s}"
+            );
+            assert_eq!(
+                at_most,
+                slopes.iter().filter(|&&v| v <= s).count() as u64,
+                "s = {s}"
+            );
         }
     }
 
@@ -455,7 +472,9 @@ mod tests {
         let slopes = brute(&t, &y);
         let mut selector = Selector::new(&t, &y, slopes.clone());
         // find a gap between consecutive distinct slopes
-        let k = (30..slopes.len()).find(|&k| slopes[k - 1] < slopes[k]).unwrap();
+        let k = (30..slopes.len())
+            .find(|&k| slopes[k - 1] < slopes[k])
+            .unwrap();
         let s = slopes[k - 1] + (slopes[k] - slopes[k - 1]) / 2.0;
         let (below, at_most) = selector.walker.reset(&t, &y, s);
         assert_eq!((below, at_most), (k as u64, k as u64));

@@ -238,7 +238,9 @@ fn run<L: Lanes, const N: usize>(
     let plan = Plan::new::<L>(key);
     let k = plan.items;
     let n_sub = plan.subscales.len();
-    let block = (SUB_BUFFER / n_sub.max(1)).clamp(1, BLOCK);
+    // one subscale row per response (a spare slot when there are none)
+    let width = n_sub.max(1);
+    let block = (SUB_BUFFER / width).clamp(1, BLOCK);
     let mut totals = [0.0; BLOCK];
     let mut answered = [0; BLOCK];
     let mut subscales = [0.0; SUB_BUFFER];
@@ -246,21 +248,13 @@ fn run<L: Lanes, const N: usize>(
     let mut r = 0;
     while r < rows {
         let end = rows.min(r + block);
-        let mut scored = 0;
-        for (i, (total, count)) in (r..end).zip(totals.iter_mut().zip(&mut answered)) {
-            let subs = subscales.get_mut(scored * n_sub..(scored + 1) * n_sub);
-            let (Some(units), Some(subs)) = (units::<L, N>(&plan, answers, i * k), subs) else {
-                break;
-            };
-            *count = if complete::<L, N>(&plan, &units, total, subs) {
-                k as u32
-            } else if let Some(n) = prorated::<L, N>(&plan, &units, total, subs) {
-                n
-            } else {
-                break;
-            };
-            scored += 1;
-        }
+        let scored = score_block::<L, N>(
+            &plan,
+            answers.get(r * k..end * k).unwrap_or_default(),
+            &mut totals,
+            &mut answered,
+            subscales.get_mut(..block * width).unwrap_or_default(),
+        );
         out.extend_block(
             &totals[..scored],
             &subscales[..scored * n_sub],
@@ -276,9 +270,40 @@ fn run<L: Lanes, const N: usize>(
     Ok(())
 }
 
-/// The lane vectors of the response starting at byte `start` (the last words of the buffer
-/// are read through a zero-padded copy).
-fn units<L: Lanes, const N: usize>(plan: &Plan, answers: &[u8], start: usize) -> Option<[u64; N]> {
+/// Scores the responses of `answers` into the buffers (subscales row-major, one chunk per
+/// response) up to the first one the fast path cannot score, and returns how many it scored.
+fn score_block<L: Lanes, const N: usize>(
+    plan: &Plan,
+    answers: &[u8],
+    totals: &mut [f64],
+    answered: &mut [u32],
+    subscales: &mut [f64],
+) -> usize {
+    let k = plan.items;
+    let width = plan.subscales.len().max(1);
+    let mut rest = answers;
+    let mut scored = 0;
+    let rows = totals.iter_mut().zip(answered).zip(subscales.chunks_exact_mut(width));
+    for ((total, count), subs) in rows {
+        let Some(units) = units::<L, N>(plan, rest) else {
+            break;
+        };
+        *count = if complete::<L, N>(plan, &units, total, subs) {
+            k as u32
+        } else if let Some(n) = prorated::<L, N>(plan, &units, total, subs) {
+            n
+        } else {
+            break;
+        };
+        rest = rest.get(k..).unwrap_or_default();
+        scored += 1;
+    }
+    scored
+}
+
+/// The lane vectors of the response `row` starts with (the last words of the buffer are
+/// read through a zero-padded copy); `None` when `row` is shorter than a response.
+fn units<L: Lanes, const N: usize>(plan: &Plan, row: &[u8]) -> Option<[u64; N]> {
     let words = N / L::PER_WORD;
     let load = |bytes: &[u8]| -> Option<[u64; N]> {
         let mut units = [0; N];
@@ -291,10 +316,9 @@ fn units<L: Lanes, const N: usize>(plan: &Plan, answers: &[u8], start: usize) ->
         }
         Some(units)
     };
-    let rest = answers.get(start..)?;
-    load(rest).or_else(|| {
+    load(row).or_else(|| {
         let mut padded = [0; 8 * MAX_UNITS / 2];
-        let row = rest.get(..plan.items)?;
+        let row = row.get(..plan.items)?;
         padded.get_mut(..row.len())?.copy_from_slice(row);
         load(&padded)
     })
@@ -351,7 +375,10 @@ fn complete<L: Lanes, const N: usize>(
 
 /// Scores a response with missing answers, each scope prorated as `score` does, and returns
 /// how many items were answered; `None` when an answer is off the scale or a scope misses
-/// more than the rule allows (the general path then says which).
+/// more than the rule allows (the general path then says which). Kept out of line: few rows
+/// come here, and the hot loop keeps its registers.
+#[cold]
+#[inline(never)]
 fn prorated<L: Lanes, const N: usize>(
     plan: &Plan,
     units: &[u64; N],

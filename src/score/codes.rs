@@ -158,18 +158,35 @@ pub(super) fn score_codes(
     // conditions hold). 16-bit lanes hold any sum: 40 codes of at most 255 make 10,200.
     let bytes = 8 * words * usize::from(key.max) <= 255;
     Some(match (bytes, words) {
-        (true, 1) => run::<Bytes, 1>(key, answers, out, general),
-        (true, 2) => run::<Bytes, 2>(key, answers, out, general),
-        (true, 3) => run::<Bytes, 3>(key, answers, out, general),
-        (true, 4) => run::<Bytes, 4>(key, answers, out, general),
-        (true, 5) => run::<Bytes, 5>(key, answers, out, general),
-        (false, 1) => run::<Pairs, 2>(key, answers, out, general),
-        (false, 2) => run::<Pairs, 4>(key, answers, out, general),
-        (false, 3) => run::<Pairs, 6>(key, answers, out, general),
-        (false, 4) => run::<Pairs, 8>(key, answers, out, general),
-        (false, 5) => run::<Pairs, 10>(key, answers, out, general),
+        (true, 1) => narrow::<1>(key, answers, out, general),
+        (true, 2) => narrow::<2>(key, answers, out, general),
+        (true, 3) => narrow::<3>(key, answers, out, general),
+        (true, 4) => run::<Bytes, 4, 0>(key, answers, out, general),
+        (true, 5) => run::<Bytes, 5, 0>(key, answers, out, general),
+        (false, 1) => run::<Pairs, 2, 0>(key, answers, out, general),
+        (false, 2) => run::<Pairs, 4, 0>(key, answers, out, general),
+        (false, 3) => run::<Pairs, 6, 0>(key, answers, out, general),
+        (false, 4) => run::<Pairs, 8, 0>(key, answers, out, general),
+        (false, 5) => run::<Pairs, 10, 0>(key, answers, out, general),
         _ => return None,
     })
+}
+
+/// 8-bit lanes, `N` words: up to 24 items, the size of most questionnaires, so their common
+/// subscale counts are known at compile time and the subscale loop unrolls.
+fn narrow<const N: usize>(
+    key: &Key,
+    answers: &[u8],
+    out: &mut BatchScores,
+    general: &mut impl FnMut(usize, &[u8], &mut BatchScores) -> Result<()>,
+) -> Result<()> {
+    match key.subscales.len() {
+        1 => run::<Bytes, N, 1>(key, answers, out, general),
+        2 => run::<Bytes, N, 2>(key, answers, out, general),
+        3 => run::<Bytes, N, 3>(key, answers, out, general),
+        4 => run::<Bytes, N, 4>(key, answers, out, general),
+        _ => run::<Bytes, N, 0>(key, answers, out, general),
+    }
 }
 
 impl<'a> Plan<'a> {
@@ -226,10 +243,11 @@ fn table(key: &Key, items: usize) -> Vec<f64> {
         .collect()
 }
 
-/// The pass with lanes `L`, `N` lane vectors per response: rows are scored a block at a time
+/// The pass with lanes `L`, `N` lane vectors per response and `S` subscales (0: as many as
+/// the instrument has, counted at run time): rows are scored a block at a time
 /// into stack buffers, then copied to `out`; a row the fast path cannot score ends the block
 /// and goes to `general`, so `out` always holds exactly the rows before it.
-fn run<L: Lanes, const N: usize>(
+fn run<L: Lanes, const N: usize, const S: usize>(
     key: &Key,
     answers: &[u8],
     out: &mut BatchScores,
@@ -248,7 +266,7 @@ fn run<L: Lanes, const N: usize>(
     let mut r = 0;
     while r < rows {
         let end = rows.min(r + block);
-        let scored = score_block::<L, N>(
+        let scored = score_block::<L, N, S>(
             &plan,
             answers.get(r * k..end * k).unwrap_or_default(),
             &mut totals,
@@ -272,7 +290,7 @@ fn run<L: Lanes, const N: usize>(
 
 /// Scores the responses of `answers` into the buffers (subscales row-major, one chunk per
 /// response) up to the first one the fast path cannot score, and returns how many it scored.
-fn score_block<L: Lanes, const N: usize>(
+fn score_block<L: Lanes, const N: usize, const S: usize>(
     plan: &Plan,
     answers: &[u8],
     totals: &mut [f64],
@@ -283,12 +301,15 @@ fn score_block<L: Lanes, const N: usize>(
     let width = plan.subscales.len().max(1);
     let mut rest = answers;
     let mut scored = 0;
-    let rows = totals.iter_mut().zip(answered).zip(subscales.chunks_exact_mut(width));
+    let rows = totals
+        .iter_mut()
+        .zip(answered)
+        .zip(subscales.chunks_exact_mut(width));
     for ((total, count), subs) in rows {
         let Some(units) = units::<L, N>(plan, rest) else {
             break;
         };
-        *count = if complete::<L, N>(plan, &units, total, subs) {
+        *count = if complete::<L, N, S>(plan, &units, total, subs) {
             k as u32
         } else if let Some(n) = prorated::<L, N>(plan, &units, total, subs) {
             n
@@ -349,7 +370,7 @@ fn sum<L: Lanes, const N: usize>(keyed: &[u64; N], masks: &[u64; N]) -> usize {
 
 /// Scores a complete, on-scale response into `total` and `subscales`; false (with nothing
 /// meaningful written) otherwise.
-fn complete<L: Lanes, const N: usize>(
+fn complete<L: Lanes, const N: usize, const S: usize>(
     plan: &Plan,
     units: &[u64; N],
     total: &mut f64,
@@ -363,7 +384,18 @@ fn complete<L: Lanes, const N: usize>(
         return false;
     };
     *total = t;
-    for (value, scope) in subscales.iter_mut().zip(&plan.subscales) {
+    // slices of a length known at compile time when `S` > 0
+    let (values, scopes) = match S {
+        0 => (subscales, &plan.subscales[..]),
+        _ => match (
+            subscales.first_chunk_mut::<S>(),
+            plan.subscales.first_chunk::<S>(),
+        ) {
+            (Some(values), Some(scopes)) => (values.as_mut_slice(), scopes.as_slice()),
+            _ => return false,
+        },
+    };
+    for (value, scope) in values.iter_mut().zip(scopes) {
         let masks = scope.masks.first_chunk::<N>();
         match masks.and_then(|m| scope.table.get(sum::<L, N>(&keyed, m))) {
             Some(&v) => *value = v,

@@ -56,6 +56,12 @@ trait Lanes {
     fn split<const N: usize>(word: u64, i: usize, units: &mut [u64; N]);
     /// Lane vector and bit offset of code `j` of a response.
     fn lane(j: usize) -> (usize, u32);
+    /// A scope's score by the sum of all its lanes.
+    type Table;
+    /// The table holding `scores`, and NaN where no complete response can reach.
+    fn table(scores: Vec<f64>) -> Self::Table;
+    /// The score of `sum`, if the table reaches it.
+    fn score(table: &Self::Table, sum: usize) -> Option<f64>;
 }
 
 /// 8-bit lanes: a word is one vector of eight codes.
@@ -73,6 +79,18 @@ impl Lanes for Bytes {
     }
     fn lane(j: usize) -> (usize, u32) {
         (j / 8, 8 * (j % 8) as u32)
+    }
+    /// Every byte sum has an entry, so look-ups need no bounds check.
+    type Table = Box<[f64; 256]>;
+    fn table(scores: Vec<f64>) -> Self::Table {
+        let mut table = Box::new([f64::NAN; 256]);
+        for (entry, score) in table.iter_mut().zip(scores) {
+            *entry = score;
+        }
+        table
+    }
+    fn score(table: &Self::Table, sum: usize) -> Option<f64> {
+        table.get(sum).copied()
     }
 }
 
@@ -94,14 +112,21 @@ impl Lanes for Pairs {
     fn lane(j: usize) -> (usize, u32) {
         (2 * (j / 8) + j % 2, 16 * (j % 8 / 2) as u32)
     }
+    type Table = Vec<f64>;
+    fn table(scores: Vec<f64>) -> Self::Table {
+        scores
+    }
+    fn score(table: &Self::Table, sum: usize) -> Option<f64> {
+        table.get(sum).copied()
+    }
 }
 
 /// A subscale: its lanes, its missing-data allowance and the score of each complete sum.
-struct Scope {
+struct Scope<L: Lanes> {
     masks: [u64; MAX_UNITS],
     items: usize,
     allowed: usize,
-    table: Vec<f64>,
+    table: L::Table,
 }
 
 /// The instrument, as the fast path needs it.
@@ -121,7 +146,7 @@ pub(super) struct Key<'a> {
 }
 
 /// What the fast path precomputes once per call.
-struct Plan<'a> {
+struct Plan<'a, L: Lanes> {
     key: &'a Key<'a>,
     items: usize,
     /// The last word keeps the response's codes and reads `min` past its end (on the scale,
@@ -137,8 +162,9 @@ struct Plan<'a> {
     /// `F` and `F - min - max` in reversed lanes, for keying.
     flip: [u64; MAX_UNITS],
     unflip: [u64; MAX_UNITS],
-    total: Vec<f64>,
-    subscales: Vec<Scope>,
+    /// Indexed by the sum of all lanes, `total_pad` included.
+    total: L::Table,
+    subscales: Vec<Scope<L>>,
 }
 
 /// Scores `answers` (whole responses), through the fast path where it can and `general`
@@ -189,8 +215,8 @@ fn narrow<const N: usize>(
     }
 }
 
-impl<'a> Plan<'a> {
-    fn new<L: Lanes>(key: &'a Key<'a>) -> Plan<'a> {
+impl<'a, L: Lanes> Plan<'a, L> {
+    fn new(key: &'a Key<'a>) -> Plan<'a, L> {
         let items = key.reverse.len();
         let dead = 8 * items.div_ceil(8) - items;
         let keep = u64::MAX >> (8 * dead);
@@ -215,7 +241,7 @@ impl<'a> Plan<'a> {
                     masks,
                     items: members.len(),
                     allowed,
-                    table: table(key, members.len()),
+                    table: L::table(scores(key, members.len(), 0)),
                 }
             })
             .collect();
@@ -230,17 +256,18 @@ impl<'a> Plan<'a> {
             missing: key.missing.map(|code| u64::from(code) * L::ONES),
             flip,
             unflip,
-            total: table(key, items),
+            total: L::table(scores(key, items, dead * usize::from(key.min))),
             subscales,
         }
     }
 }
 
-/// The score of every possible sum of a complete scope of `items` items.
-fn table(key: &Key, items: usize) -> Vec<f64> {
-    (0..=items as u32 * u32::from(key.max))
-        .map(|sum| (key.value)(sum, items, items))
-        .collect()
+/// The score of every possible sum of a complete scope of `items` items, after `pad` NaNs
+/// (the lanes past a response's end add `pad` to the total's lane sum).
+fn scores(key: &Key, items: usize, pad: usize) -> Vec<f64> {
+    let sums = 0..=items as u32 * u32::from(key.max);
+    let scores = sums.map(|sum| (key.value)(sum, items, items));
+    std::iter::repeat_n(f64::NAN, pad).chain(scores).collect()
 }
 
 /// The pass with lanes `L`, `N` lane vectors per response and `S` subscales (0: as many as
@@ -253,7 +280,7 @@ fn run<L: Lanes, const N: usize, const S: usize>(
     out: &mut BatchScores,
     general: &mut impl FnMut(usize, &[u8], &mut BatchScores) -> Result<()>,
 ) -> Result<()> {
-    let plan = Plan::new::<L>(key);
+    let plan = Plan::<L>::new(key);
     let k = plan.items;
     let n_sub = plan.subscales.len();
     // one subscale row per response (a spare slot when there are none)
@@ -291,7 +318,7 @@ fn run<L: Lanes, const N: usize, const S: usize>(
 /// Scores the responses of `answers` into the buffers (subscales row-major, one chunk per
 /// response) up to the first one the fast path cannot score, and returns how many it scored.
 fn score_block<L: Lanes, const N: usize, const S: usize>(
-    plan: &Plan,
+    plan: &Plan<L>,
     answers: &[u8],
     totals: &mut [f64],
     answered: &mut [u32],
@@ -324,7 +351,7 @@ fn score_block<L: Lanes, const N: usize, const S: usize>(
 
 /// The lane vectors of the response `row` starts with (the last words of the buffer are
 /// read through a zero-padded copy); `None` when `row` is shorter than a response.
-fn units<L: Lanes, const N: usize>(plan: &Plan, row: &[u8]) -> Option<[u64; N]> {
+fn units<L: Lanes, const N: usize>(plan: &Plan<L>, row: &[u8]) -> Option<[u64; N]> {
     let words = N / L::PER_WORD;
     let load = |bytes: &[u8]| -> Option<[u64; N]> {
         let mut units = [0; N];
@@ -346,7 +373,7 @@ fn units<L: Lanes, const N: usize>(plan: &Plan, row: &[u8]) -> Option<[u64; N]> 
 }
 
 /// The keyed lane vectors, or `None` when some lane is off the scale.
-fn keyed<L: Lanes, const N: usize>(plan: &Plan, units: &[u64; N]) -> Option<[u64; N]> {
+fn keyed<L: Lanes, const N: usize>(plan: &Plan<L>, units: &[u64; N]) -> Option<[u64; N]> {
     let flip = plan.flip.first_chunk::<N>()?;
     let unflip = plan.unflip.first_chunk::<N>()?;
     let mut off_scale = 0;
@@ -371,7 +398,7 @@ fn sum<L: Lanes, const N: usize>(keyed: &[u64; N], masks: &[u64; N]) -> usize {
 /// Scores a complete, on-scale response into `total` and `subscales`; false (with nothing
 /// meaningful written) otherwise.
 fn complete<L: Lanes, const N: usize, const S: usize>(
-    plan: &Plan,
+    plan: &Plan<L>,
     units: &[u64; N],
     total: &mut f64,
     subscales: &mut [f64],
@@ -379,8 +406,7 @@ fn complete<L: Lanes, const N: usize, const S: usize>(
     let Some(keyed) = keyed::<L, N>(plan, units) else {
         return false;
     };
-    let all = sum::<L, N>(&keyed, &[u64::MAX; N]).wrapping_sub(plan.total_pad);
-    let Some(&t) = plan.total.get(all) else {
+    let Some(t) = L::score(&plan.total, sum::<L, N>(&keyed, &[u64::MAX; N])) else {
         return false;
     };
     *total = t;
@@ -397,8 +423,8 @@ fn complete<L: Lanes, const N: usize, const S: usize>(
     };
     for (value, scope) in values.iter_mut().zip(scopes) {
         let masks = scope.masks.first_chunk::<N>();
-        match masks.and_then(|m| scope.table.get(sum::<L, N>(&keyed, m))) {
-            Some(&v) => *value = v,
+        match masks.and_then(|m| L::score(&scope.table, sum::<L, N>(&keyed, m))) {
+            Some(v) => *value = v,
             None => return false,
         }
     }
@@ -412,7 +438,7 @@ fn complete<L: Lanes, const N: usize, const S: usize>(
 #[cold]
 #[inline(never)]
 fn prorated<L: Lanes, const N: usize>(
-    plan: &Plan,
+    plan: &Plan<L>,
     units: &[u64; N],
     total: &mut f64,
     subscales: &mut [f64],

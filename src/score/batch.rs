@@ -161,7 +161,10 @@ impl BatchScorer {
     /// scale, as in many data exports); it must lie off the scale. `None`: no answer is
     /// missing, and every byte must be on the scale.
     ///
-    /// This is the fast path: one byte per answer, integer sums, no division per response.
+    /// This is the fast path: for instruments of up to 40 items, several answers are checked,
+    /// keyed and summed per instruction (eight codes per `u64` word), scores come from tables
+    /// of every possible sum, and rows with missing answers are prorated in the same pass;
+    /// results are bit-identical to [`score`](crate::score) one response at a time.
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] when the instrument's scale is not an integer scale within
@@ -220,8 +223,8 @@ impl BatchScorer {
             let keyed = if reverse { reversed.wrapping_sub(x) } else { x };
             (keyed, off_scale)
         };
-        // Rows that are not complete and on the scale take the general path, through one
-        // buffer reused for every such row.
+        // Rows the fast path cannot score (off the scale, too many missing, or instruments of
+        // over 40 items) take the general path, through one buffer reused for every such row.
         let mut scratch: Vec<Option<u8>> = Vec::with_capacity(self.reverse.len());
         let mut general = |r: usize, row: &[u8], out: &mut BatchScores| {
             scratch.clear();
@@ -232,7 +235,7 @@ impl BatchScorer {
         let value = |sum: u32, answered: usize, items: usize| {
             scope_value(mean_rule, f64::from(sum), answered, items)
         };
-        let layout = codes::Key {
+        let fast = codes::Key {
             min,
             max,
             missing,
@@ -246,7 +249,7 @@ impl BatchScorer {
             total_allowed: self.total_allowed,
             value: &value,
         };
-        match codes::score_codes(&layout, answers, out, &mut general) {
+        match codes::score_codes(&fast, answers, out, &mut general) {
             Some(done) => done,
             None => answers
                 .chunks_exact(self.reverse.len())
@@ -322,12 +325,12 @@ impl BatchScorer {
             }
         };
         let k = row.len();
-        let (total, n) = scope_sum(0..k, &keyed).map_err(in_batch)?;
+        let (total, n) = scope_sum(0..k, keyed).map_err(in_batch)?;
         check_missing("total", k, n, self.total_allowed).map_err(in_batch)?;
         let mark = out.subscales.len();
         for (s, sub) in self.instrument.subscales().iter().enumerate() {
             let members = &self.members[self.bounds[s]..self.bounds[s + 1]];
-            let scored = scope_sum(members.iter().copied(), &keyed).and_then(|(sum, answered)| {
+            let scored = scope_sum(members.iter().copied(), keyed).and_then(|(sum, answered)| {
                 check_missing(sub.name(), members.len(), answered, self.sub_allowed[s])?;
                 Ok(scope_value(self.mean_rule(), sum, answered, members.len()))
             });

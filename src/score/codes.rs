@@ -140,8 +140,8 @@ pub(super) struct Key<'a> {
     pub subscales: Vec<(&'a [usize], usize)>,
     /// How many items may be missing from the total.
     pub total_allowed: usize,
-    /// A scope's score from the sum of its answered items, answered and items:
-    /// `score`'s formula.
+    /// `score`'s formula: a scope's value from the sum of its answered (keyed) items, how many
+    /// were answered, and how many it has.
     pub value: &'a dyn Fn(u32, usize, usize) -> f64,
 }
 
@@ -150,7 +150,8 @@ struct Plan<'a, L: Lanes> {
     key: &'a Key<'a>,
     items: usize,
     /// The last word keeps the response's codes and reads `min` past its end (on the scale,
-    /// never reversed, in no subscale; taken out of the total by `total_pad`).
+    /// never reversed, in no subscale; taken out of the total by `total_pad`). Bytewise, as
+    /// applied to the word before it is split into lanes.
     keep: u64,
     fill: u64,
     total_pad: usize,
@@ -293,9 +294,10 @@ fn run<L: Lanes, const N: usize, const S: usize>(
     let mut r = 0;
     while r < rows {
         let end = rows.min(r + block);
+        // the rows after the block stay in view: the last row's words may read into them
         let scored = score_block::<L, N, S>(
             &plan,
-            answers.get(r * k..end * k).unwrap_or_default(),
+            answers.get(r * k..).unwrap_or_default(),
             &mut totals,
             &mut answered,
             subscales.get_mut(..block * width).unwrap_or_default(),
@@ -316,7 +318,8 @@ fn run<L: Lanes, const N: usize, const S: usize>(
 }
 
 /// Scores the responses of `answers` into the buffers (subscales row-major, one chunk per
-/// response) up to the first one the fast path cannot score, and returns how many it scored.
+/// response) until they are full or a response cannot be scored here, and returns how many
+/// it scored.
 fn score_block<L: Lanes, const N: usize, const S: usize>(
     plan: &Plan<L>,
     answers: &[u8],

@@ -450,27 +450,22 @@ fn prorated<L: Lanes, const N: usize>(
     // A lane is missing when it equals the code: exact per lane, as `t & !SIGNS` plus
     // `!SIGNS` never carries out of its lane. Missing lanes then read `min` for the range
     // test and add nothing to the sums.
+    // `gone`: 1 in each missing lane, so that a scope's missing count is a lane sum too.
     let mut gone = [0; N];
     let mut filled = *units;
     for (u, g) in filled.iter_mut().zip(&mut gone) {
         let t = *u ^ code;
         let low = !L::SIGNS;
-        *g = !((((t & low).wrapping_add(low)) | t) & L::SIGNS) & L::SIGNS;
-        let lanes = (*g >> (L::BITS - 1)).wrapping_mul(L::LANE);
+        *g = (!((t & low).wrapping_add(low) | t) & L::SIGNS) >> (L::BITS - 1);
+        let lanes = g.wrapping_mul(L::LANE);
         *u = (*u & !lanes) | (plan.below & lanes);
     }
     let mut keyed = keyed::<L, N>(plan, &filled)?;
     for (x, &g) in keyed.iter_mut().zip(&gone) {
-        *x &= !(g >> (L::BITS - 1)).wrapping_mul(L::LANE);
+        *x &= !g.wrapping_mul(L::LANE);
     }
-    let missing_in = |masks: &[u64; N]| -> usize {
-        gone.iter()
-            .zip(masks)
-            .map(|(&g, &m)| (g & m).count_ones() as usize)
-            .sum()
-    };
     let scope_value = |masks: &[u64; N], items: usize, allowed: usize, pad: usize| {
-        let missing = missing_in(masks);
+        let missing = sum::<L, N>(&gone, masks);
         let answered = items.checked_sub(missing)?;
         let sum = u32::try_from(sum::<L, N>(&keyed, masks).checked_sub(pad)?).ok()?;
         let valid = missing <= allowed && answered > 0;
@@ -483,5 +478,5 @@ fn prorated<L: Lanes, const N: usize>(
         let masks = scope.masks.first_chunk::<N>()?;
         *value = scope_value(masks, scope.items, scope.allowed, 0)?;
     }
-    u32::try_from(k - missing_in(&all)).ok()
+    u32::try_from(k - sum::<L, N>(&gone, &all)).ok()
 }

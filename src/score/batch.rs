@@ -324,13 +324,23 @@ impl BatchScorer {
                 }
             }
         };
+        let scope = |members: &mut dyn Iterator<Item = usize>| -> Result<(f64, usize)> {
+            let (mut sum, mut n) = (V::default(), 0);
+            for j in members {
+                if let Some(v) = keyed(j)? {
+                    sum = sum + v;
+                    n += 1;
+                }
+            }
+            Ok((sum.into(), n))
+        };
         let k = row.len();
-        let (total, n) = scope_sum(0..k, keyed).map_err(in_batch)?;
+        let (total, n) = scope(&mut (0..k)).map_err(in_batch)?;
         check_missing("total", k, n, self.total_allowed).map_err(in_batch)?;
         let mark = out.subscales.len();
         for (s, sub) in self.instrument.subscales().iter().enumerate() {
             let members = &self.members[self.bounds[s]..self.bounds[s + 1]];
-            let scored = scope_sum(members.iter().copied(), keyed).and_then(|(sum, answered)| {
+            let scored = scope(&mut members.iter().copied()).and_then(|(sum, answered)| {
                 check_missing(sub.name(), members.len(), answered, self.sub_allowed[s])?;
                 Ok(scope_value(self.mean_rule(), sum, answered, members.len()))
             });
@@ -346,24 +356,6 @@ impl BatchScorer {
         out.answered.push(n as u32);
         Ok(())
     }
-}
-
-/// The sum of a scope's answered keyed items, and how many were answered.
-fn scope_sum<V>(
-    members: impl Iterator<Item = usize>,
-    keyed: impl Fn(usize) -> Result<Option<V>>,
-) -> Result<(f64, usize)>
-where
-    V: Copy + Default + std::ops::Add<Output = V> + Into<f64>,
-{
-    let (mut sum, mut n) = (V::default(), 0);
-    for j in members {
-        if let Some(v) = keyed(j)? {
-            sum = sum + v;
-            n += 1;
-        }
-    }
-    Ok((sum.into(), n))
 }
 
 /// A scope's value from the sum of its `answered` items of `items`, prorated as `score` does.

@@ -231,10 +231,6 @@ impl BatchScorer {
             scratch.extend(row.iter().map(|&x| (Some(x) != missing).then_some(x)));
             self.score_row(r, &scratch, out, key)
         };
-        let mean_rule = self.mean_rule();
-        let value = |sum: u32, answered: usize, items: usize| {
-            scope_value(mean_rule, f64::from(sum), answered, items)
-        };
         let fast = codes::Key {
             min,
             max,
@@ -247,7 +243,7 @@ impl BatchScorer {
                 })
                 .collect(),
             total_allowed: self.total_allowed,
-            value: &value,
+            mean_rule: self.mean_rule(),
         };
         match codes::score_codes(&fast, answers, out, &mut general) {
             Some(done) => done,
@@ -359,7 +355,7 @@ impl BatchScorer {
 }
 
 /// A scope's value from the sum of its `answered` items of `items`, prorated as `score` does.
-fn scope_value(mean_rule: bool, sum: f64, answered: usize, items: usize) -> f64 {
+pub(super) fn scope_value(mean_rule: bool, sum: f64, answered: usize, items: usize) -> f64 {
     let (sum, mean) = super::prorate(sum, answered, items);
     if mean_rule { mean } else { sum }
 }

@@ -21,7 +21,7 @@
 //! (precomputed per sum for complete scopes), so results are bit-identical to scoring one
 //! response at a time.
 
-use super::batch::BatchScores;
+use super::batch::{BatchScores, scope_value};
 use crate::error::Result;
 
 /// Most items a response may have on the fast path: five words of eight codes.
@@ -140,9 +140,8 @@ pub(super) struct Key<'a> {
     pub subscales: Vec<(&'a [usize], usize)>,
     /// How many items may be missing from the total.
     pub total_allowed: usize,
-    /// `score`'s formula: a scope's value from the sum of its answered (keyed) items, how many
-    /// were answered, and how many it has.
-    pub value: &'a dyn Fn(u32, usize, usize) -> f64,
+    /// Scored as the item mean (else the sum).
+    pub mean_rule: bool,
 }
 
 /// What the fast path precomputes once per call.
@@ -263,11 +262,16 @@ impl<'a, L: Lanes> Plan<'a, L> {
     }
 }
 
+/// `score`'s value of a scope from the sum of its `answered` (keyed) items of `items`.
+fn value(key: &Key, sum: u32, answered: usize, items: usize) -> f64 {
+    scope_value(key.mean_rule, f64::from(sum), answered, items)
+}
+
 /// The score of every possible sum of a complete scope of `items` items, after `pad` NaNs
 /// (the lanes past a response's end add `pad` to the total's lane sum).
 fn scores(key: &Key, items: usize, pad: usize) -> Vec<f64> {
     let sums = 0..=items as u32 * u32::from(key.max);
-    let scores = sums.map(|sum| (key.value)(sum, items, items));
+    let scores = sums.map(|sum| value(key, sum, items, items));
     std::iter::repeat_n(f64::NAN, pad).chain(scores).collect()
 }
 
@@ -469,7 +473,7 @@ fn prorated<L: Lanes, const N: usize>(
         let answered = items.checked_sub(missing)?;
         let sum = u32::try_from(sum::<L, N>(&keyed, masks).checked_sub(pad)?).ok()?;
         let valid = missing <= allowed && answered > 0;
-        valid.then(|| (plan.key.value)(sum, answered, items))
+        valid.then(|| value(plan.key, sum, answered, items))
     };
     let k = plan.items;
     let all = [u64::MAX; N];

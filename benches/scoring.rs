@@ -1,7 +1,9 @@
 //! Batch scoring throughput: 1,000,000 WAI-SR responses from one flat buffer, as one-byte
-//! codes (the fast path) and as `Option<f64>`, and one response scored alone.
+//! codes (the fast path) and as `Option<f64>`, and one response scored alone. Also the one-byte
+//! path on other shapes: complete WAI-SR rows, the 19-item HAq-II (five reverse-keyed items,
+//! no subscales) and a 0-100 scale (16-bit lanes).
 
-use alliance::{BatchScorer, Rater, Response, catalog, score};
+use alliance::{BatchScorer, Instrument, Rater, Response, Scale, ScoringRule, catalog, score};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -18,6 +20,52 @@ fn answer_codes() -> Vec<u8> {
         }
     }
     out
+}
+
+/// `items` answer codes per response by the same formula as [`answer_codes`], on `min..=max`,
+/// none missing.
+fn complete_codes(items: usize, min: u8, max: u8) -> Vec<u8> {
+    let width = usize::from(max - min) + 1;
+    let mut out = Vec::with_capacity(RESPONSES * items);
+    for r in 0..RESPONSES {
+        for i in 0..items {
+            out.push(min + ((r * 7 + i * 3 + r / 11) % width) as u8);
+        }
+    }
+    out
+}
+
+/// The one-byte path on other instrument shapes.
+fn codes_shapes(c: &mut Criterion) {
+    let slider = Instrument::builder("SLIDER-12", Scale::likert(0, 100).unwrap(), 12)
+        .reverse(&[3, 6, 9, 12])
+        .subscale("A", &[1, 2, 3, 4, 5, 6])
+        .subscale("B", &[7, 8, 9, 10, 11, 12])
+        .scoring(ScoringRule::Mean)
+        .build()
+        .unwrap();
+    let shapes = [
+        ("wai_sr_batch_codes_complete", catalog::wai_sr(), 1, 5),
+        ("haq_ii_batch_codes", catalog::haq_ii(), 1, 6),
+        ("slider_0_100_batch_codes", slider, 0, 100),
+    ];
+    let mut group = c.benchmark_group("scoring");
+    group.throughput(Throughput::Elements(RESPONSES as u64));
+    group.sample_size(20);
+    let mut out = Default::default();
+    for (name, instrument, min, max) in shapes {
+        let scorer = BatchScorer::new(&instrument);
+        let codes = complete_codes(instrument.items().len(), min, max);
+        group.bench_function(format!("{name}/{RESPONSES}"), |b| {
+            b.iter(|| {
+                scorer
+                    .score_codes_into(black_box(&codes), None, &mut out)
+                    .unwrap();
+                assert_eq!(out.len(), RESPONSES);
+            })
+        });
+    }
+    group.finish();
 }
 
 fn scoring(c: &mut Criterion) {
@@ -55,5 +103,5 @@ fn scoring(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, scoring);
+criterion_group!(benches, scoring, codes_shapes);
 criterion_main!(benches);

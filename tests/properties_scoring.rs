@@ -1,6 +1,9 @@
 //! Laws of scoring, checked with proptest on every catalog instrument.
 
-use alliance::{BatchScorer, Instrument, Rater, Response, Scale, catalog, score};
+use alliance::{
+    BatchScorer, BatchScores, Instrument, Keying, MissingRule, Rater, Response, Scale, ScoringRule,
+    catalog, score,
+};
 use proptest::prelude::*;
 
 /// An instrument from the catalog.
@@ -33,6 +36,137 @@ fn instrument_and_answers(p_missing: f64) -> impl Strategy<Value = (Instrument, 
 fn within(x: f64, lo: f64, hi: f64) -> bool {
     let slack = 1e-9 * lo.abs().max(hi.abs()).max(1.0);
     x >= lo - slack && x <= hi + slack
+}
+
+/// An instrument on an integer scale within 0-255, of 1 to 45 items (beyond the one-byte fast
+/// path's 40 too), with reverse-keyed items, up to five subscales (some items in none), sum or
+/// mean scoring and a prorating or complete-only rule. Wide scales and long instruments take
+/// the 16-bit lanes, narrow ones the 8-bit lanes.
+fn code_instrument() -> impl Strategy<Value = Instrument> {
+    let scale = prop_oneof![
+        (0u8..3, 1u8..10).prop_map(|(min, width)| (min, min + width)),
+        // around the largest maximum whose sums still fit 8-bit lanes (31 / 8 items)
+        (0u8..3, 10u8..40).prop_map(|(min, width)| (min, min + width)),
+        (0u8..255).prop_flat_map(|min| (Just(min), min + 1..=255)),
+    ];
+    (1u16..=45, scale, any::<bool>(), 0usize..6, any::<u64>()).prop_filter_map(
+        "a valid instrument",
+        |(k, (min, max), mean, n_sub, seed)| {
+            // one 64-bit seed drives every per-item choice
+            let mut state = seed;
+            let mut next = |m: u64| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (state >> 33) % m
+            };
+            let reverse: Vec<u16> = (1..=k).filter(|_| next(3) == 0).collect();
+            let slots: Vec<usize> = (0..k).map(|_| next(n_sub as u64 + 1) as usize).collect();
+            let mut b = Instrument::builder("T", Scale::likert(min, max).ok()?, k)
+                .reverse(&reverse)
+                .scoring(if mean {
+                    ScoringRule::Mean
+                } else {
+                    ScoringRule::Sum
+                });
+            for s in 0..n_sub {
+                let items: Vec<u16> = (1..=k)
+                    .filter(|&i| slots[usize::from(i) - 1] == s)
+                    .collect();
+                if !items.is_empty() {
+                    b = b.subscale(format!("S{s}"), &items);
+                }
+            }
+            if next(4) > 0 {
+                let per = (next(2) == 0).then(|| next(3) as usize);
+                b = b.missing(MissingRule::Prorate {
+                    max_missing: next(u64::from(k)) as usize,
+                    max_missing_per_subscale: per,
+                });
+            }
+            b.build().ok()
+        },
+    )
+}
+
+/// Responses of `inst` as one-byte codes, with a missing-answer code off the scale (or none):
+/// mostly on the scale (often the maximum, and some rows at the keyed maximum, for the largest sums),
+/// some missing, a few off the scale (often just off).
+fn codes_for(inst: &Instrument) -> impl Strategy<Value = (Vec<u8>, Option<u8>)> + use<> {
+    let (min, max) = (inst.scale().min() as u8, inst.scale().max() as u8);
+    let k = inst.items().len();
+    // every item at its keyed maximum: the largest sums
+    let top: Vec<u8> = inst
+        .items()
+        .iter()
+        .map(|i| {
+            if i.keying() == Keying::Reverse {
+                min
+            } else {
+                max
+            }
+        })
+        .collect();
+    let off: Vec<u8> = (0..=255).filter(|x| !(min..=max).contains(x)).collect();
+    let code = if off.is_empty() {
+        Just(None).boxed()
+    } else {
+        prop::sample::select(off.clone()).prop_map(Some).boxed()
+    };
+    code.prop_flat_map(move |code| {
+        let answer = prop_oneof![
+            60 => min..=max,
+            20 => Just(max),
+            8 => Just(code.unwrap_or(min)),
+            1 => Just(max.saturating_add(1)),
+            1 => Just(min.saturating_sub(1)),
+            1 => any::<u8>(),
+        ];
+        let row = prop_oneof![
+            8 => prop::collection::vec(answer, k),
+            1 => Just(top.clone()),
+        ];
+        let rows = prop::collection::vec(row, 0..30);
+        (rows.prop_map(|rows| rows.concat()), Just(code))
+    })
+}
+
+/// The scores of `codes` one response at a time, as `Response::new` and `score` give them;
+/// stops at the first error.
+fn one_at_a_time(
+    inst: &Instrument,
+    codes: &[u8],
+    code: Option<u8>,
+) -> Result<Vec<alliance::Score>, (usize, alliance::Error)> {
+    codes
+        .chunks_exact(inst.items().len())
+        .enumerate()
+        .map(|(r, row)| {
+            let answers: Vec<Option<f64>> = row
+                .iter()
+                .map(|&x| (Some(x) != code).then_some(f64::from(x)))
+                .collect();
+            Response::new(inst, Rater::Client, &answers)
+                .and_then(|resp| score(&resp))
+                .map_err(|e| (r, e))
+        })
+        .collect()
+}
+
+/// Asserts that `batch` holds exactly `singles`, bit for bit.
+fn assert_same(batch: &BatchScores, singles: &[alliance::Score]) -> Result<(), TestCaseError> {
+    prop_assert_eq!(batch.len(), singles.len());
+    for (r, single) in singles.iter().enumerate() {
+        prop_assert_eq!(batch.totals()[r].to_bits(), single.total.value.to_bits());
+        prop_assert_eq!(batch.answered()[r] as usize, single.total.answered);
+        for (s, sub) in single.subscales.iter().enumerate() {
+            prop_assert_eq!(
+                batch.subscale(r, s).map(f64::to_bits),
+                Some(sub.score.value.to_bits())
+            );
+        }
+    }
+    Ok(())
 }
 
 proptest! {
@@ -149,6 +283,41 @@ proptest! {
             // one-byte codes with 255 for a missing answer
             let codes: Vec<u8> = flat.iter().map(|a| a.map_or(255, |x| x as u8)).collect();
             prop_assert_eq!(scorer.score_codes(&codes, Some(255)), scorer.score(&flat));
+        }
+    }
+
+    /// One-byte codes (the fast path, 8- or 16-bit lanes, prorating in lanes, and the general
+    /// path) score exactly as one response at a time: the same bits for every score and count,
+    /// the same error for the first invalid response, and on error `out` holds exactly the
+    /// responses before it.
+    #[test]
+    fn codes_equal_one_at_a_time(
+        (inst, (codes, code)) in code_instrument().prop_flat_map(|i| {
+            let c = codes_for(&i);
+            (Just(i), c)
+        }),
+    ) {
+        let k = inst.items().len();
+        let scorer = BatchScorer::new(&inst);
+        let mut out = BatchScores::default();
+        let batch = scorer.score_codes_into(&codes, code, &mut out);
+        match one_at_a_time(&inst, &codes, code) {
+            Ok(singles) => {
+                prop_assert_eq!(batch, Ok(()));
+                assert_same(&out, &singles)?;
+            }
+            Err((bad, error)) => {
+                match batch {
+                    Err(alliance::Error::InBatch { response, source }) => {
+                        prop_assert_eq!(response, bad);
+                        prop_assert_eq!(*source, error);
+                    }
+                    other => prop_assert!(false, "expected an InBatch error, got {:?}", other),
+                }
+                let before = one_at_a_time(&inst, &codes[..bad * k], code);
+                prop_assert!(before.is_ok());
+                assert_same(&out, &before.unwrap_or_default())?;
+            }
         }
     }
 

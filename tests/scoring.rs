@@ -335,3 +335,62 @@ fn user_defined_instrument_with_norms_and_cutoff() {
     // POMP of Rapport: mean 1 on 0-4 -> 25
     assert!(close(s.profile.get(Element::Rapport).unwrap().pomp, 25.0));
 }
+
+/// The one-byte path at the edges of its lane widths: sums that just fit 8-bit lanes, sums
+/// that need 16-bit lanes, the widest codes, reverse keying and prorating on both, and more
+/// items than the fast path takes. Each batch must equal scoring one response at a time.
+#[test]
+fn codes_at_the_lane_limits() {
+    use alliance::{BatchScorer, Instrument, MissingRule, Scale, ScoringRule};
+    let cases: [(u16, u8, u8, Option<u8>); 8] = [
+        (8, 1, 31, Some(0)),    // 8 x 31 = 248: 8-bit lanes
+        (8, 1, 37, Some(0)),    // 8 x 37 = 296: 16-bit lanes
+        (16, 0, 15, Some(255)), // 16 x 15 = 240: 8-bit lanes
+        (16, 0, 18, Some(255)), // 16 x 18 = 288: 16-bit lanes
+        (12, 1, 5, Some(0)),    // WAI-SR shape, 4 codes past the last word's end
+        (40, 0, 255, None),     // the widest codes on the longest fast row: 10,200
+        (41, 1, 7, Some(9)),    // one item too many for the fast path
+        (3, 2, 4, Some(1)),     // a row shorter than a word
+    ];
+    for (k, min, max, code) in cases {
+        let inst = Instrument::builder("T", Scale::likert(min, max).unwrap(), k)
+            .reverse(&[1, k])
+            .subscale("A", &(1..=k / 2).collect::<Vec<_>>())
+            .scoring(ScoringRule::Mean)
+            .missing(MissingRule::Prorate {
+                max_missing: 2,
+                max_missing_per_subscale: None,
+            })
+            .build()
+            .unwrap();
+        let k = usize::from(k);
+        // rows: keyed max, all max, all min, a ramp, and the ramp missing an answer (with a code)
+        let mut top = vec![max; k];
+        (top[0], top[k - 1]) = (min, min); // items 1 and k are reversed: keyed max
+        let mut rows = vec![top, vec![max; k], vec![min; k]];
+        let width = usize::from(max - min) + 1;
+        let ramp: Vec<u8> = (0..k).map(|j| min + (j % width) as u8).collect();
+        rows.push(ramp.clone());
+        if let Some(c) = code {
+            let mut gap = ramp;
+            gap[k / 2] = c;
+            rows.push(gap);
+        }
+        let codes: Vec<u8> = rows.concat();
+        let batch = BatchScorer::new(&inst).score_codes(&codes, code).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            let answers: Vec<Option<f64>> = row
+                .iter()
+                .map(|&x| (Some(x) != code).then_some(f64::from(x)))
+                .collect();
+            let single = score(&Response::new(&inst, Rater::Client, &answers).unwrap()).unwrap();
+            assert_eq!(
+                batch.totals()[r],
+                single.total.value,
+                "k {k}, {min}-{max}, row {r}"
+            );
+            assert_eq!(batch.answered()[r] as usize, single.total.answered);
+            assert_eq!(batch.subscale(r, 0), Some(single.subscales[0].score.value));
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! Batch scoring: many responses of one instrument from one flat, row-major buffer, in a
 //! single pass that allocates only the output.
 
-use super::check_missing;
+use super::{check_missing, codes};
 use crate::error::{Error, Result};
 use crate::instrument::{Instrument, Keying, ScoringRule};
 
@@ -79,6 +79,13 @@ impl BatchScores {
         &self.answered
     }
 
+    /// Appends scored responses: their totals, subscale scores (row-major) and answer counts.
+    pub(super) fn extend_block(&mut self, totals: &[f64], subscales: &[f64], answered: &[u32]) {
+        self.totals.extend_from_slice(totals);
+        self.subscales.extend_from_slice(subscales);
+        self.answered.extend_from_slice(answered);
+    }
+
     /// Empties the buffers and reserves room for `responses` rows, reusing allocations.
     fn reset(&mut self, responses: usize, n_subscales: usize) {
         self.totals.clear();
@@ -154,7 +161,10 @@ impl BatchScorer {
     /// scale, as in many data exports); it must lie off the scale. `None`: no answer is
     /// missing, and every byte must be on the scale.
     ///
-    /// This is the fast path: one byte per answer, integer sums, no division per response.
+    /// This is the fast path: for instruments of up to 40 items, several answers are checked,
+    /// keyed and summed per instruction (eight codes per `u64` word), scores come from tables
+    /// of every possible sum, and rows with missing answers are prorated in the same pass;
+    /// results are bit-identical to [`score`](crate::score) one response at a time.
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] when the instrument's scale is not an integer scale within
@@ -213,86 +223,35 @@ impl BatchScorer {
             let keyed = if reverse { reversed.wrapping_sub(x) } else { x };
             (keyed, off_scale)
         };
-        // Rows that are not complete and on the scale take the general path, through one
-        // buffer reused for every such row.
+        // Rows the fast path cannot score (off the scale, too many missing, or instruments of
+        // over 40 items) take the general path, through one buffer reused for every such row.
         let mut scratch: Vec<Option<u8>> = Vec::with_capacity(self.reverse.len());
         let mut general = |r: usize, row: &[u8], out: &mut BatchScores| {
             scratch.clear();
             scratch.extend(row.iter().map(|&x| (Some(x) != missing).then_some(x)));
             self.score_row(r, &scratch, out, key)
         };
-        let plan = FastPlan::new(self, min, max);
-        match self.reverse.len() {
-            4 => self.fast_rows::<4>(&plan, answers, out, &mut general),
-            5 => self.fast_rows::<5>(&plan, answers, out, &mut general),
-            6 => self.fast_rows::<6>(&plan, answers, out, &mut general),
-            8 => self.fast_rows::<8>(&plan, answers, out, &mut general),
-            10 => self.fast_rows::<10>(&plan, answers, out, &mut general),
-            12 => self.fast_rows::<12>(&plan, answers, out, &mut general),
-            16 => self.fast_rows::<16>(&plan, answers, out, &mut general),
-            19 => self.fast_rows::<19>(&plan, answers, out, &mut general),
-            24 => self.fast_rows::<24>(&plan, answers, out, &mut general),
-            36 => self.fast_rows::<36>(&plan, answers, out, &mut general),
-            k => answers
-                .chunks_exact(k)
+        let fast = codes::Key {
+            min,
+            max,
+            missing,
+            reverse: &self.reverse,
+            subscales: (0..self.sub_allowed.len())
+                .map(|s| {
+                    let members = &self.members[self.bounds[s]..self.bounds[s + 1]];
+                    (members, self.sub_allowed[s])
+                })
+                .collect(),
+            total_allowed: self.total_allowed,
+            mean_rule: self.mean_rule(),
+        };
+        match codes::score_codes(&fast, answers, out, &mut general) {
+            Some(done) => done,
+            None => answers
+                .chunks_exact(self.reverse.len())
                 .enumerate()
                 .try_for_each(|(r, row)| general(r, row, out)),
         }
-    }
-
-    /// The one-byte pass for instruments of `K` items (the item loop unrolls): complete,
-    /// on-scale rows are scored by 16-bit integer sums and table look-ups; any other row (a
-    /// missing or off-scale code) goes to `general`, which prorates it or reports it.
-    fn fast_rows<const K: usize>(
-        &self,
-        plan: &FastPlan,
-        answers: &[u8],
-        out: &mut BatchScores,
-        general: &mut impl FnMut(usize, &[u8], &mut BatchScores) -> Result<()>,
-    ) -> Result<()> {
-        let n_sub = self.sub_allowed.len();
-        let (Ok(add), Ok(flip), Ok(slots), Some((total_table, sub_tables)), true) = (
-            <&[u16; K]>::try_from(&plan.add[..]),
-            <&[u16; K]>::try_from(&plan.flip[..]),
-            <&[usize; K]>::try_from(&plan.slots[..]),
-            plan.tables.split_first(),
-            n_sub < FAST_SLOTS,
-        ) else {
-            return answers
-                .chunks_exact(K)
-                .enumerate()
-                .try_for_each(|(r, row)| general(r, row, out));
-        };
-        let (rows, _) = answers.as_chunks::<K>();
-        let (min, width) = (plan.min, plan.width);
-        for (r, row) in rows.iter().enumerate() {
-            let mut sums = [0u16; FAST_SLOTS];
-            let mut total = 0u16;
-            let mut rejected = false;
-            for j in 0..K {
-                // a missing code lies off the scale, so one range check catches both
-                rejected |= row[j].wrapping_sub(min) > width;
-                // reverse keying min + max - x, as (min + max + 1) + !x, without a branch
-                let keyed = add[j].wrapping_add(u16::from(row[j]) ^ flip[j]);
-                total = total.wrapping_add(keyed);
-                let slot = slots[j] & (FAST_SLOTS - 1);
-                sums[slot] = sums[slot].wrapping_add(keyed);
-            }
-            // On-scale sums always lie within the tables (a scope's sum is at most its items
-            // times max), so a miss means a rejected row.
-            match (rejected, total_table.get(usize::from(total))) {
-                (false, Some(&value)) => {
-                    out.totals.push(value);
-                    out.answered.push(K as u32);
-                    for (table, &sum) in sub_tables.iter().zip(&sums) {
-                        out.subscales
-                            .push(table.get(usize::from(sum)).copied().unwrap_or(f64::NAN));
-                    }
-                }
-                _ => general(r, row, out)?,
-            }
-        }
-        Ok(())
     }
 
     fn mean_rule(&self) -> bool {
@@ -395,71 +354,8 @@ impl BatchScorer {
     }
 }
 
-/// Subscale accumulators of the one-byte path (a power of two; the last one collects items in
-/// no subscale). Instruments with more subscales take the general path.
-const FAST_SLOTS: usize = 16;
-
-/// What the `u8` fast path precomputes once per call.
-struct FastPlan {
-    min: u8,
-    width: u8,
-    /// Per item, `keyed = add + (x ^ flip)`: (0, 0) forward, (min + max + 1, !0) reversed.
-    /// Sixteen bits hold any sum: at most 36 items of at most 255 on this path.
-    add: Vec<u16>,
-    flip: Vec<u16>,
-    /// Per item, the subscale it adds to (`FAST_SLOTS - 1` for items in none).
-    slots: Vec<usize>,
-    /// Per scope (total first, then subscales), the value of every possible integer sum of a
-    /// complete row: `score`'s own division, done once per sum instead of once per row.
-    tables: Vec<Vec<f64>>,
-}
-
-impl FastPlan {
-    fn new(scorer: &BatchScorer, min: u8, max: u8) -> FastPlan {
-        let k = scorer.reverse.len();
-        let reversed = u16::from(min) + u16::from(max);
-        let (add, flip) = scorer
-            .reverse
-            .iter()
-            .map(|&r| {
-                if r {
-                    (reversed.wrapping_add(1), u16::MAX)
-                } else {
-                    (0, 0)
-                }
-            })
-            .unzip();
-        let mut slots = vec![FAST_SLOTS - 1; k];
-        let mut sizes = vec![k];
-        for s in 0..scorer.sub_allowed.len() {
-            let items = &scorer.members[scorer.bounds[s]..scorer.bounds[s + 1]];
-            for &j in items {
-                slots[j] = s;
-            }
-            sizes.push(items.len());
-        }
-        let mean_rule = scorer.mean_rule();
-        let tables = sizes
-            .into_iter()
-            .map(|items| {
-                (0..=items * usize::from(max))
-                    .map(|sum| scope_value(mean_rule, sum as f64, items, items))
-                    .collect()
-            })
-            .collect();
-        FastPlan {
-            min,
-            width: max - min,
-            add,
-            flip,
-            slots,
-            tables,
-        }
-    }
-}
-
 /// A scope's value from the sum of its `answered` items of `items`, prorated as `score` does.
-fn scope_value(mean_rule: bool, sum: f64, answered: usize, items: usize) -> f64 {
+pub(super) fn scope_value(mean_rule: bool, sum: f64, answered: usize, items: usize) -> f64 {
     let (sum, mean) = super::prorate(sum, answered, items);
     if mean_rule { mean } else { sum }
 }

@@ -8,6 +8,7 @@
 //! [`Error::TooManyMissing`]. Nothing is ever imputed from other respondents.
 
 mod batch;
+mod codes;
 
 pub use batch::{BatchScorer, BatchScores};
 

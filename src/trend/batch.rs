@@ -95,11 +95,16 @@ pub fn mann_kendall_sen_batch(
         let workers: Vec<_> = series
             .chunks(chunk)
             .skip(1)
-            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .map(|part| {
+                (
+                    part,
+                    scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()),
+                )
+            })
             .collect();
         // the calling thread takes the first part
         let mut out: Vec<Result<TrendSummary>> = series[..chunk].iter().map(one).collect();
-        for (worker, part) in workers.into_iter().zip(series.chunks(chunk).skip(1)) {
+        for (part, worker) in workers {
             // a worker cannot panic (the statistics do not); were it to, its part is redone here
             match worker.join() {
                 Ok(results) => out.extend(results),

@@ -228,8 +228,9 @@ fn exact_p(n: usize, discordant: u64) -> Option<f64> {
     Some((2.0 * p).min(1.0))
 }
 
-/// One-sided exact lower-tail probability P(Q ≤ q) for n untied values, computed directly:
-/// the independent oracle the table is tested against.
+/// One-sided exact lower-tail probability P(Q ≤ q) for n untied values, summed directly for
+/// this n and q: the table's prefix sums and row bookkeeping are tested against it (the
+/// recursion itself against scipy's exact p in `tests/trend_stats.rs`).
 #[cfg(test)]
 fn exact_lower_tail(n: usize, q: usize) -> f64 {
     if n <= 20 {
@@ -336,29 +337,15 @@ impl Count for f64 {
     }
 }
 
-/// `(Σ_{k ≤ q} M_n(k), n!)` for permutations of n items by number of inversions k.
+/// `(Σ_{k ≤ q} M_n(k), n!)` for permutations of n ≥ 2 items by number of inversions k,
+/// q ≤ n(n − 1)/4, summed directly from one row of the recursion.
 #[cfg(test)]
 fn mahonian_tail<T: Count>(n: usize, q: usize) -> (T, T) {
-    let mut old = vec![T::ZERO; q + 1];
-    let mut new = vec![T::ZERO; q + 1];
-    old[0] = T::ONE;
-    let mut factorial = T::ONE;
-    for j in 2..=n {
-        let mut run = T::ZERO;
-        let split = j.min(q + 1);
-        for k in 0..split {
-            run = run + old[k];
-            new[k] = run;
-        }
-        for k in split..=q {
-            run = run + old[k] - old[k - j];
-            new[k] = run;
-        }
-        std::mem::swap(&mut old, &mut new);
-        factorial = factorial.times(j);
-    }
-    let tail = old.iter().fold(T::ZERO, |acc, &v| acc + v);
-    (tail, factorial)
+    let mut found = (T::ZERO, T::ONE);
+    mahonian_rows::<T>(n, n, &mut |_, row, all| {
+        found = (row[..=q].iter().fold(T::ZERO, |acc, &v| acc + v), all);
+    });
+    found
 }
 
 /// Options of the Hamed-Rao corrected test.

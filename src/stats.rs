@@ -33,6 +33,71 @@ impl Sum {
     }
 }
 
+/// How far rounding alone can move a sum of squared deviations computed in floating point,
+/// used to decide "is this exactly zero in the data" where exact integer sums are not
+/// available (non-dyadic input such as one-decimal scores).
+///
+/// Each deviation (a value minus a mean, a row total minus its mean, a two-way residual) is
+/// taken to carry an absolute error of at most `δ = 64 ε A`, where `A` bounds the magnitudes
+/// that entered it: the decimal-to-binary rounding of the inputs (ε/2 relative each), the
+/// compensated means (about ε) and the subtractions (a few ε) together stay far below 64 ε.
+/// A sum of `m` squared deviations then lies within
+///
+/// ```text
+/// bound(SS) = 2 δ sqrt(m SS) + m δ² + 4 ε SS
+/// ```
+///
+/// of its exact value, whatever the order of summation. A computed SS at or below `m δ²` is
+/// indistinguishable from zero; a linear combination of sums of squares whose magnitude is
+/// within the weighted sum of their bounds has no sign the data can determine. Genuine
+/// differences below about 1e-14 of the data's magnitude are therefore read as ties, which
+/// is what they are after decimal input has been rounded to binary.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RoundingNoise {
+    delta: f64,
+}
+
+impl RoundingNoise {
+    /// Noise for deviations built from values of magnitude at most `magnitude`.
+    pub(crate) fn new(magnitude: f64) -> RoundingNoise {
+        RoundingNoise {
+            delta: 64.0 * f64::EPSILON * magnitude.abs(),
+        }
+    }
+
+    /// The bound above for a computed sum `ss` of `terms` squared deviations.
+    pub(crate) fn bound(self, ss: f64, terms: usize) -> f64 {
+        let m = terms as f64;
+        2.0 * self.delta * (m * ss.max(0.0)).sqrt()
+            + m * self.delta * self.delta
+            + 4.0 * f64::EPSILON * ss.abs()
+    }
+
+    /// Whether a computed sum of `terms` squared deviations is zero up to rounding.
+    pub(crate) fn is_zero(self, ss: f64, terms: usize) -> bool {
+        ss <= self.bound(0.0, terms)
+    }
+
+    /// The bound for a sum of `terms` products of two deviations, each deviation at most
+    /// `2 · magnitude` in size: `terms (2 · 2 magnitude · δ + δ²)`.
+    pub(crate) fn products_bound(self, terms: usize, magnitude: f64) -> f64 {
+        terms as f64 * (4.0 * magnitude.abs() * self.delta + self.delta * self.delta)
+    }
+
+    /// Whether `Σ cᵢ SSᵢ` (each `SSᵢ` a sum of `termsᵢ` squared deviations) is zero up to
+    /// rounding: its magnitude is within `Σ |cᵢ| bound(SSᵢ)` plus the rounding of the
+    /// combination itself.
+    pub(crate) fn combination_is_zero(self, parts: &[(f64, f64, usize)]) -> bool {
+        let (mut value, mut slack, mut size) = (0.0, 0.0, 0.0);
+        for &(c, ss, terms) in parts {
+            value += c * ss;
+            size += (c * ss).abs();
+            slack += c.abs() * self.bound(ss, terms);
+        }
+        value.abs() <= slack + 4.0 * f64::EPSILON * size
+    }
+}
+
 /// Compensated sum of a sequence.
 pub(crate) fn sum(xs: impl IntoIterator<Item = f64>) -> f64 {
     let mut s = Sum::default();

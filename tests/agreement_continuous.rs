@@ -245,6 +245,66 @@ fn icc_targets_equal_average_forms_undefined() {
     assert_eq!((single.value, single.f, single.p), (-1.0, 0.0, 1.0));
 }
 
+/// The shrunk case of a property-test failure (issue 15): the denominator of ICC(A,k),
+/// MSR + (MSC − MSE)/n = 53/40 + (91/15 − 1523/120)/5, is exactly zero. It must read as
+/// zero on the integers, after a dyadic affine change (exact sums), after a non-dyadic one
+/// (rounded sums) and with the rows in another order, never as 2.6e16.
+#[test]
+fn icc_agreement_average_zero_denominator_is_decided_exactly() {
+    let cells = [
+        0., 5., 3., 10., 7., 4., 10., 3., 9., 4., 7., 1., 2., 3., 6., 9., 1., 7., 5., 6.,
+    ];
+    let reversed: Vec<f64> = cells.chunks(4).rev().flatten().copied().collect();
+    let variants: [Vec<f64>; 4] = [
+        cells.to_vec(),
+        cells.iter().map(|x| 3.0 * x - 3.0).collect(),
+        cells.iter().map(|x| 0.1 * x + 1.3).collect(),
+        reversed.iter().map(|x| 0.1 * x + 1.3).collect(),
+    ];
+    // a second shrunk case (2 targets x 5 raters): MSR + (MSC − MSE)/n = 1/10 + (93/20 − 97/20)/2
+    let two_by_five = [9., 3., 10., 5., 9., 8., 7., 7., 8., 7.];
+    let cases = variants.into_iter().map(|v| (5, 4, v)).chain([
+        (2, 5, two_by_five.to_vec()),
+        (2, 5, two_by_five.map(|x| 0.1 * x).to_vec()),
+    ]);
+    for (n, k, v) in cases {
+        let t = icc_table(&Ratings::new(n, k, v.clone()).unwrap(), level()).unwrap();
+        assert_eq!(
+            t.agreement_average.outcome,
+            Outcome::Undefined(Undefined::ZeroDenominator),
+            "{v:?}"
+        );
+        // the other five forms stay defined
+        for i in t.all() {
+            if i.name != "ICC(A,k)" {
+                assert!(i.outcome.is_defined(), "{} on {v:?}", i.name);
+            }
+        }
+    }
+}
+
+/// Decimal ratings whose row means are all equal (MSR = 0 in the data) although the rounded
+/// binary sums differ (0.1 + 0.2 = 0.30000000000000004 but 0.15 + 0.15 = 0.3): MSR is zero
+/// and the average forms are undefined, in any row or rater order.
+#[test]
+fn icc_zero_target_variance_on_decimal_ratings_is_decided_up_to_rounding() {
+    let rows = [[0.1, 0.2], [0.2, 0.1], [0.15, 0.15]];
+    let orders = [
+        rows.to_vec(),
+        rows.iter().rev().copied().collect(),
+        rows.iter().map(|r| [r[1], r[0]]).collect::<Vec<_>>(),
+    ];
+    for r in orders {
+        let t = icc_table(&Ratings::from_rows(&r).unwrap(), level()).unwrap();
+        assert_eq!(t.consistency_single.mean_squares.rows, 0.0, "{r:?}");
+        assert_eq!(
+            t.consistency_average.outcome.undefined(),
+            Some(Undefined::NoTargetVariance),
+            "{r:?}"
+        );
+    }
+}
+
 #[test]
 fn icc_listwise_deletion_reports_dropped_targets() {
     let r = Ratings::with_missing(

@@ -311,3 +311,41 @@ fn huge_values_over_many_blocks_do_not_overflow() {
         assert!(!v.is_nan());
     }
 }
+
+/// One-decimal answers whose row totals are all 0.9 (issues 14 and 15): the total has no
+/// variance, so alpha is undefined, in any item or row order, listwise and pairwise (it was
+/// -1.44e31 because rounded binary totals differ in the last bit).
+#[test]
+fn alpha_equal_decimal_totals_are_a_zero_denominator_in_any_order() {
+    let rows = [
+        [0.4, 0.2, 0.3],
+        [0.1, 0.4, 0.4],
+        [0.0, 0.4, 0.5],
+        [0.2, 0.2, 0.5],
+    ];
+    let permutations = [[0, 1, 2], [2, 1, 0], [1, 2, 0], [0, 2, 1]];
+    for p in permutations {
+        for reverse_rows in [false, true] {
+            let mut permuted: Vec<[f64; 3]> =
+                rows.iter().map(|r| [r[p[0]], r[p[1]], r[p[2]]]).collect();
+            if reverse_rows {
+                permuted.reverse();
+            }
+            let r = Ratings::from_rows(&permuted).unwrap();
+            for a in [
+                cronbach_alpha(&r, Level::default()).unwrap(),
+                cronbach_alpha_pairwise(&r, Level::default()).unwrap(),
+            ] {
+                assert_eq!(
+                    a.raw,
+                    Outcome::Undefined(Undefined::ZeroDenominator),
+                    "{permuted:?}"
+                );
+            }
+            // times 10 they are integers, decided exactly: the same answer
+            let tens: Vec<[f64; 3]> = permuted.iter().map(|r| r.map(|x| x * 10.0)).collect();
+            let a = cronbach_alpha(&Ratings::from_rows(&tens).unwrap(), Level::default()).unwrap();
+            assert_eq!(a.raw, Outcome::Undefined(Undefined::ZeroDenominator));
+        }
+    }
+}

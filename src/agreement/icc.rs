@@ -191,6 +191,13 @@ impl IccTable {
 ///
 /// Targets with a missing rating are dropped (listwise); the result says how many.
 ///
+/// Whether a mean square, a numerator or a denominator is zero is decided on the sums of
+/// squares themselves: exactly, from integer sums, when every rating is a multiple of a power
+/// of two (Likert answers, halves); otherwise within a bound on their rounding error, so the
+/// order of targets and raters cannot change the answer. ICC(A,k)'s denominator
+/// MSR + (MSC − MSE)/n can be zero with ratings that vary; it is then
+/// [`Undefined::ZeroDenominator`](crate::Undefined::ZeroDenominator).
+///
 /// When the error mean square is exactly zero and targets differ, F is `+inf`, p is 0 and
 /// the exact-F interval collapses to its limit [1, 1]; for ICC(A, ·) the limit v = k − 1
 /// is used. When MSR is exactly zero, F = 0 and every interval collapses to the point
@@ -255,7 +262,8 @@ pub fn icc_table(ratings: &Ratings, level: Level) -> Result<IccTable> {
     })
 }
 
-/// The two-way ANOVA on the complete targets, with exact-zero flags.
+/// The two-way ANOVA on the complete targets, and how to decide that a combination of its
+/// sums of squares is zero.
 struct Anova {
     n: usize,
     k: usize,
@@ -263,16 +271,55 @@ struct Anova {
     ms: MeanSquares,
     /// Every cell equal.
     constant: bool,
-    /// For dyadic data, whether MSR = MSW and MSR = MSE hold exactly.
-    zero_numerator: Option<(bool, bool)>,
+    zero: ZeroTest,
+}
+
+/// Decides whether `a·SSR + b·SSC + c·SSE = 0`: exactly from integer sums for dyadic data,
+/// otherwise up to the rounding noise of the floating-point sums (see
+/// [`stats::RoundingNoise`]). Every zero an ICC depends on (a mean square, a numerator
+/// MSR − MSE, a denominator such as ICC(A,k)'s MSR + (MSC − MSE)/n) is such a combination,
+/// so the decisions never depend on the order of summation.
+enum ZeroTest {
+    Exact(exact::SumsOfSquares),
+    Rounded {
+        ss: [f64; 3],
+        cells: usize,
+        noise: stats::RoundingNoise,
+    },
+}
+
+impl ZeroTest {
+    fn is_zero(&self, coefficients: [i64; 3]) -> bool {
+        match self {
+            ZeroTest::Exact(e) => match e.combination(coefficients) {
+                Some(value) => value == 0,
+                // too large for i128: fall back to the rounded sums, which are accurate
+                None => Self::rounded_is_zero(&e.rounded(), e.cells, e.noise, coefficients),
+            },
+            ZeroTest::Rounded { ss, cells, noise } => {
+                Self::rounded_is_zero(ss, *cells, *noise, coefficients)
+            }
+        }
+    }
+
+    fn rounded_is_zero(
+        ss: &[f64; 3],
+        cells: usize,
+        noise: stats::RoundingNoise,
+        coefficients: [i64; 3],
+    ) -> bool {
+        let parts = [0, 1, 2].map(|i| (coefficients[i] as f64, ss[i], cells));
+        noise.combination_is_zero(&parts)
+    }
 }
 
 impl Anova {
-    #[allow(clippy::float_cmp)] // exact pattern tests are the point
+    #[allow(clippy::float_cmp)] // exact equality of input values is the point
     fn of(ratings: &Ratings) -> Result<Anova> {
         let k = ratings.raters();
         let complete = || ratings.complete_rows();
-        // Pass 1: column sums, and exact tests of the additive pattern against the first row.
+        // Pass 1: column sums, the largest magnitude, whether every cell is equal and whether
+        // every value is dyadic (exact integer sums possible).
         let first = complete().next().ok_or(Error::TooFew {
             what: "complete targets",
             needed: 2,
@@ -280,26 +327,18 @@ impl Anova {
         })?;
         let mut col = vec![Sum::default(); k];
         let mut n = 0usize;
-        let mut first_row_sum = None;
-        let (mut rows_equal, mut cols_equal, mut additive, mut constant) = (true, true, true, true);
+        let mut constant = true;
+        let mut magnitude = 0.0f64;
         let mut scale = Some(1.0);
         for row in complete() {
             n += 1;
-            let mut row_sum = Sum::default();
-            for (j, (&x, c)) in row.iter().zip(col.iter_mut()).enumerate() {
+            for (&x, c) in row.iter().zip(col.iter_mut()) {
                 c.add(x);
-                row_sum.add(x);
+                magnitude = magnitude.max(x.abs());
                 if let Some(s) = scale {
                     scale = exact::widen(s, x);
                 }
-                // residual is exactly zero iff x_ij − x_i0 = x_0j − x_00 for every cell
-                additive &= x - row[0] == first[j] - first[0];
                 constant &= x == first[0];
-            }
-            let s = row_sum.value();
-            match first_row_sum {
-                None => first_row_sum = Some(s),
-                Some(f) => rows_equal &= s == f,
             }
         }
         if n < 2 {
@@ -310,14 +349,14 @@ impl Anova {
             });
         }
         let (nf, kf) = (n as f64, k as f64);
-        // Dyadic data (integers, halves, quarters, ...): exact sums of squares and exact tests
-        // of a zero numerator, so ICC = 0 comes out as 0, not as 1e-16 noise.
-        let exact = scale.and_then(|s| exact::SumsOfSquares::of(complete(), k, s));
-        let (ssr, ssc, sse) = match exact {
-            Some(e) => (e.ssr, e.ssc, e.sse),
+        let cells = n * k;
+        let noise = stats::RoundingNoise::new(magnitude);
+        // Dyadic data (integers, halves, quarters, ...): exact sums of squares, so every zero
+        // test below is exact and ICC = 0 comes out as 0, not as 1e-16 noise.
+        let zero = match scale.and_then(|s| exact::SumsOfSquares::of(complete(), k, s, noise)) {
+            Some(e) => ZeroTest::Exact(e),
             None => {
                 let col_sums: Vec<f64> = col.iter().map(|c| c.value()).collect();
-                cols_equal &= col_sums.iter().all(|&s| s == col_sums[0]);
                 let grand = stats::sum(col_sums.iter().copied()) / (nf * kf);
                 let col_means: Vec<f64> = col_sums.iter().map(|s| s / nf).collect();
                 // Pass 2: deviations from the fitted means.
@@ -331,13 +370,20 @@ impl Anova {
                     }
                 }
                 let ssc = stats::sum(col_means.iter().map(|c| nf * (c - grand) * (c - grand)));
-                (
-                    if rows_equal { 0.0 } else { ssr.value() },
-                    if cols_equal { 0.0 } else { ssc },
-                    if additive { 0.0 } else { sse.value() },
-                )
+                ZeroTest::Rounded {
+                    ss: [ssr.value(), ssc, sse.value()],
+                    cells,
+                    noise,
+                }
             }
         };
+        // Each sum of squares, set to exactly zero where the data make it zero.
+        let [ssr, ssc, sse] = match &zero {
+            ZeroTest::Exact(e) => e.rounded(),
+            ZeroTest::Rounded { ss, .. } => *ss,
+        };
+        let [ssr, ssc, sse] = [(ssr, [1, 0, 0]), (ssc, [0, 1, 0]), (sse, [0, 0, 1])]
+            .map(|(v, c)| if zero.is_zero(c) { 0.0 } else { v });
         let ms = MeanSquares {
             rows: ssr / (nf - 1.0),
             columns: ssc / (kf - 1.0),
@@ -350,8 +396,40 @@ impl Anova {
             dropped: ratings.targets() - n,
             ms,
             constant,
-            zero_numerator: exact.map(|e| (e.one_way_zero, e.two_way_zero)),
+            zero,
         })
+    }
+
+    /// The numerator and denominator of a form as integer combinations of SSR, SSC and SSE
+    /// (each a positive multiple of the mean-square expression of [`icc`]).
+    fn combinations(&self, form: IccForm, unit: IccUnit) -> ([i64; 3], [i64; 3]) {
+        let (n, k) = (self.n as i64, self.k as i64);
+        match (form, unit) {
+            // MSR − MSW ∝ n(k−1) SSR − (n−1)(SSC + SSE)
+            (IccForm::OneWay, u) => (
+                [n * (k - 1), -(n - 1), -(n - 1)],
+                match u {
+                    // MSR + (k−1) MSW ∝ n SSR + (n−1)(SSC + SSE)
+                    IccUnit::Single => [n, n - 1, n - 1],
+                    IccUnit::Average => [1, 0, 0],
+                },
+            ),
+            // MSR − MSE ∝ (k−1) SSR − SSE
+            (form, unit) => (
+                [k - 1, 0, -1],
+                match (form, unit) {
+                    // MSR + (k−1) MSE ∝ SSR + SSE
+                    (IccForm::TwoWayConsistency, IccUnit::Single) => [1, 0, 1],
+                    // MSR + (k−1) MSE + k (MSC − MSE)/n ∝ n(k−1) SSR + k(n−1) SSC + (nk−n−k) SSE
+                    (IccForm::TwoWayAgreement, IccUnit::Single) => {
+                        [n * (k - 1), k * (n - 1), n * k - n - k]
+                    }
+                    // MSR + (MSC − MSE)/n ∝ n(k−1) SSR + (n−1) SSC − SSE
+                    (IccForm::TwoWayAgreement, IccUnit::Average) => [n * (k - 1), n - 1, -1],
+                    _ => [1, 0, 0], // ICC(C,k): MSR
+                },
+            ),
+        }
     }
 
     fn form(&self, form: IccForm, unit: IccUnit, level: Level) -> Icc {
@@ -410,19 +488,19 @@ impl Anova {
             }
             (IccForm::TwoWayAgreement, IccUnit::Average) => (msr - mse, msr + (msc - mse) / nf),
         };
-        if den == 0.0 {
+        let (numerator, denominator) = self.combinations(form, unit);
+        if self.zero.is_zero(denominator) {
             return Outcome::Undefined(if msr == 0.0 {
                 Undefined::NoTargetVariance
             } else {
                 Undefined::ZeroDenominator
             });
         }
-        let exact_zero = match (self.zero_numerator, form) {
-            (Some((one_way, _)), IccForm::OneWay) => one_way,
-            (Some((_, two_way)), _) => two_way,
-            (None, _) => false,
+        let value = if self.zero.is_zero(numerator) {
+            0.0
+        } else {
+            num / den
         };
-        let value = if exact_zero { 0.0 } else { num / den };
         let df1 = nf - 1.0;
         let df2 = if form == IccForm::OneWay {
             nf * (kf - 1.0)
@@ -539,6 +617,8 @@ fn names(form: IccForm, unit: IccUnit) -> (&'static str, &'static str, &'static 
 /// Exact sums of squares for dyadic data (every value a multiple of 2^-m, m ≤ 10, with
 /// |x 2^m| ≤ 2^31), from integer sums; `None` (fall back to floating point) otherwise.
 mod exact {
+    use crate::stats;
+
     /// The smallest power-of-two scale ≥ `scale` that makes `x · scale` an integer of at most
     /// 2^31 in magnitude, or `None`.
     pub(super) fn widen(mut scale: f64, x: f64) -> Option<f64> {
@@ -551,15 +631,12 @@ mod exact {
         ((x * scale).abs() <= 2_147_483_648.0).then_some(scale)
     }
 
-    #[derive(Clone, Copy)]
+    /// Sums of squares times N·scale² (N = nk cells), exact integers.
     pub(super) struct SumsOfSquares {
-        pub(super) ssr: f64,
-        pub(super) ssc: f64,
-        pub(super) sse: f64,
-        /// SSR n (k − 1) = (SSC + SSE)(n − 1), i.e. MSR = MSW.
-        pub(super) one_way_zero: bool,
-        /// SSR (k − 1) = SSE, i.e. MSR = MSE.
-        pub(super) two_way_zero: bool,
+        ss: [i128; 3],
+        unit: f64,
+        pub(super) cells: usize,
+        pub(super) noise: stats::RoundingNoise,
     }
 
     impl SumsOfSquares {
@@ -569,6 +646,7 @@ mod exact {
             rows: impl Iterator<Item = &'a [f64]>,
             k: usize,
             scale: f64,
+            noise: stats::RoundingNoise,
         ) -> Option<SumsOfSquares> {
             let mut col = vec![0i128; k];
             let (mut q, mut r2, mut n) = (0i128, 0i128, 0i128);
@@ -595,17 +673,24 @@ mod exact {
             let ssr = n.checked_mul(r2)?.checked_sub(g2)?;
             let ssc = k.checked_mul(c2)?.checked_sub(g2)?;
             let sse = sst.checked_sub(ssr)?.checked_sub(ssc)?;
-            let one_way_zero = ssr.checked_mul(n.checked_mul(k - 1)?)?
-                == ssc.checked_add(sse)?.checked_mul(n - 1)?;
-            let two_way_zero = ssr.checked_mul(k - 1)? == sse;
-            let unit = big_n as f64 * scale * scale;
             Some(SumsOfSquares {
-                ssr: ssr as f64 / unit,
-                ssc: ssc as f64 / unit,
-                sse: sse as f64 / unit,
-                one_way_zero,
-                two_way_zero,
+                ss: [ssr, ssc, sse],
+                unit: big_n as f64 * scale * scale,
+                cells: usize::try_from(big_n).ok()?,
+                noise,
             })
+        }
+
+        /// `Σ cᵢ SSᵢ` in the exact integer units, or `None` on overflow.
+        pub(super) fn combination(&self, c: [i64; 3]) -> Option<i128> {
+            self.ss.iter().zip(c).try_fold(0i128, |a, (&s, c)| {
+                a.checked_add(s.checked_mul(i128::from(c))?)
+            })
+        }
+
+        /// SSR, SSC and SSE, each rounded once to f64.
+        pub(super) fn rounded(&self) -> [f64; 3] {
+            self.ss.map(|s| s as f64 / self.unit)
         }
     }
 }

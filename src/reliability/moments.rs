@@ -3,7 +3,7 @@
 
 use crate::agreement::Ratings;
 use crate::error::{Error, Result};
-use crate::stats::Sum;
+use crate::stats::{self, Sum};
 
 /// Rows summed plainly within a block, blocks added with compensation (fast and accurate).
 const BLOCK: usize = 1024;
@@ -145,32 +145,26 @@ impl Moments {
             found,
         };
         let first = rows().next().ok_or(too_few(0))?;
-        let first_total: f64 = first.iter().sum();
-        // Pass 1: means, and exact constancy flags against the first row.
+        // Pass 1: means, exact constancy of each item against the first row, and the largest
+        // Σ|x| of a row (the magnitude of a total, for the rounding-noise zero tests).
         let mut sums = vec![Sum::default(); k];
         let mut block = vec![0.0; k];
         let mut item_constant = vec![true; k];
-        let mut rest_constant = vec![true; k];
-        let mut total_constant = true;
+        let mut magnitude = 0.0f64;
         let mut n = 0usize;
         for row in rows() {
             n += 1;
-            let mut t = 0.0;
+            let mut size = 0.0;
             for ((b, &x), (c, &f)) in block
                 .iter_mut()
                 .zip(row)
                 .zip(item_constant.iter_mut().zip(first))
             {
                 *b += x;
-                t += x;
+                size += x.abs();
                 *c &= x == f;
             }
-            total_constant &= t == first_total;
-            if with_items {
-                for ((rc, &x), &f) in rest_constant.iter_mut().zip(row).zip(first) {
-                    *rc &= t - x == first_total - f;
-                }
-            }
+            magnitude = magnitude.max(size);
             if n.is_multiple_of(BLOCK) {
                 flush(&mut sums, &mut block);
             }
@@ -221,14 +215,21 @@ impl Moments {
             .zip(&item_constant)
             .map(|(s, &c)| if c { 0.0 } else { s / (nf - 1.0) })
             .collect();
+        // A total (or rest score) is constant when its sum of squared deviations is zero up
+        // to rounding: decided from a bound, not by comparing rounded sums, so neither the
+        // order of the items nor of the rows can change the answer.
+        let noise = stats::RoundingNoise::new(magnitude);
+        let total_ss = total_ss.values()[0];
+        let total_constant = noise.is_zero(total_ss, n);
         let total_var = if total_constant {
             0.0
         } else {
-            total_ss.values()[0] / (nf - 1.0)
+            total_ss / (nf - 1.0)
         };
         let z_total_var = standardized_sum_var(ratings, &mean, &var, &item_constant, n, with_items);
         let rest_ss = rest_ss.values();
         let item_rest = item_rest.values();
+        let rest_constant: Vec<bool> = rest_ss.iter().map(|&s| noise.is_zero(s, n)).collect();
         let rest_ss = rest_ss
             .into_iter()
             .zip(&rest_constant)

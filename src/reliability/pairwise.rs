@@ -5,7 +5,7 @@ use crate::agreement::{CaseDeletion, Ratings};
 use crate::error::{Error, Result};
 use crate::interval::Level;
 use crate::outcome::{Outcome, Undefined};
-use crate::stats::Sum;
+use crate::stats::{self, Sum};
 
 /// Pairwise covariances: for each pair of items, the respondents who answered both, with
 /// that pair's own means (as `pandas.DataFrame.cov`, which pingouin uses). O(n k²).
@@ -22,6 +22,7 @@ pub(super) fn alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
     // exact constancy per item over its answered rows
     let mut first: Vec<Option<f64>> = vec![None; k];
     let mut constant = vec![true; k];
+    let mut magnitude = 0.0f64;
     for row in items.rows_raw() {
         for (i, (&x, (f, c))) in row
             .iter()
@@ -31,6 +32,7 @@ pub(super) fn alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
             if x.is_nan() {
                 continue;
             }
+            magnitude = magnitude.max(x.abs());
             match f {
                 None => *f = Some(x),
                 Some(f) => *c &= x == *f,
@@ -77,7 +79,10 @@ pub(super) fn alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
             }
         }
     }
-    let (mut diagonal, mut total) = (Sum::default(), Sum::default());
+    // The total's zero test allows for the rounding of every covariance it adds up (see
+    // `stats::RoundingNoise`), so the order of items and rows cannot decide it.
+    let noise = stats::RoundingNoise::new(magnitude);
+    let (mut diagonal, mut total, mut slack) = (Sum::default(), Sum::default(), 0.0);
     for (i, &constant_i) in constant.iter().enumerate() {
         for j in i..k {
             let p = index(i, j);
@@ -86,19 +91,19 @@ pub(super) fn alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
             } else {
                 cross[p].value() / (count[p] - 1) as f64
             };
+            let weight = if i == j { 1.0 } else { 2.0 };
             if i == j {
                 diagonal.add(c);
-                total.add(c);
-            } else {
-                total.add(2.0 * c);
             }
+            total.add(weight * c);
+            slack += weight * noise.products_bound(count[p], magnitude) / (count[p] - 1) as f64;
         }
     }
     let kf = k as f64;
     let (diagonal, total) = (diagonal.value(), total.value());
     let raw = if constant.iter().all(|&c| c) {
         Outcome::Undefined(Undefined::ConstantValues)
-    } else if total == 0.0 {
+    } else if total.abs() <= slack {
         Outcome::Undefined(Undefined::ZeroDenominator)
     } else {
         finite(Outcome::Defined(kf / (kf - 1.0) * (1.0 - diagonal / total)))

@@ -6,7 +6,8 @@
 //! further sections (e.g. Krippendorff's alpha) as their own functions in `criterion_group!`.
 
 use alliance::Level;
-use alliance::agreement::{Ratings, icc_table};
+use alliance::Ratings;
+use alliance::agreement::icc_table;
 use alliance::reliability::cronbach_alpha;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;

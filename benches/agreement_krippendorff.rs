@@ -3,9 +3,8 @@
 //! `python3 benches/compare/agreement_categorical.py` (same workloads).
 
 use alliance::Level;
-use alliance::agreement::{
-    Categories, Metric, Ratings, Weighting, cohen_kappa, krippendorff_alpha,
-};
+use alliance::Ratings;
+use alliance::agreement::{Categories, Metric, Weighting, cohen_kappa, krippendorff_alpha};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 

@@ -8,9 +8,10 @@
 //! Run with `cargo run --example rater_agreement`.
 
 use alliance::Outcome;
+use alliance::Ratings;
 use alliance::agreement::{
-    Categories, IccForm, IccUnit, Ratings, Weighting, bland_altman, cohen_kappa, concordance,
-    discrepancy, icc,
+    Categories, IccForm, IccUnit, Weighting, bland_altman, cohen_kappa, concordance, discrepancy,
+    icc,
 };
 use alliance::caseload::{ScoreOf, pairs};
 use alliance::reliability::{cronbach_alpha, standard_error_of_measurement};

@@ -274,7 +274,8 @@ pub fn agreement_by_element(
     therapist_instrument: &str,
     level: crate::Level,
 ) -> Result<Vec<ScoreAgreement>> {
-    use crate::agreement::{IccForm, IccUnit, Ratings, bland_altman, concordance, icc};
+    use crate::agreement::{IccForm, IccUnit, bland_altman, concordance, icc};
+    use crate::ratings::Ratings;
     let scores = std::iter::once(ScoreOf::TotalPomp).chain(Element::ALL.map(ScoreOf::Element));
     let mut out = Vec::new();
     for of in scores {

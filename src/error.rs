@@ -232,6 +232,12 @@ pub enum Error {
         value: f64,
     },
 
+    // ---- continuous agreement (ICC, concordance, correlation, Bland-Altman) ------------------
+
+    // ---- categorical agreement (kappa family, Krippendorff) ---------------------------------
+
+    // ---- reliability and trend statistics ---------------------------------------------------
+
     // ---- trend detectors and monitor (trend-detect) ---------------------------------------
     /// A score or time beyond the supported magnitude, where running sums of squares could
     /// overflow (alliance scores and session times are many orders of magnitude smaller).

@@ -41,7 +41,10 @@ mod element;
 mod error;
 mod instrument;
 mod interval;
+mod method;
 mod outcome;
+mod paired;
+mod ratings;
 mod response;
 mod score;
 mod session;
@@ -62,7 +65,10 @@ pub use instrument::{
     Reliability, ReliabilityKind, Scale, ScoringRule, Subscale,
 };
 pub use interval::{Interval, Level};
+pub use method::{IntervalMethod, PMethod};
 pub use outcome::{Outcome, Undefined};
+pub use paired::Paired;
+pub use ratings::{CaseDeletion, Ratings};
 pub use response::{Rater, Response};
 pub use score::{
     BatchScorer, BatchScores, CutoffFlag, NormScore, ScaleScore, Score, SubscaleScore, score,

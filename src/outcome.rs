@@ -123,4 +123,8 @@ pub enum Undefined {
     RankOutOfRange,
     /// Perfect reliability (`r_xx` = 1) and no change: the RCI is 0/0.
     NoChangeWithPerfectReliability,
+    /// The error (residual) variance is exactly zero, as on a perfect fit: the test statistic
+    /// (F or t) would be infinite, so it is reported as undefined; its p-value is defined and
+    /// is 0.
+    ZeroErrorVariance,
 }

@@ -3,8 +3,9 @@
 //! `python3 tests/reference/kappa_cases.py` and `python3 tests/reference/krippendorff_cases.py`.
 #![allow(clippy::unwrap_used, clippy::float_cmp)] // tests: a failed unwrap is a failed test
 
+use alliance::Ratings;
 use alliance::agreement::{
-    Bootstrap, Categories, Metric, Ratings, WeightMatrix, Weighting, brennan_prediger, cohen_kappa,
+    Bootstrap, Categories, Metric, WeightMatrix, Weighting, brennan_prediger, cohen_kappa,
     fleiss_kappa, gwet_ac, krippendorff_alpha,
 };
 use alliance::{Error, Level};

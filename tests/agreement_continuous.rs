@@ -2,9 +2,10 @@
 //! the stored references of `tests/reference/` (see `continuous_reference.py` for sources).
 #![allow(clippy::unwrap_used)] // test helpers fail loudly on malformed reference files
 
+use alliance::Ratings;
 use alliance::agreement::{
-    IccForm, IccUnit, Ratings, bland_altman, bland_altman_with_multiplier, concordance,
-    discrepancy, icc, icc_table, pearson, spearman,
+    IccForm, IccUnit, bland_altman, bland_altman_with_multiplier, concordance, discrepancy, icc,
+    icc_table, pearson, spearman,
 };
 use alliance::{Error, Level};
 use alliance::{Outcome, Undefined};

@@ -4,8 +4,9 @@
 
 use alliance::Level;
 use alliance::Outcome;
+use alliance::Ratings;
 use alliance::agreement::{
-    Categories, Metric, Ratings, Weighting, brennan_prediger, cohen_kappa, fleiss_kappa, gwet_ac,
+    Categories, Metric, Weighting, brennan_prediger, cohen_kappa, fleiss_kappa, gwet_ac,
     krippendorff_alpha,
 };
 use proptest::prelude::*;

@@ -3,9 +3,10 @@
 
 use alliance::Level;
 use alliance::Outcome;
+use alliance::Ratings;
 use alliance::agreement::{
-    IccForm, IccTable, IccUnit, Ratings, bland_altman_with_multiplier, concordance, discrepancy,
-    icc_table, pearson, spearman,
+    IccForm, IccTable, IccUnit, bland_altman_with_multiplier, concordance, discrepancy, icc_table,
+    pearson, spearman,
 };
 use alliance::reliability::{
     cronbach_alpha, cronbach_alpha_pairwise, item_analysis, standard_error_of_measurement,

@@ -2,8 +2,8 @@
 //! independent formula re-computation (`tests/reference/continuous_reference.py`).
 #![allow(clippy::unwrap_used)] // test helpers fail loudly on malformed reference files
 
-use alliance::agreement::CaseDeletion;
-use alliance::agreement::Ratings;
+use alliance::CaseDeletion;
+use alliance::Ratings;
 use alliance::reliability::{
     cronbach_alpha, cronbach_alpha_pairwise, item_analysis, standard_error_of_measurement,
 };

@@ -39,12 +39,8 @@ fn model_types_round_trip() {
     round_trip(&Scale::with_step(0.0, 10.0, 0.1).unwrap());
     round_trip(&Series::new(vec![1.0, 3.0], vec![4.5, 4.0]).unwrap());
     round_trip(
-        &alliance::agreement::Ratings::with_missing(
-            2,
-            2,
-            vec![Some(1.0), None, Some(2.5), Some(3.0)],
-        )
-        .unwrap(),
+        &alliance::Ratings::with_missing(2, 2, vec![Some(1.0), None, Some(2.5), Some(3.0)])
+            .unwrap(),
     );
 }
 
@@ -55,7 +51,7 @@ fn invalid_data_is_rejected_on_deserialization() {
     assert!(serde_json::from_str::<Date>("[2026,2,30]").is_err());
     assert!(serde_json::from_str::<Series>(r#"{"times":[2,1],"values":[1,1]}"#).is_err());
     let ragged = r#"{"targets":2,"raters":2,"cells":[1.0,2.0,3.0]}"#;
-    assert!(serde_json::from_str::<alliance::agreement::Ratings>(ragged).is_err());
+    assert!(serde_json::from_str::<alliance::Ratings>(ragged).is_err());
 
     let wai = catalog::wai_sr();
     let good = Response::complete(&wai, Rater::Client, &[3.0; 12]).unwrap();

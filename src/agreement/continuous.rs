@@ -4,17 +4,6 @@
 
 use crate::error::{Error, Result};
 
-/// How missing cells were handled, recorded on every result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[non_exhaustive]
-pub enum CaseDeletion {
-    /// Listwise: a target (respondent) with any missing cell is dropped entirely.
-    Listwise,
-    /// Pairwise: each covariance uses the respondents who answered both of its items.
-    Pairwise,
-}
-
 /// Checks two paired slices: equal length, at least `needed` pairs, all finite.
 pub(crate) fn check_pairs(x: &[f64], y: &[f64], needed: usize) -> Result<()> {
     if x.len() != y.len() {

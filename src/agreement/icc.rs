@@ -3,11 +3,11 @@
 
 #![allow(clippy::doc_markdown)] // author names such as McGraw are prose, not code
 
-use super::continuous::CaseDeletion;
-use super::ratings::Ratings;
 use crate::error::{Error, Result};
 use crate::interval::{Interval, Level};
 use crate::outcome::{Outcome, Undefined};
+use crate::ratings::CaseDeletion;
+use crate::ratings::Ratings;
 use crate::stats::{self, Sum};
 
 /// The model behind an ICC.

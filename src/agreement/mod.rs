@@ -1,11 +1,7 @@
 //! Therapist-client (and any multi-rater) agreement on plain numbers.
 //!
-//! These functions know nothing of questionnaires: they take a [`Ratings`] matrix (targets by
-//! raters) or paired slices, so a researcher can use them on any data.
-
-mod ratings;
-
-pub use ratings::Ratings;
+//! These functions know nothing of questionnaires: they take a [`Ratings`](crate::Ratings)
+//! matrix (targets by raters) or [`Paired`](crate::Paired) values of two raters, so a researcher can use them on any data.
 
 // ---- continuous agreement (ICC, concordance, Bland-Altman, correlation, discrepancy) ----
 mod bland_altman;
@@ -19,7 +15,6 @@ pub use bland_altman::{
     BLAND_ALTMAN_MULTIPLIER, BlandAltman, bland_altman, bland_altman_with_multiplier,
 };
 pub use concordance::{Concordance, concordance};
-pub use continuous::CaseDeletion;
 pub use correlation::{Correlation, CorrelationMethod, pearson, spearman};
 pub use discrepancy::{Discrepancy, HigherRater, PairDiscrepancy, discrepancy};
 pub use icc::{Icc, IccEstimate, IccForm, IccTable, IccUnit, MeanSquares, icc, icc_table};

@@ -6,10 +6,10 @@
 //! Respondents with a missing answer are dropped (listwise) and every result says how many.
 //! Every item is kept, a zero-variance one included (R psych drops such items silently).
 
-use crate::agreement::{CaseDeletion, Ratings};
 use crate::error::{Error, Result};
 use crate::interval::{Interval, Level};
 use crate::outcome::{Outcome, Undefined};
+use crate::ratings::{CaseDeletion, Ratings};
 use crate::stats;
 
 mod moments;
@@ -91,7 +91,7 @@ pub struct ItemAnalysis {
 ///
 /// # Example
 /// ```
-/// use alliance::agreement::Ratings;
+/// use alliance::Ratings;
 /// use alliance::reliability::cronbach_alpha;
 /// use alliance::Level;
 /// let answers = Ratings::from_rows(&[[4.0, 5.0, 4.0], [2.0, 3.0, 3.0], [5.0, 5.0, 4.0], [3.0, 2.0, 2.0]])?;
@@ -165,7 +165,7 @@ pub fn cronbach_alpha_pairwise(items: &Ratings, level: Level) -> Result<Cronbach
 ///
 /// # Example
 /// ```
-/// use alliance::agreement::Ratings;
+/// use alliance::Ratings;
 /// use alliance::reliability::item_analysis;
 /// use alliance::Level;
 /// let answers = Ratings::from_rows(&[[4.0, 5.0, 4.0], [2.0, 3.0, 3.0], [5.0, 5.0, 4.0], [3.0, 2.0, 2.0]])?;

@@ -1,8 +1,8 @@
 //! One- and two-pass moments of a respondents x items matrix: exact integer sums for integer
 //! answers, two-pass floating point otherwise.
 
-use crate::agreement::Ratings;
 use crate::error::{Error, Result};
+use crate::ratings::Ratings;
 use crate::stats::{self, Sum};
 
 /// Rows summed plainly within a block, blocks added with compensation (fast and accurate).

@@ -1,10 +1,10 @@
 //! Cronbach's alpha from pairwise-complete covariances (the missing-data option).
 
 use super::{CronbachAlpha, feldt, finite};
-use crate::agreement::{CaseDeletion, Ratings};
 use crate::error::{Error, Result};
 use crate::interval::Level;
 use crate::outcome::{Outcome, Undefined};
+use crate::ratings::{CaseDeletion, Ratings};
 use crate::stats::{self, Sum};
 
 /// Pairwise covariances: for each pair of items, the respondents who answered both, with

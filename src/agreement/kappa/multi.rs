@@ -3,10 +3,10 @@
 //! computes it.
 
 use super::{Categories, Weighting};
-use crate::agreement::Ratings;
 use crate::error::{Error, Result};
 use crate::interval::{Interval, Level};
 use crate::outcome::{Outcome, Undefined};
+use crate::ratings::Ratings;
 use crate::stats::{self, Sum};
 
 /// Which chance-agreement model a multi-rater coefficient uses.

@@ -1,8 +1,8 @@
 //! A deterministic, seeded unit bootstrap for Krippendorff's alpha.
 
 use super::{Bootstrap, Metric, alpha_parts, present};
-use crate::agreement::Ratings;
 use crate::interval::Interval;
+use crate::ratings::Ratings;
 
 pub(super) fn bootstrap_interval(
     ratings: &Ratings,

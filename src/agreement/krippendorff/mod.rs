@@ -5,10 +5,10 @@
 mod bootstrap;
 mod parts;
 
-use super::Ratings;
 use crate::error::{Error, Result};
 use crate::interval::{Interval, Level};
 use crate::outcome::Outcome;
+use crate::ratings::Ratings;
 use bootstrap::bootstrap_interval;
 use parts::alpha_parts;
 

@@ -2,8 +2,8 @@
 //! distinct values with their counts. Never a units x V x V array.
 
 use super::{Metric, Parts, present};
-use crate::agreement::Ratings;
 use crate::outcome::Undefined;
+use crate::ratings::Ratings;
 use crate::stats::Sum;
 
 /// The parts of alpha over `units`. `complete` is the ratings matrix when it has no missing

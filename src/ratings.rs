@@ -1,6 +1,18 @@
-//! The checked ratings matrix every agreement method reads.
+//! The checked targets x raters matrix that agreement and reliability both read, and the
+//! record of how missing cells were handled.
 
 use crate::error::{Error, Result};
+
+/// How missing cells were handled, recorded on every result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub enum CaseDeletion {
+    /// Listwise: a target (respondent) with any missing cell is dropped entirely.
+    Listwise,
+    /// Pairwise: each covariance uses the respondents who answered both of its items.
+    Pairwise,
+}
 
 /// Ratings of `n` targets (rows: clients, sessions, units) by `k` raters (columns: client and
 /// therapist, judges, coders), stored row-major. Missing cells are explicit at construction
@@ -11,7 +23,7 @@ use crate::error::{Error, Result};
 ///
 /// # Example
 /// ```
-/// use alliance::agreement::Ratings;
+/// use alliance::Ratings;
 /// // 3 sessions rated by client and therapist
 /// let r = Ratings::from_rows(&[[5.0, 4.0], [4.5, 4.0], [3.0, 3.5]])?;
 /// assert_eq!((r.targets(), r.raters()), (3, 2));

@@ -1,0 +1,48 @@
+//! How an interval or a p-value was computed: one vocabulary for every statistic, so a
+//! result says its method as a value a program can match on, not as free text.
+
+/// The method behind a confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum IntervalMethod {
+    /// Exact bounds from quantiles of the F distribution of the test statistic (one-way and
+    /// consistency ICCs, McGraw & Wong 1996).
+    ExactF,
+    /// Bounds from an F distribution with Satterthwaite's approximate denominator df
+    /// (absolute-agreement ICCs, McGraw & Wong 1996); average forms by Spearman-Brown.
+    SatterthwaiteF,
+    /// Feldt's (1965) F interval for Cronbach's alpha.
+    Feldt,
+    /// Normal bounds on Fisher's z = atanh(r), transformed back (correlations, Lin's CCC).
+    FisherZ,
+    /// Estimate ± t quantile × standard error (Bland-Altman, OLS).
+    StudentT,
+    /// Estimate ± normal quantile × standard error, untransformed (the large-sample Wald
+    /// interval: kappa, Lin's CCC asymptotic).
+    Normal,
+    /// Percentile interval of seeded bootstrap replicates.
+    PercentileBootstrap,
+    /// Sen's slope: the ordered pairwise slopes at ranks round((N ∓ C)/2) (+1 for the upper),
+    /// as `scipy.stats.theilslopes` and R `trend::sens.slope`.
+    RankedSlopes,
+    /// Sen's slope: Gilbert's (1987) interval, interpolating between neighbouring ranked
+    /// slopes (R `mannkendall`).
+    InterpolatedSlopes,
+}
+
+/// The method behind a p-value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum PMethod {
+    /// The exact null distribution of the statistic (Mann-Kendall's S for short series without
+    /// ties; Spearman's rho for small n without ties).
+    Exact,
+    /// The normal approximation to the statistic's null distribution.
+    Normal,
+    /// Student's t distribution.
+    StudentT,
+    /// The F distribution.
+    F,
+}

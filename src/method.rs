@@ -1,6 +1,8 @@
 //! How an interval or a p-value was computed: one vocabulary for every statistic, so a
 //! result says its method as a value a program can match on, not as free text.
 
+#![allow(clippy::doc_markdown)] // author names such as McGraw are prose, not code
+
 /// The method behind a confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -11,7 +11,8 @@
 ///
 /// # Example
 /// ```
-/// use alliance::agreement::{icc, IccForm, IccUnit, Ratings};
+/// use alliance::agreement::{icc, IccForm, IccUnit};
+/// use alliance::Ratings;
 /// use alliance::trend::{ols_trend, Series};
 /// use alliance::{Level, Outcome, Undefined};
 /// // every rating equal: no ICC can be computed

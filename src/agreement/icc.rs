@@ -208,7 +208,8 @@ impl IccTable {
 ///
 /// # Example
 /// ```
-/// use alliance::agreement::{icc, IccForm, IccUnit, Ratings};
+/// use alliance::agreement::{icc, IccForm, IccUnit};
+/// use alliance::Ratings;
 /// use alliance::Level;
 /// // Shrout & Fleiss (1979) Table 2: 6 targets, 4 judges
 /// let r = Ratings::from_rows(&[
@@ -238,7 +239,8 @@ pub fn icc(ratings: &Ratings, form: IccForm, unit: IccUnit, level: Level) -> Res
 ///
 /// # Example
 /// ```
-/// use alliance::agreement::{icc_table, Ratings};
+/// use alliance::agreement::{icc_table};
+/// use alliance::Ratings;
 /// use alliance::Level;
 /// let r = Ratings::from_rows(&[[5.0, 4.0], [4.5, 4.0], [3.0, 3.5], [2.0, 2.5]])?;
 /// let t = icc_table(&r, Level::default())?;

@@ -129,7 +129,8 @@ pub fn cronbach_alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
 ///
 /// # Example
 /// ```
-/// use alliance::agreement::{CaseDeletion, Ratings};
+/// use alliance::agreement::{CaseDeletion};
+/// use alliance::CaseDeletion;
 /// use alliance::reliability::cronbach_alpha_pairwise;
 /// use alliance::Level;
 /// let answers = Ratings::with_missing(4, 3, vec![

@@ -98,7 +98,8 @@ pub struct MultiRaterAgreement {
 ///
 /// # Example
 /// ```
-/// use alliance::agreement::{Categories, Ratings, Weighting, fleiss_kappa};
+/// use alliance::agreement::{Categories, Weighting, fleiss_kappa};
+/// use alliance::Ratings;
 /// use alliance::Level;
 /// let r = Ratings::from_rows(&[[1.0, 1.0, 1.0], [2.0, 2.0, 3.0], [3.0, 3.0, 3.0], [1.0, 2.0, 1.0]])?;
 /// let k = fleiss_kappa(&r, &Categories::range(1, 3)?, &Weighting::Unweighted, Level::default())?;
@@ -142,7 +143,8 @@ pub fn fleiss_kappa(
 ///
 /// # Example
 /// ```
-/// use alliance::agreement::{Categories, Ratings, Weighting, gwet_ac};
+/// use alliance::agreement::{Categories, Weighting, gwet_ac};
+/// use alliance::Ratings;
 /// use alliance::Level;
 /// // ceiling effect: almost everything is a 5
 /// let r = Ratings::from_rows(&[[5.0, 5.0], [5.0, 5.0], [5.0, 5.0], [5.0, 4.0], [5.0, 5.0], [4.0, 4.0]])?;
@@ -182,7 +184,8 @@ pub fn gwet_ac(
 ///
 /// # Example
 /// ```
-/// use alliance::agreement::{Categories, Ratings, Weighting, brennan_prediger};
+/// use alliance::agreement::{Categories, Weighting, brennan_prediger};
+/// use alliance::Ratings;
 /// use alliance::Level;
 /// let r = Ratings::from_rows(&[[1.0, 1.0], [2.0, 2.0], [3.0, 2.0], [4.0, 4.0]])?;
 /// let bp = brennan_prediger(&r, &Categories::range(1, 4)?, &Weighting::Unweighted, Level::default())?;

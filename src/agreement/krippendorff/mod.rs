@@ -150,7 +150,8 @@ pub struct Krippendorff {
 ///
 /// # Example
 /// ```
-/// use alliance::agreement::{Metric, Ratings, krippendorff_alpha};
+/// use alliance::agreement::{Metric, krippendorff_alpha};
+/// use alliance::Ratings;
 /// // 4 units, 3 coders, one missing value
 /// let r = Ratings::with_missing(4, 3, vec![
 ///     Some(1.0), Some(1.0), None,

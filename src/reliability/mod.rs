@@ -129,8 +129,7 @@ pub fn cronbach_alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
 ///
 /// # Example
 /// ```
-/// use alliance::agreement::{CaseDeletion};
-/// use alliance::CaseDeletion;
+/// use alliance::{CaseDeletion, Ratings};
 /// use alliance::reliability::cronbach_alpha_pairwise;
 /// use alliance::Level;
 /// let answers = Ratings::with_missing(4, 3, vec![

@@ -1020,3 +1020,21 @@ fn continuous_error_messages_read_as_sentences() {
         assert_eq!(error.to_string(), text);
     }
 }
+
+/// The multiplier validates on the way in, like `Level`; results serialize.
+#[cfg(feature = "serde")]
+#[test]
+fn limit_multiplier_validates_when_deserialized_and_results_serialize() {
+    let m: LimitMultiplier = serde_json::from_str("2.5").unwrap();
+    assert_eq!(m.value(), 2.5);
+    assert!(serde_json::from_str::<LimitMultiplier>("-1.0").is_err());
+    assert_eq!(serde_json::to_string(&m).unwrap(), "2.5");
+    let p = Paired::new(&[1.0, 2.0, 3.0, 4.0], &[1.5, 2.0, 3.5, 3.0]).unwrap();
+    let c = serde_json::to_value(concordance(&p, level()).unwrap()).unwrap();
+    assert_eq!(c["n"], 4);
+    assert_eq!(c["ci_method"], "FisherZ");
+    let r = Ratings::from_rows(&[[3.0, 3.0], [3.0, 3.0]]).unwrap();
+    let i = serde_json::to_value(icc(&r, IccForm::OneWay, IccUnit::Single, level()).unwrap()).unwrap();
+    assert_eq!(i["coefficient"]["Undefined"], "ConstantValues");
+    assert_eq!(i["df2"], 2.0);
+}

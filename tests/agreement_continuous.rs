@@ -621,6 +621,7 @@ fn paired_methods_match_scipy_pingouin_and_recomputation() {
             (ba.lower_limit_ci, "lower_limit_ci"),
             (ba.upper_limit_ci, "upper_limit_ci"),
         ] {
+            let iv = iv.value().unwrap();
             check(
                 &format!("{name} {key} lo"),
                 iv.lower,
@@ -853,8 +854,8 @@ fn bland_altman_multiplier_and_errors() {
     );
 }
 
-/// Issue 8: with n = 2 (the fewest pairs) every Bland-Altman quantity exists: the t quantile
-/// has 1 df, the intervals are wide but finite, and the counts are reported.
+/// Issue 8: with n = 2 (the fewest pairs) every Bland-Altman quantity is defined: the t
+/// quantile has 1 df, the intervals are wide but finite, and the counts are reported.
 #[test]
 fn bland_altman_two_pairs_is_fully_defined() {
     let p = Paired::with_missing(
@@ -869,13 +870,15 @@ fn bland_altman_two_pairs_is_fully_defined() {
     );
     assert_eq!(ba.bias, 0.25);
     for iv in [ba.bias_ci, ba.lower_limit_ci, ba.upper_limit_ci] {
+        let iv = iv.value().unwrap();
         assert!(iv.lower.is_finite() && iv.upper.is_finite() && iv.lower < iv.upper);
     }
     assert_eq!(ba.ci_method, IntervalMethod::StudentT);
     // equal differences: SD 0, every interval a point
     let same = Paired::new(&[5.0, 3.0], &[4.0, 2.0]).unwrap();
     let ba = bland_altman(&same, LimitMultiplier::default(), level()).unwrap();
-    assert_eq!((ba.sd, ba.bias_ci.lower, ba.bias_ci.upper), (0.0, 1.0, 1.0));
+    let bias_ci = ba.bias_ci.value().unwrap();
+    assert_eq!((ba.sd, bias_ci.lower, bias_ci.upper), (0.0, 1.0, 1.0));
 }
 
 #[test]
@@ -1034,7 +1037,29 @@ fn limit_multiplier_validates_when_deserialized_and_results_serialize() {
     assert_eq!(c["n"], 4);
     assert_eq!(c["ci_method"], "FisherZ");
     let r = Ratings::from_rows(&[[3.0, 3.0], [3.0, 3.0]]).unwrap();
-    let i = serde_json::to_value(icc(&r, IccForm::OneWay, IccUnit::Single, level()).unwrap()).unwrap();
+    let i =
+        serde_json::to_value(icc(&r, IccForm::OneWay, IccUnit::Single, level()).unwrap()).unwrap();
     assert_eq!(i["coefficient"]["Undefined"], "ConstantValues");
     assert_eq!(i["df2"], 2.0);
+}
+
+/// A valid level within rounding of 1 makes every critical value infinite: the intervals are
+/// undefined (out of range), never an error and never infinite bounds.
+#[test]
+fn level_within_rounding_of_one_gives_undefined_intervals() {
+    let extreme = Level::new(1.0 - f64::EPSILON / 2.0).unwrap();
+    let p = Paired::new(&[1.0, 2.0, 4.0, 3.0, 5.0], &[1.5, 2.0, 3.0, 3.5, 4.0]).unwrap();
+    let out = Outcome::Undefined(Undefined::OutOfRange);
+    let ba = bland_altman(&p, LimitMultiplier::default(), extreme).unwrap();
+    assert_eq!(
+        (ba.bias_ci, ba.lower_limit_ci, ba.upper_limit_ci),
+        (out, out, out)
+    );
+    assert_eq!(pearson(&p, extreme).unwrap().ci, out);
+    let c = concordance(&p, extreme).unwrap();
+    assert_eq!((c.ci, c.ci_asymptotic), (out, out));
+    for i in icc_table(&p.to_ratings().unwrap(), extreme).unwrap().all() {
+        assert!(i.coefficient.is_defined() && i.p.is_defined(), "{}", i.name);
+        assert_eq!(i.ci, out, "{}", i.name);
+    }
 }

@@ -4,6 +4,7 @@ use super::continuous::check_pairs;
 use crate::error::{Error, Result};
 use crate::interval::{Interval, Level};
 use crate::method::IntervalMethod;
+use crate::outcome::{Outcome, Undefined};
 use crate::paired::Paired;
 use crate::ratings::CaseDeletion;
 use crate::stats;
@@ -83,10 +84,12 @@ impl From<LimitMultiplier> for f64 {
 
 /// Bias and limits of agreement of paired ratings, with their confidence intervals.
 ///
-/// Every field is defined for the 2 or more pairs [`bland_altman`] needs (with n = 2 the t
-/// quantile has 1 df and the intervals are wide, but they exist; with equal differences the
-/// SD is 0 and each interval is a point), so none is an `Outcome`. Serializes; does not
-/// deserialize (a result is computed, not read).
+/// The bias, SD and limits are defined for the 2 or more pairs [`bland_altman`] needs. So are
+/// the intervals in practice (with n = 2 the t quantile has 1 df and they are wide, but they
+/// exist; with equal differences the SD is 0 and each is a point); they are [`Outcome`]s
+/// because at a confidence level within rounding of 1 the t quantile is infinite, and
+/// very large differences can overflow their half-width ([`Undefined::OutOfRange`]).
+/// Serializes; does not deserialize (a result is computed, not read).
 ///
 /// # Example
 /// ```
@@ -95,6 +98,7 @@ impl From<LimitMultiplier> for f64 {
 /// let p = Paired::with_missing(&[Some(5.0), Some(6.0), None], &[Some(4.0), Some(5.5), Some(3.0)])?;
 /// let ba = bland_altman(&p, LimitMultiplier::default(), Level::default())?;
 /// assert_eq!((ba.n, ba.dropped, ba.bias), (2, 1, 0.75));
+/// assert!(ba.bias_ci.is_defined());
 /// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -112,11 +116,11 @@ pub struct BlandAltman {
     /// The multiplier used (1.96 by default).
     pub multiplier: f64,
     /// d̄ ± t(n − 1) SD / √n.
-    pub bias_ci: Interval,
+    pub bias_ci: Outcome<Interval>,
     /// Lower limit ± t(n − 1) √(3 SD² / n).
-    pub lower_limit_ci: Interval,
+    pub lower_limit_ci: Outcome<Interval>,
     /// Upper limit ± t(n − 1) √(3 SD² / n).
-    pub upper_limit_ci: Interval,
+    pub upper_limit_ci: Outcome<Interval>,
     /// How the intervals were computed: [`IntervalMethod::StudentT`].
     pub ci_method: IntervalMethod,
     /// Pairs used: targets (sessions) rated by both raters.
@@ -177,22 +181,25 @@ pub fn bland_altman(
         e * e
     }));
     let sd = (ss / (nf - 1.0)).sqrt();
-    let t = stats::t_quantile(1.0 - level.tail(), nf - 1.0)?;
     let (lower_limit, upper_limit) = (bias - multiplier * sd, bias + multiplier * sd);
-    let half_bias = t * sd / nf.sqrt();
-    let half_limit = t * (3.0 * sd * sd / nf).sqrt();
-    let bounds = [
-        lower_limit - half_limit,
-        upper_limit + half_limit,
-        bias - half_bias,
-        bias + half_bias,
-    ];
-    if !(bias.is_finite() && sd.is_finite() && bounds.iter().all(|b| b.is_finite())) {
+    if ![bias, sd, lower_limit, upper_limit]
+        .iter()
+        .all(|v| v.is_finite())
+    {
         return Err(Error::RatingsTooLarge {
             what: "differences between the paired ratings",
         });
     }
-    let around = |c: f64, h: f64| Interval::new(c - h, c + h, level);
+    // an error here only means the quantile is infinite (a level within rounding of 1)
+    let t = stats::t_quantile(1.0 - level.tail(), nf - 1.0).ok();
+    let half_bias = t.map(|t| t * sd / nf.sqrt());
+    let half_limit = t.map(|t| t * (3.0 * sd * sd / nf).sqrt());
+    let around = |c: f64, h: Option<f64>| match h {
+        Some(h) if (c - h).is_finite() && (c + h).is_finite() => {
+            Outcome::Defined(Interval::new(c - h, c + h, level))
+        }
+        _ => Outcome::Undefined(Undefined::OutOfRange),
+    };
     Ok(BlandAltman {
         bias,
         sd,

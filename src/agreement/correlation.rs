@@ -292,8 +292,9 @@ pub(crate) fn fisher_ci(r: f64, n: usize, level: Level) -> Outcome<Interval> {
     if r.abs() >= 1.0 {
         return Outcome::Defined(Interval::new(r, r, level));
     }
+    // an error here only means the quantile is infinite (a level within rounding of 1)
     let Ok(z) = crate::stats::z_two_sided(level) else {
-        return Outcome::Undefined(Undefined::TooFewObservations);
+        return Outcome::Undefined(Undefined::OutOfRange);
     };
     let h = z / ((n - 3) as f64).sqrt();
     let zr = r.atanh();

@@ -658,13 +658,16 @@ impl Anova {
         // both reduce to the point estimate, as the exact-F bounds of the other forms do
         let (fu, fl) = if msr == 0.0 {
             (1.0, 1.0)
+        } else if !(v > 0.0 && v.is_finite()) {
+            return Outcome::Undefined(Undefined::DegenerateDegreesOfFreedom);
         } else {
+            // an error here only means a quantile is infinite (a level within rounding of 1)
             match (
                 stats::f_quantile(1.0 - tail, n - 1.0, v),
                 stats::f_quantile(1.0 - tail, v, n - 1.0),
             ) {
                 (Ok(fu), Ok(fl)) => (fu, fl),
-                _ => return Outcome::Undefined(Undefined::DegenerateDegreesOfFreedom),
+                _ => return Outcome::Undefined(Undefined::OutOfRange),
             }
         };
         let (lower, upper) = match unit {
@@ -704,7 +707,8 @@ fn exact_ci(f: f64, df1: f64, df2: f64, k: f64, unit: IccUnit, level: Level) -> 
         stats::f_quantile(q, df1, df2),
         stats::f_quantile(q, df2, df1),
     ) else {
-        return Outcome::Undefined(Undefined::DegenerateDegreesOfFreedom);
+        // the df are positive: only a level within rounding of 1 makes a quantile infinite
+        return Outcome::Undefined(Undefined::OutOfRange);
     };
     let fl = f / upper_q;
     let fu = f * lower_q;

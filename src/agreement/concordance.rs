@@ -135,7 +135,7 @@ pub fn concordance(paired: &Paired, level: Level) -> Result<Concordance> {
         n,
         dropped: paired.dropped(),
         missing: paired.missing(),
-        reference: "DescTools::CCC / epiR::epi.ccc (z-transform and asymptotic); numpy re-computation",
+        reference: "DescTools::CCC / epiR::epi.ccc (z-transform and asymptotic); numpy and mpmath re-computation",
     };
     if m.overflowed() {
         let out = Outcome::Undefined(Undefined::OutOfRange);

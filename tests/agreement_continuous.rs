@@ -305,6 +305,29 @@ fn icc_offset_rater_consistency_one_agreement_below() {
 
 /// Issue 8: ICC(1,k) and ICC(C,k) at MSR = 0 divide by MSR, so the coefficient is undefined,
 /// but F = 0, p = 1 and the df stay reported, as for ICC(1) and ICC(C,1).
+/// Targets identical and raters differing by a constant (MSR = MSE = 0, MSC > 0): the
+/// absolute-agreement forms are 0 / (positive) = 0 exactly; the consistency forms are 0/0.
+/// R psych 2.2.9 `ICC(x, lmer = FALSE)` on the same 4 x 2 matrix prints ICC2 = 1.7e-31 and
+/// ICC2k = 3.5e-31 (rounding noise around 0) and a meaningless ICC3 = 0.78 from MSE = 1e-31.
+#[test]
+fn icc_identical_targets_raters_offset_agreement_is_zero() {
+    let r = Ratings::from_rows(&[[1.0, 3.0], [1.0, 3.0], [1.0, 3.0], [1.0, 3.0]]).unwrap();
+    let t = icc_table(&r, level()).unwrap();
+    for i in [t.agreement_single, t.agreement_average] {
+        assert_eq!(i.coefficient, Outcome::Defined(0.0), "{}", i.name);
+        assert_eq!(i.f, Outcome::Undefined(Undefined::IndeterminateF));
+        assert_eq!((i.n, i.df1, i.df2), (4, 3.0, 3.0));
+    }
+    for i in [t.consistency_single, t.consistency_average] {
+        assert_eq!(
+            i.coefficient,
+            Outcome::Undefined(Undefined::IndeterminateF),
+            "{}",
+            i.name
+        );
+    }
+}
+
 #[test]
 fn icc_targets_equal_average_forms_undefined_but_f_test_kept() {
     // row means all 2: MSR = 0 exactly, residual present

@@ -99,7 +99,8 @@ pub struct Icc {
     pub shrout_fleiss: &'static str,
     /// The coefficient (negative values are reported, not clamped), or why it is undefined:
     /// [`Undefined::ConstantValues`] (every rating equal), [`Undefined::IndeterminateF`]
-    /// (targets do not differ and there is no error), [`Undefined::NoTargetVariance`] (an
+    /// (targets do not differ and there is no error: 0/0 for the consistency forms, while the
+    /// agreement forms are 0 when raters differ), [`Undefined::NoTargetVariance`] (an
     /// average form with MSR = 0), [`Undefined::ZeroDenominator`] (ICC(A,k)'s denominator is
     /// zero while ratings vary), [`Undefined::OutOfRange`].
     pub coefficient: Outcome<f64>,
@@ -600,9 +601,6 @@ impl Anova {
             within: msw,
         } = self.ms;
         let (nf, kf) = (self.n as f64, self.k as f64);
-        if msr == 0.0 && self.error_ms(form) == 0.0 {
-            return Outcome::Undefined(Undefined::IndeterminateF);
-        }
         let (num, den) = match (form, unit) {
             (IccForm::OneWay, IccUnit::Single) => (msr - msw, msr + (kf - 1.0) * msw),
             (IccForm::OneWay, IccUnit::Average) => (msr - msw, msr),
@@ -614,8 +612,12 @@ impl Anova {
             (IccForm::TwoWayAgreement, IccUnit::Average) => (msr - mse, msr + (msc - mse) / nf),
         };
         let (numerator, denominator) = self.combinations(form, unit);
+        // MSR = MSE = 0 with raters differing (MSC > 0) leaves ICC(A, ·) = 0 / (k MSC / n or
+        // MSC / n) = 0, as psych and pingouin report; the other forms are then 0/0
         if self.zero.is_zero(denominator) {
-            return Outcome::Undefined(if msr == 0.0 {
+            return Outcome::Undefined(if msr == 0.0 && self.error_ms(form) == 0.0 {
+                Undefined::IndeterminateF
+            } else if msr == 0.0 {
                 Undefined::NoTargetVariance
             } else {
                 Undefined::ZeroDenominator

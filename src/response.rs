@@ -16,13 +16,28 @@ pub enum Rater {
     Observer,
 }
 
-impl fmt::Display for Rater {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Rater {
+    /// The rater in lower-case words, as errors and logs print it ("client", "therapist",
+    /// "observer"); also its [`Display`](fmt::Display) text.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Rater;
+    /// assert_eq!(Rater::Therapist.label(), "therapist");
+    /// assert_eq!(Rater::Client.to_string(), "client");
+    /// ```
+    pub const fn label(self) -> &'static str {
+        match self {
             Rater::Client => "client",
             Rater::Therapist => "therapist",
             Rater::Observer => "observer",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Rater {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
     }
 }
 
@@ -56,7 +71,7 @@ impl Response {
     ///
     /// # Errors
     /// [`Error::LengthMismatch`] when the number of answers is not the instrument's item
-    /// count; [`Error::NonFinite`], [`Error::OutOfScale`] or [`Error::OffStep`] naming the first
+    /// count; [`Error::NonFiniteAnswer`], [`Error::OutOfScale`] or [`Error::OffStep`] naming the first
     /// item whose answer is not allowed.
     pub fn new(instrument: &Instrument, rater: Rater, answers: &[Option<f64>]) -> Result<Response> {
         let expected = instrument.items().len();

@@ -127,19 +127,18 @@ impl Session {
     /// A session with no responses yet.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when a client or therapist id is empty.
+    /// [`Error::EmptyId`] when the client or therapist id is empty (or only white space).
     pub fn new(
         client: impl Into<String>,
         therapist: impl Into<String>,
         number: u32,
     ) -> Result<Session> {
         let (client, therapist) = (client.into(), therapist.into());
-        if client.trim().is_empty() || therapist.trim().is_empty() {
-            return Err(Error::InvalidParameter {
-                name: "client or therapist id",
-                value: 0.0,
-                expected: "a non-empty id",
-            });
+        if client.trim().is_empty() {
+            return Err(Error::EmptyId { role: "client" });
+        }
+        if therapist.trim().is_empty() {
+            return Err(Error::EmptyId { role: "therapist" });
         }
         Ok(Session {
             client,
@@ -167,7 +166,7 @@ impl Session {
         if self.response(response.rater(), id).is_some() {
             return Err(Error::DuplicateResponse {
                 session: self.number,
-                rater: response.rater(),
+                rater: response.rater().label(),
                 instrument: id.to_owned(),
             });
         }
@@ -236,7 +235,7 @@ impl Course {
     /// An empty course for a client-therapist dyad.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when an id is empty.
+    /// [`Error::EmptyId`] when the client or therapist id is empty (or only white space).
     pub fn new(client: impl Into<String>, therapist: impl Into<String>) -> Result<Course> {
         // Reuse the session's id check.
         let probe = Session::new(client, therapist, 0)?;

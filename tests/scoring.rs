@@ -258,7 +258,7 @@ fn responses_reject_bad_answers_with_precise_errors() {
     xs[6] = f64::NAN;
     assert!(matches!(
         Response::complete(&wai, Rater::Client, &xs),
-        Err(Error::NonFinite { index: 7, .. })
+        Err(Error::NonFiniteAnswer { item: 7, .. })
     ));
     xs[6] = 2.5;
     assert!(matches!(

@@ -190,7 +190,7 @@ impl InstrumentBuilder {
             if (1..=count).contains(&n) {
                 Ok(usize::from(n - 1))
             } else {
-                Err(bad_item(n, "outside the instrument's item numbers"))
+                Err(bad_item(n, "not one of its item numbers"))
             }
         };
 

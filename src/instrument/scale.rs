@@ -63,7 +63,7 @@ impl Scale {
             reason,
         };
         if !(min.is_finite() && max.is_finite()) {
-            return Err(invalid("bounds must be finite"));
+            return Err(invalid("both bounds must be finite numbers"));
         }
         if min >= max {
             return Err(invalid("the minimum must be below the maximum"));
@@ -104,8 +104,8 @@ impl Scale {
     /// observed range, which would depend on who happened to answer).
     ///
     /// # Errors
-    /// [`Error::OutOfScale`], [`Error::OffStep`] or [`Error::NonFinite`] when `x` is not an
-    /// allowed answer (reported as item 0).
+    /// [`Error::OutOfScale`], [`Error::OffStep`] or [`Error::NonFiniteAnswer`] when `x` is not
+    /// an allowed answer (reported as item 0).
     pub fn reverse(&self, x: f64) -> Result<f64> {
         self.check(0, x)?;
         Ok(self.min + self.max - x)
@@ -119,11 +119,7 @@ impl Scale {
     /// Checks one answer to item `item`.
     pub(crate) fn check(&self, item: u16, x: f64) -> Result<()> {
         if !x.is_finite() {
-            return Err(Error::NonFinite {
-                what: "answer to item",
-                index: usize::from(item),
-                value: x,
-            });
+            return Err(Error::NonFiniteAnswer { item, value: x });
         }
         if !(self.min..=self.max).contains(&x) {
             return Err(Error::OutOfScale {

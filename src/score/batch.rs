@@ -167,8 +167,9 @@ impl BatchScorer {
     /// results are bit-identical to [`score`](crate::score) one response at a time.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when the instrument's scale is not an integer scale within
-    /// 0-255, or the missing code lies on the scale; otherwise as [`BatchScorer::score`].
+    /// [`Error::NotByteScale`] when the instrument's scale is not an integer scale within
+    /// 0-255; [`Error::MissingCodeOnScale`] when the missing code lies on the scale; otherwise
+    /// as [`BatchScorer::score`].
     ///
     /// # Example
     /// ```
@@ -199,19 +200,15 @@ impl BatchScorer {
         out: &mut BatchScores,
     ) -> Result<()> {
         let scale = self.instrument.scale();
-        let (min, max) = scale.as_u8_range().ok_or(Error::InvalidParameter {
-            name: "scale step",
-            value: scale.step().unwrap_or(0.0),
-            expected: "an integer scale within 0-255 for one-byte codes",
+        let (min, max) = scale.as_u8_range().ok_or(Error::NotByteScale {
+            min: scale.min(),
+            max: scale.max(),
+            step: scale.step(),
         })?;
         if let Some(code) = missing
             && (min..=max).contains(&code)
         {
-            return Err(Error::InvalidParameter {
-                name: "missing-answer code",
-                value: f64::from(code),
-                expected: "a code outside the scale",
-            });
+            return Err(Error::MissingCodeOnScale { code, min, max });
         }
         let responses = self.responses(answers.len())?;
         out.reset(responses, self.sub_allowed.len());

@@ -109,8 +109,10 @@ impl fmt::Display for Element {
 }
 
 /// One element's score in a profile.
+///
+/// With feature `serde` it serializes; it does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ElementScore {
     /// Percent of maximum possible, 0-100: 100 (mean - min) / (max - min) over the element's
@@ -138,6 +140,10 @@ impl ElementScore {
 
 /// A 0-100 (POMP) score for each of the four elements that an instrument covers.
 ///
+/// With feature `serde` it serializes (as an array of four scores in [`Element::ALL`] order,
+/// `null` for an element the instrument does not cover); it does not deserialize (a result is
+/// computed, not read).
+///
 /// # Example
 /// ```
 /// use alliance::{catalog, score, Element, Rater, Response};
@@ -153,7 +159,7 @@ impl ElementScore {
 /// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ElementProfile {
     scores: [Option<ElementScore>; 4],
 }

@@ -70,8 +70,10 @@ impl From<Level> for f64 {
 }
 
 /// A two-sided confidence interval.
+///
+/// With feature `serde` it serializes; it does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Interval {
     /// Lower bound.

@@ -9,6 +9,10 @@
 /// squares, an exact 0/0) and reported as [`Outcome::Undefined`] with an [`Undefined`] reason
 /// the caller can match on. Each function documents which inputs give which reason.
 ///
+/// With feature `serde` it serializes (`{"Defined": 0.8}` or `{"Undefined": "ConstantValues"}`
+/// in JSON), as part of the result that holds it; it does not deserialize (a result is
+/// computed, not read). [`Undefined`] serializes and deserializes.
+///
 /// # Example
 /// ```
 /// use alliance::agreement::{icc, IccForm, IccUnit};

@@ -16,6 +16,10 @@ use std::sync::Arc;
 /// and feed no element.
 ///
 /// Defaults: sum scoring, every item required, no cutoffs, no norms, not validated.
+///
+/// It has no serde support: a half-built definition is not a value worth storing. The
+/// serialized form of an [`Instrument`] is its builder's inputs, and deserializing one runs
+/// this builder, so stored definitions are checked exactly as built ones.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct InstrumentBuilder {
@@ -270,11 +274,11 @@ impl InstrumentBuilder {
             element_items,
         };
         let instrument = Instrument(Arc::new(definition));
-        let (lo, hi) = instrument.total_range();
+        let range = instrument.total_range();
         if instrument
             .cutoffs()
             .iter()
-            .any(|c| !(lo..=hi).contains(&c.threshold()))
+            .any(|c| !range.contains(c.threshold()))
         {
             return Err(Error::InvalidInstrument {
                 instrument: instrument.id().to_owned(),

@@ -161,15 +161,54 @@ impl Instrument {
     }
 
     /// The lowest and highest possible total in the native metric.
-    pub fn total_range(&self) -> (f64, f64) {
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// let range = catalog::haq_ii().total_range(); // 19 items summed, each 1-6
+    /// assert_eq!((range.min, range.max), (19.0, 114.0));
+    /// assert!(range.contains(58.0));
+    /// ```
+    pub fn total_range(&self) -> ScoreRange {
         let scale = self.scale();
-        match self.scoring() {
+        let (min, max) = match self.scoring() {
             ScoringRule::Mean => (scale.min(), scale.max()),
             ScoringRule::Sum => {
                 let k = self.items().len() as f64;
                 (k * scale.min(), k * scale.max())
             }
-        }
+        };
+        ScoreRange { min, max }
+    }
+}
+
+/// The lowest and highest possible score of an instrument, in its native metric (sum or mean),
+/// from [`Instrument::total_range`].
+///
+/// With feature `serde` it serializes; it does not deserialize (it is computed from an
+/// instrument, not read).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct ScoreRange {
+    /// The lowest possible score.
+    pub min: f64,
+    /// The highest possible score.
+    pub max: f64,
+}
+
+impl ScoreRange {
+    /// Whether `score` lies within the range, bounds included.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// let range = catalog::wai_sr().total_range(); // the item mean, 1-5
+    /// assert!(range.contains(1.0) && range.contains(5.0));
+    /// assert!(!range.contains(5.5));
+    /// ```
+    pub fn contains(&self, score: f64) -> bool {
+        (self.min..=self.max).contains(&score)
     }
 }
 

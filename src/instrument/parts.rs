@@ -16,8 +16,19 @@ pub enum Keying {
 }
 
 /// One item of an instrument, as the instrument defines it.
+///
+/// With feature `serde` it serializes; it does not deserialize on its own: an item is valid
+/// only within its instrument (its subscale index points into the instrument's subscales), so
+/// items come in through a deserialized [`Instrument`](super::Instrument), which checks them.
+///
+/// # Example
+/// ```
+/// use alliance::{catalog, Keying};
+/// let item = catalog::wai_sr().item(3).copied();
+/// assert_eq!(item.map(|i| (i.number(), i.keying())), Some((3, Keying::Forward)));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Item {
     pub(crate) number: u16,
     pub(crate) keying: Keying,
@@ -48,8 +59,12 @@ impl Item {
 }
 
 /// A native, published subscale (e.g. WAI-SR Bond).
+///
+/// With feature `serde` it serializes; it does not deserialize on its own: a subscale is
+/// valid only within its instrument (its items must exist there and belong to no other
+/// subscale), so subscales come in through a deserialized [`Instrument`](super::Instrument).
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Subscale {
     pub(crate) name: String,
     pub(crate) items: Vec<u16>,

@@ -1,7 +1,9 @@
 //! Batch scoring: many responses of one instrument from one flat, row-major buffer, in a
 //! single pass that allocates only the output.
 
-use super::{check_missing, codes};
+use super::batch_scores::BatchScores;
+use super::codes;
+use super::scope::{check_missing, scope_value};
 use crate::error::{Error, Result};
 use crate::instrument::{Instrument, Keying, ScoringRule};
 
@@ -14,6 +16,9 @@ use crate::instrument::{Instrument, Keying, ScoringRule};
 /// Two input forms: `Option<f64>` for any scale, and compact one-byte codes with a declared
 /// missing-answer code for integer (Likert) scales within 0-255, several times faster because
 /// it reads a byte per answer and sums integers.
+///
+/// It has no serde support: it is a precomputed plan of its instrument, not data; store or
+/// send the [`Instrument`] and build the scorer from it.
 ///
 /// # Example
 /// ```
@@ -36,66 +41,6 @@ pub struct BatchScorer {
     bounds: Vec<usize>,
     sub_allowed: Vec<usize>,
     total_allowed: usize,
-}
-
-/// The scores of a batch, one row per response.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct BatchScores {
-    totals: Vec<f64>,
-    subscales: Vec<f64>,
-    answered: Vec<u32>,
-    n_subscales: usize,
-}
-
-impl BatchScores {
-    /// Number of responses scored.
-    pub fn len(&self) -> usize {
-        self.totals.len()
-    }
-
-    /// True when no response was scored.
-    pub fn is_empty(&self) -> bool {
-        self.totals.is_empty()
-    }
-
-    /// The totals in the native metric, one per response.
-    pub fn totals(&self) -> &[f64] {
-        &self.totals
-    }
-
-    /// Subscale `subscale` of response `response`, in the native metric.
-    pub fn subscale(&self, response: usize, subscale: usize) -> Option<f64> {
-        if subscale >= self.n_subscales {
-            return None;
-        }
-        self.subscales
-            .get(response * self.n_subscales + subscale)
-            .copied()
-    }
-
-    /// Items answered, one count per response (fewer than the item count means prorated).
-    pub fn answered(&self) -> &[u32] {
-        &self.answered
-    }
-
-    /// Appends scored responses: their totals, subscale scores (row-major) and answer counts.
-    pub(super) fn extend_block(&mut self, totals: &[f64], subscales: &[f64], answered: &[u32]) {
-        self.totals.extend_from_slice(totals);
-        self.subscales.extend_from_slice(subscales);
-        self.answered.extend_from_slice(answered);
-    }
-
-    /// Empties the buffers and reserves room for `responses` rows, reusing allocations.
-    fn reset(&mut self, responses: usize, n_subscales: usize) {
-        self.totals.clear();
-        self.totals.reserve(responses);
-        self.subscales.clear();
-        self.subscales.reserve(responses * n_subscales);
-        self.answered.clear();
-        self.answered.reserve(responses);
-        self.n_subscales = n_subscales;
-    }
 }
 
 impl BatchScorer {
@@ -349,10 +294,4 @@ impl BatchScorer {
         out.answered.push(n as u32);
         Ok(())
     }
-}
-
-/// A scope's value from the sum of its `answered` items of `items`, prorated as `score` does.
-pub(super) fn scope_value(mean_rule: bool, sum: f64, answered: usize, items: usize) -> f64 {
-    let (sum, mean) = super::prorate(sum, answered, items);
-    if mean_rule { mean } else { sum }
 }

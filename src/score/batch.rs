@@ -45,6 +45,13 @@ pub struct BatchScorer {
 
 impl BatchScorer {
     /// A scorer for `instrument`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, BatchScorer};
+    /// let scorer = BatchScorer::new(&catalog::arm_5());
+    /// assert_eq!(scorer.instrument().id(), "ARM-5");
+    /// ```
     pub fn new(instrument: &Instrument) -> BatchScorer {
         let rule = instrument.missing_rule();
         let mut members = Vec::with_capacity(instrument.items().len());
@@ -72,6 +79,13 @@ impl BatchScorer {
     }
 
     /// The instrument scored.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, BatchScorer};
+    /// let scorer = BatchScorer::new(&catalog::haq_ii());
+    /// assert_eq!(scorer.instrument().items().len(), 19);
+    /// ```
     pub fn instrument(&self) -> &Instrument {
         &self.instrument
     }
@@ -82,6 +96,22 @@ impl BatchScorer {
     /// [`Error::LengthMismatch`] when the buffer is not a whole number of responses;
     /// [`Error::InBatch`] naming the first invalid response (0-based) and what was wrong with
     /// it (an answer off the scale, too many missing).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, BatchScorer, Error};
+    /// let scorer = BatchScorer::new(&catalog::arm_5()); // 5 items, 1-7, item mean
+    /// let answers = [Some(6.0), Some(5.0), Some(3.0), Some(6.0), Some(6.0), // item 3 reversed: 5
+    ///                Some(7.0), None, Some(1.0), Some(7.0), Some(7.0)];     // item 2 missing
+    /// let scores = scorer.score(&answers)?;
+    /// assert_eq!(scores.totals(), &[5.6, 7.0]);
+    /// assert_eq!(scores.answered(), &[5, 4]);
+    /// // the third answer of response 1 is off the scale
+    /// let mut bad = [Some(6.0); 10];
+    /// bad[7] = Some(8.0);
+    /// assert!(matches!(scorer.score(&bad), Err(Error::InBatch { response: 1, .. })));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn score(&self, answers: &[Option<f64>]) -> Result<BatchScores> {
         let mut out = BatchScores::default();
         self.score_into(answers, &mut out)?;
@@ -92,6 +122,19 @@ impl BatchScorer {
     ///
     /// # Errors
     /// As [`BatchScorer::score`]; `out` then holds the responses before the invalid one.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, BatchScorer, BatchScores};
+    /// let scorer = BatchScorer::new(&catalog::wai_sr());
+    /// let mut out = BatchScores::default();
+    /// for chunk in [[Some(4.0); 24], [Some(2.0); 24]] {
+    ///     scorer.score_into(&chunk, &mut out)?; // the buffers are reused
+    ///     assert_eq!(out.len(), 2);
+    /// }
+    /// assert_eq!(out.totals(), &[2.0, 2.0]);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn score_into(&self, answers: &[Option<f64>], out: &mut BatchScores) -> Result<()> {
         let scale = self.instrument.scale();
         let reversed = scale.min() + scale.max();
@@ -138,6 +181,21 @@ impl BatchScorer {
     ///
     /// # Errors
     /// As [`BatchScorer::score_codes`]; `out` then holds the responses before the invalid one.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, BatchScorer, BatchScores};
+    /// let scorer = BatchScorer::new(&catalog::wai_sr());
+    /// let mut out = BatchScores::default();
+    /// scorer.score_codes_into(&[5; 36], None, &mut out)?;
+    /// assert_eq!(out.totals(), &[5.0, 5.0, 5.0]);
+    /// // a failed call keeps the responses before the invalid one
+    /// let mut codes = [5u8; 36];
+    /// codes[20] = 9; // response 1, item 9
+    /// assert!(scorer.score_codes_into(&codes, None, &mut out).is_err());
+    /// assert_eq!(out.totals(), &[5.0]);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn score_codes_into(
         &self,
         answers: &[u8],

@@ -30,21 +30,56 @@ pub struct BatchScores {
 
 impl BatchScores {
     /// Number of responses scored.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, BatchScorer};
+    /// let scores = BatchScorer::new(&catalog::arm_5()).score_codes(&[4; 15], None)?;
+    /// assert_eq!(scores.len(), 3);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.totals.len()
     }
 
     /// True when no response was scored.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, BatchScorer};
+    /// let scores = BatchScorer::new(&catalog::arm_5()).score_codes(&[], None)?;
+    /// assert!(scores.is_empty());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.totals.is_empty()
     }
 
     /// The totals in the native metric, one per response.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, BatchScorer};
+    /// // HAq-II sums 19 items; items 4 8 11 16 19 are reversed (7 - x)
+    /// let scores = BatchScorer::new(&catalog::haq_ii()).score_codes(&[6; 19], None)?;
+    /// assert_eq!(scores.totals(), &[14.0 * 6.0 + 5.0 * 1.0]);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn totals(&self) -> &[f64] {
         &self.totals
     }
 
     /// Subscale `subscale` of response `response`, in the native metric.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, BatchScorer};
+    /// let scores = BatchScorer::new(&catalog::wai_sr()).score_codes(&[3; 12], None)?;
+    /// assert_eq!(scores.subscale(0, 0), Some(3.0)); // Task
+    /// assert_eq!(scores.subscale(0, 3), None); // WAI-SR has three subscales
+    /// assert_eq!(scores.subscale(1, 0), None); // one response only
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn subscale(&self, response: usize, subscale: usize) -> Option<f64> {
         if subscale >= self.n_subscales {
             return None;
@@ -55,6 +90,15 @@ impl BatchScores {
     }
 
     /// Items answered, one count per response (fewer than the item count means prorated).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, BatchScorer};
+    /// let codes = [4, 0, 4, 4, 4]; // ARM-5, item 2 blank (code 0)
+    /// let scores = BatchScorer::new(&catalog::arm_5()).score_codes(&codes, Some(0))?;
+    /// assert_eq!(scores.answered(), &[4]);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn answered(&self) -> &[u32] {
         &self.answered
     }

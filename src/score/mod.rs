@@ -143,6 +143,16 @@ pub struct Score {
 
 impl Score {
     /// The subscale named `name`, if the instrument has it.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, score, Rater, Response};
+    /// let wai_sr = catalog::wai_sr();
+    /// let s = score(&Response::complete(&wai_sr, Rater::Client, &[4.0; 12])?)?;
+    /// assert_eq!(s.subscale("Bond").map(|b| b.value), Some(4.0));
+    /// assert_eq!(s.subscale("bond"), None); // names are exact
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn subscale(&self, name: &str) -> Option<&ScaleScore> {
         self.subscales
             .iter()
@@ -151,6 +161,17 @@ impl Score {
     }
 
     /// Whether any cutoff raised its flag.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, score, Rater, Response};
+    /// let srs = catalog::session_scale(); // flags totals below 36
+    /// let low = score(&Response::complete(&srs, Rater::Client, &[8.0, 9.0, 9.5, 9.0])?)?;
+    /// assert!(low.is_flagged()); // 35.5
+    /// let high = score(&Response::complete(&srs, Rater::Client, &[9.0; 4])?)?;
+    /// assert!(!high.is_flagged()); // 36
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn is_flagged(&self) -> bool {
         self.cutoffs.iter().any(|c| c.flagged)
     }

@@ -168,6 +168,10 @@ impl ElementScore {
 
 /// A 0-100 (POMP) score for each of the four elements that an instrument covers.
 ///
+/// Its getters return `Option`s, not [`Outcome`](crate::Outcome)s: an element is absent when
+/// the instrument has no item for it (or none of its items was answered), which is a fact
+/// about the questionnaire, not a statistic that is undefined on the data.
+///
 /// With feature `serde` it serializes (as an array of four scores in [`Element::ALL`] order,
 /// `null` for an element the instrument does not cover); it does not deserialize (a result is
 /// computed, not read).

@@ -137,7 +137,9 @@ pub struct Score {
     pub profile: ElementProfile,
     /// Each of the instrument's cutoffs, flagged or not.
     pub cutoffs: Vec<CutoffFlag>,
-    /// The total against norms, where the instrument carries them.
+    /// The total against norms; `None` when the instrument carries no norm. An `Option`, not
+    /// an [`Outcome`](crate::Outcome): nothing failed to compute, there is simply no norm to
+    /// compare with (and with a norm, z and the percentile are always defined).
     pub norm: Option<NormScore>,
 }
 

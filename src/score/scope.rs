@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 /// A scope's `(sum, mean)` from the sum of its `answered` keyed items out of `items`: the
 /// mean of the answered items, and the sum prorated to the full item count when any is
 /// missing. The one formula both [`score`](super::score) and both batch paths use, so they agree bit for bit.
+#[inline]
 pub(crate) fn prorate(answered_sum: f64, answered: usize, items: usize) -> (f64, f64) {
     let mean = answered_sum / answered as f64;
     let sum = if answered < items {
@@ -37,6 +38,7 @@ pub(crate) fn check_missing(
 }
 
 /// A scope's value from the sum of its `answered` items of `items`, prorated as `score` does.
+#[inline]
 pub(crate) fn scope_value(mean_rule: bool, sum: f64, answered: usize, items: usize) -> f64 {
     let (sum, mean) = prorate(sum, answered, items);
     if mean_rule { mean } else { sum }

@@ -77,6 +77,11 @@ fn model_types_round_trip() {
         &alliance::Ratings::with_missing(2, 2, vec![Some(1.0), None, Some(2.5), Some(3.0)])
             .unwrap(),
     );
+    let client = [Some(5.0), Some(4.5), Some(3.0)];
+    let therapist = [Some(4.0), None, Some(3.5)];
+    round_trip(&alliance::Paired::with_missing(&client, &therapist).unwrap());
+    round_trip(&alliance::IntervalMethod::FisherZ);
+    round_trip(&alliance::PMethod::Exact);
     let session = Session::new("client-17", "dr-ng", 3)
         .unwrap()
         .with_date(Date::new(2026, 3, 1).unwrap());
@@ -123,6 +128,10 @@ fn invalid_data_is_rejected_with_the_constructors_error() {
     rejected::<Series>(
         r#"{"times":[2,1],"values":[1,1]}"#,
         "time at position 1 is 1, but it must come after the previous time 2",
+    );
+    rejected::<alliance::Paired>(
+        r#"{"first":[1.0,2.0],"second":[1.0],"dropped":0}"#,
+        "should have 2 values, but it has 1",
     );
     rejected::<alliance::Ratings>(
         r#"{"targets":2,"raters":2,"cells":[1.0,2.0,3.0]}"#,

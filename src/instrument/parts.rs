@@ -136,6 +136,9 @@ pub enum ScoringRule {
 /// Scores are never imputed from other respondents. When prorating, a scope's sum is the mean
 /// of its answered items times its item count, which equals the mean score scaled to the full
 /// item count.
+///
+/// With feature `serde` it serializes and deserializes; alone it has nothing to check, and the
+/// instrument that holds it checks it against its item count when built or deserialized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum MissingRule {

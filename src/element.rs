@@ -38,6 +38,13 @@ impl Element {
     ];
 
     /// The element's position in [`Element::ALL`].
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Element;
+    /// assert_eq!(Element::Expectations.index(), 2);
+    /// assert!(Element::ALL.iter().enumerate().all(|(i, e)| e.index() == i));
+    /// ```
     pub const fn index(self) -> usize {
         match self {
             Element::Rapport => 0,
@@ -48,6 +55,13 @@ impl Element {
     }
 
     /// The element's full name, e.g. "Positive Rapport".
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Element;
+    /// assert_eq!(Element::Rapport.name(), "Positive Rapport");
+    /// assert_eq!(Element::Rapport.to_string(), "Positive Rapport");
+    /// ```
     pub const fn name(self) -> &'static str {
         match self {
             Element::Rapport => "Positive Rapport",
@@ -58,6 +72,12 @@ impl Element {
     }
 
     /// A one-line description of what the element is.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Element;
+    /// assert!(Element::Goals.description().contains("agree"));
+    /// ```
     pub const fn description(self) -> &'static str {
         match self {
             Element::Rapport => {
@@ -80,6 +100,14 @@ impl Element {
     }
 
     /// Short, practical guidance for a therapist on strengthening the element.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Element;
+    /// for e in Element::ALL {
+    ///     assert!(!e.guidance().is_empty());
+    /// }
+    /// ```
     pub const fn guidance(self) -> &'static str {
         match self {
             Element::Rapport => {
@@ -109,8 +137,10 @@ impl fmt::Display for Element {
 }
 
 /// One element's score in a profile.
+///
+/// With feature `serde` it serializes; it does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ElementScore {
     /// Percent of maximum possible, 0-100: 100 (mean - min) / (max - min) over the element's
@@ -138,6 +168,14 @@ impl ElementScore {
 
 /// A 0-100 (POMP) score for each of the four elements that an instrument covers.
 ///
+/// Its getters return `Option`s, not [`Outcome`](crate::Outcome)s: an element is absent when
+/// the instrument has no item for it (or none of its items was answered), which is a fact
+/// about the questionnaire, not a statistic that is undefined on the data.
+///
+/// With feature `serde` it serializes (as an array of four scores in [`Element::ALL`] order,
+/// `null` for an element the instrument does not cover); it does not deserialize (a result is
+/// computed, not read).
+///
 /// # Example
 /// ```
 /// use alliance::{catalog, score, Element, Rater, Response};
@@ -153,7 +191,7 @@ impl ElementScore {
 /// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ElementProfile {
     scores: [Option<ElementScore>; 4],
 }
@@ -168,11 +206,30 @@ impl ElementProfile {
 
     /// The element's score, or `None` when the instrument has no items for it (or none of them
     /// was answered).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, score, Element, Rater, Response};
+    /// // the session scale maps one item each to Rapport, Goals and Responsibility
+    /// let vas = score(&Response::complete(&catalog::session_scale(), Rater::Client, &[9.0, 8.0, 7.0, 9.0])?)?;
+    /// assert_eq!(vas.profile.get(Element::Goals).map(|e| e.pomp), Some(80.0));
+    /// assert_eq!(vas.profile.get(Element::Expectations), None); // not covered
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn get(&self, element: Element) -> Option<ElementScore> {
         self.scores[element.index()]
     }
 
     /// The scored elements with their scores, in [`Element::ALL`] order.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, score, Element, Rater, Response};
+    /// let vas = score(&Response::complete(&catalog::session_scale(), Rater::Client, &[9.0, 8.0, 7.0, 9.0])?)?;
+    /// let scored: Vec<Element> = vas.profile.iter().map(|(e, _)| e).collect();
+    /// assert_eq!(scored, [Element::Rapport, Element::Goals, Element::Responsibility]);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (Element, ElementScore)> + '_ {
         Element::ALL
             .into_iter()
@@ -182,6 +239,17 @@ impl ElementProfile {
     /// The element with the lowest POMP score (the first in [`Element::ALL`] order when two
     /// share it); `None` when no element is scored, or when all scored elements are equal, so
     /// that no element is called weak when none is weaker than the others.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, score, Element, Rater, Response};
+    /// let vas = catalog::session_scale();
+    /// let s = score(&Response::complete(&vas, Rater::Client, &[9.0, 8.0, 7.0, 9.0])?)?;
+    /// assert_eq!(s.profile.weakest(), Some(Element::Responsibility)); // 70
+    /// let even = score(&Response::complete(&vas, Rater::Client, &[9.0; 4])?)?;
+    /// assert_eq!(even.profile.weakest(), None); // no element is weaker than the others
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn weakest(&self) -> Option<Element> {
         if self.spread() == Some(0.0) {
             return None;
@@ -193,6 +261,15 @@ impl ElementProfile {
 
     /// Highest minus lowest POMP score across the scored elements; `None` when fewer than two
     /// are scored.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, score, Rater, Response};
+    /// let vas = catalog::session_scale();
+    /// let s = score(&Response::complete(&vas, Rater::Client, &[9.0, 8.0, 7.0, 9.0])?)?;
+    /// assert_eq!(s.profile.spread(), Some(90.0 - 70.0));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn spread(&self) -> Option<f64> {
         let mut it = self.iter().map(|(_, s)| s.pomp);
         let first = it.next()?;
@@ -203,6 +280,15 @@ impl ElementProfile {
     }
 
     /// Scored elements that rest on fewer than [`ElementProfile::MIN_RELIABLE_ITEMS`] items.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, score, Rater, Response};
+    /// // every element of the session scale rests on one item
+    /// let s = score(&Response::complete(&catalog::session_scale(), Rater::Client, &[9.0; 4])?)?;
+    /// assert_eq!(s.profile.low_reliability().count(), 3);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn low_reliability(&self) -> impl Iterator<Item = Element> + '_ {
         self.iter()
             .filter(|(_, s)| s.low_reliability)

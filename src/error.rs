@@ -2,8 +2,15 @@
 //!
 //! Every fallible function returns [`Result<T>`]. Each variant names the rule that was broken
 //! and carries the values that broke it, so a caller (or a clinician reading a log) can see
-//! what was wrong and where without a debugger. Variants carry no `String`s and no types of
-//! other crates, so the enum can grow without breaking anyone (`#[non_exhaustive]`).
+//! what was wrong and where without a debugger. Its [`Display`](std::fmt::Display) text is a
+//! sentence that says what was given and what is needed (lower case and without a final full
+//! stop, as Rust error messages are, so that it can be wrapped in context).
+//!
+//! Variants carry numbers, `&'static str` labels fixed by the crate, and owned `String`s only
+//! for names that come from the caller's data (an instrument's id, a subscale's name): no
+//! types of other crates and no types of this crate's higher layers, so the enum can grow
+//! without breaking anyone (`#[non_exhaustive]`). `Error` has no serde support: it is not a
+//! storage format; send its `Display` text.
 //!
 //! A statistic that is *undefined* for valid input (zero variance, one category used) is not
 //! an error: each module returns a typed undefined value with its reason instead. Errors are
@@ -12,14 +19,28 @@
 /// The result type of every fallible function in this crate.
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// `" in steps of 0.1"`, or nothing for a continuous scale.
+fn steps(step: &Option<f64>) -> String {
+    step.map(|s| format!(" in steps of {s}"))
+        .unwrap_or_default()
+}
+
 /// What was wrong with the input, and where.
+///
+/// # Example
+/// ```
+/// use alliance::{catalog, Error, Rater, Response};
+/// let err = Response::from_items(&catalog::wai_sr(), Rater::Client, &[(7, 9.0)]).unwrap_err();
+/// assert!(matches!(err, Error::OutOfScale { item: 7, .. }));
+/// assert_eq!(err.to_string(), "item 7 is 9 but the scale is 1-5");
+/// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     // ---- instruments -------------------------------------------------------------------
     /// A response scale whose bounds are not finite, or whose minimum is not below its maximum,
     /// or whose step is not positive or does not divide the range.
-    #[error("response scale {min}..={max} (step {step:?}) is invalid: {reason}")]
+    #[error("the response scale from {min} to {max}{} cannot be used: {reason}", steps(.step))]
     InvalidScale {
         /// Lower bound given.
         min: f64,
@@ -31,16 +52,17 @@ pub enum Error {
         reason: &'static str,
     },
     /// An instrument definition breaks a structural rule (no items, a subscale with no items,
-    /// an item in two subscales, a cutoff outside the score range, ...).
-    #[error("instrument '{instrument}' is invalid: {reason}")]
+    /// two subscales with one name, a cutoff outside the score range, ...).
+    #[error("instrument '{instrument}' cannot be built: {reason}")]
     InvalidInstrument {
         /// The instrument's short name.
         instrument: String,
         /// Which rule the definition breaks.
         reason: &'static str,
     },
-    /// An instrument definition names an item number twice, or an item number that is 0.
-    #[error("instrument '{instrument}': item {item} is {reason}")]
+    /// An instrument definition names an item number twice, or an item number it does not
+    /// have.
+    #[error("instrument '{instrument}' cannot be built: item {item} is {reason}")]
     InvalidItem {
         /// The instrument's short name.
         instrument: String,
@@ -75,18 +97,27 @@ pub enum Error {
         /// The scale's minimum.
         min: f64,
     },
+    /// An answer is NaN or infinite.
+    #[error("item {item} is {value} but an answer must be a number on the scale")]
+    NonFiniteAnswer {
+        /// The item number (0 for a value checked outside any item, as by
+        /// [`Scale::reverse`](crate::Scale::reverse)).
+        item: u16,
+        /// The offending value (NaN or an infinity).
+        value: f64,
+    },
     /// A value is NaN or infinite.
-    #[error("{what} at position {index} is {value}, which is not a finite number")]
+    #[error("{what} at position {index} is {value}, but only finite numbers can be used")]
     NonFinite {
-        /// What the value is (an item answer, a rating, a session score, ...).
+        /// What the value is (a rating, a session score, a cutoff threshold, ...).
         what: &'static str,
-        /// Its position: an item number for answers, a 0-based index elsewhere.
+        /// Its 0-based position.
         index: usize,
         /// The offending value (NaN or an infinity).
         value: f64,
     },
     /// A response gives an item number twice.
-    #[error("item {item} is answered twice")]
+    #[error("item {item} is answered twice; give each item once")]
     DuplicateItem {
         /// The repeated item number.
         item: u16,
@@ -102,7 +133,7 @@ pub enum Error {
         items: usize,
     },
     /// A response or a buffer has the wrong number of values.
-    #[error("{what} has {found} values, expected {expected}")]
+    #[error("{what} should have {expected} values, but it has {found}")]
     LengthMismatch {
         /// What was measured.
         what: &'static str,
@@ -112,7 +143,10 @@ pub enum Error {
         found: usize,
     },
     /// A response was scored with an instrument other than the one it was checked against.
-    #[error("response was checked against '{response}' but scored with '{instrument}'")]
+    #[error(
+        "the response was checked against '{response}' but scored with '{instrument}'; \
+         score it with the instrument it was made for"
+    )]
     InstrumentMismatch {
         /// The response's instrument.
         response: String,
@@ -120,9 +154,12 @@ pub enum Error {
         instrument: String,
     },
     /// Too many items are missing for the instrument's missing-data rule.
-    #[error("{scope} has {missing} of {items} items missing; the rule allows at most {allowed}")]
+    #[error(
+        "'{scope}' is missing {missing} of its {items} items, but the instrument's missing-data \
+         rule allows at most {allowed}, so it cannot be scored"
+    )]
     TooManyMissing {
-        /// Where (the total, or a subscale's name).
+        /// Where: "total", or the subscale's name.
         scope: String,
         /// Items missing.
         missing: usize,
@@ -133,24 +170,37 @@ pub enum Error {
     },
 
     // ---- sessions ----------------------------------------------------------------------
+    /// A client or therapist id is empty (or only white space).
+    #[error("the {role} id is empty; every client and therapist needs a non-empty id")]
+    EmptyId {
+        /// Whose id: "client" or "therapist".
+        role: &'static str,
+    },
     /// Two sessions in a course share a session number.
-    #[error("session {session} appears twice in the course")]
+    #[error("session {session} appears twice in the course; each session number is used once")]
     DuplicateSession {
         /// The repeated session number.
         session: u32,
     },
     /// A session already holds a response of this rater on this instrument.
-    #[error("session {session} already has a {rater} response on '{instrument}'")]
+    #[error(
+        "session {session} already has a {rater} response on '{instrument}'; a session holds \
+         one response per rater and instrument"
+    )]
     DuplicateResponse {
         /// The session number.
         session: u32,
-        /// Who answered.
-        rater: crate::Rater,
+        /// Who answered: "client", "therapist" or "observer" (a
+        /// [`Rater::label`](crate::Rater::label)).
+        rater: &'static str,
         /// The instrument's short name.
         instrument: String,
     },
     /// Session dates go backwards while session numbers go forwards.
-    #[error("session {session} is dated before session {previous}")]
+    #[error(
+        "session {session} is dated before session {previous}; check the dates and the \
+         session numbers"
+    )]
     DatesOutOfOrder {
         /// The session whose date is too early.
         session: u32,
@@ -158,7 +208,7 @@ pub enum Error {
         previous: u32,
     },
     /// A session belongs to another dyad than the course.
-    #[error("session {session} belongs to another client-therapist dyad")]
+    #[error("session {session} belongs to another client or therapist than the course")]
     ForeignSession {
         /// The session number.
         session: u32,
@@ -175,7 +225,7 @@ pub enum Error {
     },
 
     /// A line of bundled or imported text data is malformed.
-    #[error("line {line}: {reason}")]
+    #[error("line {line} cannot be read: {reason}")]
     Parse {
         /// 1-based line number.
         line: usize,
@@ -183,11 +233,49 @@ pub enum Error {
         reason: &'static str,
     },
 
+    // ---- batch scoring -----------------------------------------------------------------
+    /// One-byte answer codes were given for an instrument whose scale is not a whole-number
+    /// scale within 0-255 in steps of 1.
+    #[error(
+        "one-byte answer codes need a whole-number scale within 0-255 in steps of 1, but the \
+         scale runs from {min} to {max}{}; score these answers as numbers instead",
+        steps(.step)
+    )]
+    NotByteScale {
+        /// The scale's minimum.
+        min: f64,
+        /// The scale's maximum.
+        max: f64,
+        /// The scale's step, if any.
+        step: Option<f64>,
+    },
+    /// The code declared for a missing answer is itself an answer on the scale.
+    #[error(
+        "missing-answer code {code} is an answer on the {min}-{max} scale; choose a code off \
+         the scale"
+    )]
+    MissingCodeOnScale {
+        /// The code declared for a missing answer.
+        code: u8,
+        /// The scale's minimum.
+        min: u8,
+        /// The scale's maximum.
+        max: u8,
+    },
+    /// One response of a batch is invalid; `source` says what was wrong with it.
+    #[error("response {response} of the batch (counting from 0) is invalid: {source}")]
+    InBatch {
+        /// 0-based index of the response in the batch.
+        response: usize,
+        /// What was wrong with it.
+        source: Box<Error>,
+    },
+
     // ---- statistics --------------------------------------------------------------------
     /// Fewer observations than a method needs.
-    #[error("{what} has {found}, need at least {needed}")]
+    #[error("{needed} or more {what} are needed, found {found}")]
     TooFew {
-        /// What was counted (e.g. "series points", "complete targets").
+        /// What was counted, in the plural (e.g. "series points", "complete targets").
         what: &'static str,
         /// The minimum the method needs.
         needed: usize,
@@ -195,7 +283,9 @@ pub enum Error {
         found: usize,
     },
     /// Times or positions that must increase strictly do not.
-    #[error("time at position {index} is {value}, not after the previous {previous}")]
+    #[error(
+        "time at position {index} is {value}, but it must come after the previous time {previous}"
+    )]
     NotIncreasing {
         /// 0-based position.
         index: usize,
@@ -206,7 +296,7 @@ pub enum Error {
     },
     /// A parameter is outside its allowed range (a confidence level of 1.2, a reliability of
     /// -0.3, a window of 0 sessions).
-    #[error("{name} is {value}, but {expected}")]
+    #[error("{name} must be {expected}, but it is {value}")]
     InvalidParameter {
         /// The parameter's name.
         name: &'static str,
@@ -214,14 +304,6 @@ pub enum Error {
         value: f64,
         /// The allowed range, in words.
         expected: &'static str,
-    },
-    /// One response of a batch is invalid; `source` says what was wrong with it.
-    #[error("response {response} of the batch: {source}")]
-    InBatch {
-        /// 0-based index of the response in the batch.
-        response: usize,
-        /// What was wrong with it.
-        source: Box<Error>,
     },
     /// A category code that is not in the declared category set.
     #[error("value {value} at position {index} is not one of the declared categories")]
@@ -290,7 +372,7 @@ pub enum Error {
     // ---- trend detectors and monitor (trend-detect) ---------------------------------------
     /// A score or time beyond the supported magnitude, where running sums of squares could
     /// overflow (alliance scores and session times are many orders of magnitude smaller).
-    #[error("{what} at position {index} is {value}, beyond the supported magnitude {limit}")]
+    #[error("{what} at position {index} is {value:e}, beyond the supported magnitude of {limit:e}")]
     TooLarge {
         /// What the value is (a session score, a session time).
         what: &'static str,
@@ -302,7 +384,10 @@ pub enum Error {
         limit: f64,
     },
     /// Two series that must be paired session by session have different session times.
-    #[error("paired series differ at position {index}: time {left} against {right}")]
+    #[error(
+        "paired series must share session times, but at position {index} one has time {left} \
+         and the other {right}"
+    )]
     TimesDiffer {
         /// 0-based position.
         index: usize,

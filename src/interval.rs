@@ -26,6 +26,14 @@ impl Level {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] unless `0 < level < 1` (NaN included).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Error, Level};
+    /// assert_eq!(Level::new(0.99)?.value(), 0.99);
+    /// assert!(matches!(Level::new(95.0), Err(Error::InvalidParameter { .. }))); // a probability, not a percent
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn new(level: f64) -> Result<Level> {
         let valid = level > 0.0 && level < 1.0;
         if valid {
@@ -40,11 +48,24 @@ impl Level {
     }
 
     /// The level as a probability, e.g. 0.95.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Level;
+    /// assert_eq!(Level::default().value(), 0.95);
+    /// ```
     pub fn value(self) -> f64 {
         self.0
     }
 
     /// The two-sided tail probability on each side, (1 − level) / 2.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Level;
+    /// assert!((Level::new(0.90)?.tail() - 0.05).abs() < 1e-15);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn tail(self) -> f64 {
         (1.0 - self.0) / 2.0
     }
@@ -70,8 +91,10 @@ impl From<Level> for f64 {
 }
 
 /// A two-sided confidence interval.
+///
+/// With feature `serde` it serializes; it does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Interval {
     /// Lower bound.
@@ -83,6 +106,33 @@ pub struct Interval {
 }
 
 impl Interval {
+    /// An interval from bounds you have (a published interval to compare with, say); the
+    /// crate's statistics build theirs themselves.
+    ///
+    /// # Errors
+    /// [`Error::NonFinite`] when a bound is NaN or infinite; [`Error::InvalidParameter`] when
+    /// the lower bound is above the upper one.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Interval, Level};
+    /// let ci = Interval::from_bounds(0.61, 0.84, Level::new(0.9)?)?;
+    /// assert_eq!((ci.lower, ci.upper, ci.level), (0.61, 0.84, 0.9));
+    /// assert!(Interval::from_bounds(0.84, 0.61, Level::NINETY_FIVE).is_err());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn from_bounds(lower: f64, upper: f64, level: Level) -> Result<Interval> {
+        crate::stats::check_finite("interval bound", &[lower, upper])?;
+        if lower > upper {
+            return Err(Error::InvalidParameter {
+                name: "an interval's lower bound",
+                value: lower,
+                expected: "at most its upper bound",
+            });
+        }
+        Ok(Interval::new(lower, upper, level))
+    }
+
     /// An interval with the given bounds at `level` (crate-internal: results build these).
     pub(crate) fn new(lower: f64, upper: f64, level: Level) -> Interval {
         Interval {
@@ -93,6 +143,15 @@ impl Interval {
     }
 
     /// Whether `x` lies within the interval, bounds included.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Interval, Level};
+    /// let ci = Interval::from_bounds(0.61, 0.84, Level::NINETY_FIVE)?;
+    /// assert!(ci.contains(0.61) && ci.contains(0.7));
+    /// assert!(!ci.contains(0.9));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn contains(&self, x: f64) -> bool {
         (self.lower..=self.upper).contains(&x)
     }

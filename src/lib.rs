@@ -27,7 +27,10 @@
 //! reachable from public input is a bug.
 //!
 //! # Crate features
-//! - `serde`: `Serialize`/`Deserialize` for public types; deserialization validates.
+//! - `serde`: model and input types (instruments and their parts, responses, sessions,
+//!   courses, dates, levels, rating matrices, series, method choices) serialize and
+//!   deserialize, and deserialization runs the same checks as construction; results serialize
+//!   only (they are computed, not read). Types without serde say why in their docs.
 //!
 //! # Missing data
 //! Missing answers are `None`; each instrument's [`MissingRule`] decides between prorating and
@@ -62,7 +65,7 @@ pub use error::{Error, Result};
 pub use instrument::catalog;
 pub use instrument::{
     Cutoff, CutoffSide, Instrument, InstrumentBuilder, Item, Keying, MissingRule, Norm,
-    Reliability, ReliabilityKind, Scale, ScoringRule, Subscale,
+    Reliability, ReliabilityKind, Scale, ScoreRange, ScoringRule, Subscale,
 };
 pub use interval::{Interval, Level};
 pub use method::{IntervalMethod, PMethod};

@@ -9,21 +9,24 @@
 /// squares, an exact 0/0) and reported as [`Outcome::Undefined`] with an [`Undefined`] reason
 /// the caller can match on. Each function documents which inputs give which reason.
 ///
+/// With feature `serde` it serializes (`{"Defined": 0.8}` or `{"Undefined": "ConstantValues"}`
+/// in JSON), as part of the result that holds it; it does not deserialize (a result is
+/// computed, not read). [`Undefined`] serializes and deserializes.
+///
 /// # Example
+/// Every statistic's result holds its quantities as `Outcome`s; a caller asks for the value
+/// and, when there is none, for the reason:
 /// ```
-/// use alliance::agreement::{icc, IccForm, IccUnit};
-/// use alliance::Ratings;
-/// use alliance::trend::{ols_trend, Series};
-/// use alliance::{Level, Outcome, Undefined};
-/// // every rating equal: no ICC can be computed
-/// let r = Ratings::from_rows(&[[3.0, 3.0], [3.0, 3.0], [3.0, 3.0]])?;
-/// let res = icc(&r, IccForm::TwoWayAgreement, IccUnit::Single, Level::default())?;
-/// assert_eq!(res.coefficient.undefined(), Some(Undefined::ConstantValues));
-/// // two points: a slope, but no standard error
-/// let fit = ols_trend(&Series::from_values(vec![3.0, 4.0])?, Level::default())?;
-/// assert_eq!(fit.slope_se, Outcome::Undefined(Undefined::NoResidualDegreesOfFreedom));
-/// assert_eq!(fit.slope_se.value(), None);
-/// # Ok::<(), alliance::Error>(())
+/// use alliance::{Outcome, Undefined};
+/// fn report(coefficient: Outcome<f64>) -> String {
+///     match coefficient {
+///         Outcome::Defined(v) => format!("{v:.2}"),
+///         Outcome::Undefined(Undefined::ConstantValues) => "no variation to assess".into(),
+///         Outcome::Undefined(why) => format!("undefined: {why:?}"),
+///     }
+/// }
+/// assert_eq!(report(Outcome::Defined(0.8123)), "0.81");
+/// assert_eq!(report(Outcome::Undefined(Undefined::ConstantValues)), "no variation to assess");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -36,6 +39,13 @@ pub enum Outcome<T = f64> {
 
 impl<T> Outcome<T> {
     /// The value, if defined (consuming the outcome).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Outcome, Undefined};
+    /// assert_eq!(Outcome::Defined(0.7).defined(), Some(0.7));
+    /// assert_eq!(Outcome::<f64>::Undefined(Undefined::ZeroVariance).defined(), None);
+    /// ```
     pub fn defined(self) -> Option<T> {
         match self {
             Outcome::Defined(v) => Some(v),
@@ -44,6 +54,15 @@ impl<T> Outcome<T> {
     }
 
     /// A reference to the value, if defined.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Outcome, Undefined};
+    /// let label: Outcome<String> = Outcome::Defined("moderate".to_owned());
+    /// assert_eq!(label.as_defined().map(String::as_str), Some("moderate"));
+    /// let none: Outcome<String> = Outcome::Undefined(Undefined::TooFewObservations);
+    /// assert_eq!(none.as_defined(), None);
+    /// ```
     pub fn as_defined(&self) -> Option<&T> {
         match self {
             Outcome::Defined(v) => Some(v),
@@ -52,6 +71,14 @@ impl<T> Outcome<T> {
     }
 
     /// The reason, if undefined.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Outcome, Undefined};
+    /// let p: Outcome = Outcome::Undefined(Undefined::TooFewObservations);
+    /// assert_eq!(p.undefined(), Some(Undefined::TooFewObservations));
+    /// assert_eq!(Outcome::Defined(0.03).undefined(), None);
+    /// ```
     pub fn undefined(&self) -> Option<Undefined> {
         match self {
             Outcome::Defined(_) => None,
@@ -60,11 +87,27 @@ impl<T> Outcome<T> {
     }
 
     /// Whether the statistic is defined.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Outcome, Undefined};
+    /// assert!(Outcome::Defined(1.0).is_defined());
+    /// assert!(!Outcome::<f64>::Undefined(Undefined::OutOfRange).is_defined());
+    /// ```
     pub fn is_defined(&self) -> bool {
         matches!(self, Outcome::Defined(_))
     }
 
     /// Applies `f` to a defined value, keeping an undefined reason.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Outcome, Undefined};
+    /// let r: Outcome = Outcome::Defined(0.5);
+    /// assert_eq!(r.map(|r| r * r), Outcome::Defined(0.25)); // r squared
+    /// let none: Outcome = Outcome::Undefined(Undefined::ZeroVariance);
+    /// assert_eq!(none.map(|r| r * r), Outcome::Undefined(Undefined::ZeroVariance));
+    /// ```
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
         match self {
             Outcome::Defined(v) => Outcome::Defined(f(v)),
@@ -75,6 +118,15 @@ impl<T> Outcome<T> {
 
 impl<T: Copy> Outcome<T> {
     /// The value, or `None` when undefined.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Outcome, Undefined};
+    /// let se: Outcome = Outcome::Defined(0.12);
+    /// assert_eq!(se.value(), Some(0.12));
+    /// let none: Outcome = Outcome::Undefined(Undefined::NoResidualDegreesOfFreedom);
+    /// assert_eq!(none.value(), None);
+    /// ```
     pub fn value(&self) -> Option<T> {
         self.as_defined().copied()
     }

@@ -16,13 +16,28 @@ pub enum Rater {
     Observer,
 }
 
-impl fmt::Display for Rater {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Rater {
+    /// The rater in lower-case words, as errors and logs print it ("client", "therapist",
+    /// "observer"); also its [`Display`](fmt::Display) text.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Rater;
+    /// assert_eq!(Rater::Therapist.label(), "therapist");
+    /// assert_eq!(Rater::Client.to_string(), "client");
+    /// ```
+    pub const fn label(self) -> &'static str {
+        match self {
             Rater::Client => "client",
             Rater::Therapist => "therapist",
             Rater::Observer => "observer",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Rater {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
     }
 }
 
@@ -56,8 +71,18 @@ impl Response {
     ///
     /// # Errors
     /// [`Error::LengthMismatch`] when the number of answers is not the instrument's item
-    /// count; [`Error::NonFinite`], [`Error::OutOfScale`] or [`Error::OffStep`] naming the first
+    /// count; [`Error::NonFiniteAnswer`], [`Error::OutOfScale`] or [`Error::OffStep`] naming the first
     /// item whose answer is not allowed.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, Rater, Response};
+    /// let arm = catalog::arm_5();
+    /// let r = Response::new(&arm, Rater::Therapist, &[Some(6.0), None, Some(2.0), Some(5.0), Some(6.0)])?;
+    /// assert_eq!(r.missing(), 1);
+    /// assert!(Response::new(&arm, Rater::Client, &[Some(6.0)]).is_err()); // 5 items needed
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn new(instrument: &Instrument, rater: Rater, answers: &[Option<f64>]) -> Result<Response> {
         let expected = instrument.items().len();
         if answers.len() != expected {
@@ -84,6 +109,14 @@ impl Response {
     ///
     /// # Errors
     /// As [`Response::new`].
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, Rater, Response};
+    /// let r = Response::complete(&catalog::arm_5(), Rater::Client, &[6.0, 5.0, 2.0, 6.0, 7.0])?;
+    /// assert_eq!(r.missing(), 0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn complete(instrument: &Instrument, rater: Rater, answers: &[f64]) -> Result<Response> {
         let answers: Vec<Option<f64>> = answers.iter().copied().map(Some).collect();
         Response::new(instrument, rater, &answers)
@@ -96,6 +129,17 @@ impl Response {
     /// [`Error::UnknownItem`] for an item number the instrument does not have,
     /// [`Error::DuplicateItem`] for an item given twice, and the answer errors of
     /// [`Response::new`].
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, Error, Rater, Response};
+    /// let arm = catalog::arm_5();
+    /// let r = Response::from_items(&arm, Rater::Client, &[(5, 7.0), (1, 6.0)])?;
+    /// assert_eq!(r.answers(), &[Some(6.0), None, None, None, Some(7.0)]);
+    /// let twice = Response::from_items(&arm, Rater::Client, &[(1, 6.0), (1, 5.0)]);
+    /// assert_eq!(twice, Err(Error::DuplicateItem { item: 1 }));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn from_items(
         instrument: &Instrument,
         rater: Rater,
@@ -126,21 +170,55 @@ impl Response {
     }
 
     /// The instrument the response was checked against.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, Rater, Response};
+    /// let r = Response::complete(&catalog::arm_5(), Rater::Client, &[6.0; 5])?;
+    /// assert_eq!(r.instrument().id(), "ARM-5");
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn instrument(&self) -> &Instrument {
         &self.instrument
     }
 
     /// Who answered.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, Rater, Response};
+    /// let r = Response::complete(&catalog::arm_5(), Rater::Observer, &[6.0; 5])?;
+    /// assert_eq!(r.rater(), Rater::Observer);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn rater(&self) -> Rater {
         self.rater
     }
 
     /// The answers in item order, `None` where missing.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, Rater, Response};
+    /// let r = Response::from_items(&catalog::arm_5(), Rater::Client, &[(2, 4.0)])?;
+    /// assert_eq!(r.answers(), &[None, Some(4.0), None, None, None]);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn answers(&self) -> &[Option<f64>] {
         &self.answers
     }
 
     /// The answer to item `number` (1-based); `None` when missing or not an item.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, Rater, Response};
+    /// let r = Response::from_items(&catalog::arm_5(), Rater::Client, &[(2, 4.0)])?;
+    /// assert_eq!(r.answer(2), Some(4.0));
+    /// assert_eq!(r.answer(3), None); // missing
+    /// assert_eq!(r.answer(9), None); // no such item
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn answer(&self, number: u16) -> Option<f64> {
         usize::from(number)
             .checked_sub(1)
@@ -148,6 +226,14 @@ impl Response {
     }
 
     /// Number of missing answers.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, Rater, Response};
+    /// let r = Response::from_items(&catalog::wai_sr(), Rater::Client, &[(2, 4.0), (3, 5.0)])?;
+    /// assert_eq!(r.missing(), 10);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn missing(&self) -> usize {
         self.answers.iter().filter(|a| a.is_none()).count()
     }

@@ -32,6 +32,15 @@ impl Date {
     /// # Errors
     /// [`Error::InvalidDate`] when the day does not exist in that month and year (or the year
     /// is outside -9999..=9999).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Date, Error};
+    /// let d = Date::new(2024, 2, 29)?; // a leap day
+    /// assert_eq!(d.to_string(), "2024-02-29");
+    /// assert_eq!(Date::new(2023, 2, 29), Err(Error::InvalidDate { year: 2023, month: 2, day: 29 }));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn new(year: i32, month: u8, day: u8) -> Result<Date> {
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
         let days_in_month = match month {
@@ -48,21 +57,50 @@ impl Date {
     }
 
     /// Year.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Date;
+    /// assert_eq!(Date::new(2026, 3, 1)?.year(), 2026);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn year(self) -> i32 {
         self.year
     }
 
     /// Month, 1-12.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Date;
+    /// assert_eq!(Date::new(2026, 3, 1)?.month(), 3);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn month(self) -> u8 {
         self.month
     }
 
     /// Day of the month.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Date;
+    /// assert_eq!(Date::new(2026, 3, 1)?.day(), 1);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn day(self) -> u8 {
         self.day
     }
 
     /// Days since 1970-01-01 (negative before it).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Date;
+    /// assert_eq!(Date::new(1970, 1, 2)?.days_since_epoch(), 1);
+    /// assert_eq!(Date::new(1969, 12, 31)?.days_since_epoch(), -1);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn days_since_epoch(self) -> i64 {
         // Howard Hinnant's days_from_civil.
         let y = i64::from(self.year) - i64::from(self.month <= 2);
@@ -75,6 +113,15 @@ impl Date {
     }
 
     /// Whole days from `earlier` to `self` (negative if `earlier` is later).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Date;
+    /// let intake = Date::new(2026, 1, 5)?;
+    /// assert_eq!(Date::new(2026, 2, 2)?.days_since(intake), 28);
+    /// assert_eq!(intake.days_since(Date::new(2026, 2, 2)?), -28);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn days_since(self, earlier: Date) -> i64 {
         self.days_since_epoch() - earlier.days_since_epoch()
     }
@@ -127,19 +174,27 @@ impl Session {
     /// A session with no responses yet.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when a client or therapist id is empty.
+    /// [`Error::EmptyId`] when the client or therapist id is empty (or only white space).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Error, Session};
+    /// let s = Session::new("client-17", "dr-ng", 1)?;
+    /// assert_eq!((s.client(), s.therapist(), s.number()), ("client-17", "dr-ng", 1));
+    /// assert_eq!(Session::new("", "dr-ng", 1), Err(Error::EmptyId { role: "client" }));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn new(
         client: impl Into<String>,
         therapist: impl Into<String>,
         number: u32,
     ) -> Result<Session> {
         let (client, therapist) = (client.into(), therapist.into());
-        if client.trim().is_empty() || therapist.trim().is_empty() {
-            return Err(Error::InvalidParameter {
-                name: "client or therapist id",
-                value: 0.0,
-                expected: "a non-empty id",
-            });
+        if client.trim().is_empty() {
+            return Err(Error::EmptyId { role: "client" });
+        }
+        if therapist.trim().is_empty() {
+            return Err(Error::EmptyId { role: "therapist" });
         }
         Ok(Session {
             client,
@@ -151,6 +206,14 @@ impl Session {
     }
 
     /// Sets the session's date.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Date, Session};
+    /// let s = Session::new("client-17", "dr-ng", 1)?.with_date(Date::new(2026, 3, 1)?);
+    /// assert_eq!(s.date(), Some(Date::new(2026, 3, 1)?));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     #[must_use]
     pub fn with_date(mut self, date: Date) -> Session {
         self.date = Some(date);
@@ -162,12 +225,24 @@ impl Session {
     /// # Errors
     /// [`Error::DuplicateResponse`] when the session already has a response of this rater on
     /// this instrument.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, Error, Rater, Response, Session};
+    /// let srs = catalog::session_scale();
+    /// let mut s = Session::new("client-17", "dr-ng", 4)?;
+    /// s.add(Response::complete(&srs, Rater::Client, &[9.0; 4])?)?;
+    /// s.add(Response::complete(&srs, Rater::Therapist, &[8.0; 4])?)?;
+    /// let again = s.add(Response::complete(&srs, Rater::Client, &[7.0; 4])?);
+    /// assert!(matches!(again, Err(Error::DuplicateResponse { session: 4, rater: "client", .. })));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn add(&mut self, response: Response) -> Result<()> {
         let id = response.instrument().id();
         if self.response(response.rater(), id).is_some() {
             return Err(Error::DuplicateResponse {
                 session: self.number,
-                rater: response.rater(),
+                rater: response.rater().label(),
                 instrument: id.to_owned(),
             });
         }
@@ -176,31 +251,80 @@ impl Session {
     }
 
     /// The client's id.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Session;
+    /// assert_eq!(Session::new("client-17", "dr-ng", 1)?.client(), "client-17");
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn client(&self) -> &str {
         &self.client
     }
 
     /// The therapist's id.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Session;
+    /// assert_eq!(Session::new("client-17", "dr-ng", 1)?.therapist(), "dr-ng");
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn therapist(&self) -> &str {
         &self.therapist
     }
 
     /// The session number (1 = intake, or however the clinic counts).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Session;
+    /// assert_eq!(Session::new("client-17", "dr-ng", 7)?.number(), 7);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn number(&self) -> u32 {
         self.number
     }
 
     /// The session's date, if recorded.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Session;
+    /// assert_eq!(Session::new("client-17", "dr-ng", 1)?.date(), None); // not recorded
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn date(&self) -> Option<Date> {
         self.date
     }
 
     /// All responses, in the order added.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, Rater, Response, Session};
+    /// let mut s = Session::new("client-17", "dr-ng", 1)?;
+    /// s.add(Response::complete(&catalog::session_scale(), Rater::Client, &[9.0; 4])?)?;
+    /// s.add(Response::complete(&catalog::arm_5(), Rater::Client, &[6.0; 5])?)?;
+    /// let ids: Vec<&str> = s.responses().iter().map(|r| r.instrument().id()).collect();
+    /// assert_eq!(ids, ["VAS-4", "ARM-5"]);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn responses(&self) -> &[Response] {
         &self.responses
     }
 
     /// The response of `rater` on the instrument with id `instrument`, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, Rater, Response, Session};
+    /// let mut s = Session::new("client-17", "dr-ng", 1)?;
+    /// s.add(Response::complete(&catalog::arm_5(), Rater::Client, &[6.0; 5])?)?;
+    /// assert!(s.response(Rater::Client, "ARM-5").is_some());
+    /// assert!(s.response(Rater::Therapist, "ARM-5").is_none());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn response(&self, rater: Rater, instrument: &str) -> Option<&Response> {
         self.responses
             .iter()
@@ -236,7 +360,16 @@ impl Course {
     /// An empty course for a client-therapist dyad.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when an id is empty.
+    /// [`Error::EmptyId`] when the client or therapist id is empty (or only white space).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Course, Error};
+    /// let course = Course::new("client-17", "dr-ng")?;
+    /// assert!(course.sessions().is_empty());
+    /// assert_eq!(Course::new("client-17", ""), Err(Error::EmptyId { role: "therapist" }));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn new(client: impl Into<String>, therapist: impl Into<String>) -> Result<Course> {
         // Reuse the session's id check.
         let probe = Session::new(client, therapist, 0)?;
@@ -251,6 +384,15 @@ impl Course {
     ///
     /// # Errors
     /// As [`Course::new`] and [`Course::add`].
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Course, Session};
+    /// let sessions = [3, 1, 2].map(|n| Session::new("client-17", "dr-ng", n));
+    /// let course = Course::from_sessions("client-17", "dr-ng", sessions.into_iter().collect::<Result<Vec<_>, _>>()?)?;
+    /// assert_eq!(course.sessions().iter().map(|s| s.number()).collect::<Vec<_>>(), [1, 2, 3]);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn from_sessions(
         client: impl Into<String>,
         therapist: impl Into<String>,
@@ -270,6 +412,18 @@ impl Course {
     /// course's; [`Error::DuplicateSession`] when its number is taken;
     /// [`Error::DatesOutOfOrder`] when its date is before an earlier-numbered session's date
     /// or after a later-numbered one's. The course is unchanged on error.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Course, Error, Session};
+    /// let mut course = Course::new("client-17", "dr-ng")?;
+    /// course.add(Session::new("client-17", "dr-ng", 1)?)?;
+    /// let dup = course.add(Session::new("client-17", "dr-ng", 1)?);
+    /// assert_eq!(dup, Err(Error::DuplicateSession { session: 1 }));
+    /// let other = course.add(Session::new("client-18", "dr-ng", 2)?);
+    /// assert_eq!(other, Err(Error::ForeignSession { session: 2 }));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn add(&mut self, session: Session) -> Result<()> {
         if session.client != self.client || session.therapist != self.therapist {
             return Err(Error::ForeignSession {
@@ -317,16 +471,39 @@ impl Course {
     }
 
     /// The client's id.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Course;
+    /// assert_eq!(Course::new("client-17", "dr-ng")?.client(), "client-17");
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn client(&self) -> &str {
         &self.client
     }
 
     /// The therapist's id.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Course;
+    /// assert_eq!(Course::new("client-17", "dr-ng")?.therapist(), "dr-ng");
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn therapist(&self) -> &str {
         &self.therapist
     }
 
     /// The sessions, ordered by number.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::sample;
+    /// let courses = sample::caseload()?;
+    /// let first = &courses[0];
+    /// assert!(first.sessions().windows(2).all(|w| w[0].number() < w[1].number()));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn sessions(&self) -> &[Session] {
         &self.sessions
     }

@@ -175,7 +175,8 @@ proptest! {
     fn scores_stay_in_range((inst, answers) in instrument_and_answers(0.1)) {
         let r = Response::new(&inst, Rater::Client, &answers).unwrap();
         if let Ok(s) = score(&r) {
-            let (lo, hi) = inst.total_range();
+            let range = inst.total_range();
+            let (lo, hi) = (range.min, range.max);
             prop_assert!(within(s.total.value, lo, hi));
             prop_assert!(within(s.total.pomp, 0.0, 100.0));
             let (min, max) = (inst.scale().min(), inst.scale().max());

@@ -4,9 +4,10 @@
 
 use alliance::{Element, Error, Rater, Response, catalog, score};
 
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-12 * b.abs().max(1.0)
-}
+mod common;
+
+/// Tolerance of every hand-worked value here (relative above 1, absolute below).
+const TOL: f64 = 1e-12;
 
 fn answers(xs: &[f64]) -> Vec<Option<f64>> {
     xs.iter()
@@ -31,27 +32,51 @@ fn wai_sr_by_hand() {
     .unwrap();
     let s = score(&r).unwrap();
     // total 38 over 12 items: mean 3.1666..., POMP 100 (3.1666 - 1) / 4 = 54.1666...
-    assert!(close(s.total.sum, 38.0));
-    assert!(close(s.total.value, 38.0 / 12.0));
-    assert!(close(s.total.pomp, 100.0 * (38.0 / 12.0 - 1.0) / 4.0));
+    assert!(common::close(s.total.sum, 38.0, TOL));
+    assert!(common::close(s.total.value, 38.0 / 12.0, TOL));
+    assert!(common::close(
+        s.total.pomp,
+        100.0 * (38.0 / 12.0 - 1.0) / 4.0,
+        TOL
+    ));
     // Task 5+4+4+2 = 15, Bond 3+1+3+5 = 12, Goal 2+2+4+3 = 11 (means 3.75, 3, 2.75)
-    assert!(close(s.subscale("Task").unwrap().sum, 15.0));
-    assert!(close(s.subscale("Bond").unwrap().value, 3.0));
-    assert!(close(s.subscale("Goal").unwrap().value, 2.75));
+    assert!(common::close(s.subscale("Task").unwrap().sum, 15.0, TOL));
+    assert!(common::close(s.subscale("Bond").unwrap().value, 3.0, TOL));
+    assert!(common::close(s.subscale("Goal").unwrap().value, 2.75, TOL));
     // Rapport mean 3 -> 50; Goals 2.75 -> 43.75; Responsibility (4, 2) -> 3 -> 50;
     // Expectations (5, 4) -> 4.5 -> 87.5
     let p = s.profile;
-    assert!(close(p.get(Element::Rapport).unwrap().pomp, 50.0));
-    assert!(close(p.get(Element::Goals).unwrap().pomp, 43.75));
-    assert!(close(p.get(Element::Responsibility).unwrap().pomp, 50.0));
-    assert!(close(p.get(Element::Expectations).unwrap().pomp, 87.5));
+    assert!(common::close(
+        p.get(Element::Rapport).unwrap().pomp,
+        50.0,
+        TOL
+    ));
+    assert!(common::close(
+        p.get(Element::Goals).unwrap().pomp,
+        43.75,
+        TOL
+    ));
+    assert!(common::close(
+        p.get(Element::Responsibility).unwrap().pomp,
+        50.0,
+        TOL
+    ));
+    assert!(common::close(
+        p.get(Element::Expectations).unwrap().pomp,
+        87.5,
+        TOL
+    ));
     assert_eq!(p.weakest(), Some(Element::Goals));
-    assert!(close(p.spread().unwrap(), 87.5 - 43.75));
+    assert!(common::close(p.spread().unwrap(), 87.5 - 43.75, TOL));
     assert!(s.cutoffs.is_empty() && s.norm.is_none());
 
     // all 5: sum 60, mean 5, POMP 100
     let s = score(&Response::complete(&wai, Rater::Client, &[5.0; 12]).unwrap()).unwrap();
-    assert!(close(s.total.sum, 60.0) && close(s.total.value, 5.0) && close(s.total.pomp, 100.0));
+    assert!(
+        common::close(s.total.sum, 60.0, TOL)
+            && common::close(s.total.value, 5.0, TOL)
+            && common::close(s.total.pomp, 100.0, TOL)
+    );
     assert_eq!(s.profile.weakest(), None); // all elements equal: none is weakest
 
     // item 5 missing: 11 answered summing 44, mean 4, prorated sum 48;
@@ -67,9 +92,13 @@ fn wai_sr_by_hand() {
         (s.total.answered, s.total.items, s.total.prorated),
         (11, 12, true)
     );
-    assert!(close(s.total.value, 4.0) && close(s.total.sum, 48.0));
+    assert!(common::close(s.total.value, 4.0, TOL) && common::close(s.total.sum, 48.0, TOL));
     let bond = s.subscale("Bond").unwrap();
-    assert!(bond.prorated && close(bond.mean, 14.0 / 3.0) && close(bond.sum, 14.0 / 3.0 * 4.0));
+    assert!(
+        bond.prorated
+            && common::close(bond.mean, 14.0 / 3.0, TOL)
+            && common::close(bond.sum, 14.0 / 3.0 * 4.0, TOL)
+    );
     assert!(!s.subscale("Task").unwrap().prorated);
     assert_eq!(s.profile.get(Element::Rapport).unwrap().answered, 3);
 
@@ -98,18 +127,26 @@ fn haq_ii_by_hand() {
     let haq = catalog::haq_ii();
     // all 6: 14 forward items give 84, 5 reversed give 5 x (7 - 6) = 5: total 89
     let s = score(&Response::complete(&haq, Rater::Client, &[6.0; 19]).unwrap()).unwrap();
-    assert!(close(s.total.value, 89.0));
-    assert!(close(s.total.mean, 89.0 / 19.0));
-    assert!(close(s.total.pomp, 100.0 * (89.0 / 19.0 - 1.0) / 5.0));
+    assert!(common::close(s.total.value, 89.0, TOL));
+    assert!(common::close(s.total.mean, 89.0 / 19.0, TOL));
+    assert!(common::close(
+        s.total.pomp,
+        100.0 * (89.0 / 19.0 - 1.0) / 5.0,
+        TOL
+    ));
 
     // item n answered 1 + (n mod 6): raw 2 3 4 5 6 1 2 3 4 5 6 1 2 3 4 5 6 1 2, raw sum 65;
     // reversed raw 5 (item 4) 3 (8) 6 (11) 5 (16) 2 (19) = 21 keyed 2 4 1 2 5 = 14;
     // total 65 - 21 + 14 = 58
     let raw: Vec<f64> = (1..=19).map(|n| f64::from(1 + n % 6)).collect();
     let s = score(&Response::complete(&haq, Rater::Therapist, &raw).unwrap()).unwrap();
-    assert!(close(s.total.value, 58.0));
+    assert!(common::close(s.total.value, 58.0, TOL));
     // Goals = items 3, 6: raw 4 and 1, forward: mean 2.5, POMP 30
-    assert!(close(s.profile.get(Element::Goals).unwrap().pomp, 30.0));
+    assert!(common::close(
+        s.profile.get(Element::Goals).unwrap().pomp,
+        30.0,
+        TOL
+    ));
     assert!(s.profile.get(Element::Goals).unwrap().low_reliability);
 
     // all 3 with items 4 and 10 missing: 13 forward x 3 = 39, reversed 8 11 16 19 give
@@ -119,7 +156,7 @@ fn haq_ii_by_hand() {
     xs[9] = NA;
     let s = score(&Response::new(&haq, Rater::Client, &answers(&xs)).unwrap()).unwrap();
     assert!(s.total.prorated && s.total.answered == 17);
-    assert!(close(s.total.value, 55.0 / 17.0 * 19.0));
+    assert!(common::close(s.total.value, 55.0 / 17.0 * 19.0, TOL));
 
     // three missing: more than the 2 allowed
     xs[0] = NA;
@@ -141,21 +178,22 @@ fn arm_5_by_hand() {
     // 7 6 2 5 4 -> keyed 7 6 6 5 4 = 28, mean 5.6, POMP 100 x 4.6 / 6
     let s =
         score(&Response::complete(&arm, Rater::Client, &[7., 6., 2., 5., 4.]).unwrap()).unwrap();
-    assert!(close(s.total.value, 5.6));
-    assert!(close(s.total.pomp, 100.0 * 4.6 / 6.0));
+    assert!(common::close(s.total.value, 5.6, TOL));
+    assert!(common::close(s.total.pomp, 100.0 * 4.6 / 6.0, TOL));
     // Responsibility = items 2, 3 keyed 6 and 6: POMP 100 x 5 / 6
-    assert!(close(
+    assert!(common::close(
         s.profile.get(Element::Responsibility).unwrap().pomp,
-        100.0 * 5.0 / 6.0
+        100.0 * 5.0 / 6.0,
+        TOL,
     ));
     // 1 1 7 1 1 -> keyed all 1: mean 1, POMP 0
     let s =
         score(&Response::complete(&arm, Rater::Therapist, &[1., 1., 7., 1., 1.]).unwrap()).unwrap();
-    assert!(close(s.total.value, 1.0) && close(s.total.pomp, 0.0));
+    assert!(common::close(s.total.value, 1.0, TOL) && common::close(s.total.pomp, 0.0, TOL));
     // item 5 missing: 4 5 3 6 -> keyed 4 5 5 6 = 20, mean 5
     let r = Response::new(&arm, Rater::Client, &answers(&[4., 5., 3., 6., NA])).unwrap();
     let s = score(&r).unwrap();
-    assert!(close(s.total.value, 5.0) && s.total.prorated);
+    assert!(common::close(s.total.value, 5.0, TOL) && s.total.prorated);
     assert_eq!(s.profile.get(Element::Expectations).unwrap().answered, 1);
 }
 
@@ -172,7 +210,7 @@ fn session_scale_by_hand() {
     // 8.0 + 9.0 + 9.5 + 9.0 = 35.5: flagged
     let s =
         score(&Response::complete(&vas, Rater::Client, &[8.0, 9.0, 9.5, 9.0]).unwrap()).unwrap();
-    assert!(close(s.total.value, 35.5));
+    assert!(common::close(s.total.value, 35.5, TOL));
     assert!(s.is_flagged());
     assert_eq!(s.cutoffs[0].label, "alliance concern");
     // exactly 36: not below
@@ -208,15 +246,21 @@ fn checkin_by_hand() {
     let xs = [5., 5., 1., 4., 4., 2., 5., 4., 1., 3., 4., 2.];
     let s = score(&Response::complete(&c, Rater::Client, &xs).unwrap()).unwrap();
     // total 52 / 12
-    assert!(close(s.total.value, 52.0 / 12.0));
-    assert!(close(s.subscale("Positive Rapport").unwrap().value, 5.0));
-    assert!(close(
-        s.subscale("Realistic Expectations").unwrap().value,
-        14.0 / 3.0
+    assert!(common::close(s.total.value, 52.0 / 12.0, TOL));
+    assert!(common::close(
+        s.subscale("Positive Rapport").unwrap().value,
+        5.0,
+        TOL
     ));
-    assert!(close(
+    assert!(common::close(
+        s.subscale("Realistic Expectations").unwrap().value,
+        14.0 / 3.0,
+        TOL,
+    ));
+    assert!(common::close(
         s.profile.get(Element::Responsibility).unwrap().pomp,
-        100.0 * (11.0 / 3.0 - 1.0) / 4.0
+        100.0 * (11.0 / 3.0 - 1.0) / 4.0,
+        TOL,
     ));
     assert_eq!(s.profile.weakest(), Some(Element::Responsibility));
     assert_eq!(s.profile.low_reliability().count(), 0);
@@ -258,7 +302,7 @@ fn responses_reject_bad_answers_with_precise_errors() {
     xs[6] = f64::NAN;
     assert!(matches!(
         Response::complete(&wai, Rater::Client, &xs),
-        Err(Error::NonFinite { index: 7, .. })
+        Err(Error::NonFiniteAnswer { item: 7, .. })
     ));
     xs[6] = 2.5;
     assert!(matches!(
@@ -322,18 +366,22 @@ fn user_defined_instrument_with_norms_and_cutoff() {
     // 4 3 3 2 2 0 -> item 6 keyed 4 - 0 = 4: sum 18; z = (18 - 16) / 3 = 2/3
     let s = score(&Response::complete(&inst, Rater::Client, &[4., 3., 3., 2., 2., 0.]).unwrap())
         .unwrap();
-    assert!(close(s.total.value, 18.0));
+    assert!(common::close(s.total.value, 18.0, TOL));
     let norm = s.norm.clone().unwrap();
-    assert!(close(norm.z, 2.0 / 3.0));
+    assert!(common::close(norm.z, 2.0 / 3.0, TOL));
     // Φ(2/3) = 0.747507462453077 (scipy.stats.norm.cdf(2/3))
     assert!((norm.percentile - 74.750_746_245_307_7).abs() < 1e-9);
     assert!(!s.is_flagged());
     // 1 1 2 1 1 4 -> keyed 1 1 2 1 1 0 = 6 <= 10: flagged; z = -10/3
     let s = score(&Response::complete(&inst, Rater::Client, &[1., 1., 2., 1., 1., 4.]).unwrap())
         .unwrap();
-    assert!(s.is_flagged() && close(s.norm.unwrap().z, -10.0 / 3.0));
+    assert!(s.is_flagged() && common::close(s.norm.unwrap().z, -10.0 / 3.0, TOL));
     // POMP of Rapport: mean 1 on 0-4 -> 25
-    assert!(close(s.profile.get(Element::Rapport).unwrap().pomp, 25.0));
+    assert!(common::close(
+        s.profile.get(Element::Rapport).unwrap().pomp,
+        25.0,
+        TOL
+    ));
 }
 
 /// The one-byte path at the edges of its lane widths: sums that just fit 8-bit lanes, sums

@@ -16,6 +16,10 @@ use std::sync::Arc;
 /// and feed no element.
 ///
 /// Defaults: sum scoring, every item required, no cutoffs, no norms, not validated.
+///
+/// It has no serde support: a half-built definition is not a value worth storing. The
+/// serialized form of an [`Instrument`] is its builder's inputs, and deserializing one runs
+/// this builder, so stored definitions are checked exactly as built ones.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct InstrumentBuilder {
@@ -60,78 +64,204 @@ impl InstrumentBuilder {
     }
 
     /// The full name (defaults to the id).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Instrument, Scale};
+    /// let i = Instrument::builder("MY-2", Scale::likert(1, 5)?, 2).name("My two-item check").build()?;
+    /// assert_eq!(i.name(), "My two-item check");
+    /// let j = Instrument::builder("MY-2", Scale::likert(1, 5)?, 2).build()?;
+    /// assert_eq!(j.name(), "MY-2"); // the id by default
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
     /// The publication the key comes from.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Instrument, Scale};
+    /// let i = Instrument::builder("MY-2", Scale::likert(1, 5)?, 2).source("Clinic handbook, 2025").build()?;
+    /// assert_eq!(i.source(), "Clinic handbook, 2025");
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn source(mut self, source: impl Into<String>) -> Self {
         self.source = source.into();
         self
     }
 
     /// Licence status and what may be shipped.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Instrument, Scale};
+    /// let i = Instrument::builder("MY-2", Scale::likert(1, 5)?, 2).licence("CC BY 4.0").build()?;
+    /// assert_eq!(i.licence(), "CC BY 4.0");
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn licence(mut self, licence: impl Into<String>) -> Self {
         self.licence = licence.into();
         self
     }
 
     /// Declares the instrument validated in published research.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Instrument, Scale};
+    /// let i = Instrument::builder("MY-2", Scale::likert(1, 5)?, 2).validated(true).build()?;
+    /// assert!(i.is_validated());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn validated(mut self, validated: bool) -> Self {
         self.validated = validated;
         self
     }
 
     /// Marks items as reverse keyed (`min + max - x`).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Instrument, Keying, Scale};
+    /// let i = Instrument::builder("MY-3", Scale::likert(1, 5)?, 3).reverse(&[2]).build()?;
+    /// assert_eq!(i.item(2).map(|it| it.keying()), Some(Keying::Reverse));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn reverse(mut self, items: &[u16]) -> Self {
         self.reverse.extend_from_slice(items);
         self
     }
 
     /// Sets the wording of one item (only for wording you may distribute).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Instrument, Scale};
+    /// let i = Instrument::builder("MY-2", Scale::likert(1, 5)?, 2)
+    ///     .item_text(1, "We worked on what I wanted to work on.")
+    ///     .build()?;
+    /// assert_eq!(i.item_text(1), Some("We worked on what I wanted to work on."));
+    /// assert_eq!(i.item_text(2), None);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn item_text(mut self, item: u16, text: impl Into<String>) -> Self {
         self.texts.push((item, text.into()));
         self
     }
 
     /// Adds a native subscale with its items.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Instrument, Scale};
+    /// let i = Instrument::builder("MY-4", Scale::likert(1, 5)?, 4)
+    ///     .subscale("Bond", &[1, 3])
+    ///     .subscale("Work", &[2, 4])
+    ///     .build()?;
+    /// assert_eq!(i.subscales()[0].items(), &[1, 3]);
+    /// assert_eq!(i.item(4).and_then(|it| it.subscale()), Some(1)); // "Work"
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn subscale(mut self, name: impl Into<String>, items: &[u16]) -> Self {
         self.subscales.push((name.into(), items.to_vec()));
         self
     }
 
     /// Maps items onto an alliance element.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Element, Instrument, Scale};
+    /// let i = Instrument::builder("MY-4", Scale::likert(1, 5)?, 4)
+    ///     .element(Element::Rapport, &[1, 2, 3])
+    ///     .build()?;
+    /// assert_eq!(i.element_items(Element::Rapport), 3);
+    /// assert_eq!(i.item(4).and_then(|it| it.element()), None);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn element(mut self, element: Element, items: &[u16]) -> Self {
         self.elements.push((element, items.to_vec()));
         self
     }
 
     /// Sum or mean scoring.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Instrument, Scale, ScoringRule};
+    /// let i = Instrument::builder("MY-4", Scale::likert(1, 5)?, 4).scoring(ScoringRule::Mean).build()?;
+    /// assert_eq!(i.scoring(), ScoringRule::Mean);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn scoring(mut self, rule: ScoringRule) -> Self {
         self.scoring = rule;
         self
     }
 
     /// The missing-data rule.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Instrument, MissingRule, Scale};
+    /// let rule = MissingRule::Prorate { max_missing: 1, max_missing_per_subscale: None };
+    /// let i = Instrument::builder("MY-4", Scale::likert(1, 5)?, 4).missing(rule).build()?;
+    /// assert_eq!(i.missing_rule(), rule);
+    /// // a rule that lets every item be missing is refused when built
+    /// let all = MissingRule::Prorate { max_missing: 4, max_missing_per_subscale: None };
+    /// assert!(Instrument::builder("MY-4", Scale::likert(1, 5)?, 4).missing(all).build().is_err());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn missing(mut self, rule: MissingRule) -> Self {
         self.missing = rule;
         self
     }
 
     /// Adds a cutoff on the total.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Cutoff, Instrument, Scale};
+    /// let i = Instrument::builder("MY-4", Scale::likert(1, 5)?, 4)
+    ///     .cutoff(Cutoff::below("alliance concern", 12.0, "clinic audit 2025")?)
+    ///     .build()?;
+    /// assert!(i.cutoffs()[0].flags(11.0));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn cutoff(mut self, cutoff: Cutoff) -> Self {
         self.cutoffs.push(cutoff);
         self
     }
 
     /// Sets norms for the total.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Instrument, Norm, Scale};
+    /// let i = Instrument::builder("MY-4", Scale::likert(1, 5)?, 4)
+    ///     .norm(Norm::new(15.0, 2.5, "clinic 2025", Some(180))?)
+    ///     .build()?;
+    /// assert_eq!(i.norm().map(|n| n.z(20.0)), Some(2.0));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn norm(mut self, norm: Norm) -> Self {
         self.norm = Some(norm);
         self
     }
 
     /// Sets the published reliability of the total.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Instrument, Reliability, ReliabilityKind, Scale};
+    /// let i = Instrument::builder("MY-4", Scale::likert(1, 5)?, 4)
+    ///     .reliability(Reliability::new(0.82, ReliabilityKind::Alpha, "clinic 2025")?)
+    ///     .build()?;
+    /// assert_eq!(i.reliability().map(|r| r.value()), Some(0.82));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn reliability(mut self, reliability: Reliability) -> Self {
         self.reliability = Some(reliability);
         self
@@ -144,6 +274,19 @@ impl InstrumentBuilder {
     /// subscales with one name, a missing-data rule that allows every item to be missing, or a
     /// cutoff outside the total's range; [`Error::InvalidItem`] for an item number outside
     /// 1..=items, or an item listed twice as reversed, in two subscales or under two elements.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Error, Instrument, Scale};
+    /// let i = Instrument::builder("MY-4", Scale::likert(1, 5)?, 4).subscale("Bond", &[1, 2]).build()?;
+    /// assert_eq!(i.id(), "MY-4");
+    /// let e = Instrument::builder("MY-4", Scale::likert(1, 5)?, 4)
+    ///     .subscale("Bond", &[1, 2])
+    ///     .subscale("Work", &[2, 3])
+    ///     .build();
+    /// assert!(matches!(e, Err(Error::InvalidItem { item: 2, .. })));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn build(self) -> Result<Instrument> {
         let InstrumentBuilder {
             id,
@@ -190,7 +333,7 @@ impl InstrumentBuilder {
             if (1..=count).contains(&n) {
                 Ok(usize::from(n - 1))
             } else {
-                Err(bad_item(n, "outside the instrument's item numbers"))
+                Err(bad_item(n, "not one of its item numbers"))
             }
         };
 
@@ -270,11 +413,11 @@ impl InstrumentBuilder {
             element_items,
         };
         let instrument = Instrument(Arc::new(definition));
-        let (lo, hi) = instrument.total_range();
+        let range = instrument.total_range();
         if instrument
             .cutoffs()
             .iter()
-            .any(|c| !(lo..=hi).contains(&c.threshold()))
+            .any(|c| !range.contains(c.threshold()))
         {
             return Err(Error::InvalidInstrument {
                 instrument: instrument.id().to_owned(),

@@ -50,6 +50,12 @@ pub const UNVERIFIED: &[(&str, &str)] = &[
 ];
 
 /// Every built-in instrument.
+///
+/// # Example
+/// ```
+/// let ids: Vec<String> = alliance::catalog::all().iter().map(|i| i.id().to_owned()).collect();
+/// assert_eq!(ids, ["WAI-SR", "HAq-II", "ARM-5", "VAS-4", "ALLIANCE-4E"]);
+/// ```
 pub fn all() -> Vec<Instrument> {
     vec![wai_sr(), haq_ii(), arm_5(), session_scale(), checkin()]
 }
@@ -98,6 +104,14 @@ fn likert(min: u8, max: u8) -> Scale {
 ///   and clinical use. Only the key ships.
 ///
 /// [`ScaleScore::sum`]: crate::ScaleScore::sum
+///
+/// # Example
+/// ```
+/// use alliance::{catalog, ScoringRule};
+/// let wai = catalog::wai_sr();
+/// assert_eq!((wai.items().len(), wai.scoring()), (12, ScoringRule::Mean));
+/// assert_eq!(wai.subscales().iter().map(|s| s.name()).collect::<Vec<_>>(), ["Task", "Bond", "Goal"]);
+/// ```
 pub fn wai_sr() -> Instrument {
     fixed(
         Instrument::builder("WAI-SR", likert(1, 5), 12)
@@ -142,6 +156,14 @@ pub fn wai_sr() -> Instrument {
 ///   the key ships.
 ///
 /// [`ScaleScore::mean`]: crate::ScaleScore::mean
+///
+/// # Example
+/// ```
+/// use alliance::{catalog, Keying};
+/// let haq = catalog::haq_ii();
+/// let reversed: Vec<u16> = haq.items().iter().filter(|i| i.keying() == Keying::Reverse).map(|i| i.number()).collect();
+/// assert_eq!(reversed, [4, 8, 11, 16, 19]);
+/// ```
 pub fn haq_ii() -> Instrument {
     fixed(
         Instrument::builder("HAq-II", likert(1, 6), 19)
@@ -177,6 +199,13 @@ pub fn haq_ii() -> Instrument {
 ///   follows the items' content (1 Bond, 2-3 Partnership, 4-5 Confidence): Rapport 1,
 ///   Responsibility 2 3, Expectations 4 5. Every element rests on 1-2 items (low reliability).
 /// - A public ARM-5 scorer sums four items and never reverses item 3: it is wrong.
+///
+/// # Example
+/// ```
+/// use alliance::catalog;
+/// let arm = catalog::arm_5();
+/// assert_eq!((arm.scale().min(), arm.scale().max()), (1.0, 7.0));
+/// ```
 pub fn arm_5() -> Instrument {
     fixed(
         Instrument::builder("ARM-5", likert(1, 7), 5)
@@ -216,6 +245,14 @@ pub fn arm_5() -> Instrument {
 ///   ships the generic scoring rule only, with no item wording, anchors or proprietary
 ///   expected-treatment-response curves; supply your own labels. Test-retest reliability
 ///   .54-.70 across four studies (2020 review), so no single value is attached.
+///
+/// # Example
+/// ```
+/// use alliance::catalog;
+/// let vas = catalog::session_scale();
+/// assert_eq!(vas.scale().step(), Some(0.1));
+/// assert_eq!(vas.cutoffs()[0].threshold(), 36.0);
+/// ```
 pub fn session_scale() -> Instrument {
     let vas = match Scale::with_step(0.0, 10.0, 0.1) {
         Ok(s) => s,
@@ -271,6 +308,14 @@ const CHECKIN_ITEMS: [&str; 12] = [
 ///   element (3, 6, 9, 12). Wording written by us ([`Instrument::item_text`]), free to use.
 /// - Subscales = elements: Rapport 1-3, Goals 4-6, Expectations 7-9, Responsibility 10-12.
 /// - Scored as the item mean; at most 1 item missing per subscale, prorated.
+///
+/// # Example
+/// ```
+/// use alliance::catalog;
+/// let checkin = catalog::checkin();
+/// assert!(!checkin.is_validated());
+/// assert!(checkin.item_text(1).is_some()); // the crate's own wording ships
+/// ```
 pub fn checkin() -> Instrument {
     let mut b = Instrument::builder("ALLIANCE-4E", likert(1, 5), 12)
         .name("Four-element alliance check-in (unvalidated)")

@@ -69,47 +69,108 @@ pub(crate) struct Definition {
 impl Instrument {
     /// Starts defining an instrument with `items` items numbered 1 to `items`, answered on
     /// `scale`. See [`InstrumentBuilder`].
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Instrument, Scale};
+    /// let i = Instrument::builder("MY-3", Scale::likert(0, 4)?, 3).build()?;
+    /// assert_eq!(i.items().len(), 3);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn builder(id: impl Into<String>, scale: Scale, items: u16) -> InstrumentBuilder {
         InstrumentBuilder::new(id.into(), scale, items)
     }
 
     /// Short name, e.g. "WAI-SR".
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// assert_eq!(catalog::haq_ii().id(), "HAq-II");
+    /// ```
     pub fn id(&self) -> &str {
         &self.0.id
     }
 
     /// Full name.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// assert_eq!(catalog::haq_ii().name(), "Revised Helping Alliance Questionnaire");
+    /// ```
     pub fn name(&self) -> &str {
         &self.0.name
     }
 
     /// The publication the key comes from.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// assert!(catalog::wai_sr().source().starts_with("Hatcher & Gillaspy (2006)"));
+    /// ```
     pub fn source(&self) -> &str {
         &self.0.source
     }
 
     /// Licence status and what the crate ships.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// assert!(catalog::wai_sr().licence().contains("no item wording"));
+    /// ```
     pub fn licence(&self) -> &str {
         &self.0.licence
     }
 
     /// Whether the instrument has been validated in published research (false for the crate's
     /// own check-in and for user-defined instruments unless declared).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// assert!(catalog::arm_5().is_validated());
+    /// assert!(!catalog::checkin().is_validated());
+    /// ```
     pub fn is_validated(&self) -> bool {
         self.0.validated
     }
 
     /// The response scale of every item.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// let scale = catalog::haq_ii().scale();
+    /// assert_eq!((scale.min(), scale.max(), scale.step()), (1.0, 6.0, Some(1.0)));
+    /// ```
     pub fn scale(&self) -> Scale {
         self.0.scale
     }
 
     /// The items, in number order (item `n` at index `n - 1`).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// let numbers: Vec<u16> = catalog::arm_5().items().iter().map(|i| i.number()).collect();
+    /// assert_eq!(numbers, [1, 2, 3, 4, 5]);
+    /// ```
     pub fn items(&self) -> &[Item] {
         &self.0.items
     }
 
     /// Item number `number` (1-based), if it exists.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// let arm = catalog::arm_5();
+    /// assert_eq!(arm.item(5).map(|i| i.number()), Some(5));
+    /// assert!(arm.item(0).is_none() && arm.item(6).is_none());
+    /// ```
     pub fn item(&self, number: u16) -> Option<&Item> {
         usize::from(number)
             .checked_sub(1)
@@ -118,6 +179,13 @@ impl Instrument {
 
     /// The wording of item `number`, where known. Published instruments carry none: their
     /// wording belongs to their publishers.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// assert_eq!(catalog::wai_sr().item_text(1), None); // published wording is not shipped
+    /// assert!(catalog::checkin().item_text(1).is_some());
+    /// ```
     pub fn item_text(&self, number: u16) -> Option<&str> {
         usize::from(number)
             .checked_sub(1)
@@ -126,50 +194,134 @@ impl Instrument {
     }
 
     /// The native subscales.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// let wai = catalog::wai_sr();
+    /// assert_eq!(wai.subscales()[1].name(), "Bond");
+    /// assert!(catalog::arm_5().subscales().is_empty());
+    /// ```
     pub fn subscales(&self) -> &[Subscale] {
         &self.0.subscales
     }
 
     /// Sum or mean.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, ScoringRule};
+    /// assert_eq!(catalog::haq_ii().scoring(), ScoringRule::Sum);
+    /// ```
     pub fn scoring(&self) -> ScoringRule {
         self.0.scoring
     }
 
     /// The missing-data rule.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, MissingRule};
+    /// assert_eq!(catalog::session_scale().missing_rule(), MissingRule::Complete);
+    /// ```
     pub fn missing_rule(&self) -> MissingRule {
         self.0.missing
     }
 
     /// Cutoffs on the total.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// assert_eq!(catalog::session_scale().cutoffs()[0].label(), "alliance concern");
+    /// ```
     pub fn cutoffs(&self) -> &[Cutoff] {
         &self.0.cutoffs
     }
 
     /// Norms for the total, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// assert!(catalog::wai_sr().norm().is_none()); // no published norms are shipped
+    /// ```
     pub fn norm(&self) -> Option<&Norm> {
         self.0.norm.as_ref()
     }
 
     /// Published reliability of the total, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// assert!(catalog::wai_sr().reliability().is_none()); // none is attached to the catalog entries
+    /// ```
     pub fn reliability(&self) -> Option<&Reliability> {
         self.0.reliability.as_ref()
     }
 
     /// Number of items feeding `element`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, Element};
+    /// assert_eq!(catalog::wai_sr().element_items(Element::Rapport), 4);
+    /// assert_eq!(catalog::arm_5().element_items(Element::Goals), 0);
+    /// ```
     pub fn element_items(&self, element: Element) -> usize {
         self.0.element_items[element.index()]
     }
 
     /// The lowest and highest possible total in the native metric.
-    pub fn total_range(&self) -> (f64, f64) {
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// let range = catalog::haq_ii().total_range(); // 19 items summed, each 1-6
+    /// assert_eq!((range.min, range.max), (19.0, 114.0));
+    /// assert!(range.contains(58.0));
+    /// ```
+    pub fn total_range(&self) -> ScoreRange {
         let scale = self.scale();
-        match self.scoring() {
+        let (min, max) = match self.scoring() {
             ScoringRule::Mean => (scale.min(), scale.max()),
             ScoringRule::Sum => {
                 let k = self.items().len() as f64;
                 (k * scale.min(), k * scale.max())
             }
-        }
+        };
+        ScoreRange { min, max }
+    }
+}
+
+/// The lowest and highest possible score of an instrument, in its native metric (sum or mean),
+/// from [`Instrument::total_range`].
+///
+/// With feature `serde` it serializes; it does not deserialize (it is computed from an
+/// instrument, not read).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct ScoreRange {
+    /// The lowest possible score.
+    pub min: f64,
+    /// The highest possible score.
+    pub max: f64,
+}
+
+impl ScoreRange {
+    /// Whether `score` lies within the range, bounds included.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// let range = catalog::wai_sr().total_range(); // the item mean, 1-5
+    /// assert!(range.contains(1.0) && range.contains(5.0));
+    /// assert!(!range.contains(5.5));
+    /// ```
+    pub fn contains(&self, score: f64) -> bool {
+        (self.min..=self.max).contains(&score)
     }
 }
 

@@ -16,8 +16,19 @@ pub enum Keying {
 }
 
 /// One item of an instrument, as the instrument defines it.
+///
+/// With feature `serde` it serializes; it does not deserialize on its own: an item is valid
+/// only within its instrument (its subscale index points into the instrument's subscales), so
+/// items come in through a deserialized [`Instrument`](super::Instrument), which checks them.
+///
+/// # Example
+/// ```
+/// use alliance::{catalog, Keying};
+/// let item = catalog::wai_sr().item(3).copied();
+/// assert_eq!(item.map(|i| (i.number(), i.keying())), Some((3, Keying::Forward)));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Item {
     pub(crate) number: u16,
     pub(crate) keying: Keying,
@@ -27,29 +38,59 @@ pub struct Item {
 
 impl Item {
     /// The item number as printed on the form (1-based).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// assert_eq!(catalog::wai_sr().items()[4].number(), 5);
+    /// ```
     pub fn number(&self) -> u16 {
         self.number
     }
 
     /// Forward or reverse keyed.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, Keying};
+    /// assert_eq!(catalog::arm_5().item(3).map(|i| i.keying()), Some(Keying::Reverse));
+    /// ```
     pub fn keying(&self) -> Keying {
         self.keying
     }
 
     /// Index of the item's native subscale in [`Instrument::subscales`](super::Instrument::subscales).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// let wai = catalog::wai_sr();
+    /// let bond = wai.item(3).and_then(|i| i.subscale()); // index into wai.subscales()
+    /// assert_eq!(bond.map(|s| wai.subscales()[s].name()), Some("Bond"));
+    /// ```
     pub fn subscale(&self) -> Option<usize> {
         self.subscale
     }
 
     /// The alliance element the item feeds, if any (each item feeds at most one).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, Element};
+    /// assert_eq!(catalog::wai_sr().item(4).and_then(|i| i.element()), Some(Element::Goals));
+    /// ```
     pub fn element(&self) -> Option<Element> {
         self.element
     }
 }
 
 /// A native, published subscale (e.g. WAI-SR Bond).
+///
+/// With feature `serde` it serializes; it does not deserialize on its own: a subscale is
+/// valid only within its instrument (its items must exist there and belong to no other
+/// subscale), so subscales come in through a deserialized [`Instrument`](super::Instrument).
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Subscale {
     pub(crate) name: String,
     pub(crate) items: Vec<u16>,
@@ -57,11 +98,23 @@ pub struct Subscale {
 
 impl Subscale {
     /// The subscale's published name.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// assert_eq!(catalog::wai_sr().subscales()[0].name(), "Task");
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// Its item numbers, ascending.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// assert_eq!(catalog::wai_sr().subscales()[0].items(), &[1, 2, 10, 12]);
+    /// ```
     pub fn items(&self) -> &[u16] {
         &self.items
     }
@@ -83,6 +136,9 @@ pub enum ScoringRule {
 /// Scores are never imputed from other respondents. When prorating, a scope's sum is the mean
 /// of its answered items times its item count, which equals the mean score scaled to the full
 /// item count.
+///
+/// With feature `serde` it serializes and deserializes; alone it has nothing to check, and the
+/// instrument that holds it checks it against its item count when built or deserialized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum MissingRule {
@@ -160,6 +216,15 @@ impl Cutoff {
     ///
     /// # Errors
     /// [`Error::NonFinite`] when the threshold is NaN or infinite.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Cutoff, CutoffSide};
+    /// let c = Cutoff::new("strong alliance", 4.5, CutoffSide::AtOrAbove, "clinic audit 2025")?;
+    /// assert!(c.flags(4.5) && !c.flags(4.4));
+    /// assert!(Cutoff::new("x", f64::NAN, CutoffSide::Below, "").is_err());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn new(
         label: impl Into<String>,
         threshold: f64,
@@ -180,6 +245,14 @@ impl Cutoff {
     ///
     /// # Errors
     /// [`Error::NonFinite`] when the threshold is NaN or infinite.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Cutoff, CutoffSide};
+    /// let c = Cutoff::below("alliance concern", 36.0, "Duncan et al. 2003")?;
+    /// assert_eq!(c.side(), CutoffSide::Below);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn below(
         label: impl Into<String>,
         threshold: f64,
@@ -189,26 +262,66 @@ impl Cutoff {
     }
 
     /// What the flag means, e.g. "alliance concern".
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Cutoff;
+    /// assert_eq!(Cutoff::below("alliance concern", 36.0, "")?.label(), "alliance concern");
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn label(&self) -> &str {
         &self.label
     }
 
     /// The threshold, in the instrument's native metric.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Cutoff;
+    /// assert_eq!(Cutoff::below("alliance concern", 36.0, "")?.threshold(), 36.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn threshold(&self) -> f64 {
         self.threshold
     }
 
     /// Which side raises the flag.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Cutoff, CutoffSide};
+    /// let c = Cutoff::new("high", 50.0, CutoffSide::Above, "")?;
+    /// assert_eq!(c.side(), CutoffSide::Above);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn side(&self) -> CutoffSide {
         self.side
     }
 
     /// Where the cutoff was published.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Cutoff;
+    /// let c = Cutoff::below("alliance concern", 36.0, "Duncan et al. 2003")?;
+    /// assert_eq!(c.source(), "Duncan et al. 2003");
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn source(&self) -> &str {
         &self.source
     }
 
     /// Whether a total of `score` raises the flag.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Cutoff, CutoffSide};
+    /// let at_or_below = Cutoff::new("low", 36.0, CutoffSide::AtOrBelow, "")?;
+    /// assert!(at_or_below.flags(36.0));
+    /// let below = Cutoff::below("low", 36.0, "")?;
+    /// assert!(!below.flags(36.0));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn flags(&self, score: f64) -> bool {
         match self.side {
             CutoffSide::Below => score < self.threshold,
@@ -246,6 +359,15 @@ impl Norm {
     /// # Errors
     /// [`Error::NonFinite`] for a NaN or infinite mean or SD; [`Error::InvalidParameter`] when
     /// the SD is not positive.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Error, Norm};
+    /// let n = Norm::new(5.2, 1.1, "outpatients 2024", None)?;
+    /// assert_eq!(n.n(), None);
+    /// assert!(matches!(Norm::new(5.2, 0.0, "", None), Err(Error::InvalidParameter { .. })));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn new(mean: f64, sd: f64, source: impl Into<String>, n: Option<u32>) -> Result<Norm> {
         crate::stats::check_finite("norm mean and SD", &[mean, sd])?;
         if sd <= 0.0 {
@@ -264,31 +386,75 @@ impl Norm {
     }
 
     /// Normative mean.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Norm;
+    /// assert_eq!(Norm::new(5.2, 1.1, "", None)?.mean(), 5.2);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn mean(&self) -> f64 {
         self.mean
     }
 
     /// Normative standard deviation.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Norm;
+    /// assert_eq!(Norm::new(5.2, 1.1, "", None)?.sd(), 1.1);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn sd(&self) -> f64 {
         self.sd
     }
 
     /// Where the norm comes from (sample, paper).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Norm;
+    /// assert_eq!(Norm::new(5.2, 1.1, "outpatients 2024", None)?.source(), "outpatients 2024");
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn source(&self) -> &str {
         &self.source
     }
 
     /// Normative sample size, if known.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Norm;
+    /// assert_eq!(Norm::new(5.2, 1.1, "", Some(340))?.n(), Some(340));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn n(&self) -> Option<u32> {
         self.n
     }
 
     /// `(x - mean) / sd`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Norm;
+    /// let n = Norm::new(40.0, 5.0, "", None)?;
+    /// assert_eq!(n.z(30.0), -2.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn z(&self, x: f64) -> f64 {
         (x - self.mean) / self.sd
     }
 
     /// Percentile of `x` under a normal distribution with the norm's mean and SD, 0-100.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Norm;
+    /// let n = Norm::new(40.0, 5.0, "", None)?;
+    /// assert_eq!(n.percentile(40.0), 50.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn percentile(&self, x: f64) -> f64 {
         100.0 * crate::stats::normal_cdf(self.z(x))
     }
@@ -319,6 +485,16 @@ impl Reliability {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] unless `0 <= value <= 1`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Reliability, ReliabilityKind};
+    /// let r = Reliability::new(0.85, ReliabilityKind::TestRetest, "Hatcher & Gillaspy 2006")?;
+    /// assert_eq!(r.kind(), ReliabilityKind::TestRetest);
+    /// let e = Reliability::new(1.2, ReliabilityKind::Alpha, "").unwrap_err();
+    /// assert_eq!(e.to_string(), "reliability must be between 0 and 1, but it is 1.2");
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn new(
         value: f64,
         kind: ReliabilityKind,
@@ -339,16 +515,38 @@ impl Reliability {
     }
 
     /// The coefficient.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Reliability, ReliabilityKind};
+    /// assert_eq!(Reliability::new(0.85, ReliabilityKind::Alpha, "")?.value(), 0.85);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn value(&self) -> f64 {
         self.value
     }
 
     /// Test-retest or alpha.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Reliability, ReliabilityKind};
+    /// assert_eq!(Reliability::new(0.85, ReliabilityKind::Alpha, "")?.kind(), ReliabilityKind::Alpha);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn kind(&self) -> ReliabilityKind {
         self.kind
     }
 
     /// Where it was published.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Reliability, ReliabilityKind};
+    /// let r = Reliability::new(0.85, ReliabilityKind::Alpha, "Hatcher & Gillaspy 2006")?;
+    /// assert_eq!(r.source(), "Hatcher & Gillaspy 2006");
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn source(&self) -> &str {
         &self.source
     }

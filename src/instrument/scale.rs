@@ -34,6 +34,15 @@ impl Scale {
     ///
     /// # Errors
     /// [`Error::InvalidScale`] when a bound is not finite or `min >= max`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Scale;
+    /// let line = Scale::new(0.0, 100.0)?; // a continuous 0-100 line
+    /// assert!(line.contains(37.25));
+    /// assert!(Scale::new(0.0, f64::INFINITY).is_err());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn new(min: f64, max: f64) -> Result<Scale> {
         Scale::build(min, max, None)
     }
@@ -43,6 +52,15 @@ impl Scale {
     /// # Errors
     /// [`Error::InvalidScale`] as for [`Scale::new`], and when `step` is not positive and
     /// finite or does not divide `max - min` into whole steps.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Scale;
+    /// let half_points = Scale::with_step(1.0, 7.0, 0.5)?;
+    /// assert!(half_points.contains(4.5) && !half_points.contains(4.25));
+    /// assert!(Scale::with_step(0.0, 10.0, 0.3).is_err()); // 0.3 does not divide 10
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn with_step(min: f64, max: f64, step: f64) -> Result<Scale> {
         Scale::build(min, max, Some(step))
     }
@@ -51,6 +69,15 @@ impl Scale {
     ///
     /// # Errors
     /// [`Error::InvalidScale`] when `min >= max`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Scale;
+    /// let s = Scale::likert(0, 4)?;
+    /// assert_eq!((s.min(), s.max(), s.step()), (0.0, 4.0, Some(1.0)));
+    /// assert!(Scale::likert(5, 5).is_err());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn likert(min: u8, max: u8) -> Result<Scale> {
         Scale::with_step(f64::from(min), f64::from(max), 1.0)
     }
@@ -63,7 +90,7 @@ impl Scale {
             reason,
         };
         if !(min.is_finite() && max.is_finite()) {
-            return Err(invalid("bounds must be finite"));
+            return Err(invalid("both bounds must be finite numbers"));
         }
         if min >= max {
             return Err(invalid("the minimum must be below the maximum"));
@@ -81,21 +108,52 @@ impl Scale {
     }
 
     /// Lowest allowed answer.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Scale;
+    /// assert_eq!(Scale::likert(1, 7)?.min(), 1.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn min(&self) -> f64 {
         self.min
     }
 
     /// Highest allowed answer.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Scale;
+    /// assert_eq!(Scale::likert(1, 7)?.max(), 7.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn max(&self) -> f64 {
         self.max
     }
 
     /// Distance between allowed answers, if the scale is discrete.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Scale;
+    /// assert_eq!(Scale::likert(1, 7)?.step(), Some(1.0));
+    /// assert_eq!(Scale::new(0.0, 10.0)?.step(), None);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn step(&self) -> Option<f64> {
         self.step
     }
 
     /// Whether `x` is an allowed answer (within range, and on the step grid if any).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Scale;
+    /// let s = Scale::likert(1, 5)?;
+    /// assert!(s.contains(3.0));
+    /// assert!(!s.contains(3.5) && !s.contains(6.0) && !s.contains(f64::NAN));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn contains(&self, x: f64) -> bool {
         self.check(0, x).is_ok()
     }
@@ -104,8 +162,17 @@ impl Scale {
     /// observed range, which would depend on who happened to answer).
     ///
     /// # Errors
-    /// [`Error::OutOfScale`], [`Error::OffStep`] or [`Error::NonFinite`] when `x` is not an
-    /// allowed answer (reported as item 0).
+    /// [`Error::OutOfScale`], [`Error::OffStep`] or [`Error::NonFiniteAnswer`] when `x` is not
+    /// an allowed answer (reported as item 0).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Scale;
+    /// let s = Scale::likert(1, 7)?;
+    /// assert_eq!(s.reverse(2.0)?, 6.0);
+    /// assert!(s.reverse(8.0).is_err());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn reverse(&self, x: f64) -> Result<f64> {
         self.check(0, x)?;
         Ok(self.min + self.max - x)
@@ -119,11 +186,7 @@ impl Scale {
     /// Checks one answer to item `item`.
     pub(crate) fn check(&self, item: u16, x: f64) -> Result<()> {
         if !x.is_finite() {
-            return Err(Error::NonFinite {
-                what: "answer to item",
-                index: usize::from(item),
-                value: x,
-            });
+            return Err(Error::NonFiniteAnswer { item, value: x });
         }
         if !(self.min..=self.max).contains(&x) {
             return Err(Error::OutOfScale {

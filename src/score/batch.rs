@@ -1,7 +1,9 @@
 //! Batch scoring: many responses of one instrument from one flat, row-major buffer, in a
 //! single pass that allocates only the output.
 
-use super::{check_missing, codes};
+use super::batch_scores::BatchScores;
+use super::codes;
+use super::scope::{check_missing, scope_value};
 use crate::error::{Error, Result};
 use crate::instrument::{Instrument, Keying, ScoringRule};
 
@@ -14,6 +16,9 @@ use crate::instrument::{Instrument, Keying, ScoringRule};
 /// Two input forms: `Option<f64>` for any scale, and compact one-byte codes with a declared
 /// missing-answer code for integer (Likert) scales within 0-255, several times faster because
 /// it reads a byte per answer and sums integers.
+///
+/// It has no serde support: it is a precomputed plan of its instrument, not data; store or
+/// send the [`Instrument`] and build the scorer from it.
 ///
 /// # Example
 /// ```
@@ -38,68 +43,15 @@ pub struct BatchScorer {
     total_allowed: usize,
 }
 
-/// The scores of a batch, one row per response.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct BatchScores {
-    totals: Vec<f64>,
-    subscales: Vec<f64>,
-    answered: Vec<u32>,
-    n_subscales: usize,
-}
-
-impl BatchScores {
-    /// Number of responses scored.
-    pub fn len(&self) -> usize {
-        self.totals.len()
-    }
-
-    /// True when no response was scored.
-    pub fn is_empty(&self) -> bool {
-        self.totals.is_empty()
-    }
-
-    /// The totals in the native metric, one per response.
-    pub fn totals(&self) -> &[f64] {
-        &self.totals
-    }
-
-    /// Subscale `subscale` of response `response`, in the native metric.
-    pub fn subscale(&self, response: usize, subscale: usize) -> Option<f64> {
-        if subscale >= self.n_subscales {
-            return None;
-        }
-        self.subscales
-            .get(response * self.n_subscales + subscale)
-            .copied()
-    }
-
-    /// Items answered, one count per response (fewer than the item count means prorated).
-    pub fn answered(&self) -> &[u32] {
-        &self.answered
-    }
-
-    /// Appends scored responses: their totals, subscale scores (row-major) and answer counts.
-    pub(super) fn extend_block(&mut self, totals: &[f64], subscales: &[f64], answered: &[u32]) {
-        self.totals.extend_from_slice(totals);
-        self.subscales.extend_from_slice(subscales);
-        self.answered.extend_from_slice(answered);
-    }
-
-    /// Empties the buffers and reserves room for `responses` rows, reusing allocations.
-    fn reset(&mut self, responses: usize, n_subscales: usize) {
-        self.totals.clear();
-        self.totals.reserve(responses);
-        self.subscales.clear();
-        self.subscales.reserve(responses * n_subscales);
-        self.answered.clear();
-        self.answered.reserve(responses);
-        self.n_subscales = n_subscales;
-    }
-}
-
 impl BatchScorer {
     /// A scorer for `instrument`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, BatchScorer};
+    /// let scorer = BatchScorer::new(&catalog::arm_5());
+    /// assert_eq!(scorer.instrument().id(), "ARM-5");
+    /// ```
     pub fn new(instrument: &Instrument) -> BatchScorer {
         let rule = instrument.missing_rule();
         let mut members = Vec::with_capacity(instrument.items().len());
@@ -127,6 +79,13 @@ impl BatchScorer {
     }
 
     /// The instrument scored.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, BatchScorer};
+    /// let scorer = BatchScorer::new(&catalog::haq_ii());
+    /// assert_eq!(scorer.instrument().items().len(), 19);
+    /// ```
     pub fn instrument(&self) -> &Instrument {
         &self.instrument
     }
@@ -137,6 +96,22 @@ impl BatchScorer {
     /// [`Error::LengthMismatch`] when the buffer is not a whole number of responses;
     /// [`Error::InBatch`] naming the first invalid response (0-based) and what was wrong with
     /// it (an answer off the scale, too many missing).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, BatchScorer, Error};
+    /// let scorer = BatchScorer::new(&catalog::arm_5()); // 5 items, 1-7, item mean
+    /// let answers = [Some(6.0), Some(5.0), Some(3.0), Some(6.0), Some(6.0), // item 3 reversed: 5
+    ///                Some(7.0), None, Some(1.0), Some(7.0), Some(7.0)];     // item 2 missing
+    /// let scores = scorer.score(&answers)?;
+    /// assert_eq!(scores.totals(), &[5.6, 7.0]);
+    /// assert_eq!(scores.answered(), &[5, 4]);
+    /// // the third answer of response 1 is off the scale
+    /// let mut bad = [Some(6.0); 10];
+    /// bad[7] = Some(8.0);
+    /// assert!(matches!(scorer.score(&bad), Err(Error::InBatch { response: 1, .. })));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn score(&self, answers: &[Option<f64>]) -> Result<BatchScores> {
         let mut out = BatchScores::default();
         self.score_into(answers, &mut out)?;
@@ -147,6 +122,19 @@ impl BatchScorer {
     ///
     /// # Errors
     /// As [`BatchScorer::score`]; `out` then holds the responses before the invalid one.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, BatchScorer, BatchScores};
+    /// let scorer = BatchScorer::new(&catalog::wai_sr());
+    /// let mut out = BatchScores::default();
+    /// for chunk in [[Some(4.0); 24], [Some(2.0); 24]] {
+    ///     scorer.score_into(&chunk, &mut out)?; // the buffers are reused
+    ///     assert_eq!(out.len(), 2);
+    /// }
+    /// assert_eq!(out.totals(), &[2.0, 2.0]);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn score_into(&self, answers: &[Option<f64>], out: &mut BatchScores) -> Result<()> {
         let scale = self.instrument.scale();
         let reversed = scale.min() + scale.max();
@@ -167,8 +155,9 @@ impl BatchScorer {
     /// results are bit-identical to [`score`](crate::score) one response at a time.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when the instrument's scale is not an integer scale within
-    /// 0-255, or the missing code lies on the scale; otherwise as [`BatchScorer::score`].
+    /// [`Error::NotByteScale`] when the instrument's scale is not an integer scale within
+    /// 0-255; [`Error::MissingCodeOnScale`] when the missing code lies on the scale; otherwise
+    /// as [`BatchScorer::score`].
     ///
     /// # Example
     /// ```
@@ -192,6 +181,21 @@ impl BatchScorer {
     ///
     /// # Errors
     /// As [`BatchScorer::score_codes`]; `out` then holds the responses before the invalid one.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, BatchScorer, BatchScores};
+    /// let scorer = BatchScorer::new(&catalog::wai_sr());
+    /// let mut out = BatchScores::default();
+    /// scorer.score_codes_into(&[5; 36], None, &mut out)?;
+    /// assert_eq!(out.totals(), &[5.0, 5.0, 5.0]);
+    /// // a failed call keeps the responses before the invalid one
+    /// let mut codes = [5u8; 36];
+    /// codes[20] = 9; // response 1, item 9
+    /// assert!(scorer.score_codes_into(&codes, None, &mut out).is_err());
+    /// assert_eq!(out.totals(), &[5.0]);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn score_codes_into(
         &self,
         answers: &[u8],
@@ -199,19 +203,15 @@ impl BatchScorer {
         out: &mut BatchScores,
     ) -> Result<()> {
         let scale = self.instrument.scale();
-        let (min, max) = scale.as_u8_range().ok_or(Error::InvalidParameter {
-            name: "scale step",
-            value: scale.step().unwrap_or(0.0),
-            expected: "an integer scale within 0-255 for one-byte codes",
+        let (min, max) = scale.as_u8_range().ok_or(Error::NotByteScale {
+            min: scale.min(),
+            max: scale.max(),
+            step: scale.step(),
         })?;
         if let Some(code) = missing
             && (min..=max).contains(&code)
         {
-            return Err(Error::InvalidParameter {
-                name: "missing-answer code",
-                value: f64::from(code),
-                expected: "a code outside the scale",
-            });
+            return Err(Error::MissingCodeOnScale { code, min, max });
         }
         let responses = self.responses(answers.len())?;
         out.reset(responses, self.sub_allowed.len());
@@ -352,10 +352,4 @@ impl BatchScorer {
         out.answered.push(n as u32);
         Ok(())
     }
-}
-
-/// A scope's value from the sum of its `answered` items of `items`, prorated as `score` does.
-pub(super) fn scope_value(mean_rule: bool, sum: f64, answered: usize, items: usize) -> f64 {
-    let (sum, mean) = super::prorate(sum, answered, items);
-    if mean_rule { mean } else { sum }
 }

@@ -20,8 +20,25 @@
 //! Scope sums are exact integers and become scores through `score`'s own proration formula
 //! (precomputed per sum for complete scopes), so results are bit-identical to scoring one
 //! response at a time.
+//!
+//! Why: a one-byte code per answer and integer sums make scoring memory-bound; testing and
+//! keying eight codes per instruction keeps it so (see `benches/scoring.rs`).
+//!
+//! The plain reference implementation stands beside it: the general path
+//! (`BatchScorer::score_row` in `batch.rs`, one answer at a time through
+//! [`Scale`](crate::Scale)'s own check) scores every row this path declines, and the property
+//! test `codes_equal_one_at_a_time` in `tests/properties_scoring.rs` checks, over random
+//! instruments (item counts up to and past [`MAX_ITEMS`], reverse keying, subscale layouts,
+//! scales within 0-255, missing codes, off-scale codes and missing-data rules), that this path
+//! gives bit for bit what [`score`](crate::score) gives one response at a time, and the same
+//! error for the same first invalid response. This module is private: nothing about it is part
+//! of the API.
+//!
+//! Dependencies run one way: this module uses the leaf modules `batch_scores` and `scope`, and
+//! `batch` uses this one; nothing here refers back to `batch`.
 
-use super::batch::{BatchScores, scope_value};
+use super::batch_scores::BatchScores;
+use super::scope::scope_value;
 use crate::error::Result;
 
 /// Most items a response may have on the fast path: five words of eight codes.

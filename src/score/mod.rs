@@ -8,18 +8,24 @@
 //! [`Error::TooManyMissing`]. Nothing is ever imputed from other respondents.
 
 mod batch;
+mod batch_scores;
 mod codes;
+mod scope;
 
-pub use batch::{BatchScorer, BatchScores};
+pub use batch::BatchScorer;
+pub use batch_scores::BatchScores;
+use scope::{check_missing, prorate};
 
 use crate::element::{Element, ElementProfile, ElementScore};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::instrument::{CutoffSide, Instrument, Keying, ScoringRule};
 use crate::response::{Rater, Response};
 
 /// A score on one scope (the total or a subscale).
+///
+/// With feature `serde` it serializes; it does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ScaleScore {
     /// The score in the instrument's native metric: `sum` or `mean` by its scoring rule.
@@ -66,8 +72,10 @@ impl ScaleScore {
 }
 
 /// A native subscale's score.
+///
+/// With feature `serde` it serializes; it does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubscaleScore {
     /// The subscale's published name.
@@ -77,8 +85,10 @@ pub struct SubscaleScore {
 }
 
 /// A cutoff applied to the total.
+///
+/// With feature `serde` it serializes; it does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CutoffFlag {
     /// What the flag means, e.g. "alliance concern".
@@ -94,8 +104,10 @@ pub struct CutoffFlag {
 }
 
 /// The total against the instrument's norms.
+///
+/// With feature `serde` it serializes; it does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NormScore {
     /// `(total - norm mean) / norm SD`.
@@ -107,8 +119,10 @@ pub struct NormScore {
 }
 
 /// Everything scoring one response gives.
+///
+/// With feature `serde` it serializes; it does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Score {
     /// The instrument's id.
@@ -123,12 +137,24 @@ pub struct Score {
     pub profile: ElementProfile,
     /// Each of the instrument's cutoffs, flagged or not.
     pub cutoffs: Vec<CutoffFlag>,
-    /// The total against norms, where the instrument carries them.
+    /// The total against norms; `None` when the instrument carries no norm. An `Option`, not
+    /// an [`Outcome`](crate::Outcome): nothing failed to compute, there is simply no norm to
+    /// compare with (and with a norm, z and the percentile are always defined).
     pub norm: Option<NormScore>,
 }
 
 impl Score {
     /// The subscale named `name`, if the instrument has it.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, score, Rater, Response};
+    /// let wai_sr = catalog::wai_sr();
+    /// let s = score(&Response::complete(&wai_sr, Rater::Client, &[4.0; 12])?)?;
+    /// assert_eq!(s.subscale("Bond").map(|b| b.value), Some(4.0));
+    /// assert_eq!(s.subscale("bond"), None); // names are exact
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn subscale(&self, name: &str) -> Option<&ScaleScore> {
         self.subscales
             .iter()
@@ -137,6 +163,17 @@ impl Score {
     }
 
     /// Whether any cutoff raised its flag.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, score, Rater, Response};
+    /// let srs = catalog::session_scale(); // flags totals below 36
+    /// let low = score(&Response::complete(&srs, Rater::Client, &[8.0, 9.0, 9.5, 9.0])?)?;
+    /// assert!(low.is_flagged()); // 35.5
+    /// let high = score(&Response::complete(&srs, Rater::Client, &[9.0; 4])?)?;
+    /// assert!(!high.is_flagged()); // 36
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn is_flagged(&self) -> bool {
         self.cutoffs.iter().any(|c| c.flagged)
     }
@@ -154,7 +191,7 @@ impl Score {
 /// ```
 ///
 /// # Errors
-/// [`Error::TooManyMissing`] when the total or a subscale misses more items than the
+/// [`Error::TooManyMissing`](crate::Error::TooManyMissing) when the total or a subscale misses more items than the
 /// instrument's missing-data rule allows (naming the scope and the counts).
 ///
 /// # Example
@@ -250,38 +287,6 @@ pub fn score(response: &Response) -> Result<Score> {
     })
 }
 
-/// A scope's `(sum, mean)` from the sum of its `answered` keyed items out of `items`: the
-/// mean of the answered items, and the sum prorated to the full item count when any is
-/// missing. The one formula both [`score`] and the batch path use, so they agree bit for bit.
-pub(crate) fn prorate(answered_sum: f64, answered: usize, items: usize) -> (f64, f64) {
-    let mean = answered_sum / answered as f64;
-    let sum = if answered < items {
-        mean * items as f64
-    } else {
-        answered_sum
-    };
-    (sum, mean)
-}
-
 fn sum_answered(values: impl Iterator<Item = Option<f64>>) -> (f64, usize) {
     values.flatten().fold((0.0, 0), |(s, n), x| (s + x, n + 1))
-}
-
-/// Errors when more than `allowed` of a scope's `items` are missing (never allowing all).
-pub(crate) fn check_missing(
-    scope: &str,
-    items: usize,
-    answered: usize,
-    allowed: usize,
-) -> Result<()> {
-    let missing = items - answered;
-    if missing > allowed || answered == 0 {
-        return Err(Error::TooManyMissing {
-            scope: scope.to_owned(),
-            missing,
-            items,
-            allowed: allowed.min(items.saturating_sub(1)),
-        });
-    }
-    Ok(())
 }

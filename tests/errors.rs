@@ -1,0 +1,411 @@
+//! The text of every error: each variant of `alliance::Error` is constructed here and its
+//! `Display` text asserted word for word, so that a message that stops reading as a sentence
+//! a clinician can act on is a test failure, not a surprise in a log.
+//!
+//! How every variant is kept covered: `Error` is `#[non_exhaustive]`, so a `match` in this
+//! (external) test needs a wildcard and cannot make the compiler check coverage. Instead,
+//! [`every_variant_has_a_text_test`] reads the variant names from `src/error.rs` itself and
+//! checks that [`texts`] constructs each of them (by the variant name in its `Debug` form).
+//! Adding a variant to `Error` without adding its text here fails that test, naming the
+//! variant.
+#![allow(clippy::unwrap_used)] // test helpers fail loudly
+
+use alliance::{
+    BatchScorer, Course, Error, Instrument, Level, Norm, Rater, ReliabilityKind, Response, Scale,
+    Session, catalog, score,
+};
+use std::collections::BTreeSet;
+
+/// Every variant, constructed directly, with the exact text it must print.
+fn texts() -> Vec<(Error, &'static str)> {
+    vec![
+        (
+            Error::InvalidScale {
+                min: 5.0,
+                max: 1.0,
+                step: Some(1.0),
+                reason: "the minimum must be below the maximum",
+            },
+            "the response scale from 5 to 1 in steps of 1 cannot be used: the minimum must be \
+             below the maximum",
+        ),
+        (
+            Error::InvalidScale {
+                min: 0.0,
+                max: f64::INFINITY,
+                step: None,
+                reason: "both bounds must be finite numbers",
+            },
+            "the response scale from 0 to inf cannot be used: both bounds must be finite numbers",
+        ),
+        (
+            Error::InvalidInstrument {
+                instrument: "MY-4".into(),
+                reason: "a subscale has no items",
+            },
+            "instrument 'MY-4' cannot be built: a subscale has no items",
+        ),
+        (
+            Error::InvalidItem {
+                instrument: "MY-4".into(),
+                item: 5,
+                reason: "not one of its item numbers",
+            },
+            "instrument 'MY-4' cannot be built: item 5 is not one of its item numbers",
+        ),
+        (
+            Error::OutOfScale {
+                item: 7,
+                value: 9.0,
+                min: 1.0,
+                max: 5.0,
+            },
+            "item 7 is 9 but the scale is 1-5",
+        ),
+        (
+            Error::OffStep {
+                item: 2,
+                value: 7.35,
+                step: 0.1,
+                min: 0.0,
+            },
+            "item 2 is 7.35 but the scale moves in steps of 0.1 from 0",
+        ),
+        (
+            Error::NonFiniteAnswer {
+                item: 3,
+                value: f64::NAN,
+            },
+            "item 3 is NaN but an answer must be a number on the scale",
+        ),
+        (
+            Error::NonFinite {
+                what: "rating",
+                index: 4,
+                value: f64::NEG_INFINITY,
+            },
+            "rating at position 4 is -inf, but only finite numbers can be used",
+        ),
+        (
+            Error::DuplicateItem { item: 4 },
+            "item 4 is answered twice; give each item once",
+        ),
+        (
+            Error::UnknownItem {
+                item: 13,
+                instrument: "WAI-SR".into(),
+                items: 12,
+            },
+            "item 13 does not exist: 'WAI-SR' has items 1-12",
+        ),
+        (
+            Error::LengthMismatch {
+                what: "response",
+                expected: 12,
+                found: 11,
+            },
+            "response should have 12 values, but it has 11",
+        ),
+        (
+            Error::InstrumentMismatch {
+                response: "WAI-SR".into(),
+                instrument: "ARM-5".into(),
+            },
+            "the response was checked against 'WAI-SR' but scored with 'ARM-5'; score it with \
+             the instrument it was made for",
+        ),
+        (
+            Error::TooManyMissing {
+                scope: "Bond".into(),
+                missing: 2,
+                items: 4,
+                allowed: 1,
+            },
+            "'Bond' is missing 2 of its 4 items, but the instrument's missing-data rule allows \
+             at most 1, so it cannot be scored",
+        ),
+        (
+            Error::EmptyId { role: "client" },
+            "the client id is empty; every client and therapist needs a non-empty id",
+        ),
+        (
+            Error::DuplicateSession { session: 2 },
+            "session 2 appears twice in the course; each session number is used once",
+        ),
+        (
+            Error::DuplicateResponse {
+                session: 3,
+                rater: "client",
+                instrument: "VAS-4".into(),
+            },
+            "session 3 already has a client response on 'VAS-4'; a session holds one response \
+             per rater and instrument",
+        ),
+        (
+            Error::DatesOutOfOrder {
+                session: 3,
+                previous: 2,
+            },
+            "session 3 is dated before session 2; check the dates and the session numbers",
+        ),
+        (
+            Error::ForeignSession { session: 4 },
+            "session 4 belongs to another client or therapist than the course",
+        ),
+        (
+            Error::InvalidDate {
+                year: 2026,
+                month: 2,
+                day: 30,
+            },
+            "2026-02-30 is not a calendar date",
+        ),
+        (
+            Error::Parse {
+                line: 3,
+                reason: "a field is missing",
+            },
+            "line 3 cannot be read: a field is missing",
+        ),
+        (
+            Error::NotByteScale {
+                min: 0.0,
+                max: 10.0,
+                step: Some(0.1),
+            },
+            "one-byte answer codes need a whole-number scale within 0-255 in steps of 1, but \
+             the scale runs from 0 to 10 in steps of 0.1; score these answers as numbers instead",
+        ),
+        (
+            Error::MissingCodeOnScale {
+                code: 3,
+                min: 1,
+                max: 5,
+            },
+            "missing-answer code 3 is an answer on the 1-5 scale; choose a code off the scale",
+        ),
+        (
+            Error::InBatch {
+                response: 1,
+                source: Box::new(Error::DuplicateItem { item: 4 }),
+            },
+            "response 1 of the batch (counting from 0) is invalid: item 4 is answered twice; \
+             give each item once",
+        ),
+        (
+            Error::TooFew {
+                what: "complete pairs",
+                needed: 2,
+                found: 1,
+            },
+            "2 or more complete pairs are needed, found 1",
+        ),
+        (
+            Error::NotIncreasing {
+                index: 2,
+                value: 3.0,
+                previous: 4.0,
+            },
+            "time at position 2 is 3, but it must come after the previous time 4",
+        ),
+        (
+            Error::InvalidParameter {
+                name: "reliability",
+                value: 1.2,
+                expected: "between 0 and 1",
+            },
+            "reliability must be between 0 and 1, but it is 1.2",
+        ),
+        (
+            Error::UnknownCategory {
+                index: 5,
+                value: 6.0,
+            },
+            "value 6 at position 5 is not one of the declared categories",
+        ),
+        (
+            Error::TooLarge {
+                what: "session score",
+                index: 0,
+                value: 1e200,
+                limit: 1e100,
+            },
+            "session score at position 0 is 1e200, beyond the supported magnitude of 1e100",
+        ),
+        (
+            Error::TimesDiffer {
+                index: 1,
+                left: 2.0,
+                right: 3.0,
+            },
+            "paired series must share session times, but at position 1 one has time 2 and the \
+             other 3",
+        ),
+        (
+            Error::OutOfDomain {
+                what: "ratio-metric value",
+                index: 0,
+                value: -1.0,
+                expected: "non-negative (a ratio scale has a true zero)",
+            },
+            "ratio-metric value at position 0 is -1, but it must be non-negative (a ratio scale \
+             has a true zero)",
+        ),
+        (
+            Error::TooFewPairs {
+                statistic: "a correlation",
+                needed: 2,
+                found: 1,
+            },
+            "a correlation needs at least 2 complete pairs of ratings, found 1",
+        ),
+        (
+            Error::TooFewTargets {
+                needed: 2,
+                found: 0,
+            },
+            "an ICC needs at least 2 targets rated by every rater, found 0",
+        ),
+        (
+            Error::InvalidLimitMultiplier { value: -1.0 },
+            "the limits-of-agreement multiplier is -1, but it must be a positive number of \
+             standard deviations (1.96 gives the conventional 95% limits)",
+        ),
+        (
+            Error::InvalidMeasurementError {
+                rater: "therapist",
+                value: -0.5,
+            },
+            "the therapist's standard error of measurement is -0.5, but it must be zero or a \
+             positive finite number",
+        ),
+        (
+            Error::RatingsTooLarge {
+                what: "mean squares of the ICC",
+            },
+            "the mean squares of the ICC overflow: ratings beyond about 1e150 in magnitude \
+             cannot be analysed, so rescale them (for example to a 0-100 POMP score)",
+        ),
+    ]
+}
+
+/// The variant's name, from its `Debug` form (`Name { .. }`).
+fn variant(e: &Error) -> String {
+    format!("{e:?}")
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect()
+}
+
+#[test]
+fn every_error_reads_as_its_sentence() {
+    for (error, text) in texts() {
+        assert_eq!(error.to_string(), text, "{}", variant(&error));
+    }
+}
+
+#[test]
+fn every_variant_has_a_text_test() {
+    let source = include_str!("../src/error.rs");
+    let body = &source[source.find("pub enum Error {").unwrap()..];
+    let body = &body[..body.find("\n}").unwrap()];
+    // variants sit at four spaces of indentation: `    Name {`, `    Name(`, or `    Name,`
+    let declared: BTreeSet<String> = body
+        .lines()
+        .filter_map(|line| line.strip_prefix("    "))
+        .filter(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+        .map(|rest| {
+            rest.chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect()
+        })
+        .collect();
+    let tested: BTreeSet<String> = texts().iter().map(|(e, _)| variant(e)).collect();
+    let untested: Vec<_> = declared.difference(&tested).collect();
+    assert!(
+        untested.is_empty(),
+        "variants with no text test: {untested:?}"
+    );
+    let unknown: Vec<_> = tested.difference(&declared).collect();
+    assert!(unknown.is_empty(), "not found in src/error.rs: {unknown:?}");
+    assert!(declared.len() >= 25, "{declared:?}");
+}
+
+/// The texts the crate's own checks produce, end to end.
+#[test]
+fn errors_from_real_input_read_as_sentences() {
+    let wai = catalog::wai_sr();
+    let e = Session::new("", "dr-ng", 1).unwrap_err();
+    assert_eq!(e, Error::EmptyId { role: "client" });
+    let e = Course::new("client-17", " ").unwrap_err();
+    assert_eq!(e, Error::EmptyId { role: "therapist" });
+
+    let srs = catalog::session_scale();
+    let mut s = Session::new("client-17", "dr-ng", 3).unwrap();
+    let r = Response::complete(&srs, Rater::Client, &[9.0; 4]).unwrap();
+    s.add(r.clone()).unwrap();
+    assert_eq!(
+        s.add(r).unwrap_err().to_string(),
+        "session 3 already has a client response on 'VAS-4'; a session holds one response \
+         per rater and instrument"
+    );
+
+    let e = Response::complete(&wai, Rater::Client, &[f64::NAN; 12]).unwrap_err();
+    assert!(matches!(e, Error::NonFiniteAnswer { item: 1, value } if value.is_nan()));
+
+    let e = Level::new(1.2).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "confidence level must be strictly between 0 and 1, but it is 1.2"
+    );
+    let e = alliance::Reliability::new(1.2, ReliabilityKind::Alpha, "").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "reliability must be between 0 and 1, but it is 1.2"
+    );
+    let e = Norm::new(4.0, 0.0, "", None).unwrap_err();
+    assert_eq!(e.to_string(), "norm SD must be positive, but it is 0");
+
+    let scorer = BatchScorer::new(&catalog::session_scale());
+    let e = scorer.score_codes(&[9; 4], None).unwrap_err();
+    assert_eq!(
+        e,
+        Error::NotByteScale {
+            min: 0.0,
+            max: 10.0,
+            step: Some(0.1)
+        }
+    );
+    let e = BatchScorer::new(&wai)
+        .score_codes(&[3; 12], Some(3))
+        .unwrap_err();
+    assert_eq!(
+        e,
+        Error::MissingCodeOnScale {
+            code: 3,
+            min: 1,
+            max: 5
+        }
+    );
+
+    let e = Scale::new(5.0, 1.0).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the response scale from 5 to 1 cannot be used: the minimum must be below the maximum"
+    );
+    let e = Instrument::builder("MY-4", Scale::likert(1, 5).unwrap(), 4)
+        .reverse(&[5])
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "instrument 'MY-4' cannot be built: item 5 is not one of its item numbers"
+    );
+
+    let r = Response::new(&wai, Rater::Client, &[None; 12]).unwrap();
+    assert_eq!(
+        score(&r).unwrap_err().to_string(),
+        "'total' is missing 12 of its 12 items, but the instrument's missing-data rule allows \
+         at most 3, so it cannot be scored"
+    );
+}

@@ -128,4 +128,10 @@ pub enum Undefined {
     /// (F or t) would be infinite, so it is reported as undefined; its p-value is defined and
     /// is 0.
     ZeroErrorVariance,
+    /// The quantity has no formula for this input (e.g. the Fleiss, Nee & Landis null standard
+    /// error exists only for unweighted Fleiss' kappa on complete data).
+    NotApplicable,
+    /// The quantity was not asked for (e.g. Krippendorff's alpha without a
+    /// [`Bootstrap`](crate::agreement::Bootstrap) has no interval).
+    NotRequested,
 }

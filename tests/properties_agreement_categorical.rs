@@ -76,6 +76,52 @@ proptest! {
         }
     }
 
+    /// The contingency-table path and the paired path give the identical result, and every
+    /// defined quantity is finite (no NaN or infinity inside an `Ok`).
+    #[test]
+    fn table_and_paired_paths_agree((a, b) in pairs(), w in weighting()) {
+        let cats = Categories::range(1, 5).unwrap();
+        let p = Paired::with_missing(&a, &b).unwrap();
+        let Ok(from_pairs) = cohen_kappa(&p, &cats, &w, Level::default()) else {
+            return Ok(()); // fewer than 2 complete pairs
+        };
+        let table = ContingencyTable::from_paired(&p, &cats).unwrap();
+        let mut from_table = cohen_kappa_from_table(&table, &w, Level::default()).unwrap();
+        prop_assert_eq!(from_table.dropped, 0);
+        from_table.dropped = from_pairs.dropped;
+        prop_assert_eq!(&from_table, &from_pairs);
+        let k = from_pairs;
+        for x in [k.coefficient, k.se, k.se_null, k.z, k.p] {
+            prop_assert!(x.value().is_none_or(f64::is_finite));
+        }
+        prop_assert!(k.observed_agreement.is_finite() && k.chance_agreement.is_finite());
+        prop_assert!(k.ci.value().is_none_or(|ci| ci.lower.is_finite() && ci.upper.is_finite()));
+    }
+
+    /// Every defined quantity of the multi-rater coefficients and of Krippendorff's alpha is
+    /// finite, and the counts add up.
+    #[test]
+    fn multi_rater_and_alpha_outputs_are_finite((n, k, cells) in units(5), w in weighting()) {
+        let r = Ratings::with_missing(n, k, cells).unwrap();
+        let cats = Categories::range(1, 6).unwrap();
+        for f in [fleiss_kappa, gwet_ac, brennan_prediger] {
+            let Ok(m) = f(&r, &cats, &w, Level::default()) else { continue };
+            prop_assert_eq!(m.n + m.dropped, n);
+            prop_assert!(m.pairable <= m.n);
+            prop_assert!(m.chance_agreement.is_finite() && m.df.is_finite());
+            for x in [m.coefficient, m.observed_agreement, m.se, m.t, m.p, m.se_null, m.z_null, m.p_null] {
+                prop_assert!(x.value().is_none_or(f64::is_finite));
+            }
+        }
+        for m in METRICS {
+            let a = krippendorff_alpha(&r, m, None).unwrap();
+            prop_assert_eq!(a.n + a.dropped, n);
+            for x in [a.coefficient, a.observed_disagreement, a.expected_disagreement] {
+                prop_assert!(x.value().is_none_or(f64::is_finite));
+            }
+        }
+    }
+
     /// Two raters who always agree, using at least two categories, have kappa exactly 1
     /// (any weighting), and so do Fleiss' kappa, AC1 and Brennan-Prediger.
     #[test]

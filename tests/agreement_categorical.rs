@@ -1021,7 +1021,8 @@ fn zero_kappa_has_p_one() {
     assert_eq!(f.p_null, Outcome::Defined(1.0));
 }
 
-/// Deserializing a category set or a contingency table re-runs its checks.
+/// Deserializing a category set, a contingency table, weights or a bootstrap re-runs its
+/// checks.
 #[cfg(feature = "serde")]
 #[test]
 fn categories_deserialize_through_validation() {
@@ -1041,6 +1042,23 @@ fn categories_deserialize_through_validation() {
         )
         .is_err()
     );
+    // weights and the bootstrap settings round-trip and re-run their checks
+    let v = WeightMatrix::disagreement(2, vec![0.0, 4.0, 2.0, 0.0]).unwrap();
+    let w = Weighting::Custom(v);
+    let back: Weighting = serde_json::from_str(&serde_json::to_string(&w).unwrap()).unwrap();
+    assert_eq!(back, w);
+    assert!(
+        serde_json::from_str::<WeightMatrix>(r#"{"size": 2, "agreement_weights": [0.5, 0, 0, 1]}"#)
+            .is_err()
+    );
+    let b = Bootstrap::new(500).unwrap().with_seed(3);
+    let back: Bootstrap = serde_json::from_str(&serde_json::to_string(&b).unwrap()).unwrap();
+    assert_eq!(back, b);
+    assert_eq!(
+        serde_json::from_str::<Bootstrap>(r#"{"replicates": 500}"#).unwrap(),
+        Bootstrap::new(500).unwrap()
+    );
+    assert!(serde_json::from_str::<Bootstrap>(r#"{"replicates": 1}"#).is_err());
 }
 
 /// Values near `f64::MAX` give the same coefficients as the same values at ordinary scale

@@ -236,10 +236,38 @@ impl From<Categories> for Vec<f64> {
 /// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "WeightData", into = "WeightData"))]
 pub struct WeightMatrix {
     size: usize,
     weights: Vec<f64>,
+}
+
+/// The wire form of [`WeightMatrix`]: its size and row-major agreement weights, validated on
+/// the way in by [`WeightMatrix::agreement`].
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct WeightData {
+    size: usize,
+    agreement_weights: Vec<f64>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<WeightData> for WeightMatrix {
+    type Error = Error;
+    fn try_from(d: WeightData) -> Result<WeightMatrix> {
+        WeightMatrix::agreement(d.size, d.agreement_weights)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<WeightMatrix> for WeightData {
+    fn from(m: WeightMatrix) -> WeightData {
+        WeightData {
+            size: m.size,
+            agreement_weights: m.weights,
+        }
+    }
 }
 
 impl WeightMatrix {
@@ -382,7 +410,7 @@ fn check_weights(size: usize, weights: &[f64]) -> Result<()> {
 /// follow the spacing (statsmodels' default uses the indices; pass the values as its
 /// `weights` argument to get these).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum Weighting {
     /// Credit only for identical categories (Cohen 1960).
@@ -391,7 +419,8 @@ pub enum Weighting {
     Linear,
     /// Quadratic ("Fleiss-Cohen") weights over the category values.
     Quadratic,
-    /// A caller-supplied matrix over the declared categories.
+    /// A caller-supplied matrix over the declared categories, from agreement weights
+    /// ([`WeightMatrix::agreement`]) or disagreement weights ([`WeightMatrix::disagreement`]).
     Custom(WeightMatrix),
 }
 

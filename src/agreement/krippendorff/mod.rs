@@ -51,11 +51,48 @@ pub enum Metric {
 /// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "BootstrapData", into = "BootstrapData")
+)]
 pub struct Bootstrap {
     replicates: usize,
     seed: u64,
     level: Level,
+}
+
+/// The wire form of [`Bootstrap`], validated on the way in by [`Bootstrap::new`]; the seed
+/// and level default as there.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct BootstrapData {
+    replicates: usize,
+    #[serde(default)]
+    seed: u64,
+    #[serde(default)]
+    level: Level,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<BootstrapData> for Bootstrap {
+    type Error = Error;
+    fn try_from(d: BootstrapData) -> Result<Bootstrap> {
+        Ok(Bootstrap::new(d.replicates)?
+            .with_seed(d.seed)
+            .with_level(d.level))
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<Bootstrap> for BootstrapData {
+    fn from(b: Bootstrap) -> BootstrapData {
+        BootstrapData {
+            replicates: b.replicates,
+            seed: b.seed,
+            level: b.level,
+        }
+    }
 }
 
 impl Bootstrap {
@@ -187,9 +224,9 @@ pub struct Krippendorff {
     /// values it has).
     pub missing: CaseDeletion,
     /// Percentile bootstrap interval; [`Undefined::NotRequested`](crate::Undefined::NotRequested)
-    /// without a [`Bootstrap`], [`Undefined::TooFewObservations`](crate::Undefined::TooFewObservations)
-    /// when fewer than 2 replicates were defined, and alpha's own reason when alpha is
-    /// undefined.
+    /// without a [`Bootstrap`]; with one, alpha's own reason when alpha is undefined, and
+    /// [`Undefined::TooFewObservations`](crate::Undefined::TooFewObservations) when fewer
+    /// than 2 replicates had a defined alpha.
     pub ci: Outcome<Interval>,
     /// How `ci` is computed: [`IntervalMethod::PercentileBootstrap`].
     pub ci_method: IntervalMethod,

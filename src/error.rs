@@ -236,7 +236,7 @@ pub enum Error {
 
     // ---- categorical agreement (kappa family, Krippendorff) ---------------------------------
     /// A category set with fewer than 2 categories.
-    #[error("{found} categories were declared; declare at least 2 (every code a rating may take)")]
+    #[error("declare at least 2 categories (every code a rating may take), found {found}")]
     TooFewCategories {
         /// Categories given.
         found: usize,
@@ -348,7 +348,7 @@ pub enum Error {
         found: usize,
     },
     /// A bootstrap with too few or too many replicates.
-    #[error("{found} bootstrap replicates were requested; choose between {min} and {max}")]
+    #[error("choose between {min} and {max} bootstrap replicates, found {found}")]
     BootstrapReplicates {
         /// Replicates requested.
         found: usize,
@@ -361,7 +361,7 @@ pub enum Error {
     #[error(
         "row {row} of the reliability data has {found} values, but the first row has {expected}: give every row the same length, with None where a value is missing"
     )]
-    RaggedRows {
+    RaggedReliabilityData {
         /// 0-based row.
         row: usize,
         /// Values in the first row.

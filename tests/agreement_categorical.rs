@@ -498,7 +498,7 @@ fn krippendorff_both_layouts_give_identical_results() {
     // a transposed matrix is not silently accepted as the other layout's
     assert_eq!(
         ratings_from_coders_by_units(&[vec![Some(1.0), Some(2.0)], vec![Some(1.0)]]),
-        Err(Error::RaggedRows {
+        Err(Error::RaggedReliabilityData {
             row: 1,
             expected: 2,
             found: 1
@@ -842,7 +842,7 @@ fn error_messages_say_what_to_do() {
     let cases: [(Error, &str); 14] = [
         (
             Error::TooFewCategories { found: 1 },
-            "1 categories were declared; declare at least 2 (every code a rating may take)",
+            "declare at least 2 categories (every code a rating may take), found 1",
         ),
         (
             Error::CategoriesNotAscending {
@@ -924,10 +924,10 @@ fn error_messages_say_what_to_do() {
                 min: 2,
                 max: 1_000_000,
             },
-            "1 bootstrap replicates were requested; choose between 2 and 1000000",
+            "choose between 2 and 1000000 bootstrap replicates, found 1",
         ),
         (
-            Error::RaggedRows {
+            Error::RaggedReliabilityData {
                 row: 3,
                 expected: 12,
                 found: 11,

@@ -368,7 +368,7 @@ pub fn krippendorff_alpha(
 /// multi-rater kappas take it.
 ///
 /// # Errors
-/// [`Error::RaggedRows`] when the coders' rows differ in length; otherwise as
+/// [`Error::RaggedReliabilityData`] when the coders' rows differ in length; otherwise as
 /// [`Ratings::with_missing`] (at least 2 units and 2 coders, finite values).
 ///
 /// # Example
@@ -401,7 +401,7 @@ pub fn ratings_from_coders_by_units<R: AsRef<[Option<f64>]>>(rows: &[R]) -> Resu
 /// choice of layout is visible beside [`ratings_from_coders_by_units`]).
 ///
 /// # Errors
-/// [`Error::RaggedRows`] when the units' rows differ in length; otherwise as
+/// [`Error::RaggedReliabilityData`] when the units' rows differ in length; otherwise as
 /// [`Ratings::with_missing`].
 ///
 /// # Example
@@ -427,7 +427,7 @@ fn check_rows<R: AsRef<[Option<f64>]>>(rows: &[R]) -> Result<usize> {
     for (row, r) in rows.iter().enumerate() {
         let found = r.as_ref().len();
         if found != expected {
-            return Err(Error::RaggedRows {
+            return Err(Error::RaggedReliabilityData {
                 row,
                 expected,
                 found,

@@ -7,16 +7,14 @@
 //!
 //! Run with `cargo run --example rater_agreement`.
 
-use alliance::Outcome;
-use alliance::Paired;
-use alliance::Ratings;
 use alliance::agreement::{
-    Categories, IccForm, IccUnit, Weighting, bland_altman, cohen_kappa, concordance, discrepancy,
-    icc,
+    Categories, IccForm, IccUnit, LimitMultiplier, Weighting, bland_altman, cohen_kappa,
+    concordance, discrepancy, icc,
 };
 use alliance::caseload::{ScoreOf, pairs};
 use alliance::reliability::{cronbach_alpha, standard_error_of_measurement};
 use alliance::{Element, Level, Rater, sample};
+use alliance::{Outcome, Paired, Ratings};
 use std::error::Error;
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -29,27 +27,43 @@ fn main() -> Result<(), Box<dyn Error>> {
         caseload.len()
     );
 
+    // One input for every two-rater statistic: client first, therapist second.
+    let paired = Paired::new(&total.client, &total.therapist)?;
+
     // Absolute agreement is the meaningful ICC form for client vs therapist.
-    let ratings = Ratings::from_columns(&[&total.client, &total.therapist])?;
-    let a1 = icc(&ratings, IccForm::TwoWayAgreement, IccUnit::Single, level)?;
-    match a1.outcome {
-        Outcome::Defined(e) => {
-            let ci = e.ci.ok_or("ICC interval")?;
+    let a1 = icc(
+        &paired.to_ratings()?,
+        IccForm::TwoWayAgreement,
+        IccUnit::Single,
+        level,
+    )?;
+    match (a1.coefficient, a1.ci, a1.f, a1.p) {
+        (
+            Outcome::Defined(value),
+            Outcome::Defined(ci),
+            Outcome::Defined(f),
+            Outcome::Defined(p),
+        ) => {
             println!(
                 "  {} ({}): {:.3}  95% CI [{:.3}, {:.3}]  F({:.0}, {:.0}) = {:.2}, p = {:.2e}",
-                a1.name, a1.shrout_fleiss, e.value, ci.lower, ci.upper, e.df1, e.df2, e.f, e.p
+                a1.name, a1.shrout_fleiss, value, ci.lower, ci.upper, a1.df1, a1.df2, f, p
             );
         }
-        Outcome::Undefined(why) => println!("  ICC(A,1) undefined: {why:?}"),
+        _ => println!(
+            "  ICC(A,1) undefined on {} sessions: {:?}",
+            a1.n, a1.coefficient
+        ),
     }
-    let ccc = concordance(&total.client, &total.therapist, level)?;
-    if let (Outcome::Defined(c), Outcome::Defined(ci)) = (ccc.ccc, ccc.ci) {
+    let ccc = concordance(&paired, level)?;
+    if let (Outcome::Defined(c), Outcome::Defined(ci), Outcome::Defined(asymptotic)) =
+        (ccc.coefficient, ccc.ci, ccc.ci_asymptotic)
+    {
         println!(
-            "  Lin's concordance: {c:.3}  95% CI [{:.3}, {:.3}]",
-            ci.lower, ci.upper
+            "  Lin's concordance: {c:.3}  95% CI [{:.3}, {:.3}] (Fisher z; asymptotic [{:.3}, {:.3}])",
+            ci.lower, ci.upper, asymptotic.lower, asymptotic.upper
         );
     }
-    let ba = bland_altman(&total.client, &total.therapist, level)?;
+    let ba = bland_altman(&paired, LimitMultiplier::default(), level)?;
     println!(
         "  Bland-Altman: bias (client - therapist) {:+.2}, limits of agreement [{:.2}, {:.2}]",
         ba.bias, ba.lower_limit, ba.upper_limit
@@ -107,7 +121,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         };
         let se_c = standard_error_of_measurement(sd(&p.client), alpha)?;
         let se_t = standard_error_of_measurement(sd(&p.therapist), alpha)?;
-        let d = discrepancy(&p.client, &p.therapist, se_c, se_t)?;
+        let d = discrepancy(&Paired::new(&p.client, &p.therapist)?, se_c, se_t)?;
         any_beyond += d.exceeding;
         println!(
             "  {:<27} {:>+6.1} {:>6.1} {:>8.1}  {:>9} {:>9}  {:>10}",

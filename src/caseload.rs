@@ -254,7 +254,7 @@ pub struct ScoreAgreement {
 /// rated. Scores are POMP (0-100), comparable even when the two instruments differ.
 ///
 /// # Errors
-/// As [`pairs`], and [`Error::TooFew`] when a score has fewer than 2 paired sessions (an
+/// As [`pairs`], and [`Error::TooFewPairs`] when a score has fewer than 2 paired sessions (an
 /// element the instruments do not cover is left out of the result instead).
 ///
 /// # Example
@@ -274,8 +274,7 @@ pub fn agreement_by_element(
     therapist_instrument: &str,
     level: crate::Level,
 ) -> Result<Vec<ScoreAgreement>> {
-    use crate::agreement::{IccForm, IccUnit, bland_altman, concordance, icc};
-    use crate::ratings::Ratings;
+    use crate::agreement::{IccForm, IccUnit, LimitMultiplier, bland_altman, concordance, icc};
     let scores = std::iter::once(ScoreOf::TotalPomp).chain(Element::ALL.map(ScoreOf::Element));
     let mut out = Vec::new();
     for of in scores {
@@ -285,12 +284,21 @@ pub fn agreement_by_element(
             Err(Error::TooFew { .. }) if matches!(of, ScoreOf::Element(_)) => continue,
             Err(e) => return Err(e),
         };
-        let ratings = Ratings::from_columns(&[&p.client, &p.therapist])?;
+        let paired = crate::Paired::new(&p.client, &p.therapist)?;
+        // concordance first: fewer than 2 sessions is `Error::TooFewPairs`
+        let concordance = concordance(&paired, level)?;
+        let bland_altman = bland_altman(&paired, LimitMultiplier::default(), level)?;
+        let icc = icc(
+            &paired.to_ratings()?,
+            IccForm::TwoWayAgreement,
+            IccUnit::Single,
+            level,
+        )?;
         out.push(ScoreAgreement {
-            pairs: p.client.len(),
-            icc: icc(&ratings, IccForm::TwoWayAgreement, IccUnit::Single, level)?,
-            concordance: concordance(&p.client, &p.therapist, level)?,
-            bland_altman: bland_altman(&p.client, &p.therapist, level)?,
+            pairs: paired.n(),
+            icc,
+            concordance,
+            bland_altman,
             skipped: p.skipped,
             of,
         });

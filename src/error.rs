@@ -233,6 +233,55 @@ pub enum Error {
     },
 
     // ---- continuous agreement (ICC, concordance, correlation, Bland-Altman) ------------------
+    /// Fewer complete pairs than a two-rater statistic needs (pairs missing a value are dropped
+    /// before counting).
+    #[error("{statistic} needs at least {needed} complete pairs of ratings, found {found}")]
+    TooFewPairs {
+        /// The statistic asked for ("a correlation", "Lin's concordance", ...).
+        statistic: &'static str,
+        /// The minimum it needs.
+        needed: usize,
+        /// Complete pairs given.
+        found: usize,
+    },
+    /// Fewer targets rated by every rater than an ICC needs (targets missing a rating are
+    /// dropped before counting).
+    #[error("an ICC needs at least {needed} targets rated by every rater, found {found}")]
+    TooFewTargets {
+        /// The minimum it needs.
+        needed: usize,
+        /// Complete targets given.
+        found: usize,
+    },
+    /// A Bland-Altman limits-of-agreement multiplier that is not a positive finite number.
+    #[error(
+        "the limits-of-agreement multiplier is {value}, but it must be a positive number of \
+         standard deviations (1.96 gives the conventional 95% limits)"
+    )]
+    InvalidLimitMultiplier {
+        /// The multiplier given.
+        value: f64,
+    },
+    /// A standard error of measurement that is negative or not finite.
+    #[error(
+        "the {rater}'s standard error of measurement is {value}, but it must be zero or a \
+         positive finite number"
+    )]
+    InvalidMeasurementError {
+        /// Whose rating it belongs to ("client" or "therapist").
+        rater: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// Ratings so large that their differences or sums of squares overflow a 64-bit float.
+    #[error(
+        "the {what} overflow: ratings beyond about 1e150 in magnitude cannot be analysed, so \
+         rescale them (for example to a 0-100 POMP score)"
+    )]
+    RatingsTooLarge {
+        /// What overflowed ("mean squares of the ICC", "differences of the pairs").
+        what: &'static str,
+    },
 
     // ---- categorical agreement (kappa family, Krippendorff) ---------------------------------
     /// A category set with fewer than 2 categories.

@@ -18,7 +18,7 @@
 /// // every rating equal: no ICC can be computed
 /// let r = Ratings::from_rows(&[[3.0, 3.0], [3.0, 3.0], [3.0, 3.0]])?;
 /// let res = icc(&r, IccForm::TwoWayAgreement, IccUnit::Single, Level::default())?;
-/// assert_eq!(res.outcome.undefined(), Some(Undefined::ConstantValues));
+/// assert_eq!(res.coefficient.undefined(), Some(Undefined::ConstantValues));
 /// // two points: a slope, but no standard error
 /// let fit = ols_trend(&Series::from_values(vec![3.0, 4.0])?, Level::default())?;
 /// assert_eq!(fit.slope_se, Outcome::Undefined(Undefined::NoResidualDegreesOfFreedom));
@@ -128,8 +128,18 @@ pub enum Undefined {
     /// (F or t) would be infinite, so it is reported as undefined; its p-value is defined and
     /// is 0.
     ZeroErrorVariance,
-    /// The quantity has no formula for this input (e.g. the Fleiss, Nee & Landis null standard
-    /// error exists only for unweighted Fleiss' kappa on complete data).
+    /// An approximate (Satterthwaite) degrees of freedom is not positive and finite, so the F
+    /// quantiles of an interval do not exist (the interval of an absolute-agreement ICC).
+    DegenerateDegreesOfFreedom,
+    /// Tied values, where the quantity needs distinct ones (the exact permutation p of
+    /// Spearman's rho); the approximate p still applies.
+    TiedValues,
+    /// More observations than an exact enumeration covers (the exact p of Spearman's rho:
+    /// n ≤ 9, as R's `cor.test`); the approximate p still applies.
+    BeyondExactLimit,
+    /// The method has no such quantity (an exact permutation p for Pearson's r; the Fleiss,
+    /// Nee & Landis null standard error, which exists only for unweighted Fleiss' kappa on
+    /// complete data).
     NotApplicable,
     /// The quantity was not asked for (e.g. Krippendorff's alpha without a
     /// [`Bootstrap`](crate::agreement::Bootstrap) has no interval).

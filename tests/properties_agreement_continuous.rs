@@ -1,16 +1,16 @@
 //! Laws of the continuous agreement methods and of Cronbach's alpha.
 #![allow(clippy::unwrap_used)] // test helpers fail loudly on malformed reference files
 
-use alliance::Level;
-use alliance::Outcome;
-use alliance::Ratings;
+mod common;
+
 use alliance::agreement::{
-    IccForm, IccTable, IccUnit, bland_altman_with_multiplier, concordance, discrepancy, icc_table,
+    IccForm, IccTable, IccUnit, LimitMultiplier, bland_altman, concordance, discrepancy, icc_table,
     pearson, spearman,
 };
 use alliance::reliability::{
     cronbach_alpha, cronbach_alpha_pairwise, item_analysis, standard_error_of_measurement,
 };
+use alliance::{Level, Outcome, Paired, Ratings};
 use proptest::prelude::*;
 
 /// Small-integer ratings (0-10), 2-30 targets, 2-6 raters: every sum is exact.
@@ -24,8 +24,9 @@ fn ratings() -> impl Strategy<Value = (usize, usize, Vec<f64>)> {
     })
 }
 
+/// Equal up to 1e-9, relative above 1 and absolute below ([`common::close`]).
 fn near(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+    common::close(a, b, 1e-9)
 }
 
 fn same_outcome<T: Copy + std::fmt::Debug>(
@@ -42,15 +43,11 @@ fn same_outcome<T: Copy + std::fmt::Debug>(
 
 fn same_table(a: &IccTable, b: &IccTable) -> bool {
     a.all().iter().zip(b.all().iter()).all(|(x, y)| {
-        same_outcome(x.outcome, y.outcome, |p, q| {
-            near(p.value, q.value)
-                && (p.p - q.p).abs() <= 1e-9
-                && match (p.ci, q.ci) {
-                    (Some(c), Some(d)) => near(c.lower, d.lower) && near(c.upper, d.upper),
-                    (None, None) => true,
-                    _ => false,
-                }
-        })
+        same_outcome(x.coefficient, y.coefficient, near)
+            && same_outcome(x.p, y.p, |p, q| (p - q).abs() <= 1e-9)
+            && same_outcome(x.ci, y.ci, |c, d| {
+                near(c.lower, d.lower) && near(c.upper, d.upper)
+            })
     })
 }
 
@@ -94,10 +91,10 @@ proptest! {
         let after = table(n, k, moved);
         for unit in [IccUnit::Single, IccUnit::Average] {
             let (x, y) = (base.get(IccForm::TwoWayConsistency, unit), after.get(IccForm::TwoWayConsistency, unit));
-            prop_assert!(same_outcome(x.outcome, y.outcome, |p, q| near(p.value, q.value)));
+            prop_assert!(same_outcome(x.coefficient, y.coefficient, near));
         }
         let (x, y) = (base.agreement_single, after.agreement_single);
-        if let (Some(v0), Some(v1)) = (x.value(), y.value()) {
+        if let (Some(v0), Some(v1)) = (x.coefficient.value(), y.coefficient.value()) {
             let numerator = x.mean_squares.rows - x.mean_squares.error;
             if y.mean_squares.columns >= x.mean_squares.columns && numerator >= 0.0 {
                 prop_assert!(v1 <= v0 + 1e-12, "{v1} > {v0}");
@@ -115,9 +112,9 @@ proptest! {
         let varies = targets.iter().any(|&x| x != targets[0]);
         for icc in t.all() {
             if varies {
-                prop_assert_eq!(icc.value(), Some(1.0));
+                prop_assert_eq!(icc.coefficient.value(), Some(1.0));
             } else {
-                prop_assert_eq!(icc.outcome.undefined(), Some(alliance::Undefined::ConstantValues));
+                prop_assert_eq!(icc.coefficient.undefined(), Some(alliance::Undefined::ConstantValues));
             }
         }
     }
@@ -128,12 +125,14 @@ proptest! {
         let x: Vec<f64> = pairs.iter().map(|p| f64::from(p.0)).collect();
         let y: Vec<f64> = pairs.iter().map(|p| f64::from(p.1)).collect();
         let l = Level::default();
-        let (a, b) = (concordance(&x, &y, l).unwrap(), concordance(&y, &x, l).unwrap());
-        prop_assert!(same_outcome(a.ccc, b.ccc, near));
+        let (xy, yx) = (Paired::new(&x, &y).unwrap(), Paired::new(&y, &x).unwrap());
+        let (a, b) = (concordance(&xy, l).unwrap(), concordance(&yx, l).unwrap());
+        prop_assert!(same_outcome(a.coefficient, b.coefficient, near));
         prop_assert!(same_outcome(a.se, b.se, near));
-        prop_assert!(same_outcome(pearson(&x, &y, l).unwrap().r, pearson(&y, &x, l).unwrap().r, near));
-        prop_assert!(same_outcome(spearman(&x, &y, l).unwrap().r, spearman(&y, &x, l).unwrap().r, near));
-        if let Outcome::Defined(c) = a.ccc {
+        prop_assert!(same_outcome(a.se_z, b.se_z, near));
+        prop_assert!(same_outcome(pearson(&xy, l).unwrap().coefficient, pearson(&yx, l).unwrap().coefficient, near));
+        prop_assert!(same_outcome(spearman(&xy, l).unwrap().coefficient, spearman(&yx, l).unwrap().coefficient, near));
+        if let Outcome::Defined(c) = a.coefficient {
             prop_assert!((-1.0..=1.0).contains(&c));
         }
     }
@@ -168,9 +167,9 @@ proptest! {
         if m >= 2 {
             let full = Ratings::new(m, k, complete).unwrap();
             let (a, b) = (icc_table(&gappy, l).unwrap(), icc_table(&full, l).unwrap());
-            prop_assert_eq!(a.agreement_single.targets_dropped, n - m);
+            prop_assert_eq!(a.agreement_single.dropped, n - m);
             for (x, y) in a.all().iter().zip(b.all().iter()) {
-                prop_assert_eq!(x.outcome, y.outcome);
+                prop_assert_eq!((x.coefficient, x.f, x.p, x.ci), (y.coefficient, y.f, y.p, y.ci));
             }
             let (p, q) = (cronbach_alpha(&gappy, l).unwrap(), cronbach_alpha(&full, l).unwrap());
             prop_assert_eq!(p.raw, q.raw);
@@ -194,11 +193,15 @@ proptest! {
         level in any::<f64>(),
     ) {
         let l = Level::new(level).unwrap_or_default();
-        let _ = concordance(&x, &y, l);
-        let _ = pearson(&x, &y, l);
-        let _ = spearman(&x, &y, l);
-        let _ = bland_altman_with_multiplier(&x, &y, p, l);
-        let _ = discrepancy(&x, &y, p, q);
+        if let Ok(pairs) = Paired::new(&x, &y) {
+            let _ = concordance(&pairs, l);
+            let _ = pearson(&pairs, l);
+            let _ = spearman(&pairs, l);
+            if let Ok(m) = LimitMultiplier::new(p) {
+                let _ = bland_altman(&pairs, m, l);
+            }
+            let _ = discrepancy(&pairs, p, q);
+        }
         let _ = standard_error_of_measurement(p, q);
         let n = cells.len().checked_div(k).unwrap_or(0);
         if let Ok(r) = Ratings::with_missing(n, k, cells[..n * k].to_vec()) {
@@ -211,20 +214,31 @@ proptest! {
         let big: Vec<f64> = x.iter().map(|v| if v.is_finite() { *v } else { 1e308 }).collect();
         if big.len() >= 4 {
             let m = big.len() / 2;
-            let (a, b) = (&big[..m], &big[m..2 * m]);
-            if let Ok(c) = concordance(a, b, l) {
-                for v in [c.ccc, c.r, c.bias_correction, c.scale_shift, c.location_shift, c.se] {
-                    prop_assert!(!v.defined().is_some_and(f64::is_nan));
+            let finite = |v: Outcome<f64>| v.value().is_none_or(f64::is_finite);
+            let finite_ci = |v: Outcome<alliance::Interval>| {
+                v.value().is_none_or(|c| c.lower.is_finite() && c.upper.is_finite())
+            };
+            let pairs = Paired::new(&big[..m], &big[m..2 * m]).unwrap();
+            if let Ok(c) = concordance(&pairs, l) {
+                for v in [c.coefficient, c.pearson_r, c.bias_correction, c.scale_shift, c.location_shift, c.se, c.se_z] {
+                    prop_assert!(finite(v));
                 }
+                prop_assert!(finite_ci(c.ci) && finite_ci(c.ci_asymptotic));
             }
-            if let Ok(c) = pearson(a, b, l) {
-                prop_assert!(!c.r.defined().is_some_and(f64::is_nan));
-                prop_assert!(!c.p.defined().is_some_and(f64::is_nan));
+            for c in [pearson(&pairs, l), spearman(&pairs, l)].into_iter().flatten() {
+                prop_assert!(finite(c.coefficient) && finite(c.t) && finite(c.p) && finite(c.p_exact));
+                prop_assert!(finite_ci(c.ci));
+            }
+            if let Ok(ba) = bland_altman(&pairs, LimitMultiplier::default(), l) {
+                prop_assert!([ba.bias, ba.sd, ba.lower_limit, ba.upper_limit].iter().all(|v| v.is_finite()));
             }
             if let Ok(r) = Ratings::new(m, 2, big[..2 * m].to_vec()) {
-                for i in icc_table(&r, l).unwrap().all() {
-                    prop_assert!(!i.value().is_some_and(f64::is_nan));
-                    prop_assert!(!i.outcome.defined().is_some_and(|e| e.p.is_nan()));
+                // no NaN or infinity inside an Ok (ratings whose mean squares overflow are an Err)
+                for i in icc_table(&r, l).into_iter().flat_map(|t| t.all()) {
+                    prop_assert!(finite(i.coefficient) && finite(i.f) && finite(i.p));
+                    prop_assert!(finite_ci(i.ci));
+                    let ms = i.mean_squares;
+                    prop_assert!([ms.rows, ms.columns, ms.error, ms.within].iter().all(|v| v.is_finite()));
                 }
                 let ia = item_analysis(&r, l).unwrap();
                 prop_assert!(!ia.alpha.raw.defined().is_some_and(f64::is_nan));

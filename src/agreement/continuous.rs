@@ -1,27 +1,19 @@
-//! Types shared by the continuous agreement methods (ICC, concordance, Bland-Altman,
-//! correlations) and by [`crate::reliability`]: a statistic that may be undefined for valid
-//! input, the reason it is, and how missing cells were handled.
+//! Helpers shared by the two-rater continuous methods (concordance, Bland-Altman,
+//! correlations, discrepancy): the minimum-pairs check and the paired moments.
 
 use crate::error::{Error, Result};
+use crate::paired::Paired;
 
-/// Checks two paired slices: equal length, at least `needed` pairs, all finite.
-pub(crate) fn check_pairs(x: &[f64], y: &[f64], needed: usize) -> Result<()> {
-    if x.len() != y.len() {
-        return Err(Error::LengthMismatch {
-            what: "second rater's values",
-            expected: x.len(),
-            found: y.len(),
-        });
-    }
-    if x.len() < needed {
-        return Err(Error::TooFew {
-            what: "pairs",
+/// Checks that `paired` has at least `needed` complete pairs for `statistic` (the values
+/// themselves were validated when the [`Paired`] was built).
+pub(crate) fn check_pairs(paired: &Paired, needed: usize, statistic: &'static str) -> Result<()> {
+    if paired.n() < needed {
+        return Err(Error::TooFewPairs {
+            statistic,
             needed,
-            found: x.len(),
+            found: paired.n(),
         });
     }
-    crate::stats::check_finite("first rater's value", x)?;
-    crate::stats::check_finite("second rater's value", y)?;
     Ok(())
 }
 

@@ -3,7 +3,10 @@
 use super::continuous::{Moments, check_pairs};
 use crate::error::Result;
 use crate::interval::{Interval, Level};
+use crate::method::{IntervalMethod, PMethod};
 use crate::outcome::{Outcome, Undefined};
+use crate::paired::Paired;
+use crate::ratings::CaseDeletion;
 use crate::stats;
 
 /// Which correlation.
@@ -17,34 +20,55 @@ pub enum CorrelationMethod {
     Spearman,
 }
 
-/// A correlation with its test and interval.
+/// A correlation with its test and interval. Serializes; does not deserialize (a result is
+/// computed, not read).
+///
+/// # Example
+/// ```
+/// use alliance::agreement::pearson;
+/// use alliance::{Level, Outcome, Paired, Undefined};
+/// // the therapist gave the same score every session: no correlation, counts still reported
+/// let p = Paired::with_missing(&[Some(4.0), Some(5.0), None, Some(6.0)], &[Some(3.0); 4])?;
+/// let c = pearson(&p, Level::default())?;
+/// assert_eq!(c.coefficient, Outcome::Undefined(Undefined::ZeroVariance));
+/// assert_eq!((c.n, c.dropped, c.df), (3, 1, 1.0));
+/// # Ok::<(), alliance::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Correlation {
     /// Pearson or Spearman.
     pub method: CorrelationMethod,
-    /// The coefficient; undefined ([`Undefined::ZeroVariance`]) when either variable is
-    /// constant.
-    pub r: Outcome<f64>,
-    /// t = r √((n − 2)/(1 − r²)) (`±inf` when |r| = 1); undefined for n = 2.
+    /// Pearson's r, or Spearman's rho for [`spearman`]; undefined ([`Undefined::ZeroVariance`])
+    /// when either rater is constant.
+    pub coefficient: Outcome<f64>,
+    /// t = r √((n − 2)/(1 − r²)); [`Undefined::ZeroErrorVariance`] when |r| = 1 (t would be
+    /// infinite; p is then 0), [`Undefined::TooFewObservations`] for n = 2.
     pub t: Outcome<f64>,
     /// Degrees of freedom of t, n − 2.
     pub df: f64,
-    /// Two-sided p of the t test (0 when |r| = 1); undefined for n = 2.
+    /// Two-sided p of the t test (for Spearman the t approximation, as scipy and R
+    /// `cor.test(exact = FALSE)`); undefined for n = 2.
     pub p: Outcome<f64>,
+    /// How `p` was computed: [`PMethod::StudentT`].
+    pub p_method: PMethod,
+    /// Spearman only: the exact two-sided permutation p for 3 ≤ n ≤ 9 without ties (as R
+    /// `cor.test(method = "spearman", exact = TRUE)`); otherwise undefined with the reason
+    /// ([`Undefined::TiedValues`], [`Undefined::BeyondExactLimit`],
+    /// [`Undefined::TooFewObservations`], [`Undefined::NotApplicable`] for Pearson).
+    pub p_exact: Outcome<f64>,
     /// Fisher-z interval tanh(atanh r ± z_{1−α/2} / √(n − 3)); undefined for n ≤ 3; the
     /// degenerate [r, r] when |r| = 1.
     pub ci: Outcome<Interval>,
-    /// Spearman only: the exact two-sided permutation p for n ≤ 9 without ties (as R
-    /// `cor.test(method = "spearman", exact = TRUE)`); `None` otherwise.
-    pub exact_p: Option<f64>,
-    /// Pairs used.
+    /// How the interval was computed: [`IntervalMethod::FisherZ`].
+    pub ci_method: IntervalMethod,
+    /// Pairs used: targets (sessions) rated by both raters.
     pub n: usize,
-    /// How p was computed.
-    pub p_method: &'static str,
-    /// How the interval was computed.
-    pub ci_method: &'static str,
+    /// Pairs dropped because a value was missing.
+    pub dropped: usize,
+    /// Missing-data policy applied (listwise: a pair missing a value is dropped).
+    pub missing: CaseDeletion,
     /// The reference implementation matched.
     pub reference: &'static str,
 }
@@ -58,27 +82,28 @@ pub struct Correlation {
 /// ```
 ///
 /// # Errors
-/// [`Error::LengthMismatch`](crate::Error::LengthMismatch) for slices of unequal length,
-/// [`Error::TooFew`](crate::Error::TooFew) for fewer than 2 pairs,
-/// [`Error::NonFinite`](crate::Error::NonFinite) for NaN or infinite values.
+/// [`Error::TooFewPairs`](crate::Error::TooFewPairs) for fewer than 2 complete pairs.
 ///
 /// # Example
 /// ```
 /// use alliance::agreement::pearson;
-/// use alliance::Level;
-/// let c = pearson(&[1.0, 2.0, 3.0, 4.0, 5.0], &[2.0, 1.0, 4.0, 3.0, 5.0], Level::default())?;
-/// assert!((c.r.defined().unwrap_or(f64::NAN) - 0.8).abs() < 1e-12);
-/// # Ok::<(), alliance::Error>(())
+/// use alliance::{Level, Paired};
+/// let p = Paired::new(&[1.0, 2.0, 3.0, 4.0, 5.0], &[2.0, 1.0, 4.0, 3.0, 5.0])?;
+/// let c = pearson(&p, Level::default())?;
+/// let r = c.coefficient.value().ok_or("undefined")?;
+/// assert!((r - 0.8).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// # References
 /// Fisher, R. A. (1921). On the "probable error" of a coefficient of correlation. *Metron*,
 /// 1, 3-32. Matches `scipy.stats.pearsonr` 1.12 (statistic, pvalue, `confidence_interval()`).
-pub fn pearson(x: &[f64], y: &[f64], level: Level) -> Result<Correlation> {
-    check_pairs(x, y, 2)?;
+pub fn pearson(paired: &Paired, level: Level) -> Result<Correlation> {
+    check_pairs(paired, 2, "a correlation")?;
     Ok(correlate(
         CorrelationMethod::Pearson,
-        Moments::of(x, y),
+        Moments::of(paired.first(), paired.second()),
+        paired,
         level,
         "scipy.stats.pearsonr",
     ))
@@ -93,7 +118,7 @@ pub fn pearson(x: &[f64], y: &[f64], level: Level) -> Result<Correlation> {
 /// ```
 ///
 /// The p is the t approximation (as scipy and R `cor.test(exact = FALSE)`), with or without
-/// ties. For n ≤ 9 without ties, `exact_p` also gives the exact permutation p of R's
+/// ties. For 3 ≤ n ≤ 9 without ties, `p_exact` also gives the exact permutation p of R's
 /// `cor.test(exact = TRUE)`.
 ///
 /// # Errors
@@ -102,10 +127,13 @@ pub fn pearson(x: &[f64], y: &[f64], level: Level) -> Result<Correlation> {
 /// # Example
 /// ```
 /// use alliance::agreement::spearman;
-/// use alliance::Level;
-/// let c = spearman(&[1.0, 2.0, 3.0, 4.0, 5.0], &[1.0, 4.0, 9.0, 16.0, 30.0], Level::default())?;
-/// assert_eq!(c.r.defined(), Some(1.0));
-/// # Ok::<(), alliance::Error>(())
+/// use alliance::{Level, Outcome, Paired};
+/// let p = Paired::new(&[1.0, 2.0, 3.0, 4.0, 5.0], &[1.0, 4.0, 9.0, 16.0, 30.0])?;
+/// let c = spearman(&p, Level::default())?;
+/// assert_eq!(c.coefficient, Outcome::Defined(1.0));
+/// // no ties and n <= 9: the exact permutation p (1 of 120 orderings on each side)
+/// assert!((c.p_exact.value().ok_or("undefined")? - 2.0 / 120.0).abs() < 1e-15);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// # References
@@ -113,19 +141,29 @@ pub fn pearson(x: &[f64], y: &[f64], level: Level) -> Result<Correlation> {
 /// *American Journal of Psychology*, 15, 72-101. Matches `scipy.stats.spearmanr` 1.12
 /// (statistic, pvalue) and the Fisher-z interval of `pingouin.corr(method="spearman")` 0.6.1
 /// (which prints it rounded to 2 decimals).
-pub fn spearman(x: &[f64], y: &[f64], level: Level) -> Result<Correlation> {
-    check_pairs(x, y, 2)?;
-    let (rx, tx) = stats::average_ranks(x);
-    let (ry, ty) = stats::average_ranks(y);
+pub fn spearman(paired: &Paired, level: Level) -> Result<Correlation> {
+    check_pairs(paired, 2, "a correlation")?;
+    let (rx, tx) = stats::average_ranks(paired.first());
+    let (ry, ty) = stats::average_ranks(paired.second());
     let mut c = correlate(
         CorrelationMethod::Spearman,
         Moments::of(&rx, &ry),
+        paired,
         level,
         "scipy.stats.spearmanr; pingouin.corr(method='spearman') interval; R cor.test exact p",
     );
-    #[allow(clippy::float_cmp)] // Σ(t³ − t) is an exact integer
-    if tx == 0.0 && ty == 0.0 && c.r.is_defined() {
-        c.exact_p = spearman_exact_p(&rx, &ry);
+    if c.coefficient.is_defined() {
+        #[allow(clippy::float_cmp)] // Σ(t³ − t) is an exact integer
+        let tied = tx != 0.0 || ty != 0.0;
+        c.p_exact = if tied {
+            Outcome::Undefined(Undefined::TiedValues)
+        } else if c.n < 3 {
+            Outcome::Undefined(Undefined::TooFewObservations)
+        } else if c.n > EXACT_SPEARMAN_MAX_N {
+            Outcome::Undefined(Undefined::BeyondExactLimit)
+        } else {
+            Outcome::Defined(spearman_exact_p(&rx, &ry))
+        };
     }
     Ok(c)
 }
@@ -137,12 +175,9 @@ const EXACT_SPEARMAN_MAX_N: usize = 9;
 /// Exact two-sided p of Spearman's rho for untied ranks, n ≤ 9, by enumerating all n!
 /// pairings: with S = Σ (rank of x − rank of y)² and its null mean (n³ − n)/6, the one-sided tail
 /// towards the observed S (P(S ≥ s) above the mean, P(S ≤ s) at or below it), doubled and
-/// capped at 1, as R's `cor.test` does.
-fn spearman_exact_p(rx: &[f64], ry: &[f64]) -> Option<f64> {
+/// capped at 1, as R's `cor.test` does. The caller guarantees 3 ≤ n ≤ 9.
+fn spearman_exact_p(rx: &[f64], ry: &[f64]) -> f64 {
     let n = rx.len();
-    if !(3..=EXACT_SPEARMAN_MAX_N).contains(&n) {
-        return None;
-    }
     // untied ranks are the integers 1..=n, so S is an exact integer
     let s_obs: i64 = rx
         .iter()
@@ -174,31 +209,31 @@ fn spearman_exact_p(rx: &[f64], ry: &[f64]) -> Option<f64> {
             i += 1;
         }
     }
-    Some((2.0 * hits as f64 / total as f64).min(1.0))
+    (2.0 * hits as f64 / total as f64).min(1.0)
 }
-
-const P_METHOD: &str = "t test on n - 2 df (two-sided)";
-const CI_METHOD: &str = "Fisher z, standard error 1/sqrt(n - 3)";
 
 fn correlate(
     method: CorrelationMethod,
     m: Moments,
+    paired: &Paired,
     level: Level,
     reference: &'static str,
 ) -> Correlation {
-    let n = m.n as usize;
+    let n = paired.n();
     let df = m.n - 2.0;
     let undefined = |why| Correlation {
         method,
-        r: Outcome::Undefined(why),
+        coefficient: Outcome::Undefined(why),
         t: Outcome::Undefined(why),
         df,
         p: Outcome::Undefined(why),
+        p_method: PMethod::StudentT,
+        p_exact: Outcome::Undefined(why),
         ci: Outcome::Undefined(why),
-        exact_p: None,
+        ci_method: IntervalMethod::FisherZ,
         n,
-        p_method: P_METHOD,
-        ci_method: CI_METHOD,
+        dropped: paired.dropped(),
+        missing: paired.missing(),
         reference,
     };
     if m.x_constant || m.y_constant {
@@ -217,25 +252,25 @@ fn correlate(
         r_test(r, df)
     };
     Correlation {
-        method,
-        r: Outcome::Defined(r),
+        coefficient: Outcome::Defined(r),
         t,
-        df,
         p,
+        p_exact: Outcome::Undefined(match method {
+            CorrelationMethod::Pearson => Undefined::NotApplicable,
+            // set by `spearman`
+            CorrelationMethod::Spearman => Undefined::TooFewObservations,
+        }),
         ci: fisher_ci(r, n, level),
-        exact_p: None,
-        n,
-        p_method: P_METHOD,
-        ci_method: CI_METHOD,
-        reference,
+        ..undefined(Undefined::ZeroVariance)
     }
 }
 
 /// t and two-sided p of a correlation on `df` degrees of freedom (df > 0).
 fn r_test(r: f64, df: f64) -> (Outcome<f64>, Outcome<f64>) {
     if r.abs() >= 1.0 {
+        // no residual: t would be infinite, and p is 0
         return (
-            Outcome::Defined(f64::INFINITY.copysign(r)),
+            Outcome::Undefined(Undefined::ZeroErrorVariance),
             Outcome::Defined(0.0),
         );
     }
@@ -257,8 +292,9 @@ pub(crate) fn fisher_ci(r: f64, n: usize, level: Level) -> Outcome<Interval> {
     if r.abs() >= 1.0 {
         return Outcome::Defined(Interval::new(r, r, level));
     }
+    // an error here only means the quantile is infinite (a level within rounding of 1)
     let Ok(z) = crate::stats::z_two_sided(level) else {
-        return Outcome::Undefined(Undefined::TooFewObservations);
+        return Outcome::Undefined(Undefined::OutOfRange);
     };
     let h = z / ((n - 3) as f64).sqrt();
     let zr = r.atanh();

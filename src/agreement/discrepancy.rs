@@ -2,6 +2,8 @@
 
 use super::continuous::check_pairs;
 use crate::error::{Error, Result};
+use crate::paired::Paired;
+use crate::ratings::CaseDeletion;
 use crate::stats;
 
 /// Which rater gave the higher score in a pair.
@@ -18,6 +20,15 @@ pub enum HigherRater {
 }
 
 /// The discrepancy of one client-therapist pair.
+///
+/// # Example
+/// ```
+/// use alliance::agreement::{discrepancy, HigherRater};
+/// use alliance::Paired;
+/// let d = discrepancy(&Paired::new(&[60.0], &[70.0])?, 3.0, 4.0)?;
+/// assert_eq!((d.pairs[0].difference, d.pairs[0].higher), (-10.0, HigherRater::Therapist));
+/// # Ok::<(), alliance::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -32,7 +43,18 @@ pub struct PairDiscrepancy {
     pub exceeds_bound: bool,
 }
 
-/// Per-pair discrepancies and their summary.
+/// Per-pair discrepancies and their summary. Every field is defined for the 1 or more pairs
+/// [`discrepancy`] needs. Serializes; does not deserialize (a result is computed, not read).
+///
+/// # Example
+/// ```
+/// use alliance::agreement::discrepancy;
+/// use alliance::Paired;
+/// let p = Paired::with_missing(&[Some(80.0), None], &[Some(70.0), Some(65.0)])?;
+/// let d = discrepancy(&p, 3.0, 4.0)?;
+/// assert_eq!((d.n, d.dropped, d.pairs.len()), (1, 1, 1));
+/// # Ok::<(), alliance::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -53,8 +75,12 @@ pub struct Discrepancy {
     pub therapist_higher: usize,
     /// Pairs with equal ratings.
     pub equal: usize,
-    /// Pairs used.
+    /// Pairs used: sessions rated by both client and therapist.
     pub n: usize,
+    /// Pairs dropped because a rating was missing.
+    pub dropped: usize,
+    /// Missing-data policy applied (listwise: a pair missing a rating is dropped).
+    pub missing: CaseDeletion,
 }
 
 /// Signed client − therapist discrepancy per pair, flagged when it exceeds a reliable
@@ -66,17 +92,19 @@ pub struct Discrepancy {
 /// ```
 ///
 /// Both ratings must be on a common metric (e.g. POMP); `SE_C` and `SE_T` are standard errors
-/// of measurement on that metric, e.g. SD √(1 − α) from [`crate::reliability`].
+/// of measurement on that metric, e.g. SD √(1 − α) from [`crate::reliability`]. The client's
+/// ratings are the [`Paired::first`] values, the therapist's the [`Paired::second`] ones.
 ///
 /// # Errors
-/// [`Error::LengthMismatch`] for slices of unequal length, [`Error::TooFew`] for no pairs,
-/// [`Error::NonFinite`] for NaN or infinite ratings, [`Error::InvalidParameter`] for a
+/// [`Error::TooFewPairs`] for no complete pair; [`Error::InvalidMeasurementError`] for a
 /// standard error that is negative or not finite.
 ///
 /// # Example
 /// ```
 /// use alliance::agreement::{discrepancy, HigherRater};
-/// let d = discrepancy(&[80.0, 60.0], &[70.0, 61.0], 3.0, 4.0)?;
+/// use alliance::Paired;
+/// let client_therapist = Paired::new(&[80.0, 60.0], &[70.0, 61.0])?;
+/// let d = discrepancy(&client_therapist, 3.0, 4.0)?;
 /// assert_eq!(d.pairs[0].higher, HigherRater::Client);
 /// assert!(d.pairs[0].exceeds_bound); // 10 > 1.96 * 5
 /// assert!(!d.pairs[1].exceeds_bound);
@@ -88,25 +116,18 @@ pub struct Discrepancy {
 /// client-therapist perspectives of the working alliance. *Psychotherapy Research*, 17,
 /// 629-642. Jacobson, N. S., & Truax, P. (1991), for the reliable-difference bound.
 pub fn discrepancy(
-    client: &[f64],
-    therapist: &[f64],
+    client_therapist: &Paired,
     se_client: f64,
     se_therapist: f64,
 ) -> Result<Discrepancy> {
-    for (name, se) in [
-        ("client standard error of measurement", se_client),
-        ("therapist standard error of measurement", se_therapist),
-    ] {
+    for (rater, se) in [("client", se_client), ("therapist", se_therapist)] {
         let valid = se >= 0.0 && se.is_finite();
         if !valid {
-            return Err(Error::InvalidParameter {
-                name,
-                value: se,
-                expected: "non-negative and finite",
-            });
+            return Err(Error::InvalidMeasurementError { rater, value: se });
         }
     }
-    check_pairs(client, therapist, 1)?;
+    check_pairs(client_therapist, 1, "a client-therapist discrepancy")?;
+    let (client, therapist) = (client_therapist.first(), client_therapist.second());
     let bound = 1.96 * se_client.hypot(se_therapist);
     let pairs: Vec<PairDiscrepancy> = client
         .iter()
@@ -138,6 +159,8 @@ pub fn discrepancy(
         therapist_higher: count(HigherRater::Therapist),
         equal: count(HigherRater::Equal),
         n,
+        dropped: client_therapist.dropped(),
+        missing: client_therapist.missing(),
         pairs,
     })
 }

@@ -5,6 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::interval::{Interval, Level};
+use crate::method::{IntervalMethod, PMethod};
 use crate::outcome::{Outcome, Undefined};
 use crate::ratings::CaseDeletion;
 use crate::ratings::Ratings;
@@ -42,6 +43,16 @@ pub enum IccUnit {
 }
 
 /// Mean squares of the targets x raters ANOVA, on the complete targets used.
+///
+/// # Example
+/// ```
+/// use alliance::agreement::{icc, IccForm, IccUnit};
+/// use alliance::{Level, Ratings};
+/// let r = Ratings::from_rows(&[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])?;
+/// let ms = icc(&r, IccForm::TwoWayConsistency, IccUnit::Single, Level::default())?.mean_squares;
+/// assert_eq!((ms.rows, ms.columns, ms.error), (8.0, 1.5, 0.0));
+/// # Ok::<(), alliance::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -56,27 +67,24 @@ pub struct MeanSquares {
     pub within: f64,
 }
 
-/// A defined ICC with its F test and confidence interval.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[non_exhaustive]
-pub struct IccEstimate {
-    /// The coefficient (negative values are reported, not clamped).
-    pub value: f64,
-    /// F statistic of H0: ICC = 0 (`+inf` when the error mean square is exactly zero).
-    pub f: f64,
-    /// Numerator degrees of freedom, n − 1.
-    pub df1: f64,
-    /// Denominator degrees of freedom: n(k − 1) one-way, (n − 1)(k − 1) two-way.
-    pub df2: f64,
-    /// Upper-tail p of the F test.
-    pub p: f64,
-    /// Confidence interval (McGraw & Wong 1996); `None` only where its degrees of freedom
-    /// degenerate (an ICC(A, ·) whose Satterthwaite df is not positive and finite).
-    pub ci: Option<Interval>,
-}
-
-/// One ICC form with everything it rests on.
+/// One ICC form with its F test, interval and everything it rests on.
+///
+/// Each quantity that can be undefined is an [`Outcome`] of its own, so an undefined
+/// coefficient never hides the counts, degrees of freedom and mean squares, which are always
+/// reported. Serializes; does not deserialize (a result is computed, not read).
+///
+/// # Example
+/// ```
+/// use alliance::agreement::{icc, IccForm, IccUnit};
+/// use alliance::{Level, Outcome, Ratings, Undefined};
+/// // every rating equal: no coefficient, but the ANOVA is still reported
+/// let r = Ratings::from_rows(&[[3.0, 3.0], [3.0, 3.0], [3.0, 3.0]])?;
+/// let i = icc(&r, IccForm::TwoWayAgreement, IccUnit::Single, Level::default())?;
+/// assert_eq!(i.coefficient, Outcome::Undefined(Undefined::ConstantValues));
+/// assert_eq!((i.n, i.raters, i.df1, i.df2), (3, 2, 2.0, 2.0));
+/// assert_eq!(i.mean_squares.rows, 0.0);
+/// # Ok::<(), alliance::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -89,32 +97,60 @@ pub struct Icc {
     pub name: &'static str,
     /// The Shrout-Fleiss name, e.g. "ICC(2,1)".
     pub shrout_fleiss: &'static str,
-    /// The estimate, or why it is undefined.
-    pub outcome: Outcome<IccEstimate>,
+    /// The coefficient (negative values are reported, not clamped), or why it is undefined:
+    /// [`Undefined::ConstantValues`] (every rating equal), [`Undefined::IndeterminateF`]
+    /// (targets do not differ and there is no error: 0/0 for the consistency forms, while the
+    /// agreement forms are 0 when raters differ), [`Undefined::NoTargetVariance`] (an
+    /// average form with MSR = 0), [`Undefined::ZeroDenominator`] (ICC(A,k)'s denominator is
+    /// zero while ratings vary), [`Undefined::OutOfRange`].
+    pub coefficient: Outcome<f64>,
+    /// F statistic of H0: ICC = 0 (MSR/MSW one-way, MSR/MSE two-way);
+    /// [`Undefined::ZeroErrorVariance`] when the error mean square is exactly zero and targets
+    /// differ (F would be infinite; p is then 0), [`Undefined::IndeterminateF`] when both are
+    /// zero (0/0).
+    pub f: Outcome<f64>,
+    /// Numerator degrees of freedom, n − 1.
+    pub df1: f64,
+    /// Denominator degrees of freedom: n(k − 1) one-way, (n − 1)(k − 1) two-way.
+    pub df2: f64,
+    /// Upper-tail p of the F test; 0 when the error mean square is zero, 1 when MSR = 0.
+    pub p: Outcome<f64>,
+    /// How p was computed: [`PMethod::F`].
+    pub p_method: PMethod,
+    /// Confidence interval (McGraw & Wong 1996); undefined with the coefficient, or
+    /// [`Undefined::DegenerateDegreesOfFreedom`] when the Satterthwaite df of ICC(A, ·) is not
+    /// positive and finite.
+    pub ci: Outcome<Interval>,
+    /// How the interval was computed: [`IntervalMethod::ExactF`] for the one-way and
+    /// consistency forms, [`IntervalMethod::SatterthwaiteF`] for absolute agreement (average
+    /// form by Spearman-Brown).
+    pub ci_method: IntervalMethod,
     /// ANOVA mean squares.
     pub mean_squares: MeanSquares,
-    /// Targets used (complete rows).
-    pub targets: usize,
+    /// Targets used: the rated objects (sessions, clients) with a rating from every rater.
+    pub n: usize,
     /// Targets dropped because a rating was missing.
-    pub targets_dropped: usize,
+    pub dropped: usize,
     /// Raters (k).
     pub raters: usize,
-    /// Missing-data policy applied.
+    /// Missing-data policy applied (listwise: a target missing any rating is dropped).
     pub missing: CaseDeletion,
-    /// Confidence interval method.
-    pub ci_method: &'static str,
     /// The reference implementation this matches (row label in `psych::ICC` and pingouin).
     pub reference: &'static str,
 }
 
-impl Icc {
-    /// The coefficient, if defined.
-    pub fn value(&self) -> Option<f64> {
-        self.outcome.defined().map(|e| e.value)
-    }
-}
-
 /// All six forms from one ANOVA, like the table of `psych::ICC` and `pingouin.intraclass_corr`.
+/// Serializes; does not deserialize (a result is computed, not read).
+///
+/// # Example
+/// ```
+/// use alliance::agreement::icc_table;
+/// use alliance::{Level, Ratings};
+/// let r = Ratings::from_rows(&[[5.0, 4.0], [4.5, 4.0], [3.0, 3.5], [2.0, 2.5]])?;
+/// let t = icc_table(&r, Level::default())?;
+/// assert_eq!(t.consistency_average.name, "ICC(C,k)");
+/// # Ok::<(), alliance::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -135,6 +171,16 @@ pub struct IccTable {
 
 impl IccTable {
     /// The six forms in the order of `psych::ICC`: ICC1, ICC2, ICC3, `ICC1k`, `ICC2k`, `ICC3k`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::agreement::icc_table;
+    /// use alliance::{Level, Ratings};
+    /// let r = Ratings::from_rows(&[[5.0, 4.0], [4.5, 4.0], [3.0, 3.5], [2.0, 2.5]])?;
+    /// let names: Vec<_> = icc_table(&r, Level::default())?.all().map(|i| i.shrout_fleiss).to_vec();
+    /// assert_eq!(names, ["ICC(1,1)", "ICC(2,1)", "ICC(3,1)", "ICC(1,k)", "ICC(2,k)", "ICC(3,k)"]);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn all(&self) -> [Icc; 6] {
         [
             self.one_way_single,
@@ -147,6 +193,16 @@ impl IccTable {
     }
 
     /// The form asked for.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::agreement::{icc_table, IccForm, IccUnit};
+    /// use alliance::{Level, Ratings};
+    /// let r = Ratings::from_rows(&[[5.0, 4.0], [4.5, 4.0], [3.0, 3.5], [2.0, 2.5]])?;
+    /// let t = icc_table(&r, Level::default())?;
+    /// assert_eq!(t.get(IccForm::TwoWayAgreement, IccUnit::Single), t.agreement_single);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn get(&self, form: IccForm, unit: IccUnit) -> Icc {
         match (form, unit) {
             (IccForm::OneWay, IccUnit::Single) => self.one_way_single,
@@ -198,13 +254,16 @@ impl IccTable {
 /// MSR + (MSC − MSE)/n can be zero with ratings that vary; it is then
 /// [`Undefined::ZeroDenominator`](crate::Undefined::ZeroDenominator).
 ///
-/// When the error mean square is exactly zero and targets differ, F is `+inf`, p is 0 and
-/// the exact-F interval collapses to its limit [1, 1]; for ICC(A, ·) the limit v = k − 1
-/// is used. When MSR is exactly zero, F = 0 and every interval collapses to the point
-/// estimate (for ICC(A, ·), v = 0 exactly and the bounds no longer involve F).
+/// When the error mean square is exactly zero and targets differ, F would be infinite: it is
+/// [`Undefined::ZeroErrorVariance`], p is 0 and the exact-F interval collapses to its limit
+/// [1, 1]; for ICC(A, ·) the limit v = k − 1 is used. When MSR is exactly zero, F = 0, p = 1
+/// and every interval collapses to the point estimate (for ICC(A, ·), v = 0 exactly and the
+/// bounds no longer involve F); the average forms ICC(1,k) and ICC(C,k) then divide by
+/// MSR = 0 and are [`Undefined::NoTargetVariance`], while their F, p and df stay reported.
 ///
 /// # Errors
-/// [`Error::TooFew`] when fewer than 2 complete targets remain.
+/// [`Error::TooFewTargets`] when fewer than 2 targets have every rating;
+/// [`Error::RatingsTooLarge`] when the mean squares overflow (ratings beyond about 1e150).
 ///
 /// # Example
 /// ```
@@ -218,8 +277,10 @@ impl IccTable {
 /// ])?;
 /// let a1 = icc(&r, IccForm::TwoWayAgreement, IccUnit::Single, Level::default())?;
 /// assert_eq!(a1.shrout_fleiss, "ICC(2,1)");
-/// assert!((a1.value().unwrap_or(f64::NAN) - 0.29).abs() < 0.005);
-/// # Ok::<(), alliance::Error>(())
+/// assert_eq!((a1.n, a1.raters, a1.df1, a1.df2), (6, 4, 5.0, 15.0));
+/// let value = a1.coefficient.value().ok_or("undefined")?;
+/// assert!((value - 0.29).abs() < 0.005);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// # References
@@ -235,17 +296,17 @@ pub fn icc(ratings: &Ratings, form: IccForm, unit: IccUnit, level: Level) -> Res
 /// All six ICC forms from one two-way ANOVA; see [`icc`] for the formulas.
 ///
 /// # Errors
-/// [`Error::TooFew`] when fewer than 2 complete targets remain.
+/// [`Error::TooFewTargets`] when fewer than 2 targets have every rating;
+/// [`Error::RatingsTooLarge`] when the mean squares overflow (ratings beyond about 1e150).
 ///
 /// # Example
 /// ```
-/// use alliance::agreement::{icc_table};
-/// use alliance::Ratings;
-/// use alliance::Level;
+/// use alliance::agreement::icc_table;
+/// use alliance::{Level, Ratings};
 /// let r = Ratings::from_rows(&[[5.0, 4.0], [4.5, 4.0], [3.0, 3.5], [2.0, 2.5]])?;
 /// let t = icc_table(&r, Level::default())?;
 /// assert_eq!(t.all().len(), 6);
-/// assert_eq!(t.agreement_single.targets, 4);
+/// assert_eq!(t.agreement_single.n, 4);
 /// # Ok::<(), alliance::Error>(())
 /// ```
 ///
@@ -322,8 +383,7 @@ impl Anova {
         let complete = || ratings.complete_rows();
         // Pass 1: column sums, the largest magnitude, whether every cell is equal and whether
         // every value is dyadic (exact integer sums possible).
-        let first = complete().next().ok_or(Error::TooFew {
-            what: "complete targets",
+        let first = complete().next().ok_or(Error::TooFewTargets {
             needed: 2,
             found: 0,
         })?;
@@ -344,8 +404,7 @@ impl Anova {
             }
         }
         if n < 2 {
-            return Err(Error::TooFew {
-                what: "complete targets",
+            return Err(Error::TooFewTargets {
                 needed: 2,
                 found: n,
             });
@@ -392,6 +451,14 @@ impl Anova {
             error: sse / ((nf - 1.0) * (kf - 1.0)),
             within: (ssc + sse) / (nf * (kf - 1.0)),
         };
+        if ![ms.rows, ms.columns, ms.error, ms.within]
+            .iter()
+            .all(|v| v.is_finite())
+        {
+            return Err(Error::RatingsTooLarge {
+                what: "mean squares of the ICC",
+            });
+        }
         Ok(Anova {
             n,
             k,
@@ -436,38 +503,96 @@ impl Anova {
 
     fn form(&self, form: IccForm, unit: IccUnit, level: Level) -> Icc {
         let (name, shrout_fleiss, reference) = names(form, unit);
+        let (nf, kf) = (self.n as f64, self.k as f64);
+        let df1 = nf - 1.0;
+        let df2 = if form == IccForm::OneWay {
+            nf * (kf - 1.0)
+        } else {
+            (nf - 1.0) * (kf - 1.0)
+        };
+        let (f, p) = self.f_test(form, df1, df2);
+        let coefficient = self.coefficient(form, unit);
+        let ci = match coefficient {
+            Outcome::Undefined(why) => Outcome::Undefined(why),
+            Outcome::Defined(_) => match form {
+                IccForm::TwoWayAgreement => self.agreement_ci(unit, level),
+                _ => exact_ci(self.f_ratio(form), df1, df2, kf, unit, level),
+            },
+        };
         Icc {
             form,
             unit,
             name,
             shrout_fleiss,
-            outcome: self.estimate(form, unit, level),
+            coefficient,
+            f,
+            df1,
+            df2,
+            p,
+            p_method: PMethod::F,
+            ci,
+            ci_method: match form {
+                IccForm::TwoWayAgreement => IntervalMethod::SatterthwaiteF,
+                _ => IntervalMethod::ExactF,
+            },
             mean_squares: self.ms,
-            targets: self.n,
-            targets_dropped: self.dropped,
+            n: self.n,
+            dropped: self.dropped,
             raters: self.k,
             missing: CaseDeletion::Listwise,
-            ci_method: match form {
-                IccForm::TwoWayAgreement => {
-                    "McGraw-Wong approximate F (Satterthwaite df); average form by Spearman-Brown"
-                }
-                _ => "exact F (McGraw & Wong 1996)",
-            },
             reference,
         }
     }
 
+    /// The error mean square of the form's F test: MSW one-way, MSE two-way.
+    fn error_ms(&self, form: IccForm) -> f64 {
+        if form == IccForm::OneWay {
+            self.ms.within
+        } else {
+            self.ms.error
+        }
+    }
+
+    /// MSR over the error mean square, `+inf` when only the latter is zero (internal: the
+    /// exact-F interval takes its limit there).
+    fn f_ratio(&self, form: IccForm) -> f64 {
+        let err = self.error_ms(form);
+        if err == 0.0 {
+            f64::INFINITY
+        } else {
+            self.ms.rows / err
+        }
+    }
+
+    /// F and its upper-tail p; defined whatever the coefficient is.
     #[allow(clippy::float_cmp)] // exact zeros are set exactly in `Anova::of`
-    fn estimate(&self, form: IccForm, unit: IccUnit, level: Level) -> Outcome<IccEstimate> {
+    fn f_test(&self, form: IccForm, df1: f64, df2: f64) -> (Outcome<f64>, Outcome<f64>) {
+        let (msr, err) = (self.ms.rows, self.error_ms(form));
+        if msr == 0.0 && err == 0.0 {
+            let why = Outcome::Undefined(Undefined::IndeterminateF);
+            return (why, why);
+        }
+        if err == 0.0 {
+            return (
+                Outcome::Undefined(Undefined::ZeroErrorVariance),
+                Outcome::Defined(0.0),
+            );
+        }
+        let f = msr / err;
+        let p = stats::f_sf(f, df1, df2).map_or(Outcome::Undefined(Undefined::OutOfRange), |p| {
+            Outcome::Defined(p)
+        });
+        if f.is_finite() {
+            (Outcome::Defined(f), p)
+        } else {
+            (Outcome::Undefined(Undefined::OutOfRange), p)
+        }
+    }
+
+    #[allow(clippy::float_cmp)] // exact zeros are set exactly in `Anova::of`
+    fn coefficient(&self, form: IccForm, unit: IccUnit) -> Outcome<f64> {
         if self.constant {
             return Outcome::Undefined(Undefined::ConstantValues);
-        }
-        let ms = self.ms;
-        if ![ms.rows, ms.columns, ms.error, ms.within]
-            .iter()
-            .all(|v| v.is_finite())
-        {
-            return Outcome::Undefined(Undefined::OutOfRange);
         }
         let MeanSquares {
             rows: msr,
@@ -476,10 +601,6 @@ impl Anova {
             within: msw,
         } = self.ms;
         let (nf, kf) = (self.n as f64, self.k as f64);
-        let err = if form == IccForm::OneWay { msw } else { mse };
-        if msr == 0.0 && err == 0.0 {
-            return Outcome::Undefined(Undefined::IndeterminateF);
-        }
         let (num, den) = match (form, unit) {
             (IccForm::OneWay, IccUnit::Single) => (msr - msw, msr + (kf - 1.0) * msw),
             (IccForm::OneWay, IccUnit::Average) => (msr - msw, msr),
@@ -491,8 +612,12 @@ impl Anova {
             (IccForm::TwoWayAgreement, IccUnit::Average) => (msr - mse, msr + (msc - mse) / nf),
         };
         let (numerator, denominator) = self.combinations(form, unit);
+        // MSR = MSE = 0 with raters differing (MSC > 0) leaves ICC(A, ·) = 0 / (k MSC / n or
+        // MSC / n) = 0, as psych and pingouin report; the other forms are then 0/0
         if self.zero.is_zero(denominator) {
-            return Outcome::Undefined(if msr == 0.0 {
+            return Outcome::Undefined(if msr == 0.0 && self.error_ms(form) == 0.0 {
+                Undefined::IndeterminateF
+            } else if msr == 0.0 {
                 Undefined::NoTargetVariance
             } else {
                 Undefined::ZeroDenominator
@@ -503,36 +628,16 @@ impl Anova {
         } else {
             num / den
         };
-        let df1 = nf - 1.0;
-        let df2 = if form == IccForm::OneWay {
-            nf * (kf - 1.0)
+        if value.is_finite() {
+            Outcome::Defined(value)
         } else {
-            (nf - 1.0) * (kf - 1.0)
-        };
-        let f = if err == 0.0 { f64::INFINITY } else { msr / err };
-        let Ok(p) = stats::f_sf(f, df1, df2) else {
-            return Outcome::Undefined(Undefined::OutOfRange);
-        };
-        if !value.is_finite() {
-            return Outcome::Undefined(Undefined::OutOfRange);
+            Outcome::Undefined(Undefined::OutOfRange)
         }
-        let ci = match form {
-            IccForm::TwoWayAgreement => self.agreement_ci(unit, level),
-            _ => exact_ci(f, df1, df2, kf, unit, level),
-        };
-        Outcome::Defined(IccEstimate {
-            value,
-            f,
-            df1,
-            df2,
-            p,
-            ci,
-        })
     }
 
     /// ICC(A,1) bounds with Satterthwaite df; ICC(A,k) by Spearman-Brown of those.
     #[allow(clippy::float_cmp)] // MSE is exactly zero only when set so
-    fn agreement_ci(&self, unit: IccUnit, level: Level) -> Option<Interval> {
+    fn agreement_ci(&self, unit: IccUnit, level: Level) -> Outcome<Interval> {
         let MeanSquares {
             rows: msr,
             columns: msc,
@@ -555,11 +660,17 @@ impl Anova {
         // both reduce to the point estimate, as the exact-F bounds of the other forms do
         let (fu, fl) = if msr == 0.0 {
             (1.0, 1.0)
+        } else if !(v > 0.0 && v.is_finite()) {
+            return Outcome::Undefined(Undefined::DegenerateDegreesOfFreedom);
         } else {
-            (
-                stats::f_quantile(1.0 - tail, n - 1.0, v).ok()?,
-                stats::f_quantile(1.0 - tail, v, n - 1.0).ok()?,
-            )
+            // an error here only means a quantile is infinite (a level within rounding of 1)
+            match (
+                stats::f_quantile(1.0 - tail, n - 1.0, v),
+                stats::f_quantile(1.0 - tail, v, n - 1.0),
+            ) {
+                (Ok(fu), Ok(fl)) => (fu, fl),
+                _ => return Outcome::Undefined(Undefined::OutOfRange),
+            }
         };
         let (lower, upper) = match unit {
             IccUnit::Single => {
@@ -580,18 +691,29 @@ impl Anova {
     }
 }
 
-fn finite_interval(lower: f64, upper: f64, level: Level) -> Option<Interval> {
-    (lower.is_finite() && upper.is_finite()).then(|| Interval::new(lower, upper, level))
+fn finite_interval(lower: f64, upper: f64, level: Level) -> Outcome<Interval> {
+    if lower.is_finite() && upper.is_finite() {
+        Outcome::Defined(Interval::new(lower, upper, level))
+    } else {
+        Outcome::Undefined(Undefined::OutOfRange)
+    }
 }
 
 /// Exact F bounds (one-way and consistency forms).
-fn exact_ci(f: f64, df1: f64, df2: f64, k: f64, unit: IccUnit, level: Level) -> Option<Interval> {
+fn exact_ci(f: f64, df1: f64, df2: f64, k: f64, unit: IccUnit, level: Level) -> Outcome<Interval> {
     if f.is_infinite() {
-        return Some(Interval::new(1.0, 1.0, level));
+        return Outcome::Defined(Interval::new(1.0, 1.0, level));
     }
     let q = 1.0 - level.tail();
-    let fl = f / stats::f_quantile(q, df1, df2).ok()?;
-    let fu = f * stats::f_quantile(q, df2, df1).ok()?;
+    let (Ok(upper_q), Ok(lower_q)) = (
+        stats::f_quantile(q, df1, df2),
+        stats::f_quantile(q, df2, df1),
+    ) else {
+        // the df are positive: only a level within rounding of 1 makes a quantile infinite
+        return Outcome::Undefined(Undefined::OutOfRange);
+    };
+    let fl = f / upper_q;
+    let fu = f * lower_q;
     let (lower, upper) = match unit {
         IccUnit::Single => ((fl - 1.0) / (fl + k - 1.0), (fu - 1.0) / (fu + k - 1.0)),
         IccUnit::Average => (1.0 - 1.0 / fl, 1.0 - 1.0 / fu),

@@ -11,13 +11,11 @@ mod correlation;
 mod discrepancy;
 mod icc;
 
-pub use bland_altman::{
-    BLAND_ALTMAN_MULTIPLIER, BlandAltman, bland_altman, bland_altman_with_multiplier,
-};
+pub use bland_altman::{BlandAltman, LimitMultiplier, bland_altman};
 pub use concordance::{Concordance, concordance};
 pub use correlation::{Correlation, CorrelationMethod, pearson, spearman};
 pub use discrepancy::{Discrepancy, HigherRater, PairDiscrepancy, discrepancy};
-pub use icc::{Icc, IccEstimate, IccForm, IccTable, IccUnit, MeanSquares, icc, icc_table};
+pub use icc::{Icc, IccForm, IccTable, IccUnit, MeanSquares, icc, icc_table};
 
 // ---- categorical agreement (kappa family, Krippendorff) --------------------------------
 mod kappa;

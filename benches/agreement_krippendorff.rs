@@ -3,6 +3,7 @@
 //! `python3 benches/compare/agreement_categorical.py` (same workloads).
 
 use alliance::Level;
+use alliance::Paired;
 use alliance::Ratings;
 use alliance::agreement::{Categories, Metric, Weighting, cohen_kappa, krippendorff_alpha};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -44,7 +45,7 @@ fn bench(c: &mut Criterion) {
         g.bench_function(name, |b| {
             b.iter(|| {
                 let a = krippendorff_alpha(black_box(&r), Metric::Interval, None).expect("ok");
-                assert!(a.defined().expect("defined").value > 0.5);
+                assert!(a.coefficient.value().expect("defined") > 0.5);
             })
         });
     }
@@ -54,7 +55,7 @@ fn bench(c: &mut Criterion) {
         let a = krippendorff_alpha(&r, m, None).expect("ok");
         eprintln!(
             "alpha {m:?} 1000000x2 = {:.6}",
-            a.defined().expect("defined").value
+            a.coefficient.value().expect("defined")
         );
     }
     for (name, m) in [
@@ -64,7 +65,7 @@ fn bench(c: &mut Criterion) {
         g.bench_function(name, |b| {
             b.iter(|| {
                 let a = krippendorff_alpha(black_box(&r), m, None).expect("ok");
-                assert!(a.defined().expect("defined").value > 0.3);
+                assert!(a.coefficient.value().expect("defined") > 0.3);
             })
         });
     }
@@ -82,6 +83,7 @@ fn bench(c: &mut Criterion) {
             Some(if i % 4 == 0 { (x % 5.0) + 1.0 } else { x })
         })
         .collect();
+    let pairs = Paired::with_missing(&a, &b).expect("valid");
     let cats = Categories::range(1, 5).expect("valid");
     for (name, w) in [
         ("unweighted/1000000", Weighting::Unweighted),
@@ -89,9 +91,8 @@ fn bench(c: &mut Criterion) {
     ] {
         g.bench_function(name, |bch| {
             bch.iter(|| {
-                let k = cohen_kappa(black_box(&a), black_box(&b), &cats, &w, Level::default())
-                    .expect("ok");
-                assert!(k.defined().expect("defined").value > 0.5);
+                let k = cohen_kappa(black_box(&pairs), &cats, &w, Level::default()).expect("ok");
+                assert!(k.coefficient.value().expect("defined") > 0.5);
             })
         });
     }

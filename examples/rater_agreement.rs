@@ -82,18 +82,13 @@ fn main() -> Result<(), Box<dyn Error>> {
         therapist_items.extend_from_slice(t.answers());
     }
     let categories = Categories::range(1, 6)?;
-    let kappa = cohen_kappa(
-        &client_items,
-        &therapist_items,
-        &categories,
-        &Weighting::Quadratic,
-        level,
-    )?;
-    if let Some(k) = kappa.as_defined() {
+    let item_pairs = Paired::with_missing(&client_items, &therapist_items)?;
+    let k = cohen_kappa(&item_pairs, &categories, &Weighting::Quadratic, level)?;
+    if let (Some(kappa), Some(ci)) = (k.coefficient.value(), k.ci.value()) {
         println!(
             "  quadratic weighted kappa on {} item pairs ({} with a missing answer dropped): {:.3}  \
              95% CI [{:.3}, {:.3}]",
-            k.n, k.dropped, k.value, k.ci.lower, k.ci.upper
+            k.n, k.dropped, kappa, ci.lower, ci.upper
         );
     }
 

@@ -366,6 +366,140 @@ pub enum Error {
     },
 
     // ---- categorical agreement (kappa family, Krippendorff) ---------------------------------
+    /// A category set with fewer than 2 categories.
+    #[error("declare at least 2 categories (every code a rating may take), found {found}")]
+    TooFewCategories {
+        /// Categories given.
+        found: usize,
+    },
+    /// A category code that does not come after the one before it (unsorted or repeated).
+    #[error(
+        "category {value} at position {index} does not come after {previous}: declare each category once, in ascending order"
+    )]
+    CategoriesNotAscending {
+        /// 0-based position in the declared list.
+        index: usize,
+        /// The code there.
+        value: f64,
+        /// The code before it.
+        previous: f64,
+    },
+    /// A weight matrix given with the wrong number of weights for its size.
+    #[error("a {size} x {size} weight matrix needs {expected} weights (row by row), found {found}")]
+    WeightCount {
+        /// Rows (and columns) of the matrix: one per category.
+        size: usize,
+        /// `size * size`.
+        expected: usize,
+        /// Weights given.
+        found: usize,
+    },
+    /// A weight matrix whose size is not the number of declared categories.
+    #[error(
+        "the weight matrix is {found} x {found}, but {categories} categories are declared: give one row and one column per category"
+    )]
+    WeightMatrixSize {
+        /// Declared categories.
+        categories: usize,
+        /// Rows of the matrix given.
+        found: usize,
+    },
+    /// A weight outside its allowed range (agreement weights in `[0, 1]`, disagreement weights
+    /// at least 0).
+    #[error("the weight in row {row}, column {column} is {value}, but it must be {expected}")]
+    WeightOutOfRange {
+        /// 0-based row (first rater's category).
+        row: usize,
+        /// 0-based column (second rater's category).
+        column: usize,
+        /// The weight given.
+        value: f64,
+        /// The allowed range, in words.
+        expected: &'static str,
+    },
+    /// A diagonal weight (identical categories) other than full agreement.
+    #[error(
+        "the weight for identical categories (row and column {category}) is {value}, but it must be {expected}: identical ratings are full agreement"
+    )]
+    DiagonalWeight {
+        /// 0-based category.
+        category: usize,
+        /// The weight given.
+        value: f64,
+        /// The required value (1 for an agreement weight, 0 for a disagreement weight).
+        expected: f64,
+    },
+    /// Disagreement weights that are all 0, so no pair of categories counts as disagreeing.
+    #[error(
+        "every disagreement weight is 0: give a positive weight to at least one pair of different categories"
+    )]
+    NoDisagreementWeight,
+    /// A contingency table whose number of rows is not the number of declared categories.
+    #[error(
+        "the contingency table has {found} rows, but {categories} categories are declared: give one row per category of the first rater"
+    )]
+    TableRows {
+        /// Declared categories.
+        categories: usize,
+        /// Rows given.
+        found: usize,
+    },
+    /// A contingency table row whose length is not the number of declared categories.
+    #[error(
+        "row {row} of the contingency table has {found} counts, but {categories} categories are declared: give one count per category of the second rater"
+    )]
+    TableRowLength {
+        /// 0-based row.
+        row: usize,
+        /// Declared categories.
+        categories: usize,
+        /// Counts in that row.
+        found: usize,
+    },
+    /// A contingency table whose total is too large to count exactly.
+    #[error(
+        "the contingency table counts {found} or more pairs; at most {limit} can be counted exactly"
+    )]
+    TableTooLarge {
+        /// The running total when the limit was passed.
+        found: u64,
+        /// The largest total accepted (2^53).
+        limit: u64,
+    },
+    /// Fewer than 2 pairs rated by both raters for Cohen's kappa.
+    #[error("Cohen's kappa needs at least 2 subjects rated by both raters, found {found}")]
+    TooFewRatedPairs {
+        /// Complete pairs (or the contingency table's total).
+        found: usize,
+    },
+    /// Fewer than 2 subjects with a rating for a multi-rater coefficient.
+    #[error("at least 2 subjects with a rating are needed, found {found}")]
+    TooFewRatedSubjects {
+        /// Subjects with at least one rating.
+        found: usize,
+    },
+    /// A bootstrap with too few or too many replicates.
+    #[error("choose between {min} and {max} bootstrap replicates, found {found}")]
+    BootstrapReplicates {
+        /// Replicates requested.
+        found: usize,
+        /// The fewest accepted (2).
+        min: usize,
+        /// The most accepted.
+        max: usize,
+    },
+    /// Reliability data whose rows differ in length.
+    #[error(
+        "row {row} of the reliability data has {found} values, but the first row has {expected}: give every row the same length, with None where a value is missing"
+    )]
+    RaggedReliabilityData {
+        /// 0-based row.
+        row: usize,
+        /// Values in the first row.
+        expected: usize,
+        /// Values in this row.
+        found: usize,
+    },
 
     // ---- reliability and trend statistics ---------------------------------------------------
 

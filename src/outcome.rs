@@ -189,6 +189,11 @@ pub enum Undefined {
     /// More observations than an exact enumeration covers (the exact p of Spearman's rho:
     /// n ≤ 9, as R's `cor.test`); the approximate p still applies.
     BeyondExactLimit,
-    /// The method has no such quantity (an exact permutation p for Pearson's r).
+    /// The method has no such quantity (an exact permutation p for Pearson's r; the Fleiss,
+    /// Nee & Landis null standard error, which exists only for unweighted Fleiss' kappa on
+    /// complete data).
     NotApplicable,
+    /// The quantity was not asked for (e.g. Krippendorff's alpha without a
+    /// [`Bootstrap`](crate::agreement::Bootstrap) has no interval).
+    NotRequested,
 }

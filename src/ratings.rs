@@ -12,6 +12,10 @@ pub enum CaseDeletion {
     Listwise,
     /// Pairwise: each covariance uses the respondents who answered both of its items.
     Pairwise,
+    /// Available ratings: each target contributes the ratings it has (Krippendorff's alpha,
+    /// and Fleiss' kappa, Gwet's AC1/AC2 and Brennan-Prediger after Gwet 2014); a target with
+    /// fewer than 2 ratings cannot be paired and adds no agreement.
+    AvailableRatings,
 }
 
 /// Ratings of `n` targets (rows: clients, sessions, units) by `k` raters (columns: client and

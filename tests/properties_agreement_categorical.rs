@@ -4,11 +4,11 @@
 
 use alliance::Level;
 use alliance::Outcome;
-use alliance::Ratings;
 use alliance::agreement::{
-    Categories, Metric, Weighting, brennan_prediger, cohen_kappa, fleiss_kappa, gwet_ac,
-    krippendorff_alpha,
+    Categories, ContingencyTable, Metric, Weighting, brennan_prediger, cohen_kappa,
+    cohen_kappa_from_table, fleiss_kappa, gwet_ac, krippendorff_alpha,
 };
+use alliance::{Paired, Ratings};
 use proptest::prelude::*;
 
 fn close(a: f64, b: f64) -> bool {
@@ -42,8 +42,8 @@ fn units(max_coders: usize) -> impl Strategy<Value = (usize, usize, Vec<Option<f
     })
 }
 
-fn value<T>(c: &Outcome<T>, get: impl Fn(&T) -> f64) -> Option<f64> {
-    c.as_defined().map(get)
+fn value(c: &Outcome<f64>) -> Option<f64> {
+    c.value()
 }
 
 const METRICS: [Metric; 4] = [
@@ -59,19 +59,66 @@ proptest! {
     #[test]
     fn kappa_is_symmetric_in_its_raters((a, b) in pairs(), w in weighting()) {
         let cats = Categories::range(1, 5).unwrap();
-        let ab = cohen_kappa(&a, &b, &cats, &w, Level::default());
-        let ba = cohen_kappa(&b, &a, &cats, &w, Level::default());
+        let ab = cohen_kappa(&Paired::with_missing(&a, &b).unwrap(), &cats, &w, Level::default());
+        let ba = cohen_kappa(&Paired::with_missing(&b, &a).unwrap(), &cats, &w, Level::default());
         match (ab, ba) {
             (Ok(ab), Ok(ba)) => {
-                prop_assert_eq!(ab.undefined(), ba.undefined());
-                if let (Some(x), Some(y)) = (ab.as_defined(), ba.as_defined()) {
-                    prop_assert!(close(x.value, y.value));
-                    prop_assert!(close(x.se, y.se));
-                    prop_assert!(close(x.se_null, y.se_null));
+                prop_assert_eq!(ab.coefficient.undefined(), ba.coefficient.undefined());
+                prop_assert_eq!((ab.n, ab.dropped), (ba.n, ba.dropped));
+                for (x, y) in [(ab.coefficient, ba.coefficient), (ab.se, ba.se), (ab.se_null, ba.se_null)] {
+                    if let (Some(x), Some(y)) = (x.value(), y.value()) {
+                        prop_assert!(close(x, y));
+                    }
                 }
             }
             (Err(e1), Err(e2)) => prop_assert_eq!(e1, e2),
             _ => prop_assert!(false, "one order failed"),
+        }
+    }
+
+    /// The contingency-table path and the paired path give the identical result, and every
+    /// defined quantity is finite (no NaN or infinity inside an `Ok`).
+    #[test]
+    fn table_and_paired_paths_agree((a, b) in pairs(), w in weighting()) {
+        let cats = Categories::range(1, 5).unwrap();
+        let p = Paired::with_missing(&a, &b).unwrap();
+        let Ok(from_pairs) = cohen_kappa(&p, &cats, &w, Level::default()) else {
+            return Ok(()); // fewer than 2 complete pairs
+        };
+        let table = ContingencyTable::from_paired(&p, &cats).unwrap();
+        let mut from_table = cohen_kappa_from_table(&table, &w, Level::default()).unwrap();
+        prop_assert_eq!(from_table.dropped, 0);
+        from_table.dropped = from_pairs.dropped;
+        prop_assert_eq!(&from_table, &from_pairs);
+        let k = from_pairs;
+        for x in [k.coefficient, k.se, k.se_null, k.z, k.p] {
+            prop_assert!(x.value().is_none_or(f64::is_finite));
+        }
+        prop_assert!(k.observed_agreement.is_finite() && k.chance_agreement.is_finite());
+        prop_assert!(k.ci.value().is_none_or(|ci| ci.lower.is_finite() && ci.upper.is_finite()));
+    }
+
+    /// Every defined quantity of the multi-rater coefficients and of Krippendorff's alpha is
+    /// finite, and the counts add up.
+    #[test]
+    fn multi_rater_and_alpha_outputs_are_finite((n, k, cells) in units(5), w in weighting()) {
+        let r = Ratings::with_missing(n, k, cells).unwrap();
+        let cats = Categories::range(1, 6).unwrap();
+        for f in [fleiss_kappa, gwet_ac, brennan_prediger] {
+            let Ok(m) = f(&r, &cats, &w, Level::default()) else { continue };
+            prop_assert_eq!(m.n + m.dropped, n);
+            prop_assert!(m.pairable <= m.n);
+            prop_assert!(m.chance_agreement.is_finite() && m.df.is_finite());
+            for x in [m.coefficient, m.observed_agreement, m.se, m.t, m.p, m.se_null, m.z_null, m.p_null] {
+                prop_assert!(x.value().is_none_or(f64::is_finite));
+            }
+        }
+        for m in METRICS {
+            let a = krippendorff_alpha(&r, m, None).unwrap();
+            prop_assert_eq!(a.n + a.dropped, n);
+            for x in [a.coefficient, a.observed_disagreement, a.expected_disagreement] {
+                prop_assert!(x.value().is_none_or(f64::is_finite));
+            }
         }
     }
 
@@ -83,12 +130,12 @@ proptest! {
         let distinct = codes.iter().any(|&c| codes.first().is_some_and(|&f| c != f));
         prop_assume!(codes.len() >= 2 && distinct);
         let cats = Categories::range(1, 5).unwrap();
-        let k = cohen_kappa(&a, &a, &cats, &w, Level::default()).unwrap();
-        prop_assert_eq!(value(&k, |k| k.value), Some(1.0));
+        let k = cohen_kappa(&Paired::with_missing(&a, &a).unwrap(), &cats, &w, Level::default()).unwrap();
+        prop_assert_eq!(value(&k.coefficient), Some(1.0));
         let r = Ratings::from_columns(&[&codes, &codes]).unwrap();
         for f in [fleiss_kappa, gwet_ac, brennan_prediger] {
             let c = f(&r, &cats, &w, Level::default()).unwrap();
-            prop_assert!(close(value(&c, |c| c.value).unwrap(), 1.0));
+            prop_assert!(close(value(&c.coefficient).unwrap(), 1.0));
         }
     }
 
@@ -97,7 +144,7 @@ proptest! {
     fn krippendorff_alpha_is_at_most_one((n, k, cells) in units(6)) {
         let r = Ratings::with_missing(n, k, cells).unwrap();
         for m in METRICS {
-            if let Some(a) = value(&krippendorff_alpha(&r, m, None).unwrap(), |a| a.value) {
+            if let Some(a) = value(&krippendorff_alpha(&r, m, None).unwrap().coefficient) {
                 prop_assert!(a <= 1.0 + 1e-12, "{:?}: {}", m, a);
             }
         }
@@ -115,8 +162,9 @@ proptest! {
             .collect();
         let a = krippendorff_alpha(&Ratings::with_missing(n, k, cells).unwrap(), Metric::Nominal, None).unwrap();
         let b = krippendorff_alpha(&Ratings::with_missing(n, k, relabelled).unwrap(), Metric::Nominal, None).unwrap();
-        prop_assert_eq!(a.undefined(), b.undefined());
-        if let (Some(x), Some(y)) = (value(&a, |a| a.value), value(&b, |a| a.value)) {
+        prop_assert_eq!(a.coefficient.undefined(), b.coefficient.undefined());
+        prop_assert_eq!((a.n, a.pairable), (b.n, b.pairable));
+        if let (Some(x), Some(y)) = (value(&a.coefficient), value(&b.coefficient)) {
             prop_assert!(close(x, y), "{} vs {}", x, y);
         }
     }
@@ -142,10 +190,11 @@ proptest! {
         for m in METRICS {
             let a = krippendorff_alpha(&base, m, None).unwrap();
             let b = krippendorff_alpha(&wide, m, None).unwrap();
-            prop_assert_eq!(a.undefined(), b.undefined());
-            if let (Some(x), Some(y)) = (a.as_defined(), b.as_defined()) {
-                prop_assert!(close(x.value, y.value), "{:?}: {} vs {}", m, x.value, y.value);
-                prop_assert_eq!((x.units, x.values), (y.units, y.values));
+            prop_assert_eq!(a.coefficient.undefined(), b.coefficient.undefined());
+            // counts too, defined or not (the extra unit with one value is dropped)
+            prop_assert_eq!((a.n, a.pairable, a.dropped + 1), (b.n, b.pairable, b.dropped));
+            if let (Some(x), Some(y)) = (value(&a.coefficient), value(&b.coefficient)) {
+                prop_assert!(close(x, y), "{:?}: {} vs {}", m, x, y);
             }
         }
     }
@@ -169,8 +218,20 @@ proptest! {
         let half = opt.len() / 2;
         let declared = [Categories::new(cats), Categories::range(1, 5)];
         for c in declared.iter().flatten() {
-            let _ = cohen_kappa(&opt[..half], &opt[half..2 * half], c, &w, Level::default());
-            let _ = cohen_kappa(&opt[..half], &opt[half..], c, &w, Level::default());
+            if let Ok(p) = Paired::with_missing(&opt[..half], &opt[half..2 * half]) {
+                let _ = cohen_kappa(&p, c, &w, Level::default());
+                let _ = ContingencyTable::from_paired(&p, c);
+            }
+            let _ = Paired::with_missing(&opt[..half], &opt[half..]);
+        }
+        if let Some(c) = declared.iter().flatten().next() {
+            let q = c.len();
+            let rows: Vec<Vec<u64>> = (0..q)
+                .map(|i| (0..q).map(|j| xs.get(i * q + j).map_or(0, |x| x.abs().min(1e6) as u64)).collect())
+                .collect();
+            if let Ok(t) = ContingencyTable::new(c.clone(), &rows) {
+                let _ = cohen_kappa_from_table(&t, &w, Level::default());
+            }
         }
         if k >= 2 {
             let n = opt.len() / k;

@@ -22,7 +22,10 @@ mod kappa;
 mod krippendorff;
 
 pub use kappa::{
-    Categories, CohenKappa, MultiRaterAgreement, MultiRaterMethod, WeightMatrix, Weighting,
-    brennan_prediger, cohen_kappa, fleiss_kappa, gwet_ac,
+    Categories, CohenKappa, ContingencyTable, MultiRaterAgreement, MultiRaterMethod, WeightMatrix,
+    Weighting, brennan_prediger, cohen_kappa, cohen_kappa_from_table, fleiss_kappa, gwet_ac,
 };
-pub use krippendorff::{Bootstrap, Krippendorff, Metric, krippendorff_alpha};
+pub use krippendorff::{
+    Bootstrap, Krippendorff, Metric, krippendorff_alpha, ratings_from_coders_by_units,
+    ratings_from_units_by_coders,
+};

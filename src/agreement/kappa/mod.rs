@@ -5,7 +5,7 @@
 mod cohen;
 mod multi;
 
-pub use cohen::{CohenKappa, cohen_kappa};
+pub use cohen::{CohenKappa, ContingencyTable, cohen_kappa, cohen_kappa_from_table};
 pub use multi::{MultiRaterAgreement, MultiRaterMethod, brennan_prediger, fleiss_kappa, gwet_ac};
 
 use crate::error::{Error, Result};
@@ -43,14 +43,21 @@ impl Categories {
     /// A category set from its codes in ascending order.
     ///
     /// # Errors
-    /// [`Error::TooFew`] for fewer than 2 categories; [`Error::NonFinite`] for NaN or an
-    /// infinity; [`Error::NotIncreasing`] when a code is not strictly above the one before
-    /// (unsorted or repeated).
+    /// [`Error::TooFewCategories`] for fewer than 2 categories; [`Error::NonFinite`] for NaN
+    /// or an infinity; [`Error::CategoriesNotAscending`] when a code is not strictly above the
+    /// one before (unsorted or repeated).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::agreement::Categories;
+    /// let spaced = Categories::new(vec![0.0, 1.0, 3.0, 7.0])?;
+    /// assert_eq!(spaced.values(), &[0.0, 1.0, 3.0, 7.0]);
+    /// assert!(Categories::new(vec![1.0, 1.0]).is_err());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn new(values: Vec<f64>) -> Result<Categories> {
         if values.len() < 2 {
-            return Err(Error::TooFew {
-                what: "categories",
-                needed: 2,
+            return Err(Error::TooFewCategories {
                 found: values.len(),
             });
         }
@@ -59,7 +66,7 @@ impl Categories {
             if let [previous, value] = *pair
                 && value <= previous
             {
-                return Err(Error::NotIncreasing {
+                return Err(Error::CategoriesNotAscending {
                     index: index + 1,
                     value,
                     previous,
@@ -81,27 +88,63 @@ impl Categories {
     /// The integer codes `min..=max`, e.g. `Categories::range(1, 5)` for a 5-point item.
     ///
     /// # Errors
-    /// [`Error::TooFew`] unless `min < max`.
+    /// [`Error::TooFewCategories`] unless `min < max`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::agreement::Categories;
+    /// assert_eq!(Categories::range(1, 7)?.len(), 7);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn range(min: i32, max: i32) -> Result<Categories> {
         Categories::new((min..=max).map(f64::from).collect())
     }
 
     /// Number of categories.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::agreement::Categories;
+    /// assert_eq!(Categories::range(0, 3)?.len(), 4);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.values.len()
     }
 
     /// Always false: a category set has at least 2 categories.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::agreement::Categories;
+    /// assert!(!Categories::range(1, 2)?.is_empty());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
     }
 
     /// The codes, ascending.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::agreement::Categories;
+    /// assert_eq!(Categories::range(1, 3)?.values(), &[1.0, 2.0, 3.0]);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn values(&self) -> &[f64] {
         &self.values
     }
 
     /// The 0-based index of `value` in the set, or `None` when it is not a declared code.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::agreement::Categories;
+    /// let c = Categories::new(vec![0.0, 1.0, 3.0])?;
+    /// assert_eq!((c.index_of(3.0), c.index_of(2.0)), (Some(2), None));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     #[allow(clippy::float_cmp)] // codes are compared exactly
     pub fn index_of(&self, value: f64) -> Option<usize> {
         self.values
@@ -169,72 +212,190 @@ impl From<Categories> for Vec<f64> {
     }
 }
 
-/// A square matrix of agreement weights, checked at construction: every weight finite and in
-/// `[0, 1]`, the diagonal exactly 1. It need not be symmetric (a directional penalty is
-/// allowed); with an asymmetric matrix, swapping the two raters of Cohen's kappa needs the
-/// transposed matrix.
+/// A square matrix of agreement weights over the declared categories, checked at
+/// construction. Built from agreement weights ([`WeightMatrix::agreement`]: 1 on the
+/// diagonal, credit in `[0, 1]` elsewhere) or from disagreement weights
+/// ([`WeightMatrix::disagreement`]: 0 on the diagonal, any penalty of 0 or more elsewhere, as
+/// Cohen (1968) publishes them). Disagreement weights `v` are stored as the agreement weights
+/// `w = 1 - v / max(v)`, which give exactly Cohen's
+/// `kappa_w = 1 - Σ v p_o / Σ v p_e` (kappa is unchanged by rescaling the disagreement
+/// weights, so `max(v)` may be any positive number; statsmodels' `cohens_kappa(table,
+/// weights=v)` takes the same disagreement weights).
+///
+/// It need not be symmetric (a directional penalty is allowed); with an asymmetric matrix,
+/// swapping the two raters of Cohen's kappa needs the transposed matrix.
 ///
 /// # Example
 /// ```
 /// use alliance::agreement::WeightMatrix;
 /// // 3 categories; adjacent categories get half credit
-/// let w = WeightMatrix::new(3, vec![1.0, 0.5, 0.0, 0.5, 1.0, 0.5, 0.0, 0.5, 1.0])?;
-/// assert_eq!(w.size(), 3);
+/// let w = WeightMatrix::agreement(3, vec![1.0, 0.5, 0.0, 0.5, 1.0, 0.5, 0.0, 0.5, 1.0])?;
+/// // the same as penalties 0, 1, 2 for a distance of 0, 1, 2 categories
+/// let v = WeightMatrix::disagreement(3, vec![0.0, 1.0, 2.0, 1.0, 0.0, 1.0, 2.0, 1.0, 0.0])?;
+/// assert_eq!(w, v);
 /// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "WeightData", into = "WeightData"))]
 pub struct WeightMatrix {
     size: usize,
     weights: Vec<f64>,
 }
 
+/// The wire form of [`WeightMatrix`]: its size and row-major agreement weights, validated on
+/// the way in by [`WeightMatrix::agreement`].
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct WeightData {
+    size: usize,
+    agreement_weights: Vec<f64>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<WeightData> for WeightMatrix {
+    type Error = Error;
+    fn try_from(d: WeightData) -> Result<WeightMatrix> {
+        WeightMatrix::agreement(d.size, d.agreement_weights)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<WeightMatrix> for WeightData {
+    fn from(m: WeightMatrix) -> WeightData {
+        WeightData {
+            size: m.size,
+            agreement_weights: m.weights,
+        }
+    }
+}
+
 impl WeightMatrix {
-    /// A `size x size` matrix of agreement weights, row-major (row: first rater's category).
+    /// A `size x size` matrix of agreement weights, row-major (row: first rater's category):
+    /// 1 for identical categories, the credit earned (within `[0, 1]`) elsewhere.
     ///
     /// # Errors
-    /// [`Error::LengthMismatch`] unless `weights.len() == size * size`; [`Error::NonFinite`]
-    /// for NaN or an infinity; [`Error::InvalidParameter`] for a weight outside `[0, 1]` or a
-    /// diagonal weight other than 1.
-    pub fn new(size: usize, weights: Vec<f64>) -> Result<WeightMatrix> {
-        let expected = size.saturating_mul(size);
-        if weights.len() != expected {
-            return Err(Error::LengthMismatch {
-                what: "weight matrix",
-                expected,
-                found: weights.len(),
-            });
-        }
-        crate::stats::check_finite("weight", &weights)?;
+    /// [`Error::WeightCount`] unless `weights.len() == size * size`; [`Error::NonFinite`]
+    /// for NaN or an infinity; [`Error::WeightOutOfRange`] for a weight outside `[0, 1]`;
+    /// [`Error::DiagonalWeight`] for a diagonal weight other than 1.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::agreement::WeightMatrix;
+    /// let w = WeightMatrix::agreement(2, vec![1.0, 0.25, 0.25, 1.0])?;
+    /// assert_eq!(w.weights(), &[1.0, 0.25, 0.25, 1.0]);
+    /// assert!(WeightMatrix::agreement(2, vec![0.9, 0.0, 0.0, 1.0]).is_err());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn agreement(size: usize, weights: Vec<f64>) -> Result<WeightMatrix> {
+        check_weights(size, &weights)?;
         for (index, &w) in weights.iter().enumerate() {
-            if !(0.0..=1.0).contains(&w) {
-                return Err(Error::InvalidParameter {
-                    name: "agreement weight",
+            let (row, column) = (index / size, index % size);
+            #[allow(clippy::float_cmp)] // exactly 1 is the rule
+            if row == column && w != 1.0 {
+                return Err(Error::DiagonalWeight {
+                    category: row,
                     value: w,
-                    expected: "within [0, 1]",
+                    expected: 1.0,
                 });
             }
-            #[allow(clippy::float_cmp)] // exactly 1 is the rule
-            if index / size == index % size && w != 1.0 {
-                return Err(Error::InvalidParameter {
-                    name: "diagonal agreement weight",
+            if !(0.0..=1.0).contains(&w) {
+                return Err(Error::WeightOutOfRange {
+                    row,
+                    column,
                     value: w,
-                    expected: "exactly 1",
+                    expected: "between 0 and 1 (an agreement weight)",
                 });
             }
         }
         Ok(WeightMatrix { size, weights })
     }
 
+    /// A `size x size` matrix from disagreement weights, row-major (row: first rater's
+    /// category): 0 for identical categories, the penalty (0 or more, any scale) elsewhere,
+    /// as in Cohen (1968). Stored as the agreement weights `1 - v / max(v)`.
+    ///
+    /// # Errors
+    /// [`Error::WeightCount`] unless `weights.len() == size * size`; [`Error::NonFinite`]
+    /// for NaN or an infinity; [`Error::WeightOutOfRange`] for a negative weight;
+    /// [`Error::DiagonalWeight`] for a diagonal weight other than 0;
+    /// [`Error::NoDisagreementWeight`] when every weight is 0.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::agreement::WeightMatrix;
+    /// // Cohen (1968) style penalties: a directional one, half as bad one way
+    /// let v = WeightMatrix::disagreement(2, vec![0.0, 4.0, 2.0, 0.0])?;
+    /// assert_eq!(v.weights(), &[1.0, 0.0, 0.5, 1.0]);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn disagreement(size: usize, weights: Vec<f64>) -> Result<WeightMatrix> {
+        check_weights(size, &weights)?;
+        let mut max = 0.0f64;
+        for (index, &v) in weights.iter().enumerate() {
+            let (row, column) = (index / size, index % size);
+            #[allow(clippy::float_cmp)] // exactly 0 is the rule
+            if row == column && v != 0.0 {
+                return Err(Error::DiagonalWeight {
+                    category: row,
+                    value: v,
+                    expected: 0.0,
+                });
+            }
+            if v < 0.0 {
+                return Err(Error::WeightOutOfRange {
+                    row,
+                    column,
+                    value: v,
+                    expected: "0 or more (a disagreement weight)",
+                });
+            }
+            max = max.max(v);
+        }
+        if max <= 0.0 {
+            return Err(Error::NoDisagreementWeight);
+        }
+        let weights = weights.iter().map(|v| 1.0 - v / max).collect();
+        Ok(WeightMatrix { size, weights })
+    }
+
     /// Number of categories it weights.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::agreement::WeightMatrix;
+    /// assert_eq!(WeightMatrix::agreement(2, vec![1.0, 0.0, 0.0, 1.0])?.size(), 2);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn size(&self) -> usize {
         self.size
     }
 
-    /// Weights, row-major.
+    /// The agreement weights, row-major (disagreement weights given to
+    /// [`WeightMatrix::disagreement`] appear converted).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::agreement::WeightMatrix;
+    /// let v = WeightMatrix::disagreement(2, vec![0.0, 4.0, 4.0, 0.0])?;
+    /// assert_eq!(v.weights(), &[1.0, 0.0, 0.0, 1.0]);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn weights(&self) -> &[f64] {
         &self.weights
     }
+}
+
+fn check_weights(size: usize, weights: &[f64]) -> Result<()> {
+    let expected = size.saturating_mul(size);
+    if weights.len() != expected {
+        return Err(Error::WeightCount {
+            size,
+            expected,
+            found: weights.len(),
+        });
+    }
+    crate::stats::check_finite("weight", weights)
 }
 
 /// How much credit a pair of different categories earns.
@@ -249,7 +410,7 @@ impl WeightMatrix {
 /// follow the spacing (statsmodels' default uses the indices; pass the values as its
 /// `weights` argument to get these).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum Weighting {
     /// Credit only for identical categories (Cohen 1960).
@@ -258,7 +419,8 @@ pub enum Weighting {
     Linear,
     /// Quadratic ("Fleiss-Cohen") weights over the category values.
     Quadratic,
-    /// A caller-supplied matrix over the declared categories.
+    /// A caller-supplied matrix over the declared categories, from agreement weights
+    /// ([`WeightMatrix::agreement`]) or disagreement weights ([`WeightMatrix::disagreement`]).
     Custom(WeightMatrix),
 }
 
@@ -292,9 +454,8 @@ impl Weighting {
             Weighting::Quadratic => build(&|a, b| 1.0 - distance(a, b).powi(2)),
             Weighting::Custom(m) => {
                 if m.size() != c {
-                    return Err(Error::LengthMismatch {
-                        what: "weight matrix rows (one per category)",
-                        expected: c,
+                    return Err(Error::WeightMatrixSize {
+                        categories: c,
                         found: m.size(),
                     });
                 }

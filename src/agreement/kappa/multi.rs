@@ -5,8 +5,9 @@
 use super::{Categories, Weighting};
 use crate::error::{Error, Result};
 use crate::interval::{Interval, Level};
+use crate::method::{IntervalMethod, PMethod};
 use crate::outcome::{Outcome, Undefined};
-use crate::ratings::Ratings;
+use crate::ratings::{CaseDeletion, Ratings};
 use crate::stats::{self, Sum};
 
 /// Which chance-agreement model a multi-rater coefficient uses.
@@ -23,6 +24,10 @@ pub enum MultiRaterMethod {
 }
 
 /// A multi-rater agreement coefficient with Gwet's (2014) variance, as irrCAC reports it.
+///
+/// An undefined coefficient (no subject with two ratings, or chance agreement exactly 1)
+/// leaves the counts and the agreement shares that exist defined. Serializes; does not
+/// deserialize (a result is computed, not read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -30,39 +35,49 @@ pub struct MultiRaterAgreement {
     /// Which coefficient this is.
     pub method: MultiRaterMethod,
     /// The coefficient, (`p_a` - `p_e`) / (1 - `p_e`); negative values are reported.
-    pub value: f64,
-    /// Observed (weighted) agreement `p_a` over subjects with 2 or more ratings.
-    pub observed: f64,
-    /// Chance agreement `p_e`.
-    pub expected: f64,
+    pub coefficient: Outcome<f64>,
+    /// Observed (weighted) agreement `p_a` over subjects with 2 or more ratings;
+    /// [`Undefined::NoPairableUnit`] when there is none.
+    pub observed_agreement: Outcome<f64>,
+    /// Chance agreement `p_e` (always defined: it needs only the category shares).
+    pub chance_agreement: f64,
     /// Standard error (Gwet 2008 linearization, no finite-population correction).
-    pub se: f64,
-    /// value / se, referred to Student t on `df` degrees of freedom as irrCAC does; `None` when
-    /// se is 0.
-    pub z: Option<f64>,
-    /// Two-sided p-value of `z` on t(`df`); `None` when `z` is.
-    pub p: Option<f64>,
-    /// value ± t_(df, 1 - tail) se. Not clamped (irrCAC caps the upper bound at 1).
-    pub ci: Interval,
-    /// Degrees of freedom, subjects - 1.
+    pub se: Outcome<f64>,
+    /// t = coefficient / se, referred to Student t on `df` degrees of freedom as irrCAC does
+    /// (irrCAC calls it z); [`Undefined::NonPositiveVariance`] when se is 0.
+    pub t: Outcome<f64>,
+    /// Two-sided p-value of `t` on t(`df`).
+    pub p: Outcome<f64>,
+    /// How `p` is computed: [`PMethod::StudentT`].
+    pub p_method: PMethod,
+    /// coefficient ± t_(df, 1 - tail) se. Not clamped (irrCAC caps the upper bound at 1).
+    pub ci: Outcome<Interval>,
+    /// How `ci` is computed: [`IntervalMethod::StudentT`].
+    pub ci_method: IntervalMethod,
+    /// Degrees of freedom of `t` and `ci`, n - 1.
     pub df: f64,
     /// Fleiss, Nee & Landis (1979) standard error under kappa = 0, for unweighted Fleiss'
-    /// kappa on complete data (every subject rated by every rater); `None` otherwise.
-    pub se_null: Option<f64>,
-    /// value / `se_null`, referred to the standard normal (as R irr's `kappam.fleiss`).
-    pub z_null: Option<f64>,
-    /// Two-sided normal p-value of `z_null`.
-    pub p_null: Option<f64>,
+    /// kappa on complete data (every subject rated by every rater);
+    /// [`Undefined::NotApplicable`] otherwise.
+    pub se_null: Outcome<f64>,
+    /// coefficient / `se_null`, referred to the standard normal (as R irr's `kappam.fleiss`).
+    pub z_null: Outcome<f64>,
+    /// Two-sided normal p-value of `z_null` ([`PMethod::Normal`]).
+    pub p_null: Outcome<f64>,
     /// The weights used.
     pub weighting: Weighting,
     /// Number of declared categories q.
     pub categories: usize,
-    /// Subjects with at least one rating (the n of the variance).
-    pub subjects: usize,
+    /// Number of raters (columns of the ratings).
+    pub raters: usize,
+    /// Subjects with at least one rating (the n of the variance and of the category shares).
+    pub n: usize,
     /// Subjects with at least two ratings (the n of `p_a`).
     pub pairable: usize,
     /// Subjects dropped because every rating was missing.
     pub dropped: usize,
+    /// The missing-data policy: [`CaseDeletion::AvailableRatings`].
+    pub missing: CaseDeletion,
     /// The reference implementation matched.
     pub reference: &'static str,
 }
@@ -93,8 +108,14 @@ pub struct MultiRaterAgreement {
 ///
 /// # Errors
 /// [`Error::UnknownCategory`] for a rating outside `categories` (row-major index);
-/// [`Error::TooFew`] for fewer than 2 subjects with a rating; [`Error::LengthMismatch`] for a
-/// custom weight matrix of the wrong size.
+/// [`Error::TooFewRatedSubjects`] for fewer than 2 subjects with a rating;
+/// [`Error::WeightMatrixSize`] for a custom weight matrix of the wrong size.
+///
+/// # Undefined
+/// With no subject rated twice, the coefficient and `observed_agreement` are
+/// [`Undefined::NoPairableUnit`]; when chance agreement is exactly 1 (one category used,
+/// or weights that credit every used pair fully), the coefficient and its inference are
+/// [`Undefined::ExpectedAgreementOne`]. The counts and `chance_agreement` stay defined.
 ///
 /// # Example
 /// ```
@@ -103,8 +124,11 @@ pub struct MultiRaterAgreement {
 /// use alliance::Level;
 /// let r = Ratings::from_rows(&[[1.0, 1.0, 1.0], [2.0, 2.0, 3.0], [3.0, 3.0, 3.0], [1.0, 2.0, 1.0]])?;
 /// let k = fleiss_kappa(&r, &Categories::range(1, 3)?, &Weighting::Unweighted, Level::default())?;
-/// let k = k.defined().expect("several categories used");
-/// assert!(k.value > 0.0 && k.value < 1.0);
+/// assert_eq!((k.n, k.pairable, k.raters), (4, 4, 3));
+/// let kappa = k.coefficient.value().expect("several categories used");
+/// assert!(kappa > 0.0 && kappa < 1.0);
+/// // complete and unweighted: the Fleiss, Nee & Landis test of kappa = 0 is there too
+/// assert!(k.z_null.is_defined());
 /// # Ok::<(), alliance::Error>(())
 /// ```
 ///
@@ -118,7 +142,7 @@ pub fn fleiss_kappa(
     categories: &Categories,
     weighting: &Weighting,
     level: Level,
-) -> Result<Outcome<MultiRaterAgreement>> {
+) -> Result<MultiRaterAgreement> {
     multi_rater(
         ratings,
         categories,
@@ -149,7 +173,7 @@ pub fn fleiss_kappa(
 /// // ceiling effect: almost everything is a 5
 /// let r = Ratings::from_rows(&[[5.0, 5.0], [5.0, 5.0], [5.0, 5.0], [5.0, 4.0], [5.0, 5.0], [4.0, 4.0]])?;
 /// let ac1 = gwet_ac(&r, &Categories::range(1, 5)?, &Weighting::Unweighted, Level::default())?;
-/// assert!(ac1.defined().expect("defined").value > 0.8);
+/// assert!(ac1.coefficient.value().expect("defined") > 0.8);
 /// # Ok::<(), alliance::Error>(())
 /// ```
 ///
@@ -162,7 +186,7 @@ pub fn gwet_ac(
     categories: &Categories,
     weighting: &Weighting,
     level: Level,
-) -> Result<Outcome<MultiRaterAgreement>> {
+) -> Result<MultiRaterAgreement> {
     multi_rater(
         ratings,
         categories,
@@ -189,8 +213,9 @@ pub fn gwet_ac(
 /// use alliance::Level;
 /// let r = Ratings::from_rows(&[[1.0, 1.0], [2.0, 2.0], [3.0, 2.0], [4.0, 4.0]])?;
 /// let bp = brennan_prediger(&r, &Categories::range(1, 4)?, &Weighting::Unweighted, Level::default())?;
-/// let bp = bp.defined().expect("defined");
-/// assert!((bp.value - (0.75 - 0.25) / 0.75).abs() < 1e-12);
+/// assert_eq!(bp.observed_agreement.value(), Some(0.75));
+/// assert_eq!(bp.chance_agreement, 0.25);
+/// assert!((bp.coefficient.value().expect("defined") - (0.75 - 0.25) / 0.75).abs() < 1e-12);
 /// # Ok::<(), alliance::Error>(())
 /// ```
 ///
@@ -204,7 +229,7 @@ pub fn brennan_prediger(
     categories: &Categories,
     weighting: &Weighting,
     level: Level,
-) -> Result<Outcome<MultiRaterAgreement>> {
+) -> Result<MultiRaterAgreement> {
     multi_rater(
         ratings,
         categories,
@@ -260,7 +285,7 @@ fn multi_rater(
     weighting: &Weighting,
     level: Level,
     method: MultiRaterMethod,
-) -> Result<Outcome<MultiRaterAgreement>> {
+) -> Result<MultiRaterAgreement> {
     let q = categories.len();
     let w = weighting.matrix(categories)?;
     let k_raters = ratings.raters();
@@ -285,51 +310,83 @@ fn multi_rater(
         }
     }
     if n < 2 {
-        return Err(Error::TooFew {
-            what: "subjects with a rating",
-            needed: 2,
-            found: n,
-        });
-    }
-    if n2 == 0 {
-        return Ok(Outcome::Undefined(Undefined::NoPairableUnit));
+        return Err(Error::TooFewRatedSubjects { found: n });
     }
     let nf = n as f64;
+    let df = nf - 1.0;
     let pi: Vec<f64> = shares.iter().map(|s| s.value() / nf).collect();
-    let pa = pa_sum.value() / n2 as f64;
     let qf = q as f64;
     let total_w = stats::sum(w.iter().copied());
     #[allow(clippy::float_cmp)]
     let all_ones = w.iter().all(|&x| x == 1.0);
-    let pe = match method {
+    // Chance agreement, and whether it is exactly 1.
+    let (pe, pe_one) = match method {
         MultiRaterMethod::Fleiss => {
             // p_e = 1 exactly iff all used categories are pairwise weight 1.
             #[allow(clippy::float_cmp)]
             let one =
                 (0..q).all(|k| pi[k] == 0.0 || (0..q).all(|l| pi[l] == 0.0 || w[k * q + l] == 1.0));
-            if one {
-                return Ok(undefined_one());
-            }
-            stats::sum(
+            let pe = stats::sum(
                 (0..q)
                     .flat_map(|k| (0..q).map(move |l| (k, l)))
                     .map(|(k, l)| w[k * q + l] * pi[k] * pi[l]),
-            )
+            );
+            (if one { 1.0 } else { pe }, one)
         }
         MultiRaterMethod::Gwet => {
             let pe = total_w * stats::sum(pi.iter().map(|p| p * (1.0 - p))) / (qf * (qf - 1.0));
-            if all_ones && pe >= 1.0 {
-                return Ok(undefined_one());
-            }
-            pe
+            let one = all_ones && pe >= 1.0;
+            (if one { 1.0 } else { pe }, one)
         }
         MultiRaterMethod::BrennanPrediger => {
-            if all_ones {
-                return Ok(undefined_one());
-            }
-            total_w / (qf * qf)
+            (if all_ones { 1.0 } else { total_w / (qf * qf) }, all_ones)
         }
     };
+    let mut result = MultiRaterAgreement {
+        method,
+        coefficient: Outcome::Undefined(Undefined::NoPairableUnit),
+        observed_agreement: Outcome::Undefined(Undefined::NoPairableUnit),
+        chance_agreement: pe,
+        se: Outcome::Undefined(Undefined::NoPairableUnit),
+        t: Outcome::Undefined(Undefined::NoPairableUnit),
+        p: Outcome::Undefined(Undefined::NoPairableUnit),
+        p_method: PMethod::StudentT,
+        ci: Outcome::Undefined(Undefined::NoPairableUnit),
+        ci_method: IntervalMethod::StudentT,
+        df,
+        se_null: Outcome::Undefined(Undefined::NoPairableUnit),
+        z_null: Outcome::Undefined(Undefined::NoPairableUnit),
+        p_null: Outcome::Undefined(Undefined::NoPairableUnit),
+        weighting: weighting.clone(),
+        categories: q,
+        raters: k_raters,
+        n,
+        pairable: n2,
+        dropped,
+        missing: CaseDeletion::AvailableRatings,
+        reference: match method {
+            MultiRaterMethod::Fleiss => "irrCAC CAC.fleiss; statsmodels fleiss_kappa",
+            MultiRaterMethod::Gwet => "irrCAC CAC.gwet",
+            MultiRaterMethod::BrennanPrediger => "irrCAC CAC.bp",
+        },
+    };
+    if n2 == 0 {
+        return Ok(result);
+    }
+    let pa = pa_sum.value() / n2 as f64;
+    result.observed_agreement = Outcome::Defined(pa);
+    if pe_one {
+        let why = Outcome::Undefined(Undefined::ExpectedAgreementOne);
+        result.coefficient = why;
+        result.se = why;
+        result.t = why;
+        result.p = why;
+        result.ci = Outcome::Undefined(Undefined::ExpectedAgreementOne);
+        result.se_null = why;
+        result.z_null = why;
+        result.p_null = why;
+        return Ok(result);
+    }
     let value = (pa - pe) / (1.0 - pe);
     // Per-subject chance-agreement weights for the linearized variance.
     let pe_weight: Vec<f64> = match method {
@@ -367,51 +424,43 @@ fn multi_rater(
         let d = v_i - value;
         ss.add(d * d);
     }
-    let df = nf - 1.0;
     let se = (ss.value() / (nf * df)).sqrt();
     let tq = stats::t_quantile(1.0 - level.tail(), df)?;
-    let z = (se > 0.0).then(|| value / se);
-    let p = match z {
-        Some(z) => Some(stats::t_two_sided_p(z, df)?),
-        None => None,
-    };
+    result.coefficient = Outcome::Defined(value);
+    result.se = Outcome::Defined(se);
+    result.ci = Outcome::Defined(Interval::new(value - tq * se, value + tq * se, level));
+    if se > 0.0 {
+        let t = value / se;
+        result.t = Outcome::Defined(t);
+        result.p = Outcome::Defined(stats::t_two_sided_p(t, df)?);
+    } else {
+        result.t = Outcome::Undefined(Undefined::NonPositiveVariance);
+        result.p = Outcome::Undefined(Undefined::NonPositiveVariance);
+    }
     let m = k_raters as f64;
-    let se_null = (method == MultiRaterMethod::Fleiss
+    let null_applies = method == MultiRaterMethod::Fleiss
         && *weighting == Weighting::Unweighted
-        && ratings.missing() == 0)
-        .then(|| {
-            let pq = stats::sum(pi.iter().map(|p| p * (1.0 - p)));
-            let skew = stats::sum(pi.iter().map(|p| p * (1.0 - p) * (1.0 - 2.0 * p)));
-            (2.0 * (pq * pq - skew) / (pq * pq * nf * m * (m - 1.0))).sqrt()
-        })
-        .filter(|se| *se > 0.0);
-    let z_null = se_null.map(|se| value / se);
-    Ok(Outcome::Defined(MultiRaterAgreement {
-        se_null,
-        z_null,
-        p_null: z_null.map(stats::normal_two_sided_p),
-        method,
-        value,
-        observed: pa,
-        expected: pe,
-        se,
-        z,
-        p,
-        ci: Interval::new(value - tq * se, value + tq * se, level),
-        df,
-        weighting: weighting.clone(),
-        categories: q,
-        subjects: n,
-        pairable: n2,
-        dropped,
-        reference: match method {
-            MultiRaterMethod::Fleiss => "irrCAC CAC.fleiss; statsmodels fleiss_kappa",
-            MultiRaterMethod::Gwet => "irrCAC CAC.gwet",
-            MultiRaterMethod::BrennanPrediger => "irrCAC CAC.bp",
-        },
-    }))
-}
-
-fn undefined_one() -> Outcome<MultiRaterAgreement> {
-    Outcome::Undefined(Undefined::ExpectedAgreementOne)
+        && ratings.missing() == 0;
+    if null_applies {
+        let pq = stats::sum(pi.iter().map(|p| p * (1.0 - p)));
+        let skew = stats::sum(pi.iter().map(|p| p * (1.0 - p) * (1.0 - 2.0 * p)));
+        let se0 = (2.0 * (pq * pq - skew) / (pq * pq * nf * m * (m - 1.0))).sqrt();
+        if se0 > 0.0 {
+            let z = value / se0;
+            result.se_null = Outcome::Defined(se0);
+            result.z_null = Outcome::Defined(z);
+            result.p_null = Outcome::Defined(stats::normal_two_sided_p(z));
+        } else {
+            let why = Outcome::Undefined(Undefined::NonPositiveVariance);
+            result.se_null = why;
+            result.z_null = why;
+            result.p_null = why;
+        }
+    } else {
+        let why = Outcome::Undefined(Undefined::NotApplicable);
+        result.se_null = why;
+        result.z_null = why;
+        result.p_null = why;
+    }
+    Ok(result)
 }

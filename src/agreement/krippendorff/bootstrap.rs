@@ -2,13 +2,14 @@
 
 use super::{Bootstrap, Metric, alpha_parts, present};
 use crate::interval::Interval;
+use crate::outcome::{Outcome, Undefined};
 use crate::ratings::Ratings;
 
 pub(super) fn bootstrap_interval(
     ratings: &Ratings,
     metric: Metric,
     b: Bootstrap,
-) -> (Option<Interval>, usize) {
+) -> (Outcome<Interval>, usize) {
     let units: Vec<&[f64]> = ratings
         .rows_raw()
         .filter(|u| present(u).nth(1).is_some())
@@ -28,7 +29,7 @@ pub(super) fn bootstrap_interval(
         }
     }
     if alphas.len() < 2 {
-        return (None, undefined);
+        return (Outcome::Undefined(Undefined::TooFewObservations), undefined);
     }
     alphas.sort_unstable_by(f64::total_cmp);
     let tail = b.level.tail();
@@ -37,7 +38,7 @@ pub(super) fn bootstrap_interval(
         percentile(&alphas, 1.0 - tail),
         b.level,
     );
-    (Some(ci), undefined)
+    (Outcome::Defined(ci), undefined)
 }
 
 /// Linear interpolation between order statistics (numpy's default, R type 7).

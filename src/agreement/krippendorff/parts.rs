@@ -1,8 +1,7 @@
 //! The sums behind alpha: per-unit counts, sums and sums of squares, and a small table of
 //! distinct values with their counts. Never a units x V x V array.
 
-use super::{Metric, Parts, present};
-use crate::outcome::Undefined;
+use super::{Degenerate, Metric, Parts, present};
 use crate::ratings::Ratings;
 use crate::stats::Sum;
 
@@ -12,7 +11,7 @@ pub(super) fn alpha_parts<'a, I>(
     units: I,
     metric: Metric,
     complete: Option<&Ratings>,
-) -> std::result::Result<Parts, Undefined>
+) -> std::result::Result<Parts, Degenerate>
 where
     I: Iterator<Item = &'a [f64]> + Clone,
 {
@@ -26,7 +25,9 @@ where
             .clone()
             .flat_map(present)
             .fold(0.0f64, |m, x| m.max(x.abs()));
-        return squared_differences(units, complete, |x| x / scale);
+        let mut parts = squared_differences(units, complete, |x| x / scale)?;
+        parts.scale = scale;
+        return Ok(parts);
     }
 
     let (mut units_n, mut values_n) = (0usize, 0usize);
@@ -68,12 +69,12 @@ where
         }
     }
     if units_n == 0 {
-        return Err(Undefined::NoPairableUnit);
+        return Err(Degenerate::none_pairable());
     }
     // Distinct pairable values, compared exactly: one value means no variation.
     let (values, counts) = distinct.finish();
     if values.len() < 2 {
-        return Err(Undefined::ConstantValues);
+        return Err(Degenerate::constant(units_n, values_n));
     }
     let n = values_n as f64;
     let de_sum = match metric {
@@ -125,6 +126,7 @@ where
         de_sum,
         values: values_n,
         units: units_n,
+        scale: 1.0,
     })
 }
 
@@ -133,7 +135,7 @@ fn squared_differences<'a, I, F>(
     units: I,
     complete: Option<&Ratings>,
     f: F,
-) -> std::result::Result<Parts, Undefined>
+) -> std::result::Result<Parts, Degenerate>
 where
     I: Iterator<Item = &'a [f64]> + Clone,
     F: Fn(f64) -> f64,
@@ -150,7 +152,7 @@ where
 fn complete_pairs_interval(
     ratings: &Ratings,
     f: impl Fn(f64) -> f64,
-) -> std::result::Result<Parts, Undefined> {
+) -> std::result::Result<Parts, Degenerate> {
     let units = ratings.targets();
     let reference = ratings.rows_raw().next().and_then(|r| r.first().copied());
     let reference = f(reference.unwrap_or(0.0));
@@ -180,7 +182,7 @@ fn complete_pairs_interval(
         }
     }
     if !varies {
-        return Err(Undefined::ConstantValues);
+        return Err(Degenerate::constant(units, 2 * units));
     }
     let n = 2.0 * units as f64;
     let mean = grand.value() / n;
@@ -205,6 +207,7 @@ fn complete_pairs_interval(
         de_sum: 2.0 * n * total.value(),
         values: 2 * units,
         units,
+        scale: 1.0,
     })
 }
 
@@ -214,7 +217,7 @@ fn complete_pairs_interval(
 fn complete_interval(
     ratings: &Ratings,
     f: impl Fn(f64) -> f64,
-) -> std::result::Result<Parts, Undefined> {
+) -> std::result::Result<Parts, Degenerate> {
     let units = ratings.targets();
     let k = ratings.raters() as f64;
     let factor = 2.0 * k / (k - 1.0);
@@ -251,7 +254,7 @@ fn complete_interval(
         }
     }
     if !varies {
-        return Err(Undefined::ConstantValues);
+        return Err(Degenerate::constant(units, ratings.raters() * units));
     }
     let n = k * units as f64;
     let mean = grand.value() / n;
@@ -265,6 +268,7 @@ fn complete_interval(
         de_sum: 2.0 * n * ss_total,
         values: ratings.raters() * units,
         units,
+        scale: 1.0,
     })
 }
 
@@ -329,7 +333,7 @@ fn pairable_count(u: &[f64]) -> Option<f64> {
 /// Parts for δ² = (f(c) - f(k))^2 in two passes: per unit m, Σ f and the within-unit SS
 /// (`Σ_{i≠j}` (`y_i` - `y_j`)^2 = 2 m `SS_u`), then Σ (y - ȳ)^2 over all pairable values
 /// (`Σ_c` `Σ_k` `n_c` `n_k` δ² = 2 n `SS_total`). O(values), no table of distinct values.
-fn squared_difference_parts<'a, I, F>(units: I, f: F) -> std::result::Result<Parts, Undefined>
+fn squared_difference_parts<'a, I, F>(units: I, f: F) -> std::result::Result<Parts, Degenerate>
 where
     I: Iterator<Item = &'a [f64]> + Clone,
     F: Fn(f64) -> f64,
@@ -380,10 +384,10 @@ where
     grand.add(grand_block);
     within.add(within_block);
     if units_n == 0 {
-        return Err(Undefined::NoPairableUnit);
+        return Err(Degenerate::none_pairable());
     }
     if lo >= hi {
-        return Err(Undefined::ConstantValues);
+        return Err(Degenerate::constant(units_n, values_n));
     }
     let n = values_n as f64;
     let mean = grand.value() / n;
@@ -413,6 +417,7 @@ where
         de_sum: 2.0 * n * total.value(),
         values: values_n,
         units: units_n,
+        scale: 1.0,
     })
 }
 
@@ -616,6 +621,7 @@ fn pairwise_ratio(distinct: &[f64], counts: &[f64]) -> f64 {
 #[allow(clippy::float_cmp)]
 mod tests {
     use super::*;
+    use crate::outcome::Undefined;
 
     /// The bisection table and its spill give the same distinct values and counts as a sort.
     #[test]
@@ -652,12 +658,18 @@ mod tests {
         let same3 = Ratings::from_rows(&[[0.1, 0.1, 0.1], [0.1, 0.1, 0.1]]).unwrap();
         assert!(matches!(
             complete_interval(&same3, |x| x),
-            Err(Undefined::ConstantValues)
+            Err(Degenerate {
+                reason: Undefined::ConstantValues,
+                ..
+            })
         ));
         let same2 = Ratings::from_rows(&[[0.1, 0.1], [0.1, 0.1]]).unwrap();
         assert!(matches!(
             complete_pairs_interval(&same2, |x| x),
-            Err(Undefined::ConstantValues)
+            Err(Degenerate {
+                reason: Undefined::ConstantValues,
+                ..
+            })
         ));
         // each unit constant, units differ: alpha = 1
         let rows3 = Ratings::from_rows(&[[0.1, 0.1, 0.1], [0.2, 0.2, 0.2]]).unwrap();

@@ -286,6 +286,100 @@ fn texts() -> Vec<(Error, &'static str)> {
             "the mean squares of the ICC overflow: ratings beyond about 1e150 in magnitude \
              cannot be analysed, so rescale them (for example to a 0-100 POMP score)",
         ),
+        (
+            Error::TooFewCategories { found: 1 },
+            "declare at least 2 categories (every code a rating may take), found 1",
+        ),
+        (
+            Error::CategoriesNotAscending {
+                index: 2,
+                value: 2.0,
+                previous: 3.0,
+            },
+            "category 2 at position 2 does not come after 3: declare each category once, in ascending order",
+        ),
+        (
+            Error::WeightCount {
+                size: 3,
+                expected: 9,
+                found: 8,
+            },
+            "a 3 x 3 weight matrix needs 9 weights (row by row), found 8",
+        ),
+        (
+            Error::WeightMatrixSize {
+                categories: 5,
+                found: 4,
+            },
+            "the weight matrix is 4 x 4, but 5 categories are declared: give one row and one column per category",
+        ),
+        (
+            Error::WeightOutOfRange {
+                row: 0,
+                column: 2,
+                value: 1.5,
+                expected: "between 0 and 1 (an agreement weight)",
+            },
+            "the weight in row 0, column 2 is 1.5, but it must be between 0 and 1 (an agreement weight)",
+        ),
+        (
+            Error::DiagonalWeight {
+                category: 1,
+                value: 0.5,
+                expected: 1.0,
+            },
+            "the weight for identical categories (row and column 1) is 0.5, but it must be 1: identical ratings are full agreement",
+        ),
+        (
+            Error::NoDisagreementWeight,
+            "every disagreement weight is 0: give a positive weight to at least one pair of different categories",
+        ),
+        (
+            Error::TableRows {
+                categories: 3,
+                found: 2,
+            },
+            "the contingency table has 2 rows, but 3 categories are declared: give one row per category of the first rater",
+        ),
+        (
+            Error::TableRowLength {
+                row: 1,
+                categories: 3,
+                found: 2,
+            },
+            "row 1 of the contingency table has 2 counts, but 3 categories are declared: give one count per category of the second rater",
+        ),
+        (
+            Error::TableTooLarge {
+                found: 9_007_199_254_740_993,
+                limit: 9_007_199_254_740_992,
+            },
+            "the contingency table counts 9007199254740993 or more pairs; at most 9007199254740992 can be counted exactly",
+        ),
+        (
+            Error::TooFewRatedPairs { found: 1 },
+            "Cohen's kappa needs at least 2 subjects rated by both raters, found 1",
+        ),
+        (
+            Error::TooFewRatedSubjects { found: 1 },
+            "at least 2 subjects with a rating are needed, found 1",
+        ),
+        (
+            Error::BootstrapReplicates {
+                found: 1,
+                min: 2,
+                max: 1_000_000,
+            },
+            "choose between 2 and 1000000 bootstrap replicates, found 1",
+        ),
+        (
+            Error::RaggedReliabilityData {
+                row: 3,
+                expected: 12,
+                found: 11,
+            },
+            "row 3 of the reliability data has 11 values, but the first row has 12: give every row the same length, with None where a value is missing",
+        ),
     ]
 }
 

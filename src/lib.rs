@@ -11,6 +11,34 @@
 //! - **Statistics on plain numbers**: [`trend`] across sessions and [`agreement`] between
 //!   raters, which know nothing of questionnaires.
 //!
+//! # Which statistic answers which question
+//!
+//! | the question | use |
+//! |---|---|
+//! | How consistently do a scale's items measure one thing in this sample? | [`reliability::cronbach_alpha`], [`reliability::item_analysis`] |
+//! | Do client and therapist give the same scores, offsets included? | [`agreement::icc`] with [`agreement::IccForm::TwoWayAgreement`], [`agreement::concordance`] |
+//! | By how much, and in which direction, do they differ? | [`agreement::bland_altman`], [`agreement::discrepancy`] |
+//! | Do they rank sessions alike, whatever their offsets? | [`agreement::icc`] with [`agreement::IccForm::TwoWayConsistency`], [`agreement::pearson`], [`agreement::spearman`] |
+//! | Do they pick the same answer on an item? | [`agreement::cohen_kappa`] (weighted for ordered answers); [`agreement::gwet_ac`] when most answers sit at the ceiling |
+//! | Do several raters or coders agree, some ratings missing? | [`agreement::fleiss_kappa`], [`agreement::krippendorff_alpha`] |
+//! | Is the alliance rising or falling across sessions? | [`trend::ols_trend`], [`trend::mann_kendall`], [`trend::sen_slope`] |
+//! | Did it change reliably between two sessions? | [`trend::reliable_change`] |
+//! | Was there a rupture, and was it repaired? A sudden drop? | [`trend::ruptures`], [`trend::sudden_drops`], [`trend::cusum`], [`trend::ewma`], [`trend::pcoms_flags`] |
+//! | While therapy runs, session by session? | [`monitor::Monitor`], [`monitor::DyadMonitor`] |
+//!
+//! # One shape for every result
+//!
+//! Every statistic is a function returning [`Result`]`<Stat>`. An [`Error`] means the input
+//! was invalid (wrong shape, NaN, out of domain); it never means "undefined on this data".
+//! Inside `Stat`, each quantity that can be undefined (a coefficient, a standard error, a test
+//! statistic, a p-value, an interval) is an [`Outcome`], which carries the reason when there
+//! is no value; the counts are always there: `n` (the cases used: targets, respondents,
+//! pairs, units or points), `dropped` (cases dropped for missing data) and `missing` (the
+//! [`CaseDeletion`] policy). The headline coefficient is `coefficient` in every result;
+//! `ci_method` and `p_method` say how intervals and p-values were computed
+//! ([`IntervalMethod`], [`PMethod`]), and `reference` names the implementation the numbers
+//! match. Two-rater statistics take [`Paired`] values; matrices are [`Ratings`].
+//!
 //! # Quick start
 //! ```
 //! use alliance::{catalog, score, Element, Rater, Response};

@@ -57,6 +57,7 @@ impl RuptureLevel {
     /// ```
     /// use alliance::trend::{RuptureLevel, STILES_2004};
     /// assert_eq!(RuptureLevel::Strict.source(), STILES_2004);
+    /// # Ok::<(), alliance::Error>(())
     /// ```
     pub fn source(self) -> &'static str {
         match self {

@@ -179,9 +179,13 @@ impl SuddenDropRuleBuilder {
     ///
     /// # Example
     /// ```
+    /// use alliance::Error;
     /// use alliance::trend::SuddenDropRule;
-    /// assert!(SuddenDropRule::builder().min_drop(-1.0).build().is_err());
-    /// assert!(SuddenDropRule::builder().min_drop(5.0).build().is_ok());
+    /// let err = SuddenDropRule::builder().min_drop(-1.0).build();
+    /// assert!(matches!(err, Err(Error::InvalidRuleParameter { parameter: "minimum drop", .. })));
+    /// let rule = SuddenDropRule::builder().min_drop(5.0).build()?;
+    /// assert_eq!(rule.min_drop(), 5.0);
+    /// # Ok::<(), alliance::Error>(())
     /// ```
     pub fn build(self) -> Result<SuddenDropRule> {
         let min_drop = Param::new(SUDDEN, "minimum drop");

@@ -207,10 +207,20 @@ pub struct Pairs {
     pub client: Vec<f64>,
     /// The therapist's score in the same sessions.
     pub therapist: Vec<f64>,
-    /// `(client id, session number)` of each pair.
-    pub sessions: Vec<(String, u32)>,
+    /// The client and session of each pair.
+    pub sessions: Vec<PairedSession>,
     /// Sessions with both responses where one could not be scored.
     pub skipped: Vec<Skipped>,
+}
+
+/// Where one client-therapist pair comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct PairedSession {
+    /// The client's id.
+    pub client: String,
+    /// The session number.
+    pub session: u32,
 }
 
 impl Pairs {
@@ -281,8 +291,10 @@ pub fn pairs(
                 Ok((c, t)) => {
                     out.client.push(c);
                     out.therapist.push(t);
-                    out.sessions
-                        .push((course.client().to_owned(), session.number()));
+                    out.sessions.push(PairedSession {
+                        client: course.client().to_owned(),
+                        session: session.number(),
+                    });
                 }
                 Err(reason) => out.skipped.push(Skipped {
                     client: course.client().to_owned(),

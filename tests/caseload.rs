@@ -171,3 +171,15 @@ fn a_part_nobody_answered_is_skipped_with_its_reason() {
          this session"
     );
 }
+
+#[test]
+fn each_pair_names_its_client_and_session() {
+    let caseload = sample::caseload().unwrap();
+    let haq = catalog::haq_ii();
+    let total = pairs(&caseload, &haq, &haq, &ScoreOf::TotalPomp).unwrap();
+    assert_eq!(total.sessions.len(), total.client.len());
+    let first = &total.sessions[0];
+    assert_eq!((first.client.as_str(), first.session), ("C01", 1));
+    let paired = total.paired().unwrap();
+    assert_eq!((paired.n(), paired.dropped()), (total.client.len(), 0));
+}

@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 
 use crate::error::{Error, Result};
 use crate::trend::Series;
-use crate::trend::detect::{MAGNITUDE_LIMIT, Moments, Param, check_magnitude};
+use crate::trend::detect::{Moments, Param, check_magnitude};
 
 /// Citation of the strict (2 SD) rupture criterion.
 pub const STILES_2004: &str = "Stiles, W. B., Glick, M. J., Osatuke, K., Hardy, G. E., \
@@ -316,9 +316,9 @@ impl RuptureRuleBuilder {
     /// # Errors
     /// [`Error::MissingRuleParameter`] without a reference SD;
     /// [`Error::InvalidRuleParameter`] unless `1e-100 <= reference_sd <= 1e100`,
-    /// `0 < lenient_threshold <= 1e100` and `0 <= repair_fraction <= 1e100` (NaN is refused);
-    /// [`Error::ThresholdsOutOfOrder`] when the strict threshold is below the lenient one (or
-    /// not finite); [`Error::TooFewSessions`] for a repair window of 0 or a minimum history
+    /// `0 < lenient_threshold <= 1e100`, `0 < strict_threshold <= 1e100` and
+    /// `0 <= repair_fraction <= 1e100` (NaN is refused); [`Error::ThresholdsOutOfOrder`] when
+    /// the strict threshold is below the lenient one; [`Error::TooFewSessions`] for a repair window of 0 or a minimum history
     /// below 2.
     ///
     /// # Example
@@ -344,12 +344,14 @@ impl RuptureRuleBuilder {
             true,
             "a positive number of SDs, at most 1e100",
         )?;
-        let ordered = self.strict >= lenient && self.strict <= MAGNITUDE_LIMIT;
-        if !ordered {
-            return Err(Error::ThresholdsOutOfOrder {
-                lenient,
-                strict: self.strict,
-            });
+        let strict = Param::new(RUPTURE, "strict threshold").at_least(
+            self.strict,
+            0.0,
+            true,
+            "a positive number of SDs, at most 1e100",
+        )?;
+        if strict < lenient {
+            return Err(Error::ThresholdsOutOfOrder { lenient, strict });
         }
         let repair_fraction = Param::new(RUPTURE, "repair fraction").at_least(
             self.repair_fraction,
@@ -362,7 +364,7 @@ impl RuptureRuleBuilder {
         Ok(RuptureRule {
             reference_sd,
             lenient,
-            strict: self.strict,
+            strict,
             repair_window: self.repair_window,
             repair_fraction,
             min_history: self.min_history,

@@ -28,11 +28,15 @@ fn therapist(dyad: usize, session: usize) -> f64 {
 }
 
 fn config() -> MonitorConfig {
-    MonitorConfig::new(2.0)
-        .and_then(|c| c.with_sudden_drops(SuddenDropRule::new(5.0, 0.0)?))
-        .and_then(|c| Ok(c.with_pcoms(PcomsRule::new(36.0)?)))
-        .and_then(|c| Ok(c.with_divergence(DivergenceRule::new(4.16)?)))
-        .expect("valid configuration")
+    let build = || -> alliance::Result<MonitorConfig> {
+        MonitorConfig::builder()
+            .reference_sd(2.0)
+            .sudden_drops(SuddenDropRule::builder().min_drop(5.0).build()?)
+            .pcoms(PcomsRule::builder().cutoff(36.0).build()?)
+            .divergence(DivergenceRule::builder().bound(4.16).build()?)
+            .build()
+    };
+    build().expect("valid configuration")
 }
 
 fn bench_monitor(c: &mut Criterion) {

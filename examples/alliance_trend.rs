@@ -28,14 +28,19 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     // Session scale: a reference SD of 2 points floors the client's own SD, a reliable drop
     // is 5 points, and the cutoff is 36.
-    let total_config = MonitorConfig::new(2.0)?
-        .with_sudden_drops(SuddenDropRule::new(5.0, 0.0)?)?
-        .with_pcoms(PcomsRule::new(36.0)?);
+    let total_config = MonitorConfig::builder()
+        .reference_sd(2.0)
+        .sudden_drops(SuddenDropRule::builder().min_drop(5.0).build()?)
+        .pcoms(PcomsRule::builder().cutoff(36.0).build()?)
+        .build()?;
     let mut total = Monitor::new("VAS-4 total", total_config);
 
     // Elements on POMP: SD floor 8 points; client and therapist differ reliably when their
     // element scores are more than 20 points apart.
-    let element_config = MonitorConfig::new(8.0)?.with_divergence(DivergenceRule::new(20.0)?);
+    let element_config = MonitorConfig::builder()
+        .reference_sd(8.0)
+        .divergence(DivergenceRule::builder().bound(20.0).build()?)
+        .build()?;
     let mut elements = DyadMonitor::new(&Element::ALL, element_config)?;
 
     let mut rupture = None;

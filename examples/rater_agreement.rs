@@ -20,7 +20,8 @@ use std::error::Error;
 fn main() -> Result<(), Box<dyn Error>> {
     let caseload = sample::caseload()?;
     let level = Level::NINETY_FIVE;
-    let total = pairs(&caseload, "HAq-II", "HAq-II", &ScoreOf::TotalPomp)?;
+    let haq = alliance::catalog::haq_ii();
+    let total = pairs(&caseload, &haq, &haq, &ScoreOf::TotalPomp)?;
     println!(
         "Client vs therapist, HAq-II total (POMP 0-100), {} paired sessions of {} dyads\n",
         total.client.len(),
@@ -113,7 +114,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     );
     let mut any_beyond = 0;
     for element in Element::ALL {
-        let p = pairs(&caseload, "HAq-II", "HAq-II", &ScoreOf::Element(element))?;
+        let p = pairs(&caseload, &haq, &haq, &ScoreOf::Element(element))?;
         // SEM = SD sqrt(1 - alpha), per rater, on the element's own POMP scores
         let sd = |xs: &[f64]| -> f64 {
             let m = xs.iter().sum::<f64>() / xs.len() as f64;

@@ -8,6 +8,7 @@
 
 use crate::element::Element;
 use crate::error::{Error, Result};
+use crate::instrument::Instrument;
 use crate::response::{Rater, Response};
 use crate::score::{Score, score};
 use crate::session::{Course, Session};
@@ -28,7 +29,61 @@ pub enum ScoreOf {
 }
 
 impl ScoreOf {
+    /// Checks that `instrument` has this part: a subscale of that name, or items for that
+    /// element (the totals always exist).
+    ///
+    /// # Errors
+    /// [`Error::UnknownSubscale`] for a subscale name the instrument does not have (the
+    /// message lists the names it has); [`Error::ElementNotCovered`] for an element the
+    /// instrument has no items for.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::caseload::ScoreOf;
+    /// use alliance::{catalog, Error};
+    /// let wai = catalog::wai_sr();
+    /// assert!(ScoreOf::Subscale("Task".into()).check(&wai).is_ok());
+    /// let typo = ScoreOf::Subscale("Tsak".into()).check(&wai);
+    /// assert!(matches!(typo, Err(Error::UnknownSubscale { .. })));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn check(&self, instrument: &Instrument) -> Result<()> {
+        match self {
+            ScoreOf::Total | ScoreOf::TotalPomp => Ok(()),
+            ScoreOf::Element(e) if instrument.element_items(*e) > 0 => Ok(()),
+            ScoreOf::Element(e) => Err(Error::ElementNotCovered {
+                element: e.name(),
+                instrument: instrument.id().to_owned(),
+            }),
+            ScoreOf::Subscale(name) if instrument.subscales().iter().any(|s| s.name() == name) => {
+                Ok(())
+            }
+            ScoreOf::Subscale(name) => Err(Error::UnknownSubscale {
+                subscale: name.clone(),
+                instrument: instrument.id().to_owned(),
+                subscales: instrument
+                    .subscales()
+                    .iter()
+                    .map(|s| s.name().to_owned())
+                    .collect(),
+            }),
+        }
+    }
+
     /// The number from `score`; `None` when the score has no such part.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::caseload::ScoreOf;
+    /// use alliance::{catalog, score, Rater, Response};
+    /// let wai = catalog::wai_sr();
+    /// let r = Response::complete(&wai, Rater::Client, &[4.0; 12])?;
+    /// let s = score(&r)?;
+    /// assert_eq!(ScoreOf::Total.pick(&s), Some(4.0)); // the item mean
+    /// assert_eq!(ScoreOf::Subscale("Bond".into()).pick(&s), Some(4.0));
+    /// assert_eq!(ScoreOf::Subscale("Tsak".into()).pick(&s), None);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn pick(&self, score: &Score) -> Option<f64> {
         match self {
             ScoreOf::Total => Some(score.total.value),
@@ -74,35 +129,47 @@ pub struct CourseSeries {
     pub skipped: Vec<Skipped>,
 }
 
-/// The series of one rater's scores on one instrument across a course.
+/// The series of one rater's scores on one instrument across a course. A session's response
+/// is found by the instrument's id.
 ///
 /// # Errors
-/// [`Error::TooFew`] when no session has a usable score; [`Error::InvalidParameter`] when
-/// `TimeAxis::Days` is asked for and a used session has no date.
+/// [`Error::UnknownSubscale`] or [`Error::ElementNotCovered`] when the instrument has no such
+/// part (see [`ScoreOf::check`]); [`Error::NoScoredSession`] when no session has a usable
+/// score; [`Error::MissingDate`] when `TimeAxis::Days` is asked for and a used session has no
+/// date.
 ///
 /// # Example
 /// ```
 /// use alliance::caseload::{series, ScoreOf, TimeAxis};
-/// use alliance::{sample, Element, Rater};
+/// use alliance::{catalog, sample, Element, Rater};
 /// let course = &sample::caseload()?[1];
-/// let s = series(course, Rater::Client, "WAI-SR", &ScoreOf::Element(Element::Rapport), TimeAxis::SessionNumber)?;
+/// let wai = catalog::wai_sr();
+/// let rapport = ScoreOf::Element(Element::Rapport);
+/// let s = series(course, Rater::Client, &wai, &rapport, TimeAxis::SessionNumber)?;
 /// assert_eq!(s.series.len(), 12);
+/// let typo = ScoreOf::Subscale("Tsak".into());
+/// let err = series(course, Rater::Client, &wai, &typo, TimeAxis::SessionNumber).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "subscale 'Tsak' does not exist in 'WAI-SR'; its subscales are Task, Bond, Goal"
+/// );
 /// # Ok::<(), alliance::Error>(())
 /// ```
 pub fn series(
     course: &Course,
     rater: Rater,
-    instrument: &str,
+    instrument: &Instrument,
     of: &ScoreOf,
     time: TimeAxis,
 ) -> Result<CourseSeries> {
+    of.check(instrument)?;
     let origin = course.sessions().iter().find_map(Session::date);
     let mut times = Vec::new();
     let mut values = Vec::new();
     let mut sessions = Vec::new();
     let mut skipped = Vec::new();
     for session in course.sessions() {
-        let Some(response) = session.response(rater, instrument) else {
+        let Some(response) = session.response(rater, instrument.id()) else {
             continue;
         };
         match pick(response, of) {
@@ -119,10 +186,10 @@ pub fn series(
         }
     }
     if values.is_empty() {
-        return Err(Error::TooFew {
-            what: "scored sessions in the course",
-            needed: 1,
-            found: 0,
+        return Err(Error::NoScoredSession {
+            client: course.client().to_owned(),
+            rater: rater.to_string(),
+            instrument: instrument.id().to_owned(),
         });
     }
     Ok(CourseSeries {
@@ -140,10 +207,43 @@ pub struct Pairs {
     pub client: Vec<f64>,
     /// The therapist's score in the same sessions.
     pub therapist: Vec<f64>,
-    /// `(client id, session number)` of each pair.
-    pub sessions: Vec<(String, u32)>,
+    /// The client and session of each pair.
+    pub sessions: Vec<PairedSession>,
     /// Sessions with both responses where one could not be scored.
     pub skipped: Vec<Skipped>,
+}
+
+/// Where one client-therapist pair comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct PairedSession {
+    /// The client's id.
+    pub client: String,
+    /// The session number.
+    pub session: u32,
+}
+
+impl Pairs {
+    /// The pairs as a [`Paired`](crate::Paired) input for the two-rater statistics (client
+    /// first, therapist second; every pair is complete, so none is dropped).
+    ///
+    /// # Errors
+    /// As [`Paired::new`](crate::Paired::new) (never for pairs built by [`pairs`], whose
+    /// scores are finite and of equal number).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::caseload::{pairs, ScoreOf};
+    /// use alliance::{catalog, sample};
+    /// let haq = catalog::haq_ii();
+    /// let total = pairs(&sample::caseload()?, &haq, &haq, &ScoreOf::TotalPomp)?;
+    /// let paired = total.paired()?;
+    /// assert_eq!((paired.n(), paired.dropped()), (30, 0));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn paired(&self) -> Result<crate::Paired> {
+        crate::Paired::new(&self.client, &self.therapist)
+    }
 }
 
 /// Pairs the client's score on `client_instrument` with the therapist's on
@@ -151,23 +251,28 @@ pub struct Pairs {
 /// ([`ScoreOf::TotalPomp`], [`ScoreOf::Element`]) when the two instruments differ.
 ///
 /// # Errors
-/// [`Error::TooFew`] when no session has both scores.
+/// [`Error::UnknownSubscale`] or [`Error::ElementNotCovered`] when either instrument has no
+/// such part (see [`ScoreOf::check`]); [`Error::NoPairedSession`] when no session has both
+/// scores.
 ///
 /// # Example
 /// ```
 /// use alliance::caseload::{pairs, ScoreOf};
-/// use alliance::{sample, Element};
+/// use alliance::{catalog, sample, Element};
 /// let caseload = sample::caseload()?;
-/// let goals = pairs(&caseload, "HAq-II", "HAq-II", &ScoreOf::Element(Element::Goals))?;
+/// let haq = catalog::haq_ii();
+/// let goals = pairs(&caseload, &haq, &haq, &ScoreOf::Element(Element::Goals))?;
 /// assert_eq!(goals.client.len(), 30);
 /// # Ok::<(), alliance::Error>(())
 /// ```
 pub fn pairs(
     courses: &[Course],
-    client_instrument: &str,
-    therapist_instrument: &str,
+    client_instrument: &Instrument,
+    therapist_instrument: &Instrument,
     of: &ScoreOf,
 ) -> Result<Pairs> {
+    of.check(client_instrument)?;
+    of.check(therapist_instrument)?;
     let mut out = Pairs {
         client: Vec::new(),
         therapist: Vec::new(),
@@ -177,8 +282,8 @@ pub fn pairs(
     for course in courses {
         for session in course.sessions() {
             let (Some(c), Some(t)) = (
-                session.response(Rater::Client, client_instrument),
-                session.response(Rater::Therapist, therapist_instrument),
+                session.response(Rater::Client, client_instrument.id()),
+                session.response(Rater::Therapist, therapist_instrument.id()),
             ) else {
                 continue;
             };
@@ -186,8 +291,10 @@ pub fn pairs(
                 Ok((c, t)) => {
                     out.client.push(c);
                     out.therapist.push(t);
-                    out.sessions
-                        .push((course.client().to_owned(), session.number()));
+                    out.sessions.push(PairedSession {
+                        client: course.client().to_owned(),
+                        session: session.number(),
+                    });
                 }
                 Err(reason) => out.skipped.push(Skipped {
                     client: course.client().to_owned(),
@@ -198,10 +305,9 @@ pub fn pairs(
         }
     }
     if out.client.is_empty() {
-        return Err(Error::TooFew {
-            what: "sessions with both client and therapist scores",
-            needed: 1,
-            found: 0,
+        return Err(Error::NoPairedSession {
+            client_instrument: client_instrument.id().to_owned(),
+            therapist_instrument: therapist_instrument.id().to_owned(),
         });
     }
     Ok(out)
@@ -209,11 +315,21 @@ pub fn pairs(
 
 fn pick(response: &Response, of: &ScoreOf) -> Result<f64> {
     let s = score(response)?;
-    of.pick(&s).ok_or(Error::InvalidParameter {
-        name: "score part",
-        value: 0.0,
-        expected: "an element or subscale the instrument has",
-    })
+    match of.pick(&s) {
+        Some(value) => Ok(value),
+        None => {
+            // the response's own instrument may lack the part; else none of its items was
+            // answered
+            of.check(response.instrument())?;
+            Err(Error::PartNotAnswered {
+                part: match of {
+                    ScoreOf::Element(e) => e.name().to_owned(),
+                    ScoreOf::Subscale(name) => name.clone(),
+                    ScoreOf::Total | ScoreOf::TotalPomp => "total".to_owned(),
+                },
+            })
+        }
+    }
 }
 
 fn session_time(session: &Session, origin: Option<crate::Date>, time: TimeAxis) -> Result<f64> {
@@ -221,10 +337,8 @@ fn session_time(session: &Session, origin: Option<crate::Date>, time: TimeAxis) 
         TimeAxis::SessionNumber => Ok(f64::from(session.number())),
         TimeAxis::Days => match (session.date(), origin) {
             (Some(d), Some(o)) => Ok(d.days_since(o) as f64),
-            _ => Err(Error::InvalidParameter {
-                name: "session date",
-                value: f64::from(session.number()),
-                expected: "a date on every session when time is measured in days",
+            _ => Err(Error::MissingDate {
+                session: session.number(),
             }),
         },
     }
@@ -255,14 +369,16 @@ pub struct ScoreAgreement {
 ///
 /// # Errors
 /// As [`pairs`], and [`Error::TooFewPairs`] when a score has fewer than 2 paired sessions (an
-/// element the instruments do not cover is left out of the result instead).
+/// element the instruments do not cover, or that no session pairs, is left out of the result
+/// instead).
 ///
 /// # Example
 /// ```
 /// use alliance::caseload::{agreement_by_element, ScoreOf};
-/// use alliance::{sample, Element, Level};
+/// use alliance::{catalog, sample, Element, Level};
 /// let caseload = sample::caseload()?;
-/// let all = agreement_by_element(&caseload, "HAq-II", "HAq-II", Level::NINETY_FIVE)?;
+/// let haq = catalog::haq_ii();
+/// let all = agreement_by_element(&caseload, &haq, &haq, Level::NINETY_FIVE)?;
 /// assert_eq!(all.len(), 5); // the total and four elements
 /// assert_eq!(all[1].of, ScoreOf::Element(Element::Rapport));
 /// assert_eq!(all[1].pairs, 30);
@@ -270,8 +386,8 @@ pub struct ScoreAgreement {
 /// ```
 pub fn agreement_by_element(
     courses: &[Course],
-    client_instrument: &str,
-    therapist_instrument: &str,
+    client_instrument: &Instrument,
+    therapist_instrument: &Instrument,
     level: crate::Level,
 ) -> Result<Vec<ScoreAgreement>> {
     use crate::agreement::{IccForm, IccUnit, LimitMultiplier, bland_altman, concordance, icc};
@@ -281,7 +397,11 @@ pub fn agreement_by_element(
         let p = match pairs(courses, client_instrument, therapist_instrument, &of) {
             Ok(p) => p,
             // an element neither instrument covers: nothing to compare
-            Err(Error::TooFew { .. }) if matches!(of, ScoreOf::Element(_)) => continue,
+            Err(Error::ElementNotCovered { .. } | Error::NoPairedSession { .. })
+                if matches!(of, ScoreOf::Element(_)) =>
+            {
+                continue;
+            }
             Err(e) => return Err(e),
         };
         let paired = crate::Paired::new(&p.client, &p.therapist)?;
@@ -330,9 +450,11 @@ pub struct SessionAlerts {
 /// ```
 /// use alliance::caseload::{monitor_course, ScoreOf};
 /// use alliance::monitor::{AlertKind, MonitorConfig};
-/// use alliance::{sample, Rater};
+/// use alliance::{catalog, sample, Rater};
 /// let course = &sample::caseload()?[1];
-/// let walk = monitor_course(course, Rater::Client, "VAS-4", &ScoreOf::Total, MonitorConfig::new(2.0)?)?;
+/// let vas = catalog::session_scale();
+/// let config = MonitorConfig::builder().reference_sd(2.0).build()?;
+/// let walk = monitor_course(course, Rater::Client, &vas, &ScoreOf::Total, config)?;
 /// let ruptured = walk.iter().find(|s| s.alerts.iter().any(|a| matches!(a.kind, AlertKind::Rupture { .. })));
 /// assert_eq!(ruptured.map(|s| s.session), Some(6));
 /// # Ok::<(), alliance::Error>(())
@@ -340,7 +462,7 @@ pub struct SessionAlerts {
 pub fn monitor_course(
     course: &Course,
     rater: Rater,
-    instrument: &str,
+    instrument: &Instrument,
     of: &ScoreOf,
     config: crate::monitor::MonitorConfig,
 ) -> Result<Vec<SessionAlerts>> {

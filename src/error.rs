@@ -506,7 +506,10 @@ pub enum Error {
     // ---- trend detectors and monitor (trend-detect) ---------------------------------------
     /// A score or time beyond the supported magnitude, where running sums of squares could
     /// overflow (alliance scores and session times are many orders of magnitude smaller).
-    #[error("{what} at position {index} is {value:e}, beyond the supported magnitude of {limit:e}")]
+    #[error(
+        "{what} at position {index} is {value:e}, beyond the largest accepted magnitude {limit:e}; \
+         check the data for an entry error"
+    )]
     TooLarge {
         /// What the value is (a session score, a session time).
         what: &'static str,
@@ -519,8 +522,8 @@ pub enum Error {
     },
     /// Two series that must be paired session by session have different session times.
     #[error(
-        "paired series must share session times, but at position {index} one has time {left} \
-         and the other {right}"
+        "the client and therapist sessions at position {index} are at different times \
+         ({left} and {right}); pair the two series session by session"
     )]
     TimesDiffer {
         /// 0-based position.
@@ -529,6 +532,140 @@ pub enum Error {
         left: f64,
         /// The time in the second series.
         right: f64,
+    },
+    /// Two series that must be paired session by session differ in length.
+    #[error(
+        "the client series has {client} sessions and the therapist series {therapist}; \
+         divergence needs a therapist score for every client session"
+    )]
+    UnpairedSeries {
+        /// Sessions in the client's series.
+        client: usize,
+        /// Sessions in the therapist's series.
+        therapist: usize,
+    },
+    /// A parameter of a detector rule is outside its allowed range (a negative SD floor, an
+    /// EWMA weight of 0, a NaN cutoff).
+    #[error("the {rule} rule's {parameter} is {value}, but it must be {expected}")]
+    InvalidRuleParameter {
+        /// The rule ("rupture", "sudden-drop", "CUSUM", "EWMA", "PCOMS", "divergence").
+        rule: &'static str,
+        /// The parameter, as the literature names it.
+        parameter: &'static str,
+        /// The value given.
+        value: f64,
+        /// The allowed range, in words.
+        expected: &'static str,
+    },
+    /// A detector rule was built without a parameter that has no default (it belongs to the
+    /// instrument: a reference SD, a reliable-change size, a cutoff).
+    #[error(
+        "the {rule} rule needs a {parameter}, which has no default; set it on the rule's builder"
+    )]
+    MissingRuleParameter {
+        /// The rule.
+        rule: &'static str,
+        /// The parameter not set.
+        parameter: &'static str,
+    },
+    /// A window or history of a detector rule is too short (a repair window of 0 sessions, a
+    /// chart baseline of 2 sessions).
+    #[error("the {rule} rule's {parameter} is {sessions} sessions, but it needs at least {needed}")]
+    TooFewSessions {
+        /// The rule.
+        rule: &'static str,
+        /// The window or history.
+        parameter: &'static str,
+        /// Sessions given.
+        sessions: usize,
+        /// The fewest accepted.
+        needed: usize,
+    },
+    /// The strict rupture threshold is below the lenient one.
+    #[error(
+        "the strict rupture threshold ({strict} SD) is below the lenient one ({lenient} SD); \
+         the strict threshold must be at least the lenient one"
+    )]
+    ThresholdsOutOfOrder {
+        /// The lenient threshold given.
+        lenient: f64,
+        /// The strict threshold given.
+        strict: f64,
+    },
+    /// A rule option that looks at later sessions was given to a streaming monitor.
+    #[error(
+        "{option} looks at later sessions, so a monitor cannot use it (its verdicts could \
+         change after they were raised); use the batch function on a completed course instead"
+    )]
+    NotStreamable {
+        /// The option (e.g. `RuptureReference::AllOthers`).
+        option: &'static str,
+    },
+    /// A dyad monitor was given no score to monitor.
+    #[error("a dyad monitor needs at least one score to monitor, and none was given")]
+    NoMonitoredScores,
+    /// A subscale name the instrument does not have (often a misspelling).
+    #[error(
+        "subscale '{subscale}' does not exist in '{instrument}'; its subscales are {}",
+        names(.subscales)
+    )]
+    UnknownSubscale {
+        /// The name given.
+        subscale: String,
+        /// The instrument's id.
+        instrument: String,
+        /// The instrument's subscales, in its order.
+        subscales: Vec<String>,
+    },
+    /// An alliance element the instrument has no items for.
+    #[error(
+        "'{instrument}' has no items for the element {element}; choose an element it covers, \
+         or its total"
+    )]
+    ElementNotCovered {
+        /// The element's name.
+        element: &'static str,
+        /// The instrument's id.
+        instrument: String,
+    },
+    /// A response answered none of the items of the element or subscale asked for.
+    #[error("none of the items of {part} was answered, so it has no score in this session")]
+    PartNotAnswered {
+        /// The element or subscale.
+        part: String,
+    },
+    /// Time in days was asked for and a session used has no date.
+    #[error(
+        "session {session} has no date, but time in days needs a date on every session used; \
+         add the date or measure time in session numbers"
+    )]
+    MissingDate {
+        /// The session number.
+        session: u32,
+    },
+    /// No session of a course has a response that could be scored.
+    #[error(
+        "no session of client {client}'s course has a scorable {rater} response on \
+         '{instrument}'"
+    )]
+    NoScoredSession {
+        /// The client's id.
+        client: String,
+        /// Who was to answer ("client", "therapist", "observer").
+        rater: String,
+        /// The instrument's id.
+        instrument: String,
+    },
+    /// No session across a caseload has both a client and a therapist score.
+    #[error(
+        "no session has both a scorable client response on '{client_instrument}' and a \
+         scorable therapist response on '{therapist_instrument}'"
+    )]
+    NoPairedSession {
+        /// The client's instrument id.
+        client_instrument: String,
+        /// The therapist's instrument id.
+        therapist_instrument: String,
     },
 
     // ---- agreement: kappa family and Krippendorff -------------------------------------
@@ -544,4 +681,13 @@ pub enum Error {
         /// The allowed domain, in words.
         expected: &'static str,
     },
+}
+
+/// A list of names for a message: "Goal, Task, Bond", or "none".
+fn names(list: &[String]) -> String {
+    if list.is_empty() {
+        "none".to_owned()
+    } else {
+        list.join(", ")
+    }
 }

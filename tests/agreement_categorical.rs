@@ -18,17 +18,10 @@ mod common;
 
 const REL: f64 = 1e-9;
 
-/// |got - want| <= 1e-9 |want| (with a 1e-15 absolute floor for exact zeros), through the
-/// shared rule of `common::assert_close`, which is relative above 1 and absolute below: the
-/// tolerance passed is scaled so the bound is the same relative one as before.
+/// |got - want| <= 1e-9 |want|, with a 1e-15 absolute floor for exact zeros.
 #[track_caller]
 fn close(got: f64, want: f64, what: &str) {
-    let tolerance = if want.abs() >= 1.0 {
-        REL
-    } else {
-        (REL * want.abs()).max(1e-15)
-    };
-    common::assert_close(what, got, want, tolerance);
+    common::assert_close(what, got, want, REL, 1e-15);
 }
 
 /// Agreement to the `decimals` a published table prints.

@@ -230,7 +230,8 @@ fn texts() -> Vec<(Error, &'static str)> {
                 value: 1e200,
                 limit: 1e100,
             },
-            "session score at position 0 is 1e200, beyond the supported magnitude of 1e100",
+            "session score at position 0 is 1e200, beyond the largest accepted magnitude 1e100; \
+             check the data for an entry error",
         ),
         (
             Error::TimesDiffer {
@@ -238,8 +239,8 @@ fn texts() -> Vec<(Error, &'static str)> {
                 left: 2.0,
                 right: 3.0,
             },
-            "paired series must share session times, but at position 1 one has time 2 and the \
-             other 3",
+            "the client and therapist sessions at position 1 are at different times (2 and 3); \
+             pair the two series session by session",
         ),
         (
             Error::OutOfDomain {
@@ -379,6 +380,103 @@ fn texts() -> Vec<(Error, &'static str)> {
                 found: 11,
             },
             "row 3 of the reliability data has 11 values, but the first row has 12: give every row the same length, with None where a value is missing",
+        ),
+        (
+            Error::UnpairedSeries {
+                client: 8,
+                therapist: 7,
+            },
+            "the client series has 8 sessions and the therapist series 7; divergence needs a \
+             therapist score for every client session",
+        ),
+        (
+            Error::InvalidRuleParameter {
+                rule: "CUSUM",
+                parameter: "decision interval h",
+                value: -1.0,
+                expected: "positive",
+            },
+            "the CUSUM rule's decision interval h is -1, but it must be positive",
+        ),
+        (
+            Error::MissingRuleParameter {
+                rule: "rupture",
+                parameter: "reference SD",
+            },
+            "the rupture rule needs a reference SD, which has no default; set it on the rule's \
+             builder",
+        ),
+        (
+            Error::TooFewSessions {
+                rule: "rupture",
+                parameter: "repair window",
+                sessions: 0,
+                needed: 1,
+            },
+            "the rupture rule's repair window is 0 sessions, but it needs at least 1",
+        ),
+        (
+            Error::ThresholdsOutOfOrder {
+                lenient: 2.0,
+                strict: 1.0,
+            },
+            "the strict rupture threshold (1 SD) is below the lenient one (2 SD); the strict \
+             threshold must be at least the lenient one",
+        ),
+        (
+            Error::NotStreamable {
+                option: "a sudden-drop rule that waits for later sessions",
+            },
+            "a sudden-drop rule that waits for later sessions looks at later sessions, so a \
+             monitor cannot use it (its verdicts could change after they were raised); use the \
+             batch function on a completed course instead",
+        ),
+        (
+            Error::NoMonitoredScores,
+            "a dyad monitor needs at least one score to monitor, and none was given",
+        ),
+        (
+            Error::UnknownSubscale {
+                subscale: "Tsak".into(),
+                instrument: "WAI-SR".into(),
+                subscales: vec!["Task".into(), "Bond".into(), "Goal".into()],
+            },
+            "subscale 'Tsak' does not exist in 'WAI-SR'; its subscales are Task, Bond, Goal",
+        ),
+        (
+            Error::ElementNotCovered {
+                element: "Realistic Expectations",
+                instrument: "ARM-5".into(),
+            },
+            "'ARM-5' has no items for the element Realistic Expectations; choose an element it \
+             covers, or its total",
+        ),
+        (
+            Error::PartNotAnswered {
+                part: "subscale 'Bond'".into(),
+            },
+            "none of the items of subscale 'Bond' was answered, so it has no score in this session",
+        ),
+        (
+            Error::MissingDate { session: 3 },
+            "session 3 has no date, but time in days needs a date on every session used; add the \
+             date or measure time in session numbers",
+        ),
+        (
+            Error::NoScoredSession {
+                client: "C01".into(),
+                rater: "therapist".into(),
+                instrument: "WAI-SR".into(),
+            },
+            "no session of client C01's course has a scorable therapist response on 'WAI-SR'",
+        ),
+        (
+            Error::NoPairedSession {
+                client_instrument: "WAI-SR".into(),
+                therapist_instrument: "WAI-SR-T".into(),
+            },
+            "no session has both a scorable client response on 'WAI-SR' and a scorable \
+             therapist response on 'WAI-SR-T'",
         ),
     ]
 }

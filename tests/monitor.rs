@@ -3,17 +3,18 @@
 use alliance::Error;
 use alliance::monitor::{AlertKind, DyadMonitor, Monitor, MonitorConfig};
 use alliance::trend::{
-    DivergenceRule, PcomsRule, RuptureLevel, RuptureReference, RuptureRule, SeriesEnd,
-    SuddenDropRule, TANG_DERUBEIS_1999,
+    CusumRule, DivergenceRule, EwmaRule, PcomsRule, RuptureLevel, RuptureReference, RuptureRule,
+    SeriesEnd, SuddenDropRule, TANG_DERUBEIS_1999,
 };
 
 fn full_config() -> MonitorConfig {
-    MonitorConfig::new(1.0)
+    MonitorConfig::builder()
+        .reference_sd(1.0)
+        .sudden_drops(SuddenDropRule::builder().min_drop(4.0).build().unwrap())
+        .pcoms(PcomsRule::builder().cutoff(36.0).build().unwrap())
+        .divergence(DivergenceRule::builder().bound(5.0).build().unwrap())
+        .build()
         .unwrap()
-        .with_sudden_drops(SuddenDropRule::new(4.0, 0.0).unwrap())
-        .unwrap()
-        .with_pcoms(PcomsRule::new(36.0).unwrap())
-        .with_divergence(DivergenceRule::new(5.0).unwrap())
 }
 
 #[test]
@@ -106,29 +107,104 @@ fn dyad_monitor_checks_every_score_first() {
         Err(Error::LengthMismatch { .. })
     ));
     assert_eq!(d, before);
-    assert!(DyadMonitor::<&str>::new(&[], full_config()).is_err());
+    assert!(matches!(
+        DyadMonitor::<&str>::new(&[], full_config()),
+        Err(Error::NoMonitoredScores)
+    ));
 }
 
 #[test]
 fn monitor_refuses_retrospective_ruptures() {
-    let rule = RuptureRule::new(1.0)
-        .unwrap()
-        .with_reference(RuptureReference::AllOthers);
-    assert!(matches!(
-        MonitorConfig::empty().with_ruptures(rule),
-        Err(Error::InvalidParameter { .. })
-    ));
+    let rule = RuptureRule::builder()
+        .reference_sd(1.0)
+        .reference(RuptureReference::AllOthers)
+        .build()
+        .unwrap();
+    let refused = MonitorConfig::builder().ruptures(rule).build().unwrap_err();
+    assert_eq!(
+        refused,
+        Error::NotStreamable {
+            option: "RuptureReference::AllOthers"
+        }
+    );
+    assert_eq!(
+        refused.to_string(),
+        "RuptureReference::AllOthers looks at later sessions, so a monitor cannot use it (its \
+         verdicts could change after they were raised); use the batch function on a completed \
+         course instead"
+    );
 }
 
 #[test]
 fn monitor_refuses_a_truncated_end_window() {
-    let rule = SuddenDropRule::new(4.0, 0.0)
-        .unwrap()
-        .with_end(SeriesEnd::Truncate);
+    let rule = SuddenDropRule::builder()
+        .min_drop(4.0)
+        .end(SeriesEnd::Truncate)
+        .build()
+        .unwrap();
     assert!(matches!(
-        MonitorConfig::empty().with_sudden_drops(rule),
-        Err(Error::InvalidParameter { .. })
+        MonitorConfig::builder().sudden_drops(rule).build(),
+        Err(Error::NotStreamable {
+            option: "SeriesEnd::Truncate"
+        })
     ));
+}
+
+#[test]
+fn reference_sd_switches_on_the_default_rules() {
+    let config = MonitorConfig::builder().reference_sd(2.0).build().unwrap();
+    assert_eq!(
+        config.ruptures(),
+        Some(RuptureRule::builder().reference_sd(2.0).build().unwrap())
+    );
+    assert_eq!(
+        config.cusum(),
+        Some(CusumRule::builder().sd_floor(2.0).build().unwrap())
+    );
+    assert_eq!(
+        config.ewma(),
+        Some(EwmaRule::builder().sd_floor(2.0).build().unwrap())
+    );
+    assert_eq!(
+        (config.sudden_drops(), config.pcoms(), config.divergence()),
+        (None, None, None)
+    );
+    // an explicit rule replaces its default, a `without_` removes it, whatever the order
+    let cusum = CusumRule::builder().sd_floor(1.0).build().unwrap();
+    let config = MonitorConfig::builder()
+        .cusum(cusum)
+        .without_ewma()
+        .reference_sd(2.0)
+        .build()
+        .unwrap();
+    assert_eq!((config.cusum(), config.ewma()), (Some(cusum), None));
+    // nothing is switched on without a reference SD, and a bad one is refused
+    let empty = MonitorConfig::builder().build().unwrap();
+    assert_eq!(
+        (empty.ruptures(), empty.cusum(), empty.ewma()),
+        (None, None, None)
+    );
+    assert!(matches!(
+        MonitorConfig::builder().reference_sd(0.0).build(),
+        Err(Error::InvalidRuleParameter { .. })
+    ));
+    assert!(
+        MonitorConfig::builder()
+            .reference_sd(0.0)
+            .without_ruptures()
+            .without_cusum()
+            .without_ewma()
+            .build()
+            .is_ok()
+    );
+}
+
+#[test]
+fn no_monitored_scores_reads_as_a_sentence() {
+    assert_eq!(
+        Error::NoMonitoredScores.to_string(),
+        "a dyad monitor needs at least one score to monitor, and none was given"
+    );
 }
 
 #[test]

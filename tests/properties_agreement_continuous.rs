@@ -24,9 +24,9 @@ fn ratings() -> impl Strategy<Value = (usize, usize, Vec<f64>)> {
     })
 }
 
-/// Equal up to 1e-9, relative above 1 and absolute below ([`common::close`]).
+/// Equal up to 1e-9, relative, with an absolute floor of 1e-9 ([`common::close`]).
 fn near(a: f64, b: f64) -> bool {
-    common::close(a, b, 1e-9)
+    common::close(a, b, 1e-9, 1e-9)
 }
 
 fn same_outcome<T: Copy + std::fmt::Debug>(

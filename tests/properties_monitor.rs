@@ -45,25 +45,33 @@ impl Rules {
             Baseline::FirstSessions(3)
         };
         Rules {
-            rupture: RuptureRule::new(ref_sd).unwrap(),
-            sudden: SuddenDropRule::new(cutoff, 0.0).unwrap(),
-            cusum: CusumRule::new(baseline, ref_sd).unwrap(),
-            ewma: EwmaRule::new(baseline, ref_sd).unwrap(),
-            pcoms: PcomsRule::new(srs_cutoff).unwrap(),
-            divergence: DivergenceRule::new(bound).unwrap(),
+            rupture: RuptureRule::builder().reference_sd(ref_sd).build().unwrap(),
+            sudden: SuddenDropRule::builder().min_drop(cutoff).build().unwrap(),
+            cusum: CusumRule::builder()
+                .baseline(baseline)
+                .sd_floor(ref_sd)
+                .build()
+                .unwrap(),
+            ewma: EwmaRule::builder()
+                .baseline(baseline)
+                .sd_floor(ref_sd)
+                .build()
+                .unwrap(),
+            pcoms: PcomsRule::builder().cutoff(srs_cutoff).build().unwrap(),
+            divergence: DivergenceRule::builder().bound(bound).build().unwrap(),
         }
     }
 
     fn config(&self) -> MonitorConfig {
-        MonitorConfig::empty()
-            .with_ruptures(self.rupture)
+        MonitorConfig::builder()
+            .ruptures(self.rupture)
+            .sudden_drops(self.sudden)
+            .cusum(self.cusum)
+            .ewma(self.ewma)
+            .pcoms(self.pcoms)
+            .divergence(self.divergence)
+            .build()
             .unwrap()
-            .with_sudden_drops(self.sudden)
-            .unwrap()
-            .with_cusum(self.cusum)
-            .with_ewma(self.ewma)
-            .with_pcoms(self.pcoms)
-            .with_divergence(self.divergence)
     }
 
     /// What the batch detectors say about a prefix, as the alerts a monitor should have raised.
@@ -203,11 +211,12 @@ proptest! {
     #[test]
     fn flat_series_raise_no_rupture(level in -1e6f64..1e6, n in 1usize..60, ref_sd in 1e-6f64..10.0) {
         let s = Series::from_values(vec![level; n]).unwrap();
-        let rule = RuptureRule::new(ref_sd).unwrap();
-        prop_assert!(ruptures(&s, &rule).unwrap().ruptures.is_empty());
-        let retrospective = rule.with_reference(RuptureReference::AllOthers);
+        let rule = RuptureRule::builder().reference_sd(ref_sd);
+        prop_assert!(ruptures(&s, &rule.build().unwrap()).unwrap().ruptures.is_empty());
+        let retrospective = rule.reference(RuptureReference::AllOthers).build().unwrap();
         prop_assert!(ruptures(&s, &retrospective).unwrap().ruptures.is_empty());
-        let mut m = Monitor::new("x", MonitorConfig::new(ref_sd).unwrap());
+        let config = MonitorConfig::builder().reference_sd(ref_sd).build().unwrap();
+        let mut m = Monitor::new("x", config);
         for t in 0..n {
             prop_assert!(m.push(t as f64, level).unwrap().is_empty());
         }
@@ -248,7 +257,12 @@ proptest! {
         let s = Series::from_values(values).unwrap();
         let rules = Rules::new(1.0, 2.0, 30.0, 3.0, false);
         let _ = ruptures(&s, &rules.rupture);
-        let _ = ruptures(&s, &rules.rupture.with_reference(RuptureReference::AllOthers));
+        let retrospective = RuptureRule::builder()
+            .reference_sd(1.0)
+            .reference(RuptureReference::AllOthers)
+            .build()
+            .unwrap();
+        let _ = ruptures(&s, &retrospective);
         let _ = sudden_drops(&s, &rules.sudden);
         let _ = cusum(&s, &rules.cusum);
         let _ = ewma(&s, &rules.ewma);

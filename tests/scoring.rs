@@ -32,50 +32,70 @@ fn wai_sr_by_hand() {
     .unwrap();
     let s = score(&r).unwrap();
     // total 38 over 12 items: mean 3.1666..., POMP 100 (3.1666 - 1) / 4 = 54.1666...
-    assert!(common::close(s.total.sum, 38.0, TOL));
-    assert!(common::close(s.total.value, 38.0 / 12.0, TOL));
+    assert!(common::close(s.total.sum, 38.0, TOL, TOL));
+    assert!(common::close(s.total.value, 38.0 / 12.0, TOL, TOL));
     assert!(common::close(
         s.total.pomp,
         100.0 * (38.0 / 12.0 - 1.0) / 4.0,
+        TOL,
         TOL
     ));
     // Task 5+4+4+2 = 15, Bond 3+1+3+5 = 12, Goal 2+2+4+3 = 11 (means 3.75, 3, 2.75)
-    assert!(common::close(s.subscale("Task").unwrap().sum, 15.0, TOL));
-    assert!(common::close(s.subscale("Bond").unwrap().value, 3.0, TOL));
-    assert!(common::close(s.subscale("Goal").unwrap().value, 2.75, TOL));
+    assert!(common::close(
+        s.subscale("Task").unwrap().sum,
+        15.0,
+        TOL,
+        TOL
+    ));
+    assert!(common::close(
+        s.subscale("Bond").unwrap().value,
+        3.0,
+        TOL,
+        TOL
+    ));
+    assert!(common::close(
+        s.subscale("Goal").unwrap().value,
+        2.75,
+        TOL,
+        TOL
+    ));
     // Rapport mean 3 -> 50; Goals 2.75 -> 43.75; Responsibility (4, 2) -> 3 -> 50;
     // Expectations (5, 4) -> 4.5 -> 87.5
     let p = s.profile;
     assert!(common::close(
         p.get(Element::Rapport).unwrap().pomp,
         50.0,
+        TOL,
         TOL
     ));
     assert!(common::close(
         p.get(Element::Goals).unwrap().pomp,
         43.75,
+        TOL,
         TOL
     ));
     assert!(common::close(
         p.get(Element::Responsibility).unwrap().pomp,
         50.0,
+        TOL,
         TOL
     ));
     assert!(common::close(
         p.get(Element::Expectations).unwrap().pomp,
         87.5,
+        TOL,
         TOL
     ));
     assert_eq!(p.weakest(), Some(Element::Goals));
-    assert!(common::close(p.spread().unwrap(), 87.5 - 43.75, TOL));
+    assert!(common::close(p.spread().unwrap(), 87.5 - 43.75, TOL, TOL));
     assert!(s.cutoffs.is_empty() && s.norm.is_none());
 
     // all 5: sum 60, mean 5, POMP 100
     let s = score(&Response::complete(&wai, Rater::Client, &[5.0; 12]).unwrap()).unwrap();
     assert!(
-        common::close(s.total.sum, 60.0, TOL)
-            && common::close(s.total.value, 5.0, TOL)
-            && common::close(s.total.pomp, 100.0, TOL)
+        common::close(s.total.sum, 60.0, TOL, TOL)
+            && common::close(s.total.value, 5.0, TOL, TOL)
+            && common::close(s.total.pomp, 100.0, TOL, TOL)
     );
     assert_eq!(s.profile.weakest(), None); // all elements equal: none is weakest
 
@@ -92,12 +112,14 @@ fn wai_sr_by_hand() {
         (s.total.answered, s.total.items, s.total.prorated),
         (11, 12, true)
     );
-    assert!(common::close(s.total.value, 4.0, TOL) && common::close(s.total.sum, 48.0, TOL));
+    assert!(
+        common::close(s.total.value, 4.0, TOL, TOL) && common::close(s.total.sum, 48.0, TOL, TOL)
+    );
     let bond = s.subscale("Bond").unwrap();
     assert!(
         bond.prorated
-            && common::close(bond.mean, 14.0 / 3.0, TOL)
-            && common::close(bond.sum, 14.0 / 3.0 * 4.0, TOL)
+            && common::close(bond.mean, 14.0 / 3.0, TOL, TOL)
+            && common::close(bond.sum, 14.0 / 3.0 * 4.0, TOL, TOL)
     );
     assert!(!s.subscale("Task").unwrap().prorated);
     assert_eq!(s.profile.get(Element::Rapport).unwrap().answered, 3);
@@ -127,11 +149,12 @@ fn haq_ii_by_hand() {
     let haq = catalog::haq_ii();
     // all 6: 14 forward items give 84, 5 reversed give 5 x (7 - 6) = 5: total 89
     let s = score(&Response::complete(&haq, Rater::Client, &[6.0; 19]).unwrap()).unwrap();
-    assert!(common::close(s.total.value, 89.0, TOL));
-    assert!(common::close(s.total.mean, 89.0 / 19.0, TOL));
+    assert!(common::close(s.total.value, 89.0, TOL, TOL));
+    assert!(common::close(s.total.mean, 89.0 / 19.0, TOL, TOL));
     assert!(common::close(
         s.total.pomp,
         100.0 * (89.0 / 19.0 - 1.0) / 5.0,
+        TOL,
         TOL
     ));
 
@@ -140,11 +163,12 @@ fn haq_ii_by_hand() {
     // total 65 - 21 + 14 = 58
     let raw: Vec<f64> = (1..=19).map(|n| f64::from(1 + n % 6)).collect();
     let s = score(&Response::complete(&haq, Rater::Therapist, &raw).unwrap()).unwrap();
-    assert!(common::close(s.total.value, 58.0, TOL));
+    assert!(common::close(s.total.value, 58.0, TOL, TOL));
     // Goals = items 3, 6: raw 4 and 1, forward: mean 2.5, POMP 30
     assert!(common::close(
         s.profile.get(Element::Goals).unwrap().pomp,
         30.0,
+        TOL,
         TOL
     ));
     assert!(s.profile.get(Element::Goals).unwrap().low_reliability);
@@ -156,7 +180,7 @@ fn haq_ii_by_hand() {
     xs[9] = NA;
     let s = score(&Response::new(&haq, Rater::Client, &answers(&xs)).unwrap()).unwrap();
     assert!(s.total.prorated && s.total.answered == 17);
-    assert!(common::close(s.total.value, 55.0 / 17.0 * 19.0, TOL));
+    assert!(common::close(s.total.value, 55.0 / 17.0 * 19.0, TOL, TOL));
 
     // three missing: more than the 2 allowed
     xs[0] = NA;
@@ -178,22 +202,25 @@ fn arm_5_by_hand() {
     // 7 6 2 5 4 -> keyed 7 6 6 5 4 = 28, mean 5.6, POMP 100 x 4.6 / 6
     let s =
         score(&Response::complete(&arm, Rater::Client, &[7., 6., 2., 5., 4.]).unwrap()).unwrap();
-    assert!(common::close(s.total.value, 5.6, TOL));
-    assert!(common::close(s.total.pomp, 100.0 * 4.6 / 6.0, TOL));
+    assert!(common::close(s.total.value, 5.6, TOL, TOL));
+    assert!(common::close(s.total.pomp, 100.0 * 4.6 / 6.0, TOL, TOL));
     // Responsibility = items 2, 3 keyed 6 and 6: POMP 100 x 5 / 6
     assert!(common::close(
         s.profile.get(Element::Responsibility).unwrap().pomp,
         100.0 * 5.0 / 6.0,
         TOL,
+        TOL
     ));
     // 1 1 7 1 1 -> keyed all 1: mean 1, POMP 0
     let s =
         score(&Response::complete(&arm, Rater::Therapist, &[1., 1., 7., 1., 1.]).unwrap()).unwrap();
-    assert!(common::close(s.total.value, 1.0, TOL) && common::close(s.total.pomp, 0.0, TOL));
+    assert!(
+        common::close(s.total.value, 1.0, TOL, TOL) && common::close(s.total.pomp, 0.0, TOL, TOL)
+    );
     // item 5 missing: 4 5 3 6 -> keyed 4 5 5 6 = 20, mean 5
     let r = Response::new(&arm, Rater::Client, &answers(&[4., 5., 3., 6., NA])).unwrap();
     let s = score(&r).unwrap();
-    assert!(common::close(s.total.value, 5.0, TOL) && s.total.prorated);
+    assert!(common::close(s.total.value, 5.0, TOL, TOL) && s.total.prorated);
     assert_eq!(s.profile.get(Element::Expectations).unwrap().answered, 1);
 }
 
@@ -210,7 +237,7 @@ fn session_scale_by_hand() {
     // 8.0 + 9.0 + 9.5 + 9.0 = 35.5: flagged
     let s =
         score(&Response::complete(&vas, Rater::Client, &[8.0, 9.0, 9.5, 9.0]).unwrap()).unwrap();
-    assert!(common::close(s.total.value, 35.5, TOL));
+    assert!(common::close(s.total.value, 35.5, TOL, TOL));
     assert!(s.is_flagged());
     assert_eq!(s.cutoffs[0].label, "alliance concern");
     // exactly 36: not below
@@ -246,21 +273,24 @@ fn checkin_by_hand() {
     let xs = [5., 5., 1., 4., 4., 2., 5., 4., 1., 3., 4., 2.];
     let s = score(&Response::complete(&c, Rater::Client, &xs).unwrap()).unwrap();
     // total 52 / 12
-    assert!(common::close(s.total.value, 52.0 / 12.0, TOL));
+    assert!(common::close(s.total.value, 52.0 / 12.0, TOL, TOL));
     assert!(common::close(
         s.subscale("Positive Rapport").unwrap().value,
         5.0,
+        TOL,
         TOL
     ));
     assert!(common::close(
         s.subscale("Realistic Expectations").unwrap().value,
         14.0 / 3.0,
         TOL,
+        TOL
     ));
     assert!(common::close(
         s.profile.get(Element::Responsibility).unwrap().pomp,
         100.0 * (11.0 / 3.0 - 1.0) / 4.0,
         TOL,
+        TOL
     ));
     assert_eq!(s.profile.weakest(), Some(Element::Responsibility));
     assert_eq!(s.profile.low_reliability().count(), 0);
@@ -366,20 +396,21 @@ fn user_defined_instrument_with_norms_and_cutoff() {
     // 4 3 3 2 2 0 -> item 6 keyed 4 - 0 = 4: sum 18; z = (18 - 16) / 3 = 2/3
     let s = score(&Response::complete(&inst, Rater::Client, &[4., 3., 3., 2., 2., 0.]).unwrap())
         .unwrap();
-    assert!(common::close(s.total.value, 18.0, TOL));
+    assert!(common::close(s.total.value, 18.0, TOL, TOL));
     let norm = s.norm.clone().unwrap();
-    assert!(common::close(norm.z, 2.0 / 3.0, TOL));
+    assert!(common::close(norm.z, 2.0 / 3.0, TOL, TOL));
     // Φ(2/3) = 0.747507462453077 (scipy.stats.norm.cdf(2/3))
     assert!((norm.percentile - 74.750_746_245_307_7).abs() < 1e-9);
     assert!(!s.is_flagged());
     // 1 1 2 1 1 4 -> keyed 1 1 2 1 1 0 = 6 <= 10: flagged; z = -10/3
     let s = score(&Response::complete(&inst, Rater::Client, &[1., 1., 2., 1., 1., 4.]).unwrap())
         .unwrap();
-    assert!(s.is_flagged() && common::close(s.norm.unwrap().z, -10.0 / 3.0, TOL));
+    assert!(s.is_flagged() && common::close(s.norm.unwrap().z, -10.0 / 3.0, TOL, TOL));
     // POMP of Rapport: mean 1 on 0-4 -> 25
     assert!(common::close(
         s.profile.get(Element::Rapport).unwrap().pomp,
         25.0,
+        TOL,
         TOL
     ));
 }

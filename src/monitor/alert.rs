@@ -235,23 +235,16 @@ impl<K: fmt::Display> fmt::Display for Alert<K> {
         match self.detail {
             AlertDetail::Rupture { rupture: r, rule } => match r.repair {
                 RepairStatus::Pending => {
-                    let (lenient, strict) = rule.thresholds();
+                    let thresholds = rule.thresholds();
                     let k = match r.level {
-                        RuptureLevel::Strict => strict,
-                        RuptureLevel::Lenient => lenient,
+                        RuptureLevel::Strict => thresholds.strict,
+                        RuptureLevel::Lenient => thresholds.lenient,
                     };
                     write!(
                         f,
                         "rupture ({:?}): score {} is {:.2} SD below the mean {:.2} of {} \
                          earlier sessions (z = {:.2} <= -{}, SD used {:.2})",
-                        r.level,
-                        r.score,
-                        -r.z,
-                        r.baseline_mean,
-                        r.baseline_sessions,
-                        r.z,
-                        k,
-                        r.sd_used
+                        r.level, r.score, -r.z, r.baseline_mean, r.baseline_n, r.z, k, r.sd_used
                     )
                 }
                 RepairStatus::Repaired { time, score, .. } => write!(
@@ -271,12 +264,12 @@ impl<K: fmt::Display> fmt::Display for Alert<K> {
             },
             AlertDetail::SuddenDrop { check: c, .. } => write!(
                 f,
-                "sudden drop {} -> {} (drop {:.2} >= cutoff {}, >= {:.2} relative; mean {:.2} \
+                "sudden drop {} -> {} (drop {:.2} >= minimum {}, >= {:.2} relative; mean {:.2} \
                  -> {:.2} exceeds {} x pooled SD {:.2}; confirmed at time {})",
                 c.score_before,
                 c.score_after,
                 c.drop,
-                c.size_cutoff,
+                c.min_drop,
                 c.relative_threshold,
                 c.mean_before,
                 c.mean_after,
@@ -291,7 +284,7 @@ impl<K: fmt::Display> fmt::Display for Alert<K> {
                 a.limit,
                 a.baseline.mean,
                 a.baseline.sd_used,
-                rule.k_h().0
+                rule.design().reference_value
             ),
             AlertDetail::Ewma { alarm: a, .. } => write!(
                 f,

@@ -2,24 +2,25 @@
 
 use crate::error::{Error, Result};
 use crate::trend::{
-    Baseline, CusumRule, DivergenceRule, EwmaRule, PcomsRule, RuptureReference, RuptureRule,
-    SeriesEnd, SuddenDropRule,
+    CusumRule, DivergenceRule, EwmaRule, PcomsRule, RuptureReference, RuptureRule, SeriesEnd,
+    SuddenDropRule,
 };
 
-/// The rules a [`Monitor`](super::Monitor) applies to each score, each optional.
+/// The rules a [`Monitor`](super::Monitor) applies to each score, each optional. Built with
+/// [`MonitorConfig::builder`].
 ///
-/// [`MonitorConfig::new`] switches on the rules that need nothing but a reference SD (ruptures
-/// and repairs, lower CUSUM, EWMA, all with their default parameters and a baseline of the
-/// first 3 sessions); the rules whose thresholds belong to an instrument (sudden drops,
-/// PCOMS cutoffs, the therapist-client bound) are added with the `with_` methods.
+/// Serializes; does not deserialize (build it with its builder, which checks it).
 ///
 /// # Example
 /// ```
 /// use alliance::monitor::MonitorConfig;
 /// use alliance::trend::{PcomsRule, SuddenDropRule};
-/// let config = MonitorConfig::new(2.0)?
-///     .with_sudden_drops(SuddenDropRule::new(5.0, 0.0)?)?
-///     .with_pcoms(PcomsRule::new(36.0)?);
+/// let config = MonitorConfig::builder()
+///     .reference_sd(2.0)
+///     .sudden_drops(SuddenDropRule::builder().min_drop(5.0).build()?)
+///     .pcoms(PcomsRule::builder().cutoff(36.0).build()?)
+///     .build()?;
+/// assert!(config.ruptures().is_some()); // switched on by the reference SD
 /// assert!(config.pcoms().is_some());
 /// # Ok::<(), alliance::Error>(())
 /// ```
@@ -34,139 +35,366 @@ pub struct MonitorConfig {
     divergence: Option<DivergenceRule>,
 }
 
-impl MonitorConfig {
-    /// Ruptures ([`RuptureRule::new`]), CUSUM ([`CusumRule::new`]) and EWMA
-    /// ([`EwmaRule::new`]) with their defaults, the baseline of the charts the first 3
-    /// sessions, and `reference_sd` both as the rupture floor and the charts' SD floor.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] unless `1e-100 <= reference_sd <= 1e100`.
-    pub fn new(reference_sd: f64) -> Result<MonitorConfig> {
-        Ok(MonitorConfig {
-            rupture: Some(RuptureRule::new(reference_sd)?),
+/// Whether a rule that a reference SD can switch on is on, off, or given explicitly.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Choice<R> {
+    /// On with its defaults when a reference SD is given.
+    Default,
+    /// Off, whatever the reference SD.
+    Off,
+    /// This rule.
+    Rule(R),
+}
+
+impl<R> Choice<R> {
+    fn resolve(self, default: impl FnOnce() -> Result<Option<R>>) -> Result<Option<R>> {
+        match self {
+            Choice::Default => default(),
+            Choice::Off => Ok(None),
+            Choice::Rule(r) => Ok(Some(r)),
+        }
+    }
+}
+
+/// Builds a [`MonitorConfig`]. With no setter called it applies no rule.
+///
+/// [`reference_sd`](MonitorConfigBuilder::reference_sd) switches on the rules that need
+/// nothing but a reference SD, each with its documented defaults: ruptures and repairs
+/// ([`RuptureRule::builder`]), the lower CUSUM ([`CusumRule::builder`]) and the EWMA chart
+/// ([`EwmaRule::builder`]), their baseline the first 3 sessions and the reference SD both the
+/// rupture floor and the charts' SD floor. A rule given explicitly replaces its default; a
+/// `without_` setter switches it off. The rules whose thresholds belong to an instrument
+/// (sudden drops, PCOMS cutoffs, the therapist-client bound) are added with their setters.
+///
+/// # Example
+/// ```
+/// use alliance::monitor::MonitorConfig;
+/// let config = MonitorConfig::builder().reference_sd(2.0).without_ewma().build()?;
+/// assert!(config.cusum().is_some());
+/// assert!(config.ewma().is_none());
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MonitorConfigBuilder {
+    reference_sd: Option<f64>,
+    rupture: Choice<RuptureRule>,
+    cusum: Choice<CusumRule>,
+    ewma: Choice<EwmaRule>,
+    sudden: Option<SuddenDropRule>,
+    pcoms: Option<PcomsRule>,
+    divergence: Option<DivergenceRule>,
+}
+
+impl Default for MonitorConfigBuilder {
+    fn default() -> MonitorConfigBuilder {
+        MonitorConfigBuilder {
+            reference_sd: None,
+            rupture: Choice::Default,
+            cusum: Choice::Default,
+            ewma: Choice::Default,
             sudden: None,
-            cusum: Some(CusumRule::new(Baseline::FirstSessions(3), reference_sd)?),
-            ewma: Some(EwmaRule::new(Baseline::FirstSessions(3), reference_sd)?),
             pcoms: None,
             divergence: None,
-        })
-    }
-
-    /// No rule at all; add them one by one.
-    pub fn empty() -> MonitorConfig {
-        MonitorConfig {
-            rupture: None,
-            sudden: None,
-            cusum: None,
-            ewma: None,
-            pcoms: None,
-            divergence: None,
         }
     }
+}
 
-    /// Applies this rupture rule (replacing any other).
+impl MonitorConfigBuilder {
+    /// Switches on ruptures, CUSUM and EWMA with their defaults, `sd` (in score points) both
+    /// the rupture rule's reference SD and the charts' SD floor. Checked by `build`:
+    /// `1e-100 <= sd <= 1e100`.
     ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] for [`RuptureReference::AllOthers`]: later sessions would
-    /// change verdicts already given.
-    pub fn with_ruptures(mut self, rule: RuptureRule) -> Result<MonitorConfig> {
-        if rule.reference() != RuptureReference::Preceding {
-            return Err(Error::InvalidParameter {
-                name: "rupture reference",
-                value: 1.0,
-                expected: "RuptureReference::Preceding in a monitor",
-            });
-        }
-        self.rupture = Some(rule);
-        Ok(self)
-    }
-
-    /// Applies these sudden-drop criteria.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] for [`SeriesEnd::Truncate`]: a monitor never knows where a
-    /// course ends, and a verdict on a truncated window could change with the next session.
-    pub fn with_sudden_drops(mut self, rule: SuddenDropRule) -> Result<MonitorConfig> {
-        if rule.end() != SeriesEnd::Wait {
-            return Err(Error::InvalidParameter {
-                name: "sudden-drop series end",
-                value: 2.0,
-                expected: "SeriesEnd::Wait in a monitor",
-            });
-        }
-        self.sudden = Some(rule);
-        Ok(self)
-    }
-
-    /// Applies this CUSUM rule.
-    pub fn with_cusum(mut self, rule: CusumRule) -> MonitorConfig {
-        self.cusum = Some(rule);
+    /// # Example
+    /// ```
+    /// use alliance::monitor::MonitorConfig;
+    /// let config = MonitorConfig::builder().reference_sd(2.0).build()?;
+    /// assert_eq!(config.ruptures().map(|r| r.reference_sd()), Some(2.0));
+    /// assert_eq!(config.cusum().map(|r| r.sd_floor()), Some(2.0));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn reference_sd(mut self, sd: f64) -> MonitorConfigBuilder {
+        self.reference_sd = Some(sd);
         self
     }
 
-    /// Applies this EWMA rule.
-    pub fn with_ewma(mut self, rule: EwmaRule) -> MonitorConfig {
-        self.ewma = Some(rule);
+    /// Applies this rupture rule (replacing the default). Checked by `build`: the rule must
+    /// compare with the preceding sessions.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::MonitorConfig;
+    /// use alliance::trend::RuptureRule;
+    /// let rule = RuptureRule::builder().reference_sd(1.0).repair_window(2).build()?;
+    /// let config = MonitorConfig::builder().ruptures(rule).build()?;
+    /// assert_eq!(config.ruptures(), Some(rule));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn ruptures(mut self, rule: RuptureRule) -> MonitorConfigBuilder {
+        self.rupture = Choice::Rule(rule);
+        self
+    }
+
+    /// Applies these sudden-drop criteria. Checked by `build`: the rule must wait for the
+    /// three sessions after a drop ([`SeriesEnd::Wait`]).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::MonitorConfig;
+    /// use alliance::trend::SuddenDropRule;
+    /// let rule = SuddenDropRule::builder().min_drop(5.0).build()?;
+    /// let config = MonitorConfig::builder().sudden_drops(rule).build()?;
+    /// assert_eq!(config.sudden_drops(), Some(rule));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn sudden_drops(mut self, rule: SuddenDropRule) -> MonitorConfigBuilder {
+        self.sudden = Some(rule);
+        self
+    }
+
+    /// Applies this CUSUM rule (replacing the default).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::MonitorConfig;
+    /// use alliance::trend::CusumRule;
+    /// let rule = CusumRule::builder().sd_floor(1.0).decision_interval(5.0).build()?;
+    /// let config = MonitorConfig::builder().cusum(rule).build()?;
+    /// assert_eq!(config.cusum(), Some(rule));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn cusum(mut self, rule: CusumRule) -> MonitorConfigBuilder {
+        self.cusum = Choice::Rule(rule);
+        self
+    }
+
+    /// Applies this EWMA rule (replacing the default).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::MonitorConfig;
+    /// use alliance::trend::EwmaRule;
+    /// let rule = EwmaRule::builder().sd_floor(1.0).lambda(0.1).build()?;
+    /// let config = MonitorConfig::builder().ewma(rule).build()?;
+    /// assert_eq!(config.ewma(), Some(rule));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn ewma(mut self, rule: EwmaRule) -> MonitorConfigBuilder {
+        self.ewma = Choice::Rule(rule);
         self
     }
 
     /// Applies these PCOMS session rules.
-    pub fn with_pcoms(mut self, rule: PcomsRule) -> MonitorConfig {
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::MonitorConfig;
+    /// use alliance::trend::PcomsRule;
+    /// let rule = PcomsRule::builder().cutoff(36.0).build()?;
+    /// assert_eq!(MonitorConfig::builder().pcoms(rule).build()?.pcoms(), Some(rule));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn pcoms(mut self, rule: PcomsRule) -> MonitorConfigBuilder {
         self.pcoms = Some(rule);
         self
     }
 
     /// Flags therapist-client divergence beyond this bound (for sessions pushed with a
     /// therapist score).
-    pub fn with_divergence(mut self, rule: DivergenceRule) -> MonitorConfig {
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::MonitorConfig;
+    /// use alliance::trend::DivergenceRule;
+    /// let rule = DivergenceRule::builder().bound(4.0).build()?;
+    /// assert_eq!(MonitorConfig::builder().divergence(rule).build()?.divergence(), Some(rule));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn divergence(mut self, rule: DivergenceRule) -> MonitorConfigBuilder {
         self.divergence = Some(rule);
         self
     }
 
-    /// Stops applying ruptures.
-    pub fn without_ruptures(mut self) -> MonitorConfig {
-        self.rupture = None;
+    /// Applies no rupture rule, whatever the reference SD.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::MonitorConfig;
+    /// let config = MonitorConfig::builder().reference_sd(2.0).without_ruptures().build()?;
+    /// assert!(config.ruptures().is_none());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn without_ruptures(mut self) -> MonitorConfigBuilder {
+        self.rupture = Choice::Off;
         self
     }
 
-    /// Stops applying the CUSUM.
-    pub fn without_cusum(mut self) -> MonitorConfig {
-        self.cusum = None;
+    /// Applies no CUSUM, whatever the reference SD.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::MonitorConfig;
+    /// let config = MonitorConfig::builder().reference_sd(2.0).without_cusum().build()?;
+    /// assert!(config.cusum().is_none());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn without_cusum(mut self) -> MonitorConfigBuilder {
+        self.cusum = Choice::Off;
         self
     }
 
-    /// Stops applying the EWMA.
-    pub fn without_ewma(mut self) -> MonitorConfig {
-        self.ewma = None;
+    /// Applies no EWMA, whatever the reference SD.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::MonitorConfig;
+    /// let config = MonitorConfig::builder().reference_sd(2.0).without_ewma().build()?;
+    /// assert!(config.ewma().is_none());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn without_ewma(mut self) -> MonitorConfigBuilder {
+        self.ewma = Choice::Off;
         self
+    }
+
+    /// The configuration, with every rule checked for streaming.
+    ///
+    /// # Errors
+    /// As [`RuptureRuleBuilder::build`](crate::trend::RuptureRuleBuilder::build) for a bad
+    /// reference SD (unless every rule it switches on is replaced or off);
+    /// [`Error::NotStreamable`] for [`RuptureReference::AllOthers`] or
+    /// [`SeriesEnd::Truncate`]: a monitor never knows where a course ends, and their verdicts
+    /// could change with later sessions.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Error;
+    /// use alliance::monitor::MonitorConfig;
+    /// use alliance::trend::{SeriesEnd, SuddenDropRule};
+    /// let truncated = SuddenDropRule::builder().min_drop(5.0).end(SeriesEnd::Truncate).build()?;
+    /// let refused = MonitorConfig::builder().sudden_drops(truncated).build();
+    /// assert!(matches!(refused, Err(Error::NotStreamable { .. })));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn build(self) -> Result<MonitorConfig> {
+        let sd = self.reference_sd;
+        let rupture = self.rupture.resolve(|| {
+            sd.map(|sd| RuptureRule::builder().reference_sd(sd).build())
+                .transpose()
+        })?;
+        let cusum = self.cusum.resolve(|| {
+            sd.map(|sd| CusumRule::builder().sd_floor(sd).build())
+                .transpose()
+        })?;
+        let ewma = self.ewma.resolve(|| {
+            sd.map(|sd| EwmaRule::builder().sd_floor(sd).build())
+                .transpose()
+        })?;
+        if rupture.is_some_and(|r| r.reference() != RuptureReference::Preceding) {
+            return Err(Error::NotStreamable {
+                option: "RuptureReference::AllOthers",
+            });
+        }
+        if self.sudden.is_some_and(|r| r.end() != SeriesEnd::Wait) {
+            return Err(Error::NotStreamable {
+                option: "SeriesEnd::Truncate",
+            });
+        }
+        Ok(MonitorConfig {
+            rupture,
+            sudden: self.sudden,
+            cusum,
+            ewma,
+            pcoms: self.pcoms,
+            divergence: self.divergence,
+        })
+    }
+}
+
+impl MonitorConfig {
+    /// A builder that applies no rule until told to; see [`MonitorConfigBuilder`].
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::MonitorConfig;
+    /// let nothing = MonitorConfig::builder().build()?;
+    /// assert!(nothing.ruptures().is_none() && nothing.cusum().is_none());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn builder() -> MonitorConfigBuilder {
+        MonitorConfigBuilder::default()
     }
 
     /// The rupture rule, if applied.
-    pub fn rupture(&self) -> Option<RuptureRule> {
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::MonitorConfig;
+    /// let config = MonitorConfig::builder().reference_sd(2.0).build()?;
+    /// assert_eq!(config.ruptures().map(|r| r.repair_window()), Some(3));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn ruptures(&self) -> Option<RuptureRule> {
         self.rupture
     }
 
     /// The sudden-drop rule, if applied.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::MonitorConfig;
+    /// assert!(MonitorConfig::builder().reference_sd(2.0).build()?.sudden_drops().is_none());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn sudden_drops(&self) -> Option<SuddenDropRule> {
         self.sudden
     }
 
     /// The CUSUM rule, if applied.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::MonitorConfig;
+    /// let config = MonitorConfig::builder().reference_sd(2.0).build()?;
+    /// assert_eq!(config.cusum().map(|r| r.design().decision_interval), Some(4.0));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn cusum(&self) -> Option<CusumRule> {
         self.cusum
     }
 
     /// The EWMA rule, if applied.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::MonitorConfig;
+    /// let config = MonitorConfig::builder().reference_sd(2.0).build()?;
+    /// assert_eq!(config.ewma().map(|r| r.design().lambda), Some(0.2));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn ewma(&self) -> Option<EwmaRule> {
         self.ewma
     }
 
     /// The PCOMS rule, if applied.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::MonitorConfig;
+    /// assert!(MonitorConfig::builder().reference_sd(2.0).build()?.pcoms().is_none());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn pcoms(&self) -> Option<PcomsRule> {
         self.pcoms
     }
 
     /// The divergence rule, if applied.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::MonitorConfig;
+    /// assert!(MonitorConfig::builder().reference_sd(2.0).build()?.divergence().is_none());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn divergence(&self) -> Option<DivergenceRule> {
         self.divergence
     }

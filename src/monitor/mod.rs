@@ -17,7 +17,7 @@ mod alert;
 mod config;
 
 pub use alert::{Alert, AlertDetail, AlertKind};
-pub use config::MonitorConfig;
+pub use config::{MonitorConfig, MonitorConfigBuilder};
 
 use crate::error::{Error, Result};
 use crate::trend::MAGNITUDE_LIMIT;
@@ -63,7 +63,7 @@ impl ScoreState {
         out: &mut Vec<Alert<K>>,
     ) {
         let index = self.sessions;
-        if let Some(rule) = config.rupture() {
+        if let Some(rule) = config.ruptures() {
             self.rupture.push(&rule, index, time, score, |event| {
                 let r = match event {
                     RuptureEvent::Opened(r) | RuptureEvent::Resolved(r) => r,
@@ -155,7 +155,7 @@ fn check_score(what: &'static str, index: usize, value: f64) -> Result<()> {
 /// # Example
 /// ```
 /// use alliance::monitor::{AlertKind, Monitor, MonitorConfig};
-/// let mut m = Monitor::new("total", MonitorConfig::new(1.0)?);
+/// let mut m = Monitor::new("total", MonitorConfig::builder().reference_sd(1.0).build()?);
 /// let mut kinds = Vec::new();
 /// for (t, x) in [30.0, 31.0, 30.0, 31.0, 24.0, 29.0, 31.0].into_iter().enumerate() {
 ///     for alert in m.push(t as f64 + 1.0, x)? {
@@ -181,6 +181,14 @@ pub struct Monitor<K = &'static str> {
 
 impl<K: Copy> Monitor<K> {
     /// A monitor for the score labelled `key`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::{Monitor, MonitorConfig};
+    /// let m = Monitor::new("total", MonitorConfig::builder().reference_sd(2.0).build()?);
+    /// assert_eq!((m.key(), m.sessions()), ("total", 0));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn new(key: K, config: MonitorConfig) -> Monitor<K> {
         Monitor {
             key,
@@ -197,6 +205,20 @@ impl<K: Copy> Monitor<K> {
     /// [`Error::NonFinite`] for a NaN or infinite time or score; [`Error::NotIncreasing`]
     /// when the time is not after the previous session's; [`Error::TooLarge`] beyond ±1e100.
     /// On error the monitor is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::{AlertKind, Monitor, MonitorConfig};
+    /// use alliance::trend::PcomsRule;
+    /// let config = MonitorConfig::builder()
+    ///     .pcoms(PcomsRule::builder().cutoff(36.0).build()?)
+    ///     .build()?;
+    /// let mut m = Monitor::new("SRS", config);
+    /// assert!(m.push(1.0, 38.0)?.is_empty());
+    /// let alerts = m.push(2.0, 35.0)?;
+    /// assert_eq!(alerts[0].kind, AlertKind::BelowCutoff);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn push(&mut self, time: f64, score: f64) -> Result<Vec<Alert<K>>> {
         self.push_session(time, score, None)
     }
@@ -205,6 +227,19 @@ impl<K: Copy> Monitor<K> {
     ///
     /// # Errors
     /// As [`Monitor::push`], also for the therapist's score.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::{AlertKind, Monitor, MonitorConfig};
+    /// use alliance::trend::DivergenceRule;
+    /// let config = MonitorConfig::builder()
+    ///     .divergence(DivergenceRule::builder().bound(3.0).build()?)
+    ///     .build()?;
+    /// let mut m = Monitor::new("total", config);
+    /// let alerts = m.push_paired(1.0, 34.0, 30.0)?; // client rates 4 points higher
+    /// assert_eq!(alerts[0].kind, AlertKind::Divergence);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn push_paired(&mut self, time: f64, client: f64, therapist: f64) -> Result<Vec<Alert<K>>> {
         self.push_session(time, client, Some(therapist))
     }
@@ -225,6 +260,24 @@ impl<K: Copy> Monitor<K> {
     ///
     /// # Errors
     /// As [`Monitor::push_paired`]; on error neither the monitor nor `out` changes.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::{Monitor, MonitorConfig};
+    /// use alliance::trend::PcomsRule;
+    /// let config = MonitorConfig::builder()
+    ///     .pcoms(PcomsRule::builder().cutoff(36.0).build()?)
+    ///     .build()?;
+    /// let mut m = Monitor::new("SRS", config);
+    /// let mut out = Vec::new();
+    /// for (t, x) in [(1.0, 35.0), (2.0, 34.0)] {
+    ///     m.push_into(t, x, None, &mut out)?;
+    /// }
+    /// assert_eq!(out.len(), 3); // below the cutoff twice, and a 1-point drop
+    /// assert!(m.push_into(2.0, 30.0, None, &mut out).is_err()); // time must increase
+    /// assert_eq!(out.len(), 3);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn push_into(
         &mut self,
         time: f64,
@@ -244,16 +297,40 @@ impl<K: Copy> Monitor<K> {
     }
 
     /// Sessions fed so far.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::{Monitor, MonitorConfig};
+    /// let mut m = Monitor::new("total", MonitorConfig::builder().build()?);
+    /// m.push(1.0, 30.0)?;
+    /// assert_eq!(m.sessions(), 1);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn sessions(&self) -> usize {
         self.state.sessions
     }
 
     /// The configuration.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::{Monitor, MonitorConfig};
+    /// let config = MonitorConfig::builder().reference_sd(2.0).build()?;
+    /// assert_eq!(Monitor::new("total", config).config(), &config);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn config(&self) -> &MonitorConfig {
         &self.config
     }
 
     /// The score's label.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::{Monitor, MonitorConfig};
+    /// assert_eq!(Monitor::new("goals", MonitorConfig::builder().build()?).key(), "goals");
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn key(&self) -> K {
         self.key
     }
@@ -269,7 +346,10 @@ impl<K: Copy> Monitor<K> {
 /// ```
 /// use alliance::monitor::{DyadMonitor, MonitorConfig};
 /// use alliance::trend::DivergenceRule;
-/// let config = MonitorConfig::new(1.0)?.with_divergence(DivergenceRule::new(3.0)?);
+/// let config = MonitorConfig::builder()
+///     .reference_sd(1.0)
+///     .divergence(DivergenceRule::builder().bound(3.0).build()?)
+///     .build()?;
 /// let mut dyad = DyadMonitor::new(&["total", "goals"], config)?;
 /// let alerts = dyad.push(1.0, &[30.0, 7.0], Some(&[26.0, 7.5]))?;
 /// assert_eq!(alerts.len(), 1); // totals differ by 4 > 3
@@ -290,14 +370,20 @@ impl<K: Copy> DyadMonitor<K> {
     /// A monitor for the given scores.
     ///
     /// # Errors
-    /// [`Error::TooFew`] when `keys` is empty.
+    /// [`Error::NoMonitoredScores`] when `keys` is empty.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::{DyadMonitor, MonitorConfig};
+    /// let config = MonitorConfig::builder().reference_sd(8.0).build()?;
+    /// let dyad = DyadMonitor::new(&["total", "goals"], config)?;
+    /// assert_eq!(dyad.keys(), &["total", "goals"]);
+    /// assert!(DyadMonitor::<&str>::new(&[], config).is_err());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn new(keys: &[K], config: MonitorConfig) -> Result<DyadMonitor<K>> {
         if keys.is_empty() {
-            return Err(Error::TooFew {
-                what: "monitored scores",
-                needed: 1,
-                found: 0,
-            });
+            return Err(Error::NoMonitoredScores);
         }
         Ok(DyadMonitor {
             keys: keys.to_vec(),
@@ -316,6 +402,19 @@ impl<K: Copy> DyadMonitor<K> {
     /// [`Error::NonFinite`], [`Error::TooLarge`] for a bad score (its position in the slice)
     /// or time; [`Error::NotIncreasing`] for a time not after the previous session's. On error
     /// the monitor is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::{AlertKind, DyadMonitor, MonitorConfig};
+    /// use alliance::trend::PcomsRule;
+    /// let config = MonitorConfig::builder()
+    ///     .pcoms(PcomsRule::builder().cutoff(7.0).build()?)
+    ///     .build()?;
+    /// let mut dyad = DyadMonitor::new(&["goals", "tasks"], config)?;
+    /// let alerts = dyad.push(1.0, &[8.0, 6.5], None)?;
+    /// assert_eq!((alerts[0].score, alerts[0].kind), ("tasks", AlertKind::BelowCutoff));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn push(
         &mut self,
         time: f64,
@@ -331,6 +430,21 @@ impl<K: Copy> DyadMonitor<K> {
     ///
     /// # Errors
     /// As [`DyadMonitor::push`]; on error neither the monitor nor `out` changes.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::{DyadMonitor, MonitorConfig};
+    /// use alliance::trend::PcomsRule;
+    /// let config = MonitorConfig::builder()
+    ///     .pcoms(PcomsRule::builder().cutoff(7.0).build()?)
+    ///     .build()?;
+    /// let mut dyad = DyadMonitor::new(&[0usize, 1], config)?;
+    /// let mut out = Vec::new();
+    /// dyad.push_into(1.0, &[8.0, 6.5], None, &mut out)?;
+    /// dyad.push_into(2.0, &[6.0, 8.0], None, &mut out)?;
+    /// assert_eq!(out.len(), 3); // key 1 at session 0; key 0 below and dropped at session 1
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn push_into(
         &mut self,
         time: f64,
@@ -378,16 +492,41 @@ impl<K: Copy> DyadMonitor<K> {
     }
 
     /// Sessions fed so far.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::{DyadMonitor, MonitorConfig};
+    /// let mut dyad = DyadMonitor::new(&["total"], MonitorConfig::builder().build()?)?;
+    /// dyad.push(1.0, &[30.0], None)?;
+    /// assert_eq!(dyad.sessions(), 1);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn sessions(&self) -> usize {
         self.sessions
     }
 
     /// The scores monitored, in push order.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::{DyadMonitor, MonitorConfig};
+    /// let dyad = DyadMonitor::new(&["total", "bond"], MonitorConfig::builder().build()?)?;
+    /// assert_eq!(dyad.keys(), &["total", "bond"]);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn keys(&self) -> &[K] {
         &self.keys
     }
 
     /// The configuration.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::{DyadMonitor, MonitorConfig};
+    /// let config = MonitorConfig::builder().reference_sd(2.0).build()?;
+    /// assert_eq!(DyadMonitor::new(&["total"], config)?.config(), &config);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn config(&self) -> &MonitorConfig {
         &self.config
     }

@@ -1,9 +1,10 @@
 //! Control charts for a falling alliance: the lower CUSUM (Page 1954) and the EWMA chart
 //! (Roberts 1959), in the standard forms of Montgomery.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::outcome::{Outcome, Undefined};
 use crate::trend::Series;
-use crate::trend::rupture::{check_at_least, check_bounded, check_magnitude};
+use crate::trend::detect::{Param, check_magnitude};
 
 /// Citation of the lower CUSUM.
 pub const PAGE_1954: &str = "Page, E. S. (1954). Continuous inspection schemes. Biometrika, \
@@ -33,17 +34,20 @@ pub enum Baseline {
 }
 
 impl Baseline {
-    fn check(self) -> Result<Baseline> {
+    fn check(self, rule: &'static str) -> Result<Baseline> {
         match self {
-            Baseline::FirstSessions(b) if b < 3 => Err(Error::InvalidParameter {
-                name: "baseline sessions",
-                value: b as f64,
-                expected: "at least 3 sessions",
-            }),
-            Baseline::FirstSessions(_) => Ok(self),
+            Baseline::FirstSessions(b) => {
+                Param::new(rule, "baseline").sessions(b, 3)?;
+                Ok(self)
+            }
             Baseline::Given { mean, sd } => {
-                check_bounded("baseline mean", mean)?;
-                check_at_least("baseline SD", sd, 0.0, false, "non-negative, at most 1e100")?;
+                Param::new(rule, "baseline mean").bounded(mean)?;
+                Param::new(rule, "baseline SD").at_least(
+                    sd,
+                    0.0,
+                    false,
+                    "a non-negative number of score points, at most 1e100",
+                )?;
                 Ok(self)
             }
         }
@@ -62,7 +66,7 @@ pub struct ControlBaseline {
     /// sigma = max(sd, floor), the SD the chart uses.
     pub sd_used: f64,
     /// Sessions the baseline was estimated from (0 when given).
-    pub sessions: usize,
+    pub n: usize,
 }
 
 /// Whether the chart's baseline is known yet.
@@ -101,7 +105,7 @@ impl BaselineTracker {
                     mean,
                     sd,
                     sd_used: sd.max(floor),
-                    sessions: 0,
+                    n: 0,
                 }),
             },
         }
@@ -124,7 +128,7 @@ impl BaselineTracker {
                         mean,
                         sd,
                         sd_used: sd.max(floor),
-                        sessions: have,
+                        n: have,
                     })
                 } else {
                     BaselineState::Collecting { have, need }
@@ -135,11 +139,22 @@ impl BaselineTracker {
     }
 }
 
-/// The lower CUSUM rule, with checked parameters.
+/// The lower CUSUM rule, with checked parameters. Built with [`CusumRule::builder`].
 ///
 /// ```text
 /// C_0 = 0;  C_t = max(0, C_{t-1} + (mu0 - k sigma) - x_t)
 /// alarm when C_t > h sigma, then C_t = 0
+/// ```
+///
+/// The rule serializes; it does not deserialize (build it with its builder, which checks it).
+///
+/// # Example
+/// ```
+/// use alliance::trend::{Baseline, CusumRule};
+/// let rule = CusumRule::builder().sd_floor(1.0).build()?;
+/// assert_eq!(rule.baseline(), Baseline::FirstSessions(3));
+/// assert_eq!(rule.design().decision_interval, 4.0);
+/// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -150,55 +165,225 @@ pub struct CusumRule {
     h: f64,
 }
 
-impl CusumRule {
-    /// k = 0.5 and h = 4 (Montgomery's usual design shifts by 1 sigma; h = 4 rather than 5
-    /// because alliance courses are short), the baseline given, and sigma floored by
-    /// `sd_floor` (e.g. the instrument's standard error of measurement or a norm SD) so that a
-    /// flat baseline cannot make every small dip an alarm.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] for a baseline of fewer than 3 sessions, a given mean or SD
-    /// that is not finite (or negative), or unless `0 < sd_floor <= 1e100`.
+/// The design of a CUSUM chart, in sigma units (Montgomery's k and h).
+///
+/// # Example
+/// ```
+/// use alliance::trend::CusumRule;
+/// let d = CusumRule::builder().sd_floor(1.0).build()?.design();
+/// assert_eq!((d.reference_value, d.decision_interval), (0.5, 4.0));
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct CusumDesign {
+    /// k, the reference value (allowance): shortfalls below mu0 - k sigma accumulate.
+    pub reference_value: f64,
+    /// h, the decision interval: an alarm when the CUSUM passes h sigma.
+    pub decision_interval: f64,
+}
+
+/// Builds a [`CusumRule`]: set the SD floor (required), change any default, then
+/// [`build`](CusumRuleBuilder::build), which checks every parameter.
+///
+/// | parameter | default | source |
+/// |---|---|---|
+/// | `sd_floor` | none: required | the instrument's standard error of measurement or a norm SD |
+/// | `baseline` | [`Baseline::FirstSessions`]`(3)` | the crate's choice: the shortest baseline accepted |
+/// | `reference_value` (k) | 0.5 | Montgomery: half the 1-sigma shift to detect |
+/// | `decision_interval` (h) | 4 | Montgomery suggests 4 or 5; 4 because alliance courses are short |
+///
+/// # Example
+/// ```
+/// use alliance::trend::{Baseline, CusumRule};
+/// let rule = CusumRule::builder()
+///     .baseline(Baseline::FirstSessions(4))
+///     .sd_floor(1.0)
+///     .decision_interval(5.0)
+///     .build()?;
+/// assert_eq!(rule.design().decision_interval, 5.0);
+/// assert!(CusumRule::builder().build().is_err()); // no SD floor
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CusumRuleBuilder {
+    baseline: Baseline,
+    sd_floor: Option<f64>,
+    k: f64,
+    h: f64,
+}
+
+impl Default for CusumRuleBuilder {
+    fn default() -> CusumRuleBuilder {
+        CusumRuleBuilder {
+            baseline: Baseline::FirstSessions(3),
+            sd_floor: None,
+            k: 0.5,
+            h: 4.0,
+        }
+    }
+}
+
+const CUSUM: &str = "CUSUM";
+
+impl CusumRuleBuilder {
+    /// Where mu0 and sigma come from (default the first 3 sessions). Checked by `build`: at
+    /// least 3 sessions, or a finite mean and a non-negative SD.
     ///
     /// # Example
     /// ```
     /// use alliance::trend::{Baseline, CusumRule};
-    /// let rule = CusumRule::new(Baseline::FirstSessions(4), 1.0)?.with_k_h(0.5, 5.0)?;
-    /// assert_eq!(rule.k_h(), (0.5, 5.0));
+    /// let given = Baseline::Given { mean: 30.0, sd: 2.0 };
+    /// let rule = CusumRule::builder().baseline(given).sd_floor(1.0).build()?;
+    /// assert_eq!(rule.baseline(), given);
     /// # Ok::<(), alliance::Error>(())
     /// ```
-    pub fn new(baseline: Baseline, sd_floor: f64) -> Result<CusumRule> {
-        Ok(CusumRule {
-            baseline: baseline.check()?,
-            sd_floor: check_at_least("SD floor", sd_floor, 0.0, true, "positive, at most 1e100")?,
-            k: 0.5,
-            h: 4.0,
-        })
+    pub fn baseline(mut self, baseline: Baseline) -> CusumRuleBuilder {
+        self.baseline = baseline;
+        self
     }
 
-    /// Sets the reference value k and the decision interval h (in sigma units).
+    /// The floor of sigma, in score points (required; no default): e.g. the instrument's
+    /// standard error of measurement or a norm SD, so that a flat baseline cannot make every
+    /// small dip an alarm. Checked by `build`: `0 < sd_floor <= 1e100`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::CusumRule;
+    /// assert_eq!(CusumRule::builder().sd_floor(0.5).build()?.sd_floor(), 0.5);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn sd_floor(mut self, sd: f64) -> CusumRuleBuilder {
+        self.sd_floor = Some(sd);
+        self
+    }
+
+    /// k, the reference value in sigma units (default 0.5; Montgomery). Checked by `build`:
+    /// `0 <= k <= 1e100`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::CusumRule;
+    /// let rule = CusumRule::builder().sd_floor(1.0).reference_value(0.25).build()?;
+    /// assert_eq!(rule.design().reference_value, 0.25);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn reference_value(mut self, k: f64) -> CusumRuleBuilder {
+        self.k = k;
+        self
+    }
+
+    /// h, the decision interval in sigma units (default 4; Montgomery suggests 4 or 5).
+    /// Checked by `build`: `0 < h <= 1e100`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::CusumRule;
+    /// let rule = CusumRule::builder().sd_floor(1.0).decision_interval(5.0).build()?;
+    /// assert_eq!(rule.design().decision_interval, 5.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn decision_interval(mut self, h: f64) -> CusumRuleBuilder {
+        self.h = h;
+        self
+    }
+
+    /// The rule, with every parameter checked.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] unless `0 <= k <= 1e100` and `0 < h <= 1e100`.
-    pub fn with_k_h(mut self, k: f64, h: f64) -> Result<CusumRule> {
-        self.k = check_at_least("CUSUM k", k, 0.0, false, "non-negative")?;
-        self.h = check_at_least("CUSUM h", h, 0.0, true, "positive")?;
-        Ok(self)
+    /// [`Error::MissingRuleParameter`](crate::Error::MissingRuleParameter) without an SD
+    /// floor; [`Error::TooFewSessions`](crate::Error::TooFewSessions) for a baseline of fewer
+    /// than 3 sessions; [`Error::InvalidRuleParameter`](crate::Error::InvalidRuleParameter)
+    /// for a given mean or SD that is not finite (or a negative SD), or unless
+    /// `0 < sd_floor <= 1e100`, `0 <= k <= 1e100` and `0 < h <= 1e100`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::{Baseline, CusumRule};
+    /// let short = CusumRule::builder().baseline(Baseline::FirstSessions(2)).sd_floor(1.0);
+    /// assert!(short.build().is_err());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn build(self) -> Result<CusumRule> {
+        let floor = Param::new(CUSUM, "SD floor");
+        Ok(CusumRule {
+            baseline: self.baseline.check(CUSUM)?,
+            sd_floor: floor.at_least(
+                floor.required(self.sd_floor)?,
+                0.0,
+                true,
+                "a positive number of score points, at most 1e100",
+            )?,
+            k: Param::new(CUSUM, "reference value k").at_least(
+                self.k,
+                0.0,
+                false,
+                "a non-negative number of SDs, at most 1e100",
+            )?,
+            h: Param::new(CUSUM, "decision interval h").at_least(
+                self.h,
+                0.0,
+                true,
+                "a positive number of SDs, at most 1e100",
+            )?,
+        })
+    }
+}
+
+impl CusumRule {
+    /// A builder with the defaults of [`CusumRuleBuilder`]; the SD floor must be set.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::CusumRule;
+    /// let rule = CusumRule::builder().sd_floor(1.0).build()?;
+    /// assert_eq!(rule.design().reference_value, 0.5);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn builder() -> CusumRuleBuilder {
+        CusumRuleBuilder::default()
     }
 
     /// The baseline.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::{Baseline, CusumRule};
+    /// let rule = CusumRule::builder().sd_floor(1.0).build()?;
+    /// assert_eq!(rule.baseline(), Baseline::FirstSessions(3));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn baseline(&self) -> Baseline {
         self.baseline
     }
 
     /// The SD floor.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::CusumRule;
+    /// assert_eq!(CusumRule::builder().sd_floor(1.0).build()?.sd_floor(), 1.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn sd_floor(&self) -> f64 {
         self.sd_floor
     }
 
-    /// (k, h).
-    pub fn k_h(&self) -> (f64, f64) {
-        (self.k, self.h)
+    /// k and h.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::CusumRule;
+    /// let d = CusumRule::builder().sd_floor(1.0).build()?.design();
+    /// assert_eq!((d.reference_value, d.decision_interval), (0.5, 4.0));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn design(&self) -> CusumDesign {
+        CusumDesign {
+            reference_value: self.k,
+            decision_interval: self.h,
+        }
     }
 }
 
@@ -221,17 +406,21 @@ pub struct CusumAlarm {
     pub baseline: ControlBaseline,
 }
 
-/// The lower CUSUM of a series.
+/// The lower CUSUM of a series. Serializes; does not deserialize (a result is computed, not
+/// read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Cusum {
     /// Baseline state after the last session.
     pub baseline: BaselineState,
-    /// `C_t` after the last session (after any reset).
+    /// `C_t` after the last session (after any reset); 0 before the first charted session,
+    /// as `C_0 = 0`.
     pub statistic: f64,
-    /// Sessions charted.
-    pub sessions_charted: usize,
+    /// Sessions in the series (points of the [`Series`]).
+    pub n: usize,
+    /// Sessions charted (after the baseline sessions).
+    pub charted: usize,
     /// The alarms in session order.
     pub alarms: Vec<CusumAlarm>,
     /// The rule applied.
@@ -250,13 +439,13 @@ pub struct Cusum {
 /// that the first sessions of a course are a valid prefix).
 ///
 /// # Errors
-/// [`Error::TooLarge`] for a score beyond ±1e100.
+/// [`Error::TooLarge`](crate::Error::TooLarge) for a score beyond ±1e100.
 ///
 /// # Example
 /// ```
-/// use alliance::trend::{cusum, Baseline, CusumRule, Series};
+/// use alliance::trend::{cusum, CusumRule, Series};
 /// let s = Series::from_values(vec![30.0, 31.0, 29.0, 28.0, 27.0, 26.0])?;
-/// let c = cusum(&s, &CusumRule::new(Baseline::FirstSessions(3), 0.5)?)?;
+/// let c = cusum(&s, &CusumRule::builder().sd_floor(0.5).build()?)?;
 /// // mu0 = 30, sigma = 1: C = 1.5, then 4.0 (not above h sigma = 4), then 7.5: alarm
 /// assert_eq!(c.alarms.len(), 1);
 /// assert_eq!(c.alarms[0].index, 5);
@@ -278,7 +467,8 @@ pub fn cusum(series: &Series, rule: &CusumRule) -> Result<Cusum> {
     Ok(Cusum {
         baseline: tracker.baseline.state,
         statistic: tracker.statistic,
-        sessions_charted: tracker.charted,
+        n: series.len(),
+        charted: tracker.charted,
         alarms,
         rule: *rule,
     })
@@ -330,12 +520,22 @@ impl CusumTracker {
     }
 }
 
-/// The EWMA rule, with checked parameters.
+/// The EWMA rule, with checked parameters. Built with [`EwmaRule::builder`].
 ///
 /// ```text
 /// z_0 = mu0;  z_t = lambda x_t + (1 - lambda) z_{t-1}
 /// LCL_t = mu0 - L sigma sqrt(lambda / (2 - lambda) (1 - (1 - lambda)^(2t)))
 /// alarm when z_t < LCL_t
+/// ```
+///
+/// The rule serializes; it does not deserialize (build it with its builder, which checks it).
+///
+/// # Example
+/// ```
+/// use alliance::trend::EwmaRule;
+/// let rule = EwmaRule::builder().sd_floor(1.0).build()?;
+/// assert_eq!(rule.design().lambda, 0.2);
+/// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -346,60 +546,219 @@ pub struct EwmaRule {
     l: f64,
 }
 
-impl EwmaRule {
-    /// lambda = 0.2 and L = 2.7 (Montgomery's usual pairing for small shifts), the baseline
-    /// given, and sigma floored by `sd_floor`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] as [`CusumRule::new`].
+/// The design of an EWMA chart (Montgomery's lambda and L).
+///
+/// # Example
+/// ```
+/// use alliance::trend::EwmaRule;
+/// let d = EwmaRule::builder().sd_floor(1.0).build()?.design();
+/// assert_eq!((d.lambda, d.limit_width), (0.2, 2.7));
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct EwmaDesign {
+    /// lambda, the weight of the newest session, in (0, 1].
+    pub lambda: f64,
+    /// L, the width of the control limits in sigma units of the EWMA.
+    pub limit_width: f64,
+}
+
+/// Builds an [`EwmaRule`]: set the SD floor (required), change any default, then
+/// [`build`](EwmaRuleBuilder::build), which checks every parameter.
+///
+/// | parameter | default | source |
+/// |---|---|---|
+/// | `sd_floor` | none: required | the instrument's standard error of measurement or a norm SD |
+/// | `baseline` | [`Baseline::FirstSessions`]`(3)` | the crate's choice: the shortest baseline accepted |
+/// | `lambda` | 0.2 | Montgomery's usual pairing for small shifts |
+/// | `limit_width` (L) | 2.7 | Montgomery's usual pairing for small shifts |
+///
+/// # Example
+/// ```
+/// use alliance::trend::{Baseline, EwmaRule};
+/// let rule = EwmaRule::builder()
+///     .baseline(Baseline::Given { mean: 30.0, sd: 2.0 })
+///     .sd_floor(1.0)
+///     .lambda(0.1)
+///     .limit_width(2.8)
+///     .build()?;
+/// assert_eq!(rule.design().limit_width, 2.8);
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EwmaRuleBuilder {
+    baseline: Baseline,
+    sd_floor: Option<f64>,
+    lambda: f64,
+    l: f64,
+}
+
+impl Default for EwmaRuleBuilder {
+    fn default() -> EwmaRuleBuilder {
+        EwmaRuleBuilder {
+            baseline: Baseline::FirstSessions(3),
+            sd_floor: None,
+            lambda: 0.2,
+            l: 2.7,
+        }
+    }
+}
+
+const EWMA: &str = "EWMA";
+
+impl EwmaRuleBuilder {
+    /// Where mu0 and sigma come from (default the first 3 sessions). Checked by `build` as
+    /// [`CusumRuleBuilder::baseline`].
     ///
     /// # Example
     /// ```
     /// use alliance::trend::{Baseline, EwmaRule};
-    /// let rule = EwmaRule::new(Baseline::Given { mean: 30.0, sd: 2.0 }, 1.0)?.with_lambda_l(0.1, 2.8)?;
-    /// assert_eq!(rule.lambda_l(), (0.1, 2.8));
+    /// let rule = EwmaRule::builder().baseline(Baseline::FirstSessions(5)).sd_floor(1.0).build()?;
+    /// assert_eq!(rule.baseline(), Baseline::FirstSessions(5));
     /// # Ok::<(), alliance::Error>(())
     /// ```
-    pub fn new(baseline: Baseline, sd_floor: f64) -> Result<EwmaRule> {
-        Ok(EwmaRule {
-            baseline: baseline.check()?,
-            sd_floor: check_at_least("SD floor", sd_floor, 0.0, true, "positive, at most 1e100")?,
-            lambda: 0.2,
-            l: 2.7,
-        })
+    pub fn baseline(mut self, baseline: Baseline) -> EwmaRuleBuilder {
+        self.baseline = baseline;
+        self
     }
 
-    /// Sets the smoothing weight lambda and the limit width L.
+    /// The floor of sigma, in score points (required; no default). Checked by `build`:
+    /// `0 < sd_floor <= 1e100`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::EwmaRule;
+    /// assert_eq!(EwmaRule::builder().sd_floor(0.5).build()?.sd_floor(), 0.5);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn sd_floor(mut self, sd: f64) -> EwmaRuleBuilder {
+        self.sd_floor = Some(sd);
+        self
+    }
+
+    /// lambda, the weight of the newest session (default 0.2; Montgomery). Checked by `build`:
+    /// `0 < lambda <= 1`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::EwmaRule;
+    /// assert_eq!(EwmaRule::builder().sd_floor(1.0).lambda(0.1).build()?.design().lambda, 0.1);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn lambda(mut self, lambda: f64) -> EwmaRuleBuilder {
+        self.lambda = lambda;
+        self
+    }
+
+    /// L, the width of the control limits in sigma units (default 2.7; Montgomery). Checked by
+    /// `build`: `0 < L <= 1e100`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::EwmaRule;
+    /// let rule = EwmaRule::builder().sd_floor(1.0).limit_width(3.0).build()?;
+    /// assert_eq!(rule.design().limit_width, 3.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn limit_width(mut self, l: f64) -> EwmaRuleBuilder {
+        self.l = l;
+        self
+    }
+
+    /// The rule, with every parameter checked.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] unless `0 < lambda <= 1` and `0 < L <= 1e100`.
-    pub fn with_lambda_l(mut self, lambda: f64, l: f64) -> Result<EwmaRule> {
-        let valid = lambda > 0.0 && lambda <= 1.0;
-        if !valid {
-            return Err(Error::InvalidParameter {
-                name: "EWMA lambda",
-                value: lambda,
-                expected: "in (0, 1]",
-            });
-        }
-        self.l = check_at_least("EWMA L", l, 0.0, true, "positive")?;
-        self.lambda = lambda;
-        Ok(self)
+    /// As [`CusumRuleBuilder::build`] for the baseline and the SD floor;
+    /// [`Error::InvalidRuleParameter`](crate::Error::InvalidRuleParameter) unless
+    /// `0 < lambda <= 1` and `0 < L <= 1e100`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::EwmaRule;
+    /// assert!(EwmaRule::builder().sd_floor(1.0).lambda(0.0).build().is_err());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn build(self) -> Result<EwmaRule> {
+        let floor = Param::new(EWMA, "SD floor");
+        Ok(EwmaRule {
+            baseline: self.baseline.check(EWMA)?,
+            sd_floor: floor.at_least(
+                floor.required(self.sd_floor)?,
+                0.0,
+                true,
+                "a positive number of score points, at most 1e100",
+            )?,
+            lambda: Param::new(EWMA, "weight lambda").in_half_open(
+                self.lambda,
+                0.0,
+                1.0,
+                "above 0 and at most 1",
+            )?,
+            l: Param::new(EWMA, "limit width L").at_least(
+                self.l,
+                0.0,
+                true,
+                "a positive number of SDs, at most 1e100",
+            )?,
+        })
+    }
+}
+
+impl EwmaRule {
+    /// A builder with the defaults of [`EwmaRuleBuilder`]; the SD floor must be set.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::EwmaRule;
+    /// let rule = EwmaRule::builder().sd_floor(1.0).build()?;
+    /// assert_eq!(rule.design().limit_width, 2.7);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn builder() -> EwmaRuleBuilder {
+        EwmaRuleBuilder::default()
     }
 
     /// The baseline.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::{Baseline, EwmaRule};
+    /// let rule = EwmaRule::builder().sd_floor(1.0).build()?;
+    /// assert_eq!(rule.baseline(), Baseline::FirstSessions(3));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn baseline(&self) -> Baseline {
         self.baseline
     }
 
     /// The SD floor.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::EwmaRule;
+    /// assert_eq!(EwmaRule::builder().sd_floor(1.0).build()?.sd_floor(), 1.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn sd_floor(&self) -> f64 {
         self.sd_floor
     }
 
-    /// (lambda, L).
-    pub fn lambda_l(&self) -> (f64, f64) {
-        (self.lambda, self.l)
+    /// lambda and L.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::EwmaRule;
+    /// let d = EwmaRule::builder().sd_floor(1.0).build()?.design();
+    /// assert_eq!((d.lambda, d.limit_width), (0.2, 2.7));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn design(&self) -> EwmaDesign {
+        EwmaDesign {
+            lambda: self.lambda,
+            limit_width: self.l,
+        }
     }
 }
 
@@ -424,17 +783,21 @@ pub struct EwmaAlarm {
     pub baseline: ControlBaseline,
 }
 
-/// The EWMA chart of a series.
+/// The EWMA chart of a series. Serializes; does not deserialize (a result is computed, not
+/// read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Ewma {
     /// Baseline state after the last session.
     pub baseline: BaselineState,
-    /// `z_t` after the last charted session (`None` before the first).
-    pub ewma: Option<f64>,
-    /// Sessions charted.
-    pub sessions_charted: usize,
+    /// `z_t` after the last charted session; [`Undefined::TooFewObservations`] while no
+    /// session has been charted (the baseline is still being collected).
+    pub ewma: Outcome<f64>,
+    /// Sessions in the series (points of the [`Series`]).
+    pub n: usize,
+    /// Sessions charted (after the baseline sessions).
+    pub charted: usize,
     /// Every charted session below its limit (the chart is not reset: a run of low sessions
     /// gives a run of alarms).
     pub alarms: Vec<EwmaAlarm>,
@@ -452,16 +815,18 @@ pub struct Ewma {
 /// Baseline handling as [`cusum`].
 ///
 /// # Errors
-/// [`Error::TooLarge`] for a score beyond ±1e100.
+/// [`Error::TooLarge`](crate::Error::TooLarge) for a score beyond ±1e100.
 ///
 /// # Example
 /// ```
 /// use alliance::trend::{ewma, Baseline, EwmaRule, Series};
 /// let s = Series::from_values(vec![30.0, 25.0, 25.0])?;
-/// let e = ewma(&s, &EwmaRule::new(Baseline::Given { mean: 30.0, sd: 2.0 }, 1.0)?)?;
+/// let given = Baseline::Given { mean: 30.0, sd: 2.0 };
+/// let e = ewma(&s, &EwmaRule::builder().baseline(given).sd_floor(1.0).build()?)?;
 /// // z_3 = 0.2*25 + 0.8*29 = 28.2 < 30 - 2.7*2*sqrt(0.2/1.8*(1 - 0.8^6)) = 28.454...
 /// assert_eq!(e.alarms.len(), 1);
 /// assert_eq!(e.alarms[0].index, 2);
+/// assert!(e.ewma.value().is_some_and(|z| (z - 28.2).abs() < 1e-12));
 /// # Ok::<(), alliance::Error>(())
 /// ```
 ///
@@ -479,8 +844,12 @@ pub fn ewma(series: &Series, rule: &EwmaRule) -> Result<Ewma> {
     }
     Ok(Ewma {
         baseline: tracker.baseline.state,
-        ewma: tracker.ewma,
-        sessions_charted: tracker.charted,
+        ewma: match tracker.ewma {
+            Some(z) => Outcome::Defined(z),
+            None => Outcome::Undefined(Undefined::TooFewObservations),
+        },
+        n: series.len(),
+        charted: tracker.charted,
         alarms,
         rule: *rule,
     })

@@ -2,8 +2,9 @@
 //! mean and trend so far, and a flag when it exceeds a reliable-difference bound.
 
 use crate::error::{Error, Result};
+use crate::outcome::{Outcome, Undefined};
 use crate::trend::Series;
-use crate::trend::rupture::{Moments, check_at_least, check_magnitude};
+use crate::trend::detect::{Moments, Param, check_magnitude};
 
 /// Citation of the divergence view.
 pub const DIVERGENCE_SOURCE: &str = "Tryon, G. S., Blackwell, S. C., & Hammel, E. F. (2007). A \
@@ -11,10 +12,20 @@ meta-analytic examination of client-therapist perspectives of the working allian
 Psychotherapy Research, 17(6), 629-642; flag when |D| exceeds a reliable-difference bound \
 1.96 sqrt(SE_C^2 + SE_T^2) (alliance crate design notes, Part 3)";
 
-/// The divergence rule: the reliable-difference bound.
+/// The divergence rule: the reliable-difference bound. Built with [`DivergenceRule::builder`].
 ///
 /// ```text
 /// flag at t when |C_t - T_t| > bound      (e.g. bound = 1.96 sqrt(SE_C^2 + SE_T^2))
+/// ```
+///
+/// The rule serializes; it does not deserialize (build it with its builder, which checks it).
+///
+/// # Example
+/// ```
+/// use alliance::trend::DivergenceRule;
+/// let rule = DivergenceRule::builder().bound(4.0).build()?;
+/// assert_eq!(rule.bound(), 4.0);
+/// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -22,28 +33,89 @@ pub struct DivergenceRule {
     bound: f64,
 }
 
-impl DivergenceRule {
-    /// A rule with the given bound, in score points, computed by the caller from the two
-    /// raters' standard errors of measurement.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] unless `0 < bound <= 1e100`.
+/// Builds a [`DivergenceRule`]: set the bound (required; no default: it belongs to the two
+/// raters' instruments), then [`build`](DivergenceRuleBuilder::build).
+///
+/// | parameter | default | source |
+/// |---|---|---|
+/// | `bound` | none: required | `1.96 sqrt(SE_C^2 + SE_T^2)` from the two raters' standard errors of measurement (the crate's design notes) |
+///
+/// # Example
+/// ```
+/// use alliance::trend::DivergenceRule;
+/// let se = 0.221_f64; // each rater's SEM
+/// let rule = DivergenceRule::builder().bound(1.96 * (se * se + se * se).sqrt()).build()?;
+/// assert!((rule.bound() - 0.6126).abs() < 1e-4);
+/// assert!(DivergenceRule::builder().build().is_err()); // no bound
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct DivergenceRuleBuilder {
+    bound: Option<f64>,
+}
+
+impl DivergenceRuleBuilder {
+    /// The reliable-difference bound in score points (required; no default), computed by the
+    /// caller from the two raters' standard errors of measurement. Checked by `build`:
+    /// `0 < bound <= 1e100`.
     ///
     /// # Example
     /// ```
     /// use alliance::trend::DivergenceRule;
-    /// let se = 0.221_f64; // each rater's SEM
-    /// let rule = DivergenceRule::new(1.96 * (se * se + se * se).sqrt())?;
-    /// assert!((rule.bound() - 0.6126).abs() < 1e-4);
+    /// assert_eq!(DivergenceRule::builder().bound(0.6).build()?.bound(), 0.6);
     /// # Ok::<(), alliance::Error>(())
     /// ```
-    pub fn new(bound: f64) -> Result<DivergenceRule> {
-        Ok(DivergenceRule {
-            bound: check_at_least("reliable-difference bound", bound, 0.0, true, "positive")?,
-        })
+    pub fn bound(mut self, points: f64) -> DivergenceRuleBuilder {
+        self.bound = Some(points);
+        self
     }
 
-    /// The bound.
+    /// The rule, with its bound checked.
+    ///
+    /// # Errors
+    /// [`Error::MissingRuleParameter`] without a bound; [`Error::InvalidRuleParameter`]
+    /// unless `0 < bound <= 1e100`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::DivergenceRule;
+    /// assert!(DivergenceRule::builder().bound(-1.0).build().is_err());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn build(self) -> Result<DivergenceRule> {
+        let bound = Param::new("divergence", "reliable-difference bound");
+        Ok(DivergenceRule {
+            bound: bound.at_least(
+                bound.required(self.bound)?,
+                0.0,
+                true,
+                "a positive number of score points, at most 1e100",
+            )?,
+        })
+    }
+}
+
+impl DivergenceRule {
+    /// A builder; the bound must be set.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::DivergenceRule;
+    /// assert_eq!(DivergenceRule::builder().bound(4.0).build()?.bound(), 4.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn builder() -> DivergenceRuleBuilder {
+        DivergenceRuleBuilder::default()
+    }
+
+    /// The bound, in score points.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::DivergenceRule;
+    /// assert_eq!(DivergenceRule::builder().bound(4.0).build()?.bound(), 4.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn bound(&self) -> f64 {
         self.bound
     }
@@ -66,21 +138,25 @@ pub struct DivergencePoint {
     pub difference: f64,
     /// Mean of D over the sessions so far.
     pub mean_difference: f64,
-    /// OLS slope of D on time over the sessions so far; `None` at the first session.
-    pub slope: Option<f64>,
-    /// Sessions so far (this one included).
-    pub sessions: usize,
+    /// OLS slope of D on time over the sessions so far;
+    /// [`Undefined::TooFewObservations`] at the first session (one point has no slope).
+    pub slope: Outcome<f64>,
+    /// Sessions so far (this one included): the n the mean and the slope rest on.
+    pub n: usize,
     /// `|D_t| > bound`.
     pub exceeds: bool,
 }
 
-/// The course of therapist-client divergence.
+/// The course of therapist-client divergence. Serializes; does not deserialize (a result is
+/// computed, not read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Divergence {
     /// One point per session.
     pub points: Vec<DivergencePoint>,
+    /// Paired sessions (points of each [`Series`]).
+    pub n: usize,
     /// The rule applied.
     pub rule: DivergenceRule,
 }
@@ -95,18 +171,20 @@ pub struct Divergence {
 /// plain least-squares slope (no standard error here: see the OLS trend for inference).
 ///
 /// # Errors
-/// [`Error::LengthMismatch`] when the series differ in length; [`Error::TimesDiffer`] at the
+/// [`Error::UnpairedSeries`] when the series differ in length; [`Error::TimesDiffer`] at the
 /// first session whose times differ; [`Error::TooLarge`] for a score or time beyond ±1e100.
 ///
 /// # Example
 /// ```
 /// use alliance::trend::{divergence, DivergenceRule, Series};
+/// use alliance::{Outcome, Undefined};
 /// let client = Series::from_values(vec![4.0, 4.2, 4.5, 4.8])?;
 /// let therapist = Series::from_values(vec![3.9, 3.8, 3.8, 3.7])?;
-/// let d = divergence(&client, &therapist, &DivergenceRule::new(0.6)?)?;
+/// let d = divergence(&client, &therapist, &DivergenceRule::builder().bound(0.6).build()?)?;
 /// let last = d.points[3];
 /// assert!(last.exceeds); // 4.8 - 3.7 = 1.1
-/// assert!((last.slope.unwrap_or(0.0) - 0.33).abs() < 1e-12); // D = 0.1, 0.4, 0.7, 1.1
+/// assert!(last.slope.value().is_some_and(|b| (b - 0.33).abs() < 1e-12)); // D = 0.1, 0.4, 0.7, 1.1
+/// assert_eq!(d.points[0].slope, Outcome::Undefined(Undefined::TooFewObservations));
 /// # Ok::<(), alliance::Error>(())
 /// ```
 ///
@@ -120,10 +198,9 @@ pub fn divergence(
     rule: &DivergenceRule,
 ) -> Result<Divergence> {
     if client.len() != therapist.len() {
-        return Err(Error::LengthMismatch {
-            what: "therapist series",
-            expected: client.len(),
-            found: therapist.len(),
+        return Err(Error::UnpairedSeries {
+            client: client.len(),
+            therapist: therapist.len(),
         });
     }
     for (index, (&left, &right)) in client.times().iter().zip(therapist.times()).enumerate() {
@@ -145,6 +222,7 @@ pub fn divergence(
         .collect();
     Ok(Divergence {
         points,
+        n: client.len(),
         rule: *rule,
     })
 }
@@ -180,7 +258,11 @@ impl DivergenceTracker {
         self.s_td += dd * (time - self.mean_time);
         self.d.push(difference);
         // times strictly increase, so s_tt > 0 from the second session on
-        let slope = (self.d.n >= 2 && self.s_tt > 0.0).then(|| self.s_td / self.s_tt);
+        let slope = if self.d.n >= 2 && self.s_tt > 0.0 {
+            Outcome::Defined(self.s_td / self.s_tt)
+        } else {
+            Outcome::Undefined(Undefined::TooFewObservations)
+        };
         DivergencePoint {
             index,
             time,
@@ -189,7 +271,7 @@ impl DivergenceTracker {
             difference,
             mean_difference: self.d.mean,
             slope,
-            sessions: self.d.n,
+            n: self.d.n,
             exceeds: difference.abs() > rule.bound,
         }
     }

@@ -9,24 +9,32 @@ pub use series::Series;
 
 // ---- change detectors (trend-detect) ------------------------------------------------------
 pub(crate) mod control;
+mod detect;
 pub(crate) mod divergence;
 pub(crate) mod pcoms;
 pub(crate) mod rupture;
 pub(crate) mod sudden;
 
 pub use control::{
-    Baseline, BaselineState, ControlBaseline, Cusum, CusumAlarm, CusumRule, Ewma, EwmaAlarm,
-    EwmaRule, PAGE_1954, ROBERTS_1959, cusum, ewma,
+    Baseline, BaselineState, ControlBaseline, Cusum, CusumAlarm, CusumDesign, CusumRule,
+    CusumRuleBuilder, Ewma, EwmaAlarm, EwmaDesign, EwmaRule, EwmaRuleBuilder, PAGE_1954,
+    ROBERTS_1959, cusum, ewma,
 };
-pub use divergence::{DIVERGENCE_SOURCE, Divergence, DivergencePoint, DivergenceRule, divergence};
-pub use pcoms::{PCOMS_SOURCE, PcomsFlag, PcomsFlags, PcomsKind, PcomsRule, pcoms_flags};
+pub use detect::MAGNITUDE_LIMIT;
+pub use divergence::{
+    DIVERGENCE_SOURCE, Divergence, DivergencePoint, DivergenceRule, DivergenceRuleBuilder,
+    divergence,
+};
+pub use pcoms::{
+    PCOMS_SOURCE, PcomsFlag, PcomsFlags, PcomsKind, PcomsRule, PcomsRuleBuilder, pcoms_flags,
+};
 pub use rupture::{
-    MAGNITUDE_LIMIT, REPAIR_SOURCE, RepairStatus, Rupture, RuptureLevel, RuptureReference,
-    RuptureRule, Ruptures, STILES_2004, STRAUSS_2006, ruptures,
+    REPAIR_SOURCE, RepairStatus, Rupture, RuptureLevel, RuptureReference, RuptureRule,
+    RuptureRuleBuilder, RuptureThresholds, Ruptures, STILES_2004, STRAUSS_2006, ruptures,
 };
 pub use sudden::{
-    IntervalCheck, SeriesEnd, SuddenDropRule, SuddenDrops, TANG_DERUBEIS_1999, check_interval,
-    sudden_drops,
+    IntervalCheck, SeriesEnd, SuddenDropRule, SuddenDropRuleBuilder, SuddenDrops,
+    TANG_DERUBEIS_1999, check_interval, sudden_drops,
 };
 
 // ---- trend statistics: OLS, Mann-Kendall, Sen, reliable change --------------------------

@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 use crate::trend::Series;
-use crate::trend::rupture::{check_at_least, check_bounded, check_magnitude};
+use crate::trend::detect::{Param, at_least, check_magnitude};
 
 /// Citation of the PCOMS session rules.
 pub const PCOMS_SOURCE: &str = "Duncan, B. L., Miller, S. D., Sparks, J. A., Claud, D. A., \
@@ -11,20 +11,21 @@ Reynolds, L. R., Brown, J., & Johnson, L. D. (2003). The Session Rating Scale. J
 Therapy, 3(1), 3-12 (cutoff 36 of 40); alert rules as documented by OpenFIT (support.openfit.care, \
 article 204000069702): below the cutoff, or at least 1 point below the previous session";
 
-/// True when `from - to >= threshold`, allowing for the rounding of decimal scores: a
-/// difference of two scores of magnitude M carries an error of about 1e-16 M, so 36.9 - 35.9
-/// (0.99999999999999645 in binary) counts as a 1-point drop. The slack is 1e-12 M, far below
-/// any scale's resolution.
-pub(crate) fn at_least(from: f64, to: f64, threshold: f64) -> bool {
-    let slack = 1e-12 * from.abs().max(to.abs());
-    from - to >= threshold - slack
-}
-
-/// The session rules, with checked parameters.
+/// The session rules, with checked parameters. Built with [`PcomsRule::builder`].
 ///
 /// ```text
 /// BelowCutoff        x_t < cutoff
-/// DropFromPrevious   x_{t-1} - x_t >= drop          (t >= 1)
+/// DropFromPrevious   x_{t-1} - x_t >= min_drop          (t >= 1)
+/// ```
+///
+/// The rule serializes; it does not deserialize (build it with its builder, which checks it).
+///
+/// # Example
+/// ```
+/// use alliance::trend::PcomsRule;
+/// let rule = PcomsRule::builder().cutoff(36.0).build()?;
+/// assert_eq!((rule.cutoff(), rule.min_drop()), (36.0, 1.0));
+/// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -33,44 +34,129 @@ pub struct PcomsRule {
     drop: f64,
 }
 
-impl PcomsRule {
-    /// Rules with the given cutoff (36 for the 0-40 Session Rating Scale) and a 1-point drop.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) unless
-    /// `|cutoff| <= 1e100`.
+/// Builds a [`PcomsRule`]: set the cutoff (required), change the drop if needed, then
+/// [`build`](PcomsRuleBuilder::build).
+///
+/// | parameter | default | source |
+/// |---|---|---|
+/// | `cutoff` | none: required | 36 for the 0-40 Session Rating Scale (Duncan et al. 2003); other scales have their own |
+/// | `min_drop` | 1 point | `OpenFIT`'s documented alert rule (a drop of at least 1 point from the previous session) |
+///
+/// # Example
+/// ```
+/// use alliance::trend::PcomsRule;
+/// let rule = PcomsRule::builder().cutoff(36.0).min_drop(2.0).build()?;
+/// assert_eq!((rule.cutoff(), rule.min_drop()), (36.0, 2.0));
+/// assert!(PcomsRule::builder().build().is_err()); // no cutoff
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PcomsRuleBuilder {
+    cutoff: Option<f64>,
+    drop: f64,
+}
+
+impl Default for PcomsRuleBuilder {
+    fn default() -> PcomsRuleBuilder {
+        PcomsRuleBuilder {
+            cutoff: None,
+            drop: 1.0,
+        }
+    }
+}
+
+const PCOMS: &str = "PCOMS";
+
+impl PcomsRuleBuilder {
+    /// The cutoff: a session scored below it raises an alert (required; 36 for the 0-40
+    /// Session Rating Scale, Duncan et al. 2003). Checked by `build`: `|cutoff| <= 1e100`.
     ///
     /// # Example
     /// ```
     /// use alliance::trend::PcomsRule;
-    /// let rule = PcomsRule::new(36.0)?.with_drop(2.0)?;
-    /// assert_eq!((rule.cutoff(), rule.drop()), (36.0, 2.0));
+    /// assert_eq!(PcomsRule::builder().cutoff(36.0).build()?.cutoff(), 36.0);
     /// # Ok::<(), alliance::Error>(())
     /// ```
-    pub fn new(cutoff: f64) -> Result<PcomsRule> {
-        Ok(PcomsRule {
-            cutoff: check_bounded("cutoff", cutoff)?,
-            drop: 1.0,
-        })
+    pub fn cutoff(mut self, cutoff: f64) -> PcomsRuleBuilder {
+        self.cutoff = Some(cutoff);
+        self
     }
 
-    /// Sets the drop (in points) from the previous session that raises an alert.
+    /// The smallest fall from the previous session, in points, that raises an alert (default
+    /// 1; `OpenFIT`). Checked by `build`: `0 < min_drop <= 1e100`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::PcomsRule;
+    /// assert_eq!(PcomsRule::builder().cutoff(36.0).min_drop(2.0).build()?.min_drop(), 2.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn min_drop(mut self, points: f64) -> PcomsRuleBuilder {
+        self.drop = points;
+        self
+    }
+
+    /// The rule, with every parameter checked.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) unless
-    /// `0 < drop <= 1e100`.
-    pub fn with_drop(mut self, drop: f64) -> Result<PcomsRule> {
-        self.drop = check_at_least("drop", drop, 0.0, true, "positive and at most 1e100")?;
-        Ok(self)
+    /// [`Error::MissingRuleParameter`](crate::Error::MissingRuleParameter) without a cutoff;
+    /// [`Error::InvalidRuleParameter`](crate::Error::InvalidRuleParameter) unless
+    /// `|cutoff| <= 1e100` and `0 < min_drop <= 1e100`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::PcomsRule;
+    /// assert!(PcomsRule::builder().cutoff(36.0).min_drop(0.0).build().is_err());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn build(self) -> Result<PcomsRule> {
+        let cutoff = Param::new(PCOMS, "cutoff");
+        Ok(PcomsRule {
+            cutoff: cutoff.bounded(cutoff.required(self.cutoff)?)?,
+            drop: Param::new(PCOMS, "minimum drop").at_least(
+                self.drop,
+                0.0,
+                true,
+                "a positive number of score points, at most 1e100",
+            )?,
+        })
+    }
+}
+
+impl PcomsRule {
+    /// A builder with the defaults of [`PcomsRuleBuilder`]; the cutoff must be set.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::PcomsRule;
+    /// assert_eq!(PcomsRule::builder().cutoff(36.0).build()?.min_drop(), 1.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn builder() -> PcomsRuleBuilder {
+        PcomsRuleBuilder::default()
     }
 
     /// The cutoff.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::PcomsRule;
+    /// assert_eq!(PcomsRule::builder().cutoff(36.0).build()?.cutoff(), 36.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn cutoff(&self) -> f64 {
         self.cutoff
     }
 
-    /// The drop from the previous session.
-    pub fn drop(&self) -> f64 {
+    /// The smallest fall from the previous session that raises an alert, in points.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::PcomsRule;
+    /// assert_eq!(PcomsRule::builder().cutoff(36.0).build()?.min_drop(), 1.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn min_drop(&self) -> f64 {
         self.drop
     }
 }
@@ -99,29 +185,33 @@ pub struct PcomsFlag {
     pub time: f64,
     /// Its score.
     pub score: f64,
-    /// The previous session's score (for a drop).
+    /// The previous session's score; `None` at the first session, which has none (a missing
+    /// datum, not an undefined statistic, so it stays an `Option`).
     pub previous: Option<f64>,
-    /// The threshold: the cutoff, or the drop in points.
+    /// The threshold: the cutoff, or the minimum drop in points.
     pub threshold: f64,
 }
 
-/// All PCOMS flags of a series.
+/// All PCOMS flags of a series. Serializes; does not deserialize (a result is computed, not
+/// read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PcomsFlags {
     /// The flags in session order; at one session `BelowCutoff` comes before `DropFromPrevious`.
     pub flags: Vec<PcomsFlag>,
+    /// Sessions in the series (points of the [`Series`]).
+    pub n: usize,
     /// The rule applied.
     pub rule: PcomsRule,
 }
 
-/// PCOMS-style flags: every session below the cutoff, and every drop of at least `drop`
+/// PCOMS-style flags: every session below the cutoff, and every drop of at least `min_drop`
 /// points from the previous session.
 ///
 /// ```text
 /// BelowCutoff at t        x_t < cutoff
-/// DropFromPrevious at t   x_{t-1} - x_t >= drop   (decimal rounding allowed for, 1e-12 relative)
+/// DropFromPrevious at t   x_{t-1} - x_t >= min_drop   (decimal rounding allowed for, 1e-12 relative)
 /// ```
 ///
 /// # Errors
@@ -131,7 +221,7 @@ pub struct PcomsFlags {
 /// ```
 /// use alliance::trend::{pcoms_flags, PcomsKind, PcomsRule, Series};
 /// let s = Series::from_values(vec![38.0, 37.5, 36.9, 35.9])?;
-/// let f = pcoms_flags(&s, &PcomsRule::new(36.0)?)?;
+/// let f = pcoms_flags(&s, &PcomsRule::builder().cutoff(36.0).build()?)?;
 /// assert_eq!(f.flags.len(), 2);
 /// assert_eq!(f.flags[0].kind, PcomsKind::BelowCutoff);
 /// assert_eq!(f.flags[1].kind, PcomsKind::DropFromPrevious); // 36.9 -> 35.9 is 1 point
@@ -148,7 +238,11 @@ pub fn pcoms_flags(series: &Series, rule: &PcomsRule) -> Result<PcomsFlags> {
     for (index, (&time, &score)) in series.times().iter().zip(series.values()).enumerate() {
         tracker.push(rule, index, time, score, |f| flags.push(f));
     }
-    Ok(PcomsFlags { flags, rule: *rule })
+    Ok(PcomsFlags {
+        flags,
+        n: series.len(),
+        rule: *rule,
+    })
 }
 
 /// Streaming state: the previous score.

@@ -1,17 +1,10 @@
 //! Alliance ruptures (a session far below the client's own level) and their repairs.
-//!
-//! Also home to the small helpers the change detectors share: the magnitude guard, parameter
-//! checks and running moments.
 
 use std::collections::VecDeque;
 
 use crate::error::{Error, Result};
 use crate::trend::Series;
-
-/// Largest magnitude accepted for a score, a time or a scale parameter. Far above any alliance
-/// scale, and low enough that no sum of squares the detectors keep can overflow, so no
-/// detector can produce NaN or infinity from finite input.
-pub const MAGNITUDE_LIMIT: f64 = 1e100;
+use crate::trend::detect::{Moments, Param, check_magnitude};
 
 /// Citation of the strict (2 SD) rupture criterion.
 pub const STILES_2004: &str = "Stiles, W. B., Glick, M. J., Osatuke, K., Hardy, G. E., \
@@ -30,80 +23,6 @@ Erices (2012), BMC Medical Research Methodology, 12, 10";
 pub const REPAIR_SOURCE: &str = "Stiles et al. (2004), Journal of Counseling Psychology, 51, \
 81-92 (V-shaped rupture-repair sequences); Gumz et al. (2012), BMC Medical Research \
 Methodology, 12, 10; return threshold m - 0.5 s as in the alliance crate's design notes";
-
-/// Errors with [`Error::TooLarge`] for the first value beyond [`MAGNITUDE_LIMIT`].
-pub(crate) fn check_magnitude(what: &'static str, xs: &[f64]) -> Result<()> {
-    match xs.iter().position(|x| x.abs() > MAGNITUDE_LIMIT) {
-        Some(index) => Err(Error::TooLarge {
-            what,
-            index,
-            value: xs[index],
-            limit: MAGNITUDE_LIMIT,
-        }),
-        None => Ok(()),
-    }
-}
-
-/// A finite parameter within `lo..=MAGNITUDE_LIMIT` (`lo` excluded when `strict`).
-pub(crate) fn check_at_least(
-    name: &'static str,
-    value: f64,
-    lo: f64,
-    strict: bool,
-    expected: &'static str,
-) -> Result<f64> {
-    let above = if strict { value > lo } else { value >= lo };
-    let valid = above && value <= MAGNITUDE_LIMIT;
-    if valid {
-        Ok(value)
-    } else {
-        Err(Error::InvalidParameter {
-            name,
-            value,
-            expected,
-        })
-    }
-}
-
-/// A finite parameter of magnitude at most [`MAGNITUDE_LIMIT`].
-pub(crate) fn check_bounded(name: &'static str, value: f64) -> Result<f64> {
-    if value.abs() <= MAGNITUDE_LIMIT {
-        Ok(value)
-    } else {
-        Err(Error::InvalidParameter {
-            name,
-            value,
-            expected: "finite, of magnitude at most 1e100",
-        })
-    }
-}
-
-/// Running count, mean and sum of squared deviations (Welford 1962): stable in one pass, and
-/// exact for a constant series (every deviation is exactly zero).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub(crate) struct Moments {
-    pub(crate) n: usize,
-    pub(crate) mean: f64,
-    pub(crate) m2: f64,
-}
-
-impl Moments {
-    pub(crate) fn push(&mut self, x: f64) {
-        self.n += 1;
-        let d = x - self.mean;
-        self.mean += d / self.n as f64;
-        self.m2 += d * (x - self.mean);
-    }
-
-    /// Sample SD (n - 1); `None` below two values.
-    pub(crate) fn sd(&self) -> Option<f64> {
-        if self.n < 2 {
-            None
-        } else {
-            Some((self.m2.max(0.0) / (self.n - 1) as f64).sqrt())
-        }
-    }
-}
 
 /// Which of the client's other sessions a session is compared with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -133,6 +52,13 @@ pub enum RuptureLevel {
 
 impl RuptureLevel {
     /// The literature source of this level's criterion.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::{RuptureLevel, STILES_2004};
+    /// assert_eq!(RuptureLevel::Strict.source(), STILES_2004);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn source(self) -> &'static str {
         match self {
             RuptureLevel::Lenient => STRAUSS_2006,
@@ -161,7 +87,8 @@ pub enum RepairStatus {
     Unrepaired,
 }
 
-/// The rule for ruptures and repairs, with checked parameters.
+/// The rule for ruptures and repairs, with checked parameters. Built with
+/// [`RuptureRule::builder`].
 ///
 /// ```text
 /// m_t, s_t   mean and sample SD (n - 1) of the sessions BEFORE t (at least min_history)
@@ -178,6 +105,16 @@ pub enum RepairStatus {
 /// earlier drop. Sessions are counted by position: a missed session does not widen the window.
 /// [`RuptureReference::AllOthers`] gives the retrospective (leave-one-out) reading for
 /// completed courses: `m_t` and `s_t` then come from every session but t.
+///
+/// The rule serializes; it does not deserialize (build it with its builder, which checks it).
+///
+/// # Example
+/// ```
+/// use alliance::trend::RuptureRule;
+/// let rule = RuptureRule::builder().reference_sd(2.5).build()?;
+/// assert_eq!(rule.thresholds().strict, 2.0);
+/// # Ok::<(), alliance::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RuptureRule {
@@ -190,125 +127,339 @@ pub struct RuptureRule {
     reference: RuptureReference,
 }
 
-impl RuptureRule {
-    /// The default rule (thresholds 1 and 2 SD, repair within 3 sessions to at least
-    /// m - 0.5 s, at least 3 earlier sessions) with the given reference SD, e.g. the SD of the
-    /// instrument's normative sample (between-client variability, after Gumz et al. 2012).
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] unless `1e-100 <= reference_sd <= 1e100`.
-    ///
-    /// # Example
-    /// ```
-    /// use alliance::trend::RuptureRule;
-    /// let rule = RuptureRule::new(2.5)?.with_thresholds(1.5, 2.5)?;
-    /// assert_eq!(rule.thresholds(), (1.5, 2.5));
-    /// assert!(RuptureRule::new(0.0).is_err());
-    /// # Ok::<(), alliance::Error>(())
-    /// ```
-    pub fn new(reference_sd: f64) -> Result<RuptureRule> {
-        // bounded away from 0 so that z stays finite for any accepted score
-        let reference_sd = check_at_least(
-            "reference SD",
-            reference_sd,
-            1e-100,
-            false,
-            "between 1e-100 and 1e100",
-        )?;
-        Ok(RuptureRule {
-            reference_sd,
+/// The lenient and strict rupture thresholds, in SD units below the client's level.
+///
+/// # Example
+/// ```
+/// use alliance::trend::RuptureRule;
+/// let t = RuptureRule::builder().reference_sd(1.0).build()?.thresholds();
+/// assert_eq!((t.lenient, t.strict), (1.0, 2.0));
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct RuptureThresholds {
+    /// z at or below minus this is a lenient rupture (1 SD by default; Strauss et al. 2006).
+    pub lenient: f64,
+    /// z at or below minus this is a strict rupture (2 SD by default; Stiles et al. 2004).
+    pub strict: f64,
+}
+
+/// Builds a [`RuptureRule`]: set the reference SD (required), change any default, then
+/// [`build`](RuptureRuleBuilder::build), which checks every parameter.
+///
+/// | parameter | default | source |
+/// |---|---|---|
+/// | `reference_sd` | none: required | the instrument's between-client SD (Gumz et al. 2012) |
+/// | `lenient_threshold` | 1 SD | Strauss et al. (2006) |
+/// | `strict_threshold` | 2 SD | Stiles et al. (2004) |
+/// | `repair_window` | 3 sessions | the crate's design notes (no published default) |
+/// | `repair_fraction` | 0.5 of s* | the crate's design notes (no published default) |
+/// | `min_history` | 3 sessions | the crate's choice: a client SD on at least 2 df |
+/// | `reference` | [`RuptureReference::Preceding`] | the crate's choice: verdicts never change |
+///
+/// # Example
+/// ```
+/// use alliance::trend::RuptureRule;
+/// let rule = RuptureRule::builder()
+///     .reference_sd(2.5)
+///     .lenient_threshold(1.5)
+///     .strict_threshold(2.5)
+///     .build()?;
+/// assert_eq!(rule.thresholds().lenient, 1.5);
+/// assert!(RuptureRule::builder().build().is_err()); // no reference SD
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RuptureRuleBuilder {
+    reference_sd: Option<f64>,
+    lenient: f64,
+    strict: f64,
+    repair_window: usize,
+    repair_fraction: f64,
+    min_history: usize,
+    reference: RuptureReference,
+}
+
+impl Default for RuptureRuleBuilder {
+    fn default() -> RuptureRuleBuilder {
+        RuptureRuleBuilder {
+            reference_sd: None,
             lenient: 1.0,
             strict: 2.0,
             repair_window: 3,
             repair_fraction: 0.5,
             min_history: 3,
             reference: RuptureReference::Preceding,
-        })
-    }
-
-    /// Sets the lenient and strict thresholds in SD units.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] unless `0 < lenient <= strict <= 1e100`.
-    pub fn with_thresholds(mut self, lenient: f64, strict: f64) -> Result<RuptureRule> {
-        self.lenient = check_at_least("lenient threshold", lenient, 0.0, true, "positive")?;
-        self.strict = check_at_least(
-            "strict threshold",
-            strict,
-            lenient,
-            false,
-            "at least the lenient threshold",
-        )?;
-        Ok(self)
-    }
-
-    /// Sets the repair window (sessions after the rupture) and the fraction of s*.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] unless `window >= 1` and `0 <= fraction <= 1e100`.
-    pub fn with_repair(mut self, window: usize, fraction: f64) -> Result<RuptureRule> {
-        if window == 0 {
-            return Err(Error::InvalidParameter {
-                name: "repair window",
-                value: 0.0,
-                expected: "at least 1 session",
-            });
         }
-        self.repair_fraction =
-            check_at_least("repair fraction", fraction, 0.0, false, "non-negative")?;
-        self.repair_window = window;
-        Ok(self)
+    }
+}
+
+const RUPTURE: &str = "rupture";
+
+impl RuptureRuleBuilder {
+    /// The SD that floors the client's own SD (required; no default), in score points: e.g.
+    /// the SD of the instrument's normative sample (between-client variability, after Gumz et
+    /// al. 2012). A flat series then raises nothing. Checked by `build`:
+    /// `1e-100 <= reference_sd <= 1e100`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::RuptureRule;
+    /// let rule = RuptureRule::builder().reference_sd(2.5).build()?;
+    /// assert_eq!(rule.reference_sd(), 2.5);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn reference_sd(mut self, sd: f64) -> RuptureRuleBuilder {
+        self.reference_sd = Some(sd);
+        self
     }
 
-    /// Sets how many other sessions (earlier ones, or all others) a session needs before it
-    /// is assessed.
+    /// The lenient threshold in SD units (default 1; Strauss et al. 2006). Checked by
+    /// `build`: positive.
     ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] when below 2 (a SD needs two sessions).
-    pub fn with_min_history(mut self, sessions: usize) -> Result<RuptureRule> {
-        if sessions < 2 {
-            return Err(Error::InvalidParameter {
-                name: "minimum history",
-                value: sessions as f64,
-                expected: "at least 2 sessions",
-            });
-        }
+    /// # Example
+    /// ```
+    /// use alliance::trend::RuptureRule;
+    /// let rule = RuptureRule::builder().reference_sd(1.0).lenient_threshold(1.5).build()?;
+    /// assert_eq!(rule.thresholds().lenient, 1.5);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn lenient_threshold(mut self, sd_units: f64) -> RuptureRuleBuilder {
+        self.lenient = sd_units;
+        self
+    }
+
+    /// The strict threshold in SD units (default 2; Stiles et al. 2004). Checked by `build`:
+    /// at least the lenient threshold.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::RuptureRule;
+    /// let rule = RuptureRule::builder().reference_sd(1.0).strict_threshold(2.5).build()?;
+    /// assert_eq!(rule.thresholds().strict, 2.5);
+    /// assert!(RuptureRule::builder().reference_sd(1.0).strict_threshold(0.5).build().is_err());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn strict_threshold(mut self, sd_units: f64) -> RuptureRuleBuilder {
+        self.strict = sd_units;
+        self
+    }
+
+    /// How many sessions after a rupture may repair it (default 3; the crate's design notes).
+    /// Checked by `build`: at least 1.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::RuptureRule;
+    /// let rule = RuptureRule::builder().reference_sd(1.0).repair_window(2).build()?;
+    /// assert_eq!(rule.repair_window(), 2);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn repair_window(mut self, sessions: usize) -> RuptureRuleBuilder {
+        self.repair_window = sessions;
+        self
+    }
+
+    /// The repair threshold's fraction of s*: a later score at or above `m_t - fraction *
+    /// s*_t` repairs the rupture (default 0.5; the crate's design notes). Checked by `build`:
+    /// non-negative.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::RuptureRule;
+    /// let rule = RuptureRule::builder().reference_sd(1.0).repair_fraction(0.0).build()?;
+    /// assert_eq!(rule.repair_fraction(), 0.0); // back to the client's mean itself
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn repair_fraction(mut self, fraction: f64) -> RuptureRuleBuilder {
+        self.repair_fraction = fraction;
+        self
+    }
+
+    /// How many other sessions (earlier ones, or all others) a session needs before it is
+    /// assessed (default 3; a client SD on at least 2 df). Checked by `build`: at least 2.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::RuptureRule;
+    /// let rule = RuptureRule::builder().reference_sd(1.0).min_history(2).build()?;
+    /// assert_eq!(rule.min_history(), 2);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn min_history(mut self, sessions: usize) -> RuptureRuleBuilder {
         self.min_history = sessions;
-        Ok(self)
+        self
     }
 
-    /// Sets which other sessions a session is compared with.
-    pub fn with_reference(mut self, reference: RuptureReference) -> RuptureRule {
+    /// Which other sessions a session is compared with (default
+    /// [`RuptureReference::Preceding`]).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::{RuptureReference, RuptureRule};
+    /// let rule = RuptureRule::builder()
+    ///     .reference_sd(1.0)
+    ///     .reference(RuptureReference::AllOthers)
+    ///     .build()?;
+    /// assert_eq!(rule.reference(), RuptureReference::AllOthers);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn reference(mut self, reference: RuptureReference) -> RuptureRuleBuilder {
         self.reference = reference;
         self
     }
 
+    /// The rule, with every parameter checked.
+    ///
+    /// # Errors
+    /// [`Error::MissingRuleParameter`] without a reference SD;
+    /// [`Error::InvalidRuleParameter`] unless `1e-100 <= reference_sd <= 1e100`,
+    /// `0 < lenient_threshold <= 1e100`, `0 < strict_threshold <= 1e100` and
+    /// `0 <= repair_fraction <= 1e100` (NaN is refused); [`Error::ThresholdsOutOfOrder`] when
+    /// the strict threshold is below the lenient one; [`Error::TooFewSessions`] for a repair window of 0 or a minimum history
+    /// below 2.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Error;
+    /// use alliance::trend::RuptureRule;
+    /// let err = RuptureRule::builder().reference_sd(1.0).repair_window(0).build();
+    /// assert!(matches!(err, Err(Error::TooFewSessions { needed: 1, .. })));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn build(self) -> Result<RuptureRule> {
+        let sd = Param::new(RUPTURE, "reference SD");
+        // bounded away from 0 so that z stays finite for any accepted score
+        let reference_sd = sd.at_least(
+            sd.required(self.reference_sd)?,
+            1e-100,
+            false,
+            "between 1e-100 and 1e100 score points",
+        )?;
+        let lenient = Param::new(RUPTURE, "lenient threshold").at_least(
+            self.lenient,
+            0.0,
+            true,
+            "a positive number of SDs, at most 1e100",
+        )?;
+        let strict = Param::new(RUPTURE, "strict threshold").at_least(
+            self.strict,
+            0.0,
+            true,
+            "a positive number of SDs, at most 1e100",
+        )?;
+        if strict < lenient {
+            return Err(Error::ThresholdsOutOfOrder { lenient, strict });
+        }
+        let repair_fraction = Param::new(RUPTURE, "repair fraction").at_least(
+            self.repair_fraction,
+            0.0,
+            false,
+            "a non-negative fraction of the SD, at most 1e100",
+        )?;
+        Param::new(RUPTURE, "repair window").sessions(self.repair_window, 1)?;
+        Param::new(RUPTURE, "minimum history").sessions(self.min_history, 2)?;
+        Ok(RuptureRule {
+            reference_sd,
+            lenient,
+            strict,
+            repair_window: self.repair_window,
+            repair_fraction,
+            min_history: self.min_history,
+            reference: self.reference,
+        })
+    }
+}
+
+impl RuptureRule {
+    /// A builder with the defaults of [`RuptureRuleBuilder`]; the reference SD must be set.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::RuptureRule;
+    /// let rule = RuptureRule::builder().reference_sd(2.5).build()?;
+    /// assert_eq!(rule.repair_window(), 3);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn builder() -> RuptureRuleBuilder {
+        RuptureRuleBuilder::default()
+    }
+
     /// Which other sessions a session is compared with.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::{RuptureReference, RuptureRule};
+    /// let rule = RuptureRule::builder().reference_sd(1.0).build()?;
+    /// assert_eq!(rule.reference(), RuptureReference::Preceding);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn reference(&self) -> RuptureReference {
         self.reference
     }
 
     /// The reference SD that floors the client's own SD.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::RuptureRule;
+    /// assert_eq!(RuptureRule::builder().reference_sd(2.5).build()?.reference_sd(), 2.5);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn reference_sd(&self) -> f64 {
         self.reference_sd
     }
 
-    /// The (lenient, strict) thresholds in SD units.
-    pub fn thresholds(&self) -> (f64, f64) {
-        (self.lenient, self.strict)
+    /// The lenient and strict thresholds in SD units.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::RuptureRule;
+    /// let t = RuptureRule::builder().reference_sd(1.0).build()?.thresholds();
+    /// assert_eq!((t.lenient, t.strict), (1.0, 2.0));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn thresholds(&self) -> RuptureThresholds {
+        RuptureThresholds {
+            lenient: self.lenient,
+            strict: self.strict,
+        }
     }
 
     /// The repair window in sessions.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::RuptureRule;
+    /// assert_eq!(RuptureRule::builder().reference_sd(1.0).build()?.repair_window(), 3);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn repair_window(&self) -> usize {
         self.repair_window
     }
 
     /// The repair threshold's fraction of s*.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::RuptureRule;
+    /// assert_eq!(RuptureRule::builder().reference_sd(1.0).build()?.repair_fraction(), 0.5);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn repair_fraction(&self) -> f64 {
         self.repair_fraction
     }
 
-    /// Earlier sessions needed before a session is assessed.
+    /// Other sessions needed before a session is assessed.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::RuptureRule;
+    /// assert_eq!(RuptureRule::builder().reference_sd(1.0).build()?.min_history(), 3);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn min_history(&self) -> usize {
         self.min_history
     }
@@ -331,8 +482,8 @@ pub struct Rupture {
     pub baseline_sd: f64,
     /// `s*_t = max(s_t, reference SD)`, the SD the score is divided by.
     pub sd_used: f64,
-    /// How many earlier sessions `m_t` and `s_t` rest on.
-    pub baseline_sessions: usize,
+    /// How many other sessions `m_t` and `s_t` rest on (the earlier ones, or all others).
+    pub baseline_n: usize,
     /// `z_t = (x_t - m_t) / s*_t`.
     pub z: f64,
     /// Depth below the client's level, `m_t - x_t` (in score points).
@@ -345,15 +496,18 @@ pub struct Rupture {
     pub repair: RepairStatus,
 }
 
-/// All ruptures in a series.
+/// All ruptures in a series. Serializes; does not deserialize (a result is computed, not
+/// read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Ruptures {
     /// The ruptures, in session order.
     pub ruptures: Vec<Rupture>,
+    /// Sessions in the series (points of the [`Series`]).
+    pub n: usize,
     /// Sessions that had enough history to be assessed.
-    pub sessions_assessed: usize,
+    pub assessed: usize,
     /// The rule applied.
     pub rule: RuptureRule,
 }
@@ -378,7 +532,7 @@ pub struct Ruptures {
 /// ```
 /// use alliance::trend::{ruptures, RepairStatus, RuptureLevel, RuptureRule, Series};
 /// let s = Series::from_values(vec![30.0, 31.0, 30.0, 31.0, 24.0, 29.0, 31.0])?;
-/// let found = ruptures(&s, &RuptureRule::new(1.0)?)?;
+/// let found = ruptures(&s, &RuptureRule::builder().reference_sd(1.0).build()?)?;
 /// let r = &found.ruptures[0];
 /// assert_eq!((r.index, r.level), (4, RuptureLevel::Strict));
 /// assert!(matches!(r.repair, RepairStatus::Repaired { index: 6, .. }));
@@ -410,7 +564,8 @@ pub fn ruptures(series: &Series, rule: &RuptureRule) -> Result<Ruptures> {
     }
     Ok(Ruptures {
         ruptures: found,
-        sessions_assessed: tracker.assessed,
+        n: series.len(),
+        assessed: tracker.assessed,
         rule: *rule,
     })
 }
@@ -425,7 +580,8 @@ fn ruptures_all_others(series: &Series, rule: &RuptureRule) -> Ruptures {
     let (Some(mean), true) = (crate::stats::mean(xs), others >= rule.min_history) else {
         return Ruptures {
             ruptures: found,
-            sessions_assessed: 0,
+            n,
+            assessed: 0,
             rule: *rule,
         };
     };
@@ -465,7 +621,7 @@ fn ruptures_all_others(series: &Series, rule: &RuptureRule) -> Ruptures {
             baseline_mean: m,
             baseline_sd: s,
             sd_used: s_used,
-            baseline_sessions: others,
+            baseline_n: others,
             z,
             depth: m - score,
             level,
@@ -475,7 +631,8 @@ fn ruptures_all_others(series: &Series, rule: &RuptureRule) -> Ruptures {
     }
     Ruptures {
         ruptures: found,
-        sessions_assessed: n,
+        n,
+        assessed: n,
         rule: *rule,
     }
 }
@@ -551,7 +708,7 @@ impl RuptureTracker {
                     baseline_mean: m,
                     baseline_sd: s,
                     sd_used: s_used,
-                    baseline_sessions: self.history.n,
+                    baseline_n: self.history.n,
                     z,
                     depth: m - score,
                     level,
@@ -563,19 +720,5 @@ impl RuptureTracker {
             }
         }
         self.history.push(score);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn moments_exact_on_constant() {
-        let mut m = Moments::default();
-        for _ in 0..10 {
-            m.push(4.2);
-        }
-        assert_eq!(m.sd(), Some(0.0));
     }
 }

@@ -3,8 +3,7 @@
 
 use crate::error::Result;
 use crate::trend::Series;
-use crate::trend::pcoms::at_least;
-use crate::trend::rupture::{check_at_least, check_bounded, check_magnitude};
+use crate::trend::detect::{Param, at_least, check_magnitude};
 
 /// Citation of the sudden-drop criteria.
 pub const TANG_DERUBEIS_1999: &str = "Tang, T. Z., & DeRubeis, R. J. (1999). Sudden gains and \
@@ -33,12 +32,12 @@ pub enum SeriesEnd {
     Truncate,
 }
 
-/// The sudden-drop criteria, with checked parameters.
+/// The sudden-drop criteria, with checked parameters. Built with [`SuddenDropRule::builder`].
 ///
 /// ```text
 /// interval n -> n+1 (0-based n >= 1: at least two sessions before the drop)
-/// 1. size        x_n - x_{n+1} >= cutoff                      (e.g. a reliable-change threshold)
-/// 2. relative    x_n - x_{n+1} >= fraction * (x_n - scale_min)  (fraction 0.25)
+/// 1. size        x_n - x_{n+1} >= min_drop                     (e.g. a reliable-change threshold)
+/// 2. relative    x_n - x_{n+1} >= min_ratio * (x_n - scale_min)  (min_ratio 0.25)
 /// 3. stability   mean(pre) - mean(post) > t_crit * s_pooled
 ///                pre  = x_{max(0, n-2)} ..= x_n   (3 values, 2 at the start)
 ///                post = x_{n+1} ..= x_{n+3}        (3 values; 2 at the end with Truncate)
@@ -50,78 +49,223 @@ pub enum SeriesEnd {
 /// `suddengains::identify_sg`; `suddengains::check_interval` computes `qt(0.975, df)` instead
 /// (2.776445, 3.182446, 4.302653), which can only matter for a stability margin within
 /// 0.0005 pooled SD of zero.
+///
+/// The rule serializes; it does not deserialize (build it with its builder, which checks it).
+///
+/// # Example
+/// ```
+/// use alliance::trend::{SeriesEnd, SuddenDropRule};
+/// let rule = SuddenDropRule::builder().min_drop(5.0).build()?;
+/// assert_eq!((rule.min_ratio(), rule.scale_min(), rule.end()), (0.25, 0.0, SeriesEnd::Wait));
+/// # Ok::<(), alliance::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SuddenDropRule {
-    size_cutoff: f64,
-    fraction: f64,
+    min_drop: f64,
+    min_ratio: f64,
     scale_min: f64,
     end: SeriesEnd,
 }
 
-impl SuddenDropRule {
-    /// Criteria with the given size cutoff (in score points; typically the reliable-change
-    /// threshold 1.96 `S_diff` of the instrument) and the scale's minimum (relative size is
-    /// measured above it; 0 reproduces suddengains), fraction 0.25 and [`SeriesEnd::Wait`].
+/// Builds a [`SuddenDropRule`]: set the minimum drop (required), change any default, then
+/// [`build`](SuddenDropRuleBuilder::build), which checks every parameter.
+///
+/// | parameter | default | source |
+/// |---|---|---|
+/// | `min_drop` | none: required | criterion 1 of Tang & `DeRubeis` (1999); for another instrument its reliable-change threshold (Lutz et al. 2013) |
+/// | `min_ratio` | 0.25 | criterion 2 of Tang & `DeRubeis` (1999): at least 25% of the score before |
+/// | `scale_min` | 0 | Tang & `DeRubeis` (1999) and suddengains measure the ratio from 0 |
+/// | `end` | [`SeriesEnd::Wait`] | the crate's choice: verdicts never change |
+///
+/// # Example
+/// ```
+/// use alliance::trend::SuddenDropRule;
+/// let rule = SuddenDropRule::builder().min_drop(5.0).min_ratio(0.25).build()?;
+/// assert_eq!(rule.min_drop(), 5.0);
+/// assert!(SuddenDropRule::builder().build().is_err()); // no minimum drop
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SuddenDropRuleBuilder {
+    min_drop: Option<f64>,
+    min_ratio: f64,
+    scale_min: f64,
+    end: SeriesEnd,
+}
+
+impl Default for SuddenDropRuleBuilder {
+    fn default() -> SuddenDropRuleBuilder {
+        SuddenDropRuleBuilder {
+            min_drop: None,
+            min_ratio: 0.25,
+            scale_min: 0.0,
+            end: SeriesEnd::Wait,
+        }
+    }
+}
+
+const SUDDEN: &str = "sudden-drop";
+
+impl SuddenDropRuleBuilder {
+    /// Criterion 1, the smallest drop `x_n - x_{n+1}` in score points (required; no default):
+    /// typically the instrument's reliable-change threshold 1.96 `S_diff` (Lutz et al. 2013).
+    /// Checked by `build`: `0 <= min_drop <= 1e100`.
     ///
-    /// # Errors
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) unless
-    /// `0 <= size_cutoff <= 1e100` and `|scale_min| <= 1e100`.
+    /// # Example
+    /// ```
+    /// use alliance::trend::SuddenDropRule;
+    /// assert_eq!(SuddenDropRule::builder().min_drop(0.61).build()?.min_drop(), 0.61);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn min_drop(mut self, points: f64) -> SuddenDropRuleBuilder {
+        self.min_drop = Some(points);
+        self
+    }
+
+    /// Criterion 2, the smallest drop as a fraction of the score before it, measured above
+    /// the scale minimum (default 0.25; Tang & `DeRubeis` 1999). Checked by `build`:
+    /// `0 <= min_ratio <= 1e100`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::SuddenDropRule;
+    /// let rule = SuddenDropRule::builder().min_drop(5.0).min_ratio(0.2).build()?;
+    /// assert_eq!(rule.min_ratio(), 0.2);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn min_ratio(mut self, ratio: f64) -> SuddenDropRuleBuilder {
+        self.min_ratio = ratio;
+        self
+    }
+
+    /// The scale's minimum, from which criterion 2 measures the score before the drop
+    /// (default 0, which reproduces Tang & `DeRubeis` 1999 and suddengains; set 1 for a 1-5
+    /// scale). Checked by `build`: `|scale_min| <= 1e100`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::SuddenDropRule;
+    /// let rule = SuddenDropRule::builder().min_drop(0.61).scale_min(1.0).build()?;
+    /// assert_eq!(rule.scale_min(), 1.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn scale_min(mut self, min: f64) -> SuddenDropRuleBuilder {
+        self.scale_min = min;
+        self
+    }
+
+    /// Which intervals near the end of a series are tested (default [`SeriesEnd::Wait`]).
     ///
     /// # Example
     /// ```
     /// use alliance::trend::{SeriesEnd, SuddenDropRule};
-    /// let rule = SuddenDropRule::new(0.61, 1.0)?.with_end(SeriesEnd::Truncate);
-    /// assert_eq!(rule.fraction(), 0.25);
+    /// let rule = SuddenDropRule::builder().min_drop(5.0).end(SeriesEnd::Truncate).build()?;
+    /// assert_eq!(rule.end(), SeriesEnd::Truncate);
     /// # Ok::<(), alliance::Error>(())
     /// ```
-    pub fn new(size_cutoff: f64, scale_min: f64) -> Result<SuddenDropRule> {
-        Ok(SuddenDropRule {
-            size_cutoff: check_at_least(
-                "size cutoff",
-                size_cutoff,
-                0.0,
-                false,
-                "non-negative and at most 1e100",
-            )?,
-            fraction: 0.25,
-            scale_min: check_bounded("scale minimum", scale_min)?,
-            end: SeriesEnd::Wait,
-        })
-    }
-
-    /// Sets the relative-size fraction.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) unless
-    /// `0 <= fraction <= 1e100`.
-    pub fn with_fraction(mut self, fraction: f64) -> Result<SuddenDropRule> {
-        self.fraction = check_at_least("relative fraction", fraction, 0.0, false, "non-negative")?;
-        Ok(self)
-    }
-
-    /// Sets which intervals near the end are tested.
-    pub fn with_end(mut self, end: SeriesEnd) -> SuddenDropRule {
+    pub fn end(mut self, end: SeriesEnd) -> SuddenDropRuleBuilder {
         self.end = end;
         self
     }
 
-    /// Size cutoff in score points.
-    pub fn size_cutoff(&self) -> f64 {
-        self.size_cutoff
+    /// The rule, with every parameter checked.
+    ///
+    /// # Errors
+    /// [`Error::MissingRuleParameter`](crate::Error::MissingRuleParameter) without a minimum
+    /// drop; [`Error::InvalidRuleParameter`](crate::Error::InvalidRuleParameter) unless
+    /// `0 <= min_drop <= 1e100`, `0 <= min_ratio <= 1e100` and `|scale_min| <= 1e100` (NaN
+    /// is refused).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Error;
+    /// use alliance::trend::SuddenDropRule;
+    /// let err = SuddenDropRule::builder().min_drop(-1.0).build();
+    /// assert!(matches!(err, Err(Error::InvalidRuleParameter { parameter: "minimum drop", .. })));
+    /// let rule = SuddenDropRule::builder().min_drop(5.0).build()?;
+    /// assert_eq!(rule.min_drop(), 5.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn build(self) -> Result<SuddenDropRule> {
+        let min_drop = Param::new(SUDDEN, "minimum drop");
+        Ok(SuddenDropRule {
+            min_drop: min_drop.at_least(
+                min_drop.required(self.min_drop)?,
+                0.0,
+                false,
+                "a non-negative number of score points, at most 1e100",
+            )?,
+            min_ratio: Param::new(SUDDEN, "minimum ratio").at_least(
+                self.min_ratio,
+                0.0,
+                false,
+                "a non-negative fraction, at most 1e100",
+            )?,
+            scale_min: Param::new(SUDDEN, "scale minimum").bounded(self.scale_min)?,
+            end: self.end,
+        })
+    }
+}
+
+impl SuddenDropRule {
+    /// A builder with the defaults of [`SuddenDropRuleBuilder`]; the minimum drop must be set.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::SuddenDropRule;
+    /// let rule = SuddenDropRule::builder().min_drop(5.0).min_ratio(0.25).build()?;
+    /// assert_eq!(rule.min_ratio(), 0.25);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn builder() -> SuddenDropRuleBuilder {
+        SuddenDropRuleBuilder::default()
     }
 
-    /// Relative-size fraction.
-    pub fn fraction(&self) -> f64 {
-        self.fraction
+    /// Criterion 1: the smallest drop, in score points.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::SuddenDropRule;
+    /// assert_eq!(SuddenDropRule::builder().min_drop(5.0).build()?.min_drop(), 5.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn min_drop(&self) -> f64 {
+        self.min_drop
     }
 
-    /// The scale minimum that relative size is measured from.
+    /// Criterion 2: the smallest drop as a fraction of the score before it.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::SuddenDropRule;
+    /// assert_eq!(SuddenDropRule::builder().min_drop(5.0).build()?.min_ratio(), 0.25);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn min_ratio(&self) -> f64 {
+        self.min_ratio
+    }
+
+    /// The scale minimum that criterion 2 measures from.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::SuddenDropRule;
+    /// assert_eq!(SuddenDropRule::builder().min_drop(5.0).build()?.scale_min(), 0.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn scale_min(&self) -> f64 {
         self.scale_min
     }
 
     /// Handling of the series end.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::{SeriesEnd, SuddenDropRule};
+    /// assert_eq!(SuddenDropRule::builder().min_drop(5.0).build()?.end(), SeriesEnd::Wait);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn end(&self) -> SeriesEnd {
         self.end
     }
@@ -144,11 +288,11 @@ pub struct IntervalCheck {
     pub score_after: f64,
     /// `x_n - x_{n+1}`.
     pub drop: f64,
-    /// Criterion 1 threshold (the size cutoff).
-    pub size_cutoff: f64,
+    /// Criterion 1 threshold (the rule's minimum drop).
+    pub min_drop: f64,
     /// Criterion 1 met.
     pub size_met: bool,
-    /// Criterion 2 threshold, `fraction * (x_n - scale_min)`.
+    /// Criterion 2 threshold, `min_ratio * (x_n - scale_min)`.
     pub relative_threshold: f64,
     /// Criterion 2 met.
     pub relative_met: bool,
@@ -161,9 +305,9 @@ pub struct IntervalCheck {
     /// Sample SD of the sessions from n + 1.
     pub sd_after: f64,
     /// Sessions in the window before (2 or 3).
-    pub sessions_before: usize,
+    pub n_before: usize,
     /// Sessions in the window after (2 or 3).
-    pub sessions_after: usize,
+    pub n_after: usize,
     /// Pooled SD of the two windows.
     pub pooled_sd: f64,
     /// The critical value used.
@@ -176,20 +320,32 @@ pub struct IntervalCheck {
 
 impl IntervalCheck {
     /// All three criteria met: a sudden drop.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::{check_interval, Series, SuddenDropRule};
+    /// let s = Series::from_values(vec![40.0, 39.0, 40.0, 30.0, 31.0, 30.0])?;
+    /// let rule = SuddenDropRule::builder().min_drop(5.0).build()?;
+    /// assert_eq!(check_interval(&s, 2, &rule)?.map(|c| c.is_drop()), Some(true));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn is_drop(&self) -> bool {
         self.size_met && self.relative_met && self.stability_met
     }
 }
 
-/// All sudden drops in a series.
+/// All sudden drops in a series. Serializes; does not deserialize (a result is computed, not
+/// read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SuddenDrops {
     /// The intervals that met all three criteria, in order.
     pub drops: Vec<IntervalCheck>,
+    /// Sessions in the series (points of the [`Series`]).
+    pub n: usize,
     /// How many intervals had enough sessions around them to be tested.
-    pub intervals_tested: usize,
+    pub tested: usize,
     /// The rule applied.
     pub rule: SuddenDropRule,
 }
@@ -199,7 +355,8 @@ pub struct SuddenDrops {
 ///
 /// Returns `None` when the interval cannot be tested under the rule: fewer than two sessions up
 /// to `before`, or too few after it (three with [`SeriesEnd::Wait`], two with
-/// [`SeriesEnd::Truncate`]).
+/// [`SeriesEnd::Truncate`]). `None` is not an undefined statistic but "no such interval", so it
+/// stays an `Option`: every criterion value of a testable interval is defined.
 ///
 /// # Errors
 /// [`Error::TooLarge`](crate::Error::TooLarge) for a score beyond ±1e100.
@@ -208,7 +365,7 @@ pub struct SuddenDrops {
 /// ```
 /// use alliance::trend::{check_interval, Series, SuddenDropRule};
 /// let s = Series::from_values(vec![40.0, 39.0, 40.0, 30.0, 31.0, 30.0])?;
-/// let c = check_interval(&s, 2, &SuddenDropRule::new(5.0, 0.0)?)?.expect("testable");
+/// let c = check_interval(&s, 2, &SuddenDropRule::builder().min_drop(5.0).build()?)?.expect("testable");
 /// assert!(c.is_drop());
 /// assert_eq!(c.critical_value, 2.776); // three sessions on each side
 /// # Ok::<(), alliance::Error>(())
@@ -231,8 +388,8 @@ pub fn check_interval(
 ///
 /// ```text
 /// for each testable interval n -> n+1 (see check_interval and SuddenDropRule):
-/// drop  <=>  x_n - x_{n+1} >= cutoff
-///        and x_n - x_{n+1} >= 0.25 (x_n - scale_min)
+/// drop  <=>  x_n - x_{n+1} >= min_drop
+///        and x_n - x_{n+1} >= min_ratio (x_n - scale_min)
 ///        and mean(pre) - mean(post) > t_crit s_pooled
 /// ```
 /// With `scale_min = 0`, [`SeriesEnd::Truncate`] and no missed sessions this is
@@ -250,7 +407,7 @@ pub fn check_interval(
 /// ```
 /// use alliance::trend::{sudden_drops, Series, SuddenDropRule};
 /// let s = Series::from_values(vec![40.0, 39.0, 40.0, 39.0, 28.0, 29.0, 28.0])?;
-/// let found = sudden_drops(&s, &SuddenDropRule::new(5.0, 0.0)?)?;
+/// let found = sudden_drops(&s, &SuddenDropRule::builder().min_drop(5.0).build()?)?;
 /// assert_eq!(found.drops.len(), 1);
 /// assert_eq!(found.drops[0].before, 3);
 /// # Ok::<(), alliance::Error>(())
@@ -276,7 +433,8 @@ pub fn sudden_drops(series: &Series, rule: &SuddenDropRule) -> Result<SuddenDrop
     }
     Ok(SuddenDrops {
         drops,
-        intervals_tested: tested,
+        n: values.len(),
+        tested,
         rule: *rule,
     })
 }
@@ -325,7 +483,7 @@ pub(crate) fn check_window(
     };
     let (&x0, &x1) = (pre.last()?, post.first()?);
     let drop = x0 - x1;
-    let relative_threshold = rule.fraction * (x0 - rule.scale_min);
+    let relative_threshold = rule.min_ratio * (x0 - rule.scale_min);
     let mean_before = crate::stats::mean(pre)?;
     let mean_after = crate::stats::mean(post)?;
     let ss_before = crate::stats::sum_sq_dev(pre, mean_before);
@@ -339,16 +497,16 @@ pub(crate) fn check_window(
         score_before: x0,
         score_after: x1,
         drop,
-        size_cutoff: rule.size_cutoff,
-        size_met: at_least(x0, x1, rule.size_cutoff),
+        min_drop: rule.min_drop,
+        size_met: at_least(x0, x1, rule.min_drop),
         relative_threshold,
         relative_met: at_least(x0, x1, relative_threshold),
         mean_before,
         mean_after,
         sd_before: (ss_before / (n1 - 1) as f64).sqrt(),
         sd_after: (ss_after / (n2 - 1) as f64).sqrt(),
-        sessions_before: n1,
-        sessions_after: n2,
+        n_before: n1,
+        n_after: n2,
         pooled_sd,
         critical_value,
         stability_margin,

@@ -4,22 +4,22 @@
 
 use std::path::Path;
 
-/// Whether `got` is within `tolerance` of `want`, relative to `want` when |want| > 1 and
-/// absolute otherwise (so values near zero are not held to an impossible relative bound).
-/// Two infinities of the same sign are equal; NaN is never close to anything.
-pub fn close(got: f64, want: f64, tolerance: f64) -> bool {
+/// Whether `got` is within `max(relative · |want|, absolute)` of `want`: a relative bound,
+/// with an absolute floor for values near zero. Each test passes the bound it has always
+/// used; equal values (infinities included) are close, NaN never is.
+pub fn close(got: f64, want: f64, relative: f64, absolute: f64) -> bool {
     if got == want {
         return true;
     }
-    (got - want).abs() <= tolerance * want.abs().max(1.0)
+    (got - want).abs() <= (relative * want.abs()).max(absolute)
 }
 
 /// Asserts [`close`], naming the quantity.
 #[track_caller]
-pub fn assert_close(what: &str, got: f64, want: f64, tolerance: f64) {
+pub fn assert_close(what: &str, got: f64, want: f64, relative: f64, absolute: f64) {
     assert!(
-        close(got, want, tolerance),
-        "{what}: got {got}, want {want} (tolerance {tolerance})"
+        close(got, want, relative, absolute),
+        "{what}: got {got}, want {want} (relative {relative}, absolute {absolute})"
     );
 }
 

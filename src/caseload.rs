@@ -107,18 +107,21 @@ pub enum TimeAxis {
 
 /// A session left out of a series or a set of pairs, and why.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Skipped {
     /// The client's id.
     pub client: String,
     /// The session number.
     pub session: u32,
-    /// Why it could not be used (e.g. too many missing answers).
+    /// Why it could not be used (e.g. too many missing answers); serialized as its message.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "serialize_message"))]
     pub reason: Error,
 }
 
 /// One course's scores over time.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CourseSeries {
     /// The scores on their session times.
@@ -201,6 +204,7 @@ pub fn series(
 
 /// Client and therapist scores paired by session across a caseload.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Pairs {
     /// The client's score in each paired session.
@@ -215,6 +219,7 @@ pub struct Pairs {
 
 /// Where one client-therapist pair comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PairedSession {
     /// The client's id.
@@ -346,6 +351,7 @@ fn session_time(session: &Session, origin: Option<crate::Date>, time: TimeAxis) 
 
 /// Client-therapist agreement on one score across a caseload.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ScoreAgreement {
     /// The score compared.
@@ -429,6 +435,7 @@ pub fn agreement_by_element(
 /// The alerts a streaming [`Monitor`](crate::monitor::Monitor) raises as a course's sessions
 /// arrive, session by session: what a clinic's app would have shown after each session.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SessionAlerts {
     /// The session number.
@@ -478,4 +485,13 @@ pub fn monitor_course(
         });
     }
     Ok(out)
+}
+
+/// An error as its message: `Error` has no serde of its own.
+#[cfg(feature = "serde")]
+fn serialize_message<S: serde::Serializer>(
+    error: &Error,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_str(error)
 }

@@ -70,6 +70,17 @@ impl Ratings {
     /// [`Error::TooFew`] for fewer than 2 targets or raters; [`Error::LengthMismatch`] when
     /// `values.len() != targets * raters`; [`Error::NonFinite`] (with the row-major index) for
     /// NaN or an infinity.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Ratings;
+    /// // 3 targets x 2 raters, row by row
+    /// let r = Ratings::new(3, 2, vec![5.0, 4.0, 4.5, 4.0, 3.0, 3.5])?;
+    /// assert_eq!(r.get(1, 0), Some(4.5));
+    /// assert!(Ratings::new(3, 2, vec![5.0, 4.0]).is_err());
+    /// assert!(Ratings::new(2, 2, vec![1.0, f64::NAN, 2.0, 3.0]).is_err());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn new(targets: usize, raters: usize, values: Vec<f64>) -> Result<Ratings> {
         check_shape(targets, raters, values.len())?;
         crate::stats::check_finite("rating", &values)?;
@@ -85,6 +96,14 @@ impl Ratings {
     ///
     /// # Errors
     /// As [`Ratings::new`].
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Ratings;
+    /// let r = Ratings::with_missing(2, 2, vec![Some(5.0), None, Some(3.0), Some(3.5)])?;
+    /// assert_eq!((r.missing(), r.complete_targets()), (1, 1));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn with_missing(
         targets: usize,
         raters: usize,
@@ -122,6 +141,15 @@ impl Ratings {
     /// # Errors
     /// [`Error::LengthMismatch`] for a row whose length differs from the first row's; otherwise
     /// as [`Ratings::new`].
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Ratings;
+    /// let r = Ratings::from_rows(&[[5.0, 4.0], [4.5, 4.0], [3.0, 3.5]])?;
+    /// assert_eq!((r.targets(), r.raters()), (3, 2));
+    /// assert!(Ratings::from_rows(&[vec![1.0, 2.0], vec![3.0]]).is_err());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn from_rows<R: AsRef<[f64]>>(rows: &[R]) -> Result<Ratings> {
         let raters = rows.first().map_or(0, |r| r.as_ref().len());
         let mut values = Vec::with_capacity(rows.len() * raters);
@@ -143,6 +171,16 @@ impl Ratings {
     ///
     /// # Errors
     /// [`Error::LengthMismatch`] for columns of unequal length; otherwise as [`Ratings::new`].
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Ratings;
+    /// let client = [5.0, 4.5, 3.0];
+    /// let therapist = [4.0, 4.0, 3.5];
+    /// let r = Ratings::from_columns(&[&client, &therapist])?;
+    /// assert_eq!(r.get(2, 1), Some(3.5));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn from_columns<C: AsRef<[f64]>>(columns: &[C]) -> Result<Ratings> {
         let raters = columns.len();
         let targets = columns.first().map_or(0, |c| c.as_ref().len());
@@ -163,25 +201,58 @@ impl Ratings {
     }
 
     /// Number of targets (rows).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Ratings;
+    /// assert_eq!(Ratings::from_rows(&[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])?.targets(), 3);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn targets(&self) -> usize {
         self.targets
     }
 
     /// Number of raters (columns).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Ratings;
+    /// assert_eq!(Ratings::from_rows(&[[1.0, 2.0, 3.0], [3.0, 4.0, 5.0]])?.raters(), 3);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn raters(&self) -> usize {
         self.raters
     }
 
     /// Number of missing cells.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Ratings;
+    /// let r = Ratings::with_missing(2, 2, vec![None, Some(1.0), Some(2.0), None])?;
+    /// assert_eq!(r.missing(), 2);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn missing(&self) -> usize {
         self.missing
     }
 
     /// The rating of target `target` by rater `rater`; `None` when missing or out of bounds.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Ratings;
+    /// let r = Ratings::with_missing(2, 2, vec![Some(5.0), None, Some(3.0), Some(3.5)])?;
+    /// assert_eq!(r.get(0, 0), Some(5.0));
+    /// assert_eq!(r.get(0, 1), None); // missing
+    /// assert_eq!(r.get(usize::MAX, 0), None); // out of bounds
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn get(&self, target: usize, rater: usize) -> Option<f64> {
-        if rater >= self.raters {
+        if rater >= self.raters || target >= self.targets {
             return None;
         }
+        // in bounds: target · raters + rater < targets · raters = cells.len(), no overflow
         self.cells
             .get(target * self.raters + rater)
             .copied()
@@ -189,6 +260,14 @@ impl Ratings {
     }
 
     /// Number of targets rated by every rater.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Ratings;
+    /// let r = Ratings::with_missing(3, 2, vec![Some(5.0), None, Some(3.0), Some(3.5), Some(2.0), Some(2.5)])?;
+    /// assert_eq!(r.complete_targets(), 2);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn complete_targets(&self) -> usize {
         if self.missing == 0 {
             return self.targets;

@@ -128,4 +128,11 @@ pub enum Undefined {
     /// (F or t) would be infinite, so it is reported as undefined; its p-value is defined and
     /// is 0.
     ZeroErrorVariance,
+    /// Tied values, where the quantity assumes none: the exact null distribution of
+    /// Mann-Kendall's S is the untied one, so with tied scores only the normal approximation
+    /// applies.
+    TiedValues,
+    /// The sample is larger than the exact distribution is computed for (Mann-Kendall's exact
+    /// p beyond 49 points, where the normal approximation is accurate).
+    BeyondExactRange,
 }

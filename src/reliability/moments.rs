@@ -19,7 +19,7 @@ pub(super) struct Moments {
     pub(super) var: Vec<f64>,
     pub(super) total_var: f64,
     /// Variance of the sum of standardized items (= `Σ_i` `Σ_j` `r_ij`); `None` if an item is
-    /// constant or the item analysis was not asked for.
+    /// constant.
     pub(super) z_total_var: Option<f64>,
     pub(super) item_constant: Vec<bool>,
     pub(super) total_constant: bool,
@@ -69,11 +69,7 @@ impl Moments {
         }
         let [t1, t2] = t;
         if n < 2 {
-            return Err(Error::TooFew {
-                what: "complete respondents",
-                needed: 2,
-                found: n,
-            });
+            return Err(Error::TooFewRespondents { found: n });
         }
         let ni = n as i128;
         let nf = n as f64;
@@ -121,7 +117,7 @@ impl Moments {
             n,
             k,
             dropped: ratings.targets() - n,
-            z_total_var: standardized_sum_var(ratings, &mean, &var, &item_constant, n, with_items),
+            z_total_var: standardized_sum_var(ratings, &mean, &var, &item_constant, n),
             mean,
             var,
             total_var: total_nss as f64 / unit,
@@ -139,11 +135,7 @@ impl Moments {
     fn float(ratings: &Ratings, with_items: bool) -> Result<Moments> {
         let k = ratings.raters();
         let rows = || ratings.complete_rows();
-        let too_few = |found| Error::TooFew {
-            what: "complete respondents",
-            needed: 2,
-            found,
-        };
+        let too_few = |found| Error::TooFewRespondents { found };
         let first = rows().next().ok_or(too_few(0))?;
         // Pass 1: means, exact constancy of each item against the first row, and the largest
         // Σ|x| of a row (the magnitude of a total, for the rounding-noise zero tests).
@@ -226,7 +218,7 @@ impl Moments {
         } else {
             total_ss / (nf - 1.0)
         };
-        let z_total_var = standardized_sum_var(ratings, &mean, &var, &item_constant, n, with_items);
+        let z_total_var = standardized_sum_var(ratings, &mean, &var, &item_constant, n);
         let rest_ss = rest_ss.values();
         let item_rest = item_rest.values();
         let rest_constant: Vec<bool> = rest_ss.iter().map(|&s| noise.is_zero(s, n)).collect();
@@ -261,9 +253,8 @@ fn standardized_sum_var(
     var: &[f64],
     item_constant: &[bool],
     n: usize,
-    wanted: bool,
 ) -> Option<f64> {
-    if !wanted || item_constant.iter().any(|&c| c) {
+    if item_constant.iter().any(|&c| c) {
         return None;
     }
     let inv_sd: Vec<f64> = var.iter().map(|v| 1.0 / v.sqrt()).collect();

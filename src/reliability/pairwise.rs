@@ -1,16 +1,18 @@
 //! Cronbach's alpha from pairwise-complete covariances (the missing-data option).
 
-use super::{CronbachAlpha, feldt, finite};
+use super::{CronbachAlpha, FeldtN, feldt, finite, standardized};
 use crate::error::{Error, Result};
 use crate::interval::Level;
+use crate::method::IntervalMethod;
 use crate::outcome::{Outcome, Undefined};
 use crate::ratings::{CaseDeletion, Ratings};
 use crate::stats::{self, Sum};
 
 /// Pairwise covariances: for each pair of items, the respondents who answered both, with
-/// that pair's own means (as `pandas.DataFrame.cov`, which pingouin uses). O(n k²).
+/// that pair's own means (as `pandas.DataFrame.cov`, which pingouin uses), and the pairwise
+/// correlations with the SDs over the same rows (as R `cor(use = "pairwise")`). O(n k²).
 #[allow(clippy::float_cmp)] // exact constancy tests are the point
-pub(super) fn alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
+pub(super) fn alpha(items: &Ratings, level: Level, feldt_n: FeldtN) -> Result<CronbachAlpha> {
     let k = items.raters();
     let pairs = k * (k + 1) / 2;
     let index = |i: usize, j: usize| i * k - i * (i + 1) / 2 + j; // i <= j
@@ -49,11 +51,7 @@ pub(super) fn alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
     }
     let min_n = count.iter().copied().min().unwrap_or(0);
     if min_n < 2 {
-        return Err(Error::TooFew {
-            what: "respondents answering both items of a pair",
-            needed: 2,
-            found: min_n,
-        });
+        return Err(Error::TooFewPairwise { found: min_n });
     }
     let mean_i: Vec<f64> = sum_i
         .iter()
@@ -66,17 +64,25 @@ pub(super) fn alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
         .map(|(s, &c)| s.value() / c as f64)
         .collect();
     let mut cross = vec![Sum::default(); pairs];
+    // squares about the pair's means, over the pair's rows (for the correlations)
+    let (mut sq_i, mut sq_j) = (vec![Sum::default(); pairs], vec![Sum::default(); pairs]);
     for row in items.rows_raw() {
         for (i, &x) in row.iter().enumerate() {
             if x.is_nan() {
                 continue;
             }
-            for (j, &y) in row.iter().enumerate().skip(i) {
+            for (j, &y) in row.iter().enumerate().skip(i + 1) {
                 if !y.is_nan() {
                     let p = index(i, j);
-                    cross[p].add((x - mean_i[p]) * (y - mean_j[p]));
+                    let (dx, dy) = (x - mean_i[p], y - mean_j[p]);
+                    cross[p].add(dx * dy);
+                    sq_i[p].add(dx * dx);
+                    sq_j[p].add(dy * dy);
                 }
             }
+            let p = index(i, i);
+            let dx = x - mean_i[p];
+            cross[p].add(dx * dx);
         }
     }
     // The total's zero test allows for the rounding of every covariance it adds up (see
@@ -108,18 +114,47 @@ pub(super) fn alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
     } else {
         finite(Outcome::Defined(kf / (kf - 1.0) * (1.0 - diagonal / total)))
     };
+    let ci_n = match feldt_n {
+        FeldtN::SmallestPairwise => min_n,
+        FeldtN::AllRespondents => items.targets(),
+    };
     let ci = match raw {
-        Outcome::Defined(a) => feldt(a, min_n as f64, kf, level),
+        Outcome::Defined(a) => feldt(a, ci_n as f64, kf, level),
         Outcome::Undefined(why) => Outcome::Undefined(why),
     };
+    // Σ_i Σ_j r_ij with r_ii = 1; a pair on whose rows an item is constant (its squares zero
+    // up to rounding) has no correlation.
+    let mut sum_r = Some(Sum::default());
+    for i in 0..k {
+        for j in i + 1..k {
+            let p = index(i, j);
+            let (a, b) = (sq_i[p].value(), sq_j[p].value());
+            sum_r = match sum_r {
+                Some(mut acc) if !noise.is_zero(a, count[p]) && !noise.is_zero(b, count[p]) => {
+                    acc.add(2.0 * (cross[p].value() / (a.sqrt() * b.sqrt())).clamp(-1.0, 1.0));
+                    Some(acc)
+                }
+                _ => None,
+            };
+        }
+    }
+    let all_constant = constant.iter().all(|&c| c);
+    let sum_r = if constant.iter().any(|&c| c) {
+        None
+    } else {
+        sum_r.map(|acc| acc.value() + kf)
+    };
     Ok(CronbachAlpha {
-        raw,
+        coefficient: raw,
+        standardized: standardized(all_constant, sum_r, kf),
         ci,
-        respondents: min_n,
-        respondents_dropped: items.targets() - min_n,
+        ci_n,
+        n: min_n,
+        dropped: items.targets() - min_n,
         items: k,
         missing: CaseDeletion::Pairwise,
-        ci_method: "Feldt (1965) F interval, n = smallest pairwise count",
-        reference: "pingouin.cronbach_alpha(nan_policy='pairwise') 0.6.1 (alpha)",
+        ci_method: IntervalMethod::Feldt,
+        reference: "pingouin.cronbach_alpha(nan_policy='pairwise') 0.6.1 (alpha; its interval \
+                    with FeldtN::AllRespondents); psych::alpha(use = 'pairwise') 2.2.9 std.alpha",
     })
 }

@@ -32,7 +32,7 @@ impl Series {
     /// A series from times and values of equal length.
     ///
     /// # Errors
-    /// [`Error::TooFew`] when empty; [`Error::LengthMismatch`] when the lengths differ;
+    /// [`Error::TooFewPoints`] when empty; [`Error::LengthMismatch`] when the lengths differ;
     /// [`Error::NonFinite`] for a NaN or infinite time or value (with its index);
     /// [`Error::NotIncreasing`] where a time is not after the one before it.
     pub fn new(times: Vec<f64>, values: Vec<f64>) -> Result<Series> {
@@ -44,8 +44,7 @@ impl Series {
             });
         }
         if times.is_empty() {
-            return Err(Error::TooFew {
-                what: "series points",
+            return Err(Error::TooFewPoints {
                 needed: 1,
                 found: 0,
             });
@@ -97,8 +96,7 @@ impl Series {
     /// Errors unless the series has at least `needed` points (for methods' own checks).
     pub(crate) fn require(&self, needed: usize) -> Result<()> {
         if self.len() < needed {
-            Err(Error::TooFew {
-                what: "series points",
+            Err(Error::TooFewPoints {
                 needed,
                 found: self.len(),
             })

@@ -362,3 +362,157 @@ fn alpha_equal_decimal_totals_are_a_zero_denominator_in_any_order() {
         }
     }
 }
+
+/// Pairwise deletion against R psych 2.2.9 `alpha(use = "pairwise")`
+/// (`tests/reference/cronbach_pairwise_psych.R`): raw and standardized alpha, and Feldt's
+/// interval on every row ([`FeldtN::AllRespondents`], psych's and pingouin's n), which also
+/// matches pingouin 0.6.1's 3-decimal interval.
+#[test]
+fn pairwise_all_respondents_matches_psych_and_pingouin() {
+    let psych = common::reference("cronbach_pairwise_psych.json");
+    let reference = common::reference("cronbach_reference.json");
+    let cases = psych["cases"].as_array().unwrap();
+    let pingouin = reference["pairwise_cases"].as_array().unwrap();
+    assert!(cases.len() >= 5 && cases.len() == pingouin.len());
+    let mut worst = 0.0f64;
+    for (ps, pg) in cases.iter().zip(pingouin) {
+        let name = ps["name"].as_str().unwrap();
+        assert_eq!(Some(name), pg["name"].as_str());
+        let r = matrix(&pg["data"]);
+        let a = pairwise(&r, FeldtN::AllRespondents);
+        assert_eq!(a.ci_n as f64, f(&ps["n_obs"]), "{name} every row");
+        assert_eq!(a.ci_n, r.targets());
+        check(
+            &format!("{name} psych raw"),
+            a.coefficient.value().unwrap(),
+            f(&ps["raw_alpha"]),
+            &mut worst,
+        );
+        assert!(!ps["smoothed"].as_bool().unwrap(), "{name}: psych smoothed");
+        check(
+            &format!("{name} psych std"),
+            a.standardized.value().unwrap(),
+            f(&ps["std_alpha"]),
+            &mut worst,
+        );
+        let ci = a.ci.value().unwrap();
+        check(
+            &format!("{name} psych feldt lo"),
+            ci.lower,
+            f(&ps["feldt_lower"]),
+            &mut worst,
+        );
+        check(
+            &format!("{name} psych feldt hi"),
+            ci.upper,
+            f(&ps["feldt_upper"]),
+            &mut worst,
+        );
+        let rounded = &pg["pingouin"]["ci_rounded_3dp_n_all_rows"];
+        assert!(
+            (ci.lower - f(&rounded[0])).abs() <= 0.0005 + 1e-12,
+            "{name} pg lo"
+        );
+        assert!(
+            (ci.upper - f(&rounded[1])).abs() <= 0.0005 + 1e-12,
+            "{name} pg hi"
+        );
+        // the smallest-pairwise choice changes the interval only
+        let b = pairwise(&r, FeldtN::SmallestPairwise);
+        assert_eq!(
+            (b.coefficient, b.standardized),
+            (a.coefficient, a.standardized)
+        );
+        assert!(b.ci_n < a.ci_n && b.ci.value().unwrap().lower < ci.lower);
+    }
+    println!("pairwise vs psych: max relative error {worst:e}");
+}
+
+/// Undefined never erases what is defined: on constant answers every count stays.
+#[test]
+fn undefined_alpha_keeps_every_count() {
+    let constant = Ratings::with_missing(
+        4,
+        3,
+        vec![
+            Some(2.0),
+            Some(2.0),
+            Some(2.0),
+            Some(2.0),
+            None,
+            Some(2.0),
+            Some(2.0),
+            Some(2.0),
+            Some(2.0),
+            Some(2.0),
+            Some(2.0),
+            Some(2.0),
+        ],
+    )
+    .unwrap();
+    let why = Outcome::Undefined(Undefined::ConstantValues);
+    let a = cronbach_alpha(&constant, Level::default()).unwrap();
+    assert_eq!(
+        (a.coefficient, a.standardized, a.ci.undefined()),
+        (why, why, Some(Undefined::ConstantValues))
+    );
+    assert_eq!((a.n, a.dropped, a.items, a.ci_n), (3, 1, 3, 3));
+    assert_eq!(
+        (a.missing, a.ci_method),
+        (CaseDeletion::Listwise, IntervalMethod::Feldt)
+    );
+    let ia = item_analysis(&constant, Level::default()).unwrap();
+    assert_eq!(ia.alpha, a);
+    assert_eq!(ia.items.len(), 3);
+    assert!(ia.items.iter().all(|i| i.mean == 2.0 && i.sd == 0.0));
+    for feldt_n in [FeldtN::SmallestPairwise, FeldtN::AllRespondents] {
+        let p = pairwise(&constant, feldt_n);
+        assert_eq!((p.coefficient, p.standardized), (why, why));
+        assert_eq!((p.n, p.dropped, p.items), (3, 1, 3));
+        assert_eq!(
+            p.ci_n,
+            if feldt_n == FeldtN::AllRespondents {
+                4
+            } else {
+                3
+            }
+        );
+        assert_eq!(p.missing, CaseDeletion::Pairwise);
+    }
+}
+
+/// The text of every reliability error, as a clinician reads it.
+#[test]
+fn reliability_error_messages_are_sentences() {
+    let one = Ratings::with_missing(2, 2, vec![Some(1.0), None, Some(2.0), Some(3.0)]).unwrap();
+    assert_eq!(
+        cronbach_alpha(&one, Level::default())
+            .unwrap_err()
+            .to_string(),
+        "2 complete respondents are needed, found 1"
+    );
+    let sparse = Ratings::with_missing(
+        3,
+        2,
+        vec![Some(1.0), None, None, Some(2.0), Some(3.0), Some(4.0)],
+    )
+    .unwrap();
+    assert_eq!(
+        cronbach_alpha_pairwise(&sparse, Level::default(), PairwiseOptions::default())
+            .unwrap_err()
+            .to_string(),
+        "every pair of items needs 2 respondents who answered both; the sparsest pair has 1"
+    );
+    assert_eq!(
+        standard_error_of_measurement(-1.0, 0.5)
+            .unwrap_err()
+            .to_string(),
+        "the standard deviation is -1; it must be a finite number of 0 or more"
+    );
+    assert_eq!(
+        standard_error_of_measurement(1.0, 1.2)
+            .unwrap_err()
+            .to_string(),
+        "the reliability is 1.2; it must lie between 0 and 1"
+    );
+}

@@ -90,7 +90,7 @@ pub enum FeldtN {
     #[default]
     SmallestPairwise,
     /// Every respondent (row), missing answers or not, as `pingouin.cronbach_alpha(...,
-    /// nan_policy="pairwise")` 0.6.1 does: narrower,
+    /// nan_policy="pairwise")` 0.6.1 and R `psych::alpha(use = "pairwise")` 2.2.9 do: narrower,
     /// and optimistic when many answers are missing.
     AllRespondents,
 }
@@ -215,7 +215,7 @@ pub fn cronbach_alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
 /// ```text
 /// c_ij  = Σ over rows answering i and j of (x_i − m_i)(x_j − m_j) / (n_ij − 1),
 ///         m_i, m_j the means over those rows
-/// r_ij  = c_ij / (s_i s_j),  s_i, s_j the SDs over those same rows (R cor(use = "pairwise"))
+/// r_ij  = c_ij / √(c_ii c_jj)    (R cov2cor, as psych::alpha(use = "pairwise"))
 /// alpha = k/(k − 1) (1 − Σ_i c_ii / Σ_i Σ_j c_ij)      alpha_std = k/(k − 1) (1 − k / Σ_i Σ_j r_ij)
 /// Feldt CI as in cronbach_alpha, with n = min n_ij (FeldtN::SmallestPairwise, the default)
 ///          or every row (FeldtN::AllRespondents, as pingouin)
@@ -247,8 +247,10 @@ pub fn cronbach_alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
 /// ```
 ///
 /// # References
-/// As [`cronbach_alpha`]; the alpha matches `pingouin.cronbach_alpha(nan_policy="pairwise")`
-/// 0.6.1, and with [`FeldtN::AllRespondents`] its (3-decimal) interval.
+/// As [`cronbach_alpha`]; matches `psych::alpha(use = "pairwise")` 2.2.9 (`raw_alpha`,
+/// `std.alpha`, and with [`FeldtN::AllRespondents`] its Feldt interval) and
+/// `pingouin.cronbach_alpha(nan_policy="pairwise")` 0.6.1 (alpha; with
+/// [`FeldtN::AllRespondents`] its 3-decimal interval).
 pub fn cronbach_alpha_pairwise(
     items: &Ratings,
     level: Level,

@@ -9,8 +9,9 @@ use crate::ratings::{CaseDeletion, Ratings};
 use crate::stats::{self, Sum};
 
 /// Pairwise covariances: for each pair of items, the respondents who answered both, with
-/// that pair's own means (as `pandas.DataFrame.cov`, which pingouin uses), and the pairwise
-/// correlations with the SDs over the same rows (as R `cor(use = "pairwise")`). O(n k²).
+/// that pair's own means (as `pandas.DataFrame.cov`, which pingouin uses), and the
+/// correlations from those covariances, `r_ij = c_ij / √(c_ii c_jj)` (R `cov2cor`, which
+/// `psych::alpha(use = "pairwise")` uses). O(n k²).
 #[allow(clippy::float_cmp)] // exact constancy tests are the point
 pub(super) fn alpha(items: &Ratings, level: Level, feldt_n: FeldtN) -> Result<CronbachAlpha> {
     let k = items.raters();
@@ -64,39 +65,35 @@ pub(super) fn alpha(items: &Ratings, level: Level, feldt_n: FeldtN) -> Result<Cr
         .map(|(s, &c)| s.value() / c as f64)
         .collect();
     let mut cross = vec![Sum::default(); pairs];
-    // squares about the pair's means, over the pair's rows (for the correlations)
-    let (mut sq_i, mut sq_j) = (vec![Sum::default(); pairs], vec![Sum::default(); pairs]);
     for row in items.rows_raw() {
         for (i, &x) in row.iter().enumerate() {
             if x.is_nan() {
                 continue;
             }
-            for (j, &y) in row.iter().enumerate().skip(i + 1) {
+            for (j, &y) in row.iter().enumerate().skip(i) {
                 if !y.is_nan() {
                     let p = index(i, j);
-                    let (dx, dy) = (x - mean_i[p], y - mean_j[p]);
-                    cross[p].add(dx * dy);
-                    sq_i[p].add(dx * dx);
-                    sq_j[p].add(dy * dy);
+                    cross[p].add((x - mean_i[p]) * (y - mean_j[p]));
                 }
             }
-            let p = index(i, i);
-            let dx = x - mean_i[p];
-            cross[p].add(dx * dx);
         }
     }
     // The total's zero test allows for the rounding of every covariance it adds up (see
     // `stats::RoundingNoise`), so the order of items and rows cannot decide it.
     let noise = stats::RoundingNoise::new(magnitude);
+    let covariance = |i: usize, j: usize| {
+        let p = index(i, j);
+        if i == j && constant[i] {
+            0.0
+        } else {
+            cross[p].value() / (count[p] - 1) as f64
+        }
+    };
     let (mut diagonal, mut total, mut slack) = (Sum::default(), Sum::default(), 0.0);
-    for (i, &constant_i) in constant.iter().enumerate() {
+    for i in 0..k {
         for j in i..k {
             let p = index(i, j);
-            let c = if i == j && constant_i {
-                0.0
-            } else {
-                cross[p].value() / (count[p] - 1) as f64
-            };
+            let c = covariance(i, j);
             let weight = if i == j { 1.0 } else { 2.0 };
             if i == j {
                 diagonal.add(c);
@@ -122,27 +119,20 @@ pub(super) fn alpha(items: &Ratings, level: Level, feldt_n: FeldtN) -> Result<Cr
         Outcome::Defined(a) => feldt(a, ci_n as f64, kf, level),
         Outcome::Undefined(why) => Outcome::Undefined(why),
     };
-    // Σ_i Σ_j r_ij with r_ii = 1; a pair on whose rows an item is constant (its squares zero
-    // up to rounding) has no correlation.
-    let mut sum_r = Some(Sum::default());
-    for i in 0..k {
-        for j in i + 1..k {
-            let p = index(i, j);
-            let (a, b) = (sq_i[p].value(), sq_j[p].value());
-            sum_r = match sum_r {
-                Some(mut acc) if !noise.is_zero(a, count[p]) && !noise.is_zero(b, count[p]) => {
-                    acc.add(2.0 * (cross[p].value() / (a.sqrt() * b.sqrt())).clamp(-1.0, 1.0));
-                    Some(acc)
-                }
-                _ => None,
-            };
-        }
-    }
+    // Σ_i Σ_j r_ij with r_ij = c_ij / √(c_ii c_jj) (cov2cor, not clamped: with pairwise
+    // deletion |r_ij| can exceed 1, as in psych); no correlation when an item is constant.
     let all_constant = constant.iter().all(|&c| c);
     let sum_r = if constant.iter().any(|&c| c) {
         None
     } else {
-        sum_r.map(|acc| acc.value() + kf)
+        let sd: Vec<f64> = (0..k).map(|i| covariance(i, i).sqrt()).collect();
+        let mut acc = Sum::default();
+        for i in 0..k {
+            for j in i + 1..k {
+                acc.add(2.0 * covariance(i, j) / (sd[i] * sd[j]));
+            }
+        }
+        Some(acc.value() + kf)
     };
     Ok(CronbachAlpha {
         coefficient: raw,
@@ -154,7 +144,7 @@ pub(super) fn alpha(items: &Ratings, level: Level, feldt_n: FeldtN) -> Result<Cr
         items: k,
         missing: CaseDeletion::Pairwise,
         ci_method: IntervalMethod::Feldt,
-        reference: "pingouin.cronbach_alpha(nan_policy='pairwise') 0.6.1 (alpha; its interval \
-                    with FeldtN::AllRespondents); psych::alpha(use = 'pairwise') 2.2.9 std.alpha",
+        reference: "psych::alpha(use = 'pairwise') 2.2.9 (raw_alpha, std.alpha, Feldt with \
+                    FeldtN::AllRespondents); pingouin.cronbach_alpha(nan_policy='pairwise') 0.6.1",
     })
 }

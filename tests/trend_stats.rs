@@ -660,3 +660,218 @@ fn batch_equals_series_by_series_on_every_thread_count() {
         }
     }
 }
+
+// ---- undefined never erases what is defined ---------------------------------------------
+
+#[test]
+fn undefined_ols_keeps_every_count() {
+    // constant scores: t, p, R² undefined; slope, intercept, SEs, df, n and the intervals stay
+    let fit = ols_trend(
+        &Series::from_values(vec![5.0; 6]).unwrap(),
+        Level::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        (fit.slope, fit.intercept, fit.n, fit.df),
+        (0.0, 5.0, 6, 4.0)
+    );
+    assert_eq!(fit.slope_se, Outcome::Defined(0.0));
+    assert_eq!(fit.residual_sd, Outcome::Defined(0.0));
+    assert!(fit.slope_ci.is_defined() && fit.intercept_ci.is_defined());
+    assert_eq!(
+        (fit.p_method, fit.ci_method),
+        (PMethod::StudentT, IntervalMethod::StudentT)
+    );
+    // two points: no residual df, the line itself stays
+    let two = ols_trend(
+        &Series::new(vec![1.0, 3.0], vec![2.0, 5.0]).unwrap(),
+        Level::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        (two.slope, two.intercept, two.n, two.df),
+        (1.5, 0.5, 2, 0.0)
+    );
+    assert_eq!(two.r_squared, Outcome::Defined(1.0));
+}
+
+#[test]
+fn undefined_mann_kendall_keeps_every_count() {
+    let mk = mann_kendall(&Series::from_values(vec![5.0; 6]).unwrap()).unwrap();
+    assert_eq!(mk.tau_b, Outcome::Undefined(Undefined::ConstantValues));
+    assert_eq!(mk.p_exact, Outcome::Undefined(Undefined::TiedValues));
+    assert_eq!((mk.s, mk.n, mk.pairs, mk.var_s, mk.z), (0, 6, 15, 0.0, 0.0));
+    assert_eq!((mk.p, mk.p_normal, mk.tau_a), (1.0, 1.0, 0.0));
+    assert_eq!(
+        (mk.ties.groups, mk.ties.tied_values, mk.ties.tied_pairs),
+        (1, 6, 15)
+    );
+}
+
+#[test]
+fn undefined_hamed_rao_keeps_every_count() {
+    // scores exactly on a line: detrended ranks all equal, the correction is 0/0
+    let s = Series::from_values((1..=8).map(f64::from).collect()).unwrap();
+    let hr = mann_kendall_hamed_rao(&s, HamedRaoOptions::default().with_lags(3)).unwrap();
+    let why = Outcome::Undefined(Undefined::ConstantDetrendedRanks);
+    assert_eq!((hr.correction, hr.var_s, hr.z, hr.p), (why, why, why, why));
+    assert_eq!((hr.s, hr.n, hr.lags, hr.significant_lags), (28, 8, 3, 0));
+    assert_eq!(
+        (hr.sen_slope, hr.var_s_uncorrected),
+        (1.0, 8.0 * 7.0 * 21.0 / 18.0)
+    );
+    assert_eq!(hr.p_method, PMethod::Normal);
+}
+
+#[test]
+fn undefined_sen_interval_keeps_every_count() {
+    let s = Series::from_values(vec![1.0, 2.0, 4.0]).unwrap();
+    for ci_method in [
+        IntervalMethod::RankedSlopes,
+        IntervalMethod::InterpolatedSlopes,
+    ] {
+        let sen = sen_slope(
+            &s,
+            Level::default(),
+            SenOptions::default().with_ci_method(ci_method),
+        )
+        .unwrap();
+        assert_eq!(sen.ci, Outcome::Undefined(Undefined::RankOutOfRange));
+        assert_eq!(
+            (sen.slope, sen.slopes, sen.n, sen.ci_method),
+            (1.5, 3, 3, ci_method)
+        );
+        assert_eq!(sen.var_s, 3.0 * 2.0 * 11.0 / 18.0);
+        assert!(sen.c > 0.0 && sen.lower_rank < 1.0);
+    }
+    assert_eq!(
+        sen_slope(
+            &s,
+            Level::default(),
+            SenOptions::default().with_ci_method(IntervalMethod::Feldt)
+        )
+        .unwrap_err()
+        .to_string(),
+        "Sen's slope has no Feldt interval; use RankedSlopes or InterpolatedSlopes"
+    );
+}
+
+#[test]
+fn undefined_rci_keeps_every_count() {
+    let perfect = criterion(2.0, SdSource::Sample, 1.0, ReliabilityKind::TestRetest);
+    let rc = reliable_change(3.0, 3.0, &perfect).unwrap();
+    assert_eq!(
+        rc.rci,
+        Outcome::Undefined(Undefined::NoChangeWithPerfectReliability)
+    );
+    assert_eq!(
+        (rc.x1, rc.x2, rc.difference, rc.se, rc.s_diff),
+        (3.0, 3.0, 0.0, 0.0, 0.0)
+    );
+    assert_eq!(
+        (rc.sd, rc.reliability, rc.minimum_reliable_change),
+        (2.0, 1.0, 0.0)
+    );
+    assert_eq!(rc.direction, ChangeDirection::NoChange);
+    assert!(!rc.reliable);
+}
+
+#[test]
+fn sample_sd_of_pre_scores() {
+    // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, sum of squares 32, SD sqrt(32/7)
+    let pre = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0];
+    assert!((sample_sd(&pre).unwrap() - (32.0f64 / 7.0).sqrt()).abs() < 1e-15);
+    assert_eq!(sample_sd(&[3.0]), Err(Error::TooFewScores { found: 1 }));
+    assert!(matches!(
+        sample_sd(&[3.0, f64::NAN]),
+        Err(Error::NonFinite { .. })
+    ));
+}
+
+#[test]
+fn critical_values_and_their_errors() {
+    let with = |critical| {
+        ChangeCriterion::builder()
+            .sd(1.0, SdSource::Norm)
+            .reliability(0.5, ReliabilityKind::Alpha)
+            .critical(critical)
+            .build()
+    };
+    assert_eq!(
+        with(Critical::JacobsonTruax).unwrap().critical_value(),
+        1.96
+    );
+    assert_eq!(with(Critical::Z(1.645)).unwrap().critical_value(), 1.645);
+    let ninety = with(Critical::Level(Level::new(0.9).unwrap())).unwrap();
+    assert!((ninety.critical_value() - 1.644_853_626_951_472_2).abs() < 1e-12);
+    for z in [0.0, -1.0, f64::INFINITY, f64::NAN] {
+        assert!(matches!(
+            with(Critical::Z(z)),
+            Err(Error::InvalidCritical { .. })
+        ));
+    }
+}
+
+/// The text of every trend-statistics error, as a clinician reads it.
+#[test]
+fn trend_error_messages_are_sentences() {
+    let one = Series::from_values(vec![1.0]).unwrap();
+    assert_eq!(
+        mann_kendall(&one).unwrap_err().to_string(),
+        "2 series points are needed, found 1"
+    );
+    let four = Series::from_values(vec![1.0, 3.0, 2.0, 4.0]).unwrap();
+    assert_eq!(
+        mann_kendall_hamed_rao(&four, HamedRaoOptions::default().with_lags(4))
+            .unwrap_err()
+            .to_string(),
+        "Hamed-Rao lags is 4; it must be at least 1 and below the 4 points of the series"
+    );
+    let crit = criterion(0.7, SdSource::Norm, 0.9, ReliabilityKind::Alpha);
+    assert_eq!(
+        reliable_change_between(&four, 3, 1, &crit)
+            .unwrap_err()
+            .to_string(),
+        "positions 3 and 1 must lie within the series of 4 points, the first before the second"
+    );
+    assert_eq!(
+        sample_sd(&[]).unwrap_err().to_string(),
+        "2 scores are needed for a sample standard deviation, found 0"
+    );
+    let builder = ChangeCriterion::builder().sd(0.7, SdSource::Norm);
+    assert_eq!(
+        builder.build().unwrap_err().to_string(),
+        "the reliable change criterion needs a reliability; set it before building"
+    );
+    assert_eq!(
+        builder
+            .reliability(1.5, ReliabilityKind::Alpha)
+            .build()
+            .unwrap_err()
+            .to_string(),
+        "the reliability is 1.5; it must lie between 0 and 1"
+    );
+    assert_eq!(
+        ChangeCriterion::builder()
+            .sd(0.0, SdSource::Norm)
+            .reliability(0.9, ReliabilityKind::Alpha)
+            .build()
+            .unwrap_err()
+            .to_string(),
+        "the standard deviation is 0; it must be above 0"
+    );
+    assert_eq!(
+        ChangeCriterion::builder()
+            .sd(0.7, SdSource::Norm)
+            .reliability(0.9, ReliabilityKind::Alpha)
+            .critical(Critical::Z(-1.0))
+            .build()
+            .unwrap_err()
+            .to_string(),
+        "the critical value is -1; it must be a finite number above 0"
+    );
+    assert_eq!(
+        Series::new(vec![], vec![]).unwrap_err().to_string(),
+        "1 series points are needed, found 0"
+    );
+}

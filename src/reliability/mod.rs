@@ -416,7 +416,7 @@ impl Moments {
     }
 }
 
-/// Standardized alpha from Σ_i Σ_j `r_ij` (`None`: an item is constant, its correlations 0/0).
+/// Standardized alpha from `Σ_i Σ_j r_ij` (`None`: an item is constant, its correlations 0/0).
 #[allow(clippy::float_cmp)] // an exactly zero sum of correlations
 pub(super) fn standardized(all_constant: bool, sum_r: Option<f64>, k: f64) -> Outcome<f64> {
     finite(match (all_constant, sum_r) {

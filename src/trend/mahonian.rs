@@ -236,7 +236,7 @@ mod tests {
         }
     }
 
-    /// Outside 2..=EXACT_MAX_N there is no exact p.
+    /// Outside `2..=EXACT_MAX_N` there is no exact p.
     #[test]
     fn no_exact_p_outside_the_table() {
         assert_eq!(exact_p(EXACT_MAX_N + 1, 0), None);

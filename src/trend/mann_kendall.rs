@@ -331,8 +331,10 @@ pub struct HamedRao {
 /// let s = Series::from_values(vec![4.0, 4.2, 4.1, 4.5, 4.6, 4.4, 4.8, 5.0, 4.9, 5.2])?;
 /// let hr = mann_kendall_hamed_rao(&s, HamedRaoOptions::default())?;
 /// assert_eq!(hr.s, 37);
-/// assert!((hr.z.value().unwrap() - 3.219_937_887_599_697).abs() < 1e-12); // pymannkendall
-/// assert!(hr.p.value().is_some());
+/// // pymannkendall's z
+/// assert!(hr.z.value().is_some_and(|z| (z - 3.219_937_887_599_697).abs() < 1e-12));
+/// assert!(hr.p.is_defined());
+/// assert_eq!((hr.n, hr.lags), (10, 9));
 /// # Ok::<(), alliance::Error>(())
 /// ```
 ///

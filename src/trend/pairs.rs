@@ -127,7 +127,7 @@ pub(crate) fn ties(sorted: &[f64]) -> Ties {
 }
 
 /// Var(S) of Mann-Kendall's S under no trend, tie-corrected, from the values in ascending
-/// order: [n(n − 1)(2n + 5) − Σ_g t_g(t_g − 1)(2t_g + 5)] / 18 (shared by Mann-Kendall and
+/// order: `[n(n − 1)(2n + 5) − Σ_g t_g(t_g − 1)(2t_g + 5)] / 18` (shared by Mann-Kendall and
 /// Sen's interval, so neither module imports the other's).
 pub(crate) fn var_s_sorted(sorted: &[f64]) -> f64 {
     var_s(sorted.len(), &ties(sorted))

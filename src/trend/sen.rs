@@ -161,7 +161,7 @@ pub struct SenSlope {
 /// The ranked interval ([`IntervalMethod::RankedSlopes`], the default) follows
 /// `scipy.stats.theilslopes` and R `trend::sens.slope`. The interpolated one
 /// ([`IntervalMethod::InterpolatedSlopes`]) is Gilbert's (1987, ch. 16.5) interval as the
-/// MeteoSwiss `mannkendall` package computes it (Python 1.1.1, `mk_stats.sen_slope`, the port
+/// `MeteoSwiss` `mannkendall` package computes it (Python 1.1.1, `mk_stats.sen_slope`, the port
 /// of its R and MATLAB code; Collaud Coen et al. 2020): ranks (N ∓ C)/2 exactly, without the
 /// ranked interval's rounding and without its + 1 on the upper rank, each bound interpolated
 /// linearly between the two neighbouring ordered slopes. Where a rank falls outside 1..=N
@@ -180,7 +180,7 @@ pub struct SenSlope {
 /// # Example
 /// ```
 /// use alliance::trend::{sen_slope, SenOptions, Series};
-/// use alliance::{IntervalMethod, Level};
+/// use alliance::{IntervalMethod, Level, Outcome, Undefined};
 /// let s = Series::new(vec![1.0, 2.0, 4.0, 5.0, 6.0], vec![4.0, 4.4, 4.6, 5.2, 5.0])?;
 /// let sen = sen_slope(&s, Level::default(), SenOptions::default())?;
 /// assert!((sen.slope - 0.2).abs() < 1e-12);
@@ -189,7 +189,8 @@ pub struct SenSlope {
 /// let gilbert = SenOptions::default().with_ci_method(IntervalMethod::InterpolatedSlopes);
 /// let interpolated = sen_slope(&s, Level::default(), gilbert)?;
 /// assert_eq!(interpolated.slope, sen.slope);
-/// assert!(interpolated.ci.is_defined());
+/// // unrounded, the lower rank (10 − 8.0016)/2 = 0.9992 falls below the first slope
+/// assert_eq!(interpolated.ci, Outcome::Undefined(Undefined::RankOutOfRange));
 /// # Ok::<(), alliance::Error>(())
 /// ```
 ///
@@ -572,7 +573,7 @@ mod tests {
         assert!(compared >= 20);
     }
 
-    /// Both algorithms, Gilbert's interpolated interval at 95% and 90%, against the MeteoSwiss
+    /// Both algorithms, Gilbert's interpolated interval at 95% and 90%, against the `MeteoSwiss`
     /// `mannkendall` package 1.1.1 (`tests/reference/sen_interpolated.py`), to 1e-9; where
     /// its ranks leave 1..=N (it clamps) the interval is undefined here.
     #[test]

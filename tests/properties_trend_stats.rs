@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use alliance::reliability::ReliabilityKind;
 use alliance::trend::{
     ChangeCriterion, Critical, HamedRaoOptions, SdSource, SenOptions, Series, mann_kendall,
@@ -52,8 +54,9 @@ fn reversed(s: &Series) -> Series {
     Series::new(t, y).unwrap()
 }
 
+/// Agreement of two computations of one slope (relative to the larger of 1 and the second).
 fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-12 * (1.0 + a.abs().max(b.abs()))
+    common::close(a, b, 1e-12)
 }
 
 fn brute_s(y: &[f64]) -> i64 {

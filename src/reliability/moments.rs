@@ -298,7 +298,7 @@ fn standardized_sum_var(
     Some(ss / (n as f64 - 1.0))
 }
 
-/// Σ over rows of (Σ_j (`x_j` − `m_j`) `w_j`)², K items known at compile time (the usual
+/// Σ over rows of `(Σ_j (x_j − m_j) w_j)²`, K items known at compile time (the usual
 /// questionnaire), so the row's work stays in registers: a plain loop, no closure.
 fn z_squares<'a, const K: usize>(
     rows: impl Iterator<Item = &'a [f64]>,

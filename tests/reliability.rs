@@ -464,7 +464,11 @@ fn undefined_alpha_keeps_every_count() {
     let ia = item_analysis(&constant, Level::default()).unwrap();
     assert_eq!(ia.alpha, a);
     assert_eq!(ia.items.len(), 3);
-    assert!(ia.items.iter().all(|i| i.mean == 2.0 && i.sd == 0.0));
+    assert!(
+        ia.items
+            .iter()
+            .all(|i| i.mean == Outcome::Defined(2.0) && i.sd == Outcome::Defined(0.0))
+    );
     for feldt_n in [FeldtN::SmallestPairwise, FeldtN::AllRespondents] {
         let p = pairwise(&constant, feldt_n);
         assert_eq!((p.coefficient, p.standardized), (why, why));

@@ -135,10 +135,11 @@ impl PairwiseOptions {
 pub struct ItemStatistics {
     /// 0-based column of the item.
     pub item: usize,
-    /// Item mean.
-    pub mean: f64,
-    /// Item SD (n − 1).
-    pub sd: f64,
+    /// Item mean; [`Undefined::OutOfRange`] only when its sum overflows f64.
+    pub mean: Outcome<f64>,
+    /// Item SD (n − 1); [`Undefined::OutOfRange`] when its sum of squares overflows f64
+    /// (answers beyond about 1e150).
+    pub sd: Outcome<f64>,
     /// Raw alpha of the other k − 1 items; undefined for k = 2 (one item left).
     pub alpha_if_deleted: Outcome<f64>,
     /// Correlation of the item with the sum of the other items (psych's `r.drop`).
@@ -324,13 +325,9 @@ pub fn item_analysis(items: &Ratings, level: Level) -> Result<ItemAnalysis> {
             };
             ItemStatistics {
                 item: j,
-                mean: m.mean[j],
-                // an overflowing variance (values beyond ~1e150) reads as infinite, never NaN
-                sd: if vj.is_nan() {
-                    f64::INFINITY
-                } else {
-                    vj.sqrt()
-                },
+                // sums beyond f64 (answers beyond ~1e150) are out of range, never ∞ or NaN
+                mean: finite(Outcome::Defined(m.mean[j])),
+                sd: finite(Outcome::Defined(vj.sqrt())),
                 alpha_if_deleted: finite(alpha_if_deleted),
                 corrected_item_total: finite(corrected_item_total),
             }

@@ -32,6 +32,9 @@ pub enum OlsFit {
 
 /// The least-squares line y = intercept + slope·t through a series, with its inference.
 ///
+/// Any inferential quantity whose computation overflows f64 (scores or times beyond about
+/// 1e150) is [`Undefined::OutOfRange`], never ∞ or NaN.
+///
 /// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -204,39 +207,63 @@ pub fn ols_trend(series: &Series, level: Level) -> Result<OlsTrend> {
         ),
         OlsFit::Residuals => {
             let t_value = slope / slope_se;
-            (
-                Outcome::Defined(t_value),
-                Outcome::Defined(stats::t_two_sided_p(t_value, dff)?),
-            )
+            if t_value.is_finite() {
+                (
+                    Outcome::Defined(t_value),
+                    Outcome::Defined(stats::t_two_sided_p(t_value, dff)?),
+                )
+            } else {
+                // sums of squares beyond f64 (scores or times beyond about 1e150)
+                let out = Outcome::Undefined(Undefined::OutOfRange);
+                (out, out)
+            }
         }
     };
     let q = stats::t_quantile(1.0 - level.tail(), dff)?;
     Ok(OlsTrend {
         slope,
         intercept,
-        slope_se: Outcome::Defined(slope_se),
-        intercept_se: Outcome::Defined(intercept_se),
+        slope_se: finite(slope_se),
+        intercept_se: finite(intercept_se),
         t: t_stat,
         p,
         p_method: PMethod::StudentT,
-        slope_ci: Outcome::Defined(Interval::new(
-            slope - q * slope_se,
-            slope + q * slope_se,
-            level,
-        )),
-        intercept_ci: Outcome::Defined(Interval::new(
+        slope_ci: interval(slope - q * slope_se, slope + q * slope_se, level),
+        intercept_ci: interval(
             intercept - q * intercept_se,
             intercept + q * intercept_se,
             level,
-        )),
+        ),
         ci_method: IntervalMethod::StudentT,
-        r_squared,
-        residual_sd: Outcome::Defined(s2.sqrt()),
+        r_squared: match r_squared {
+            Outcome::Defined(v) => finite(v),
+            undefined => undefined,
+        },
+        residual_sd: finite(s2.sqrt()),
         df,
         n,
         fit,
         reference: REFERENCE,
     })
+}
+
+/// A value, or [`Undefined::OutOfRange`] when it overflowed (scores or times beyond about
+/// 1e150 make the sums of squares leave f64).
+fn finite(v: f64) -> Outcome {
+    if v.is_finite() {
+        Outcome::Defined(v)
+    } else {
+        Outcome::Undefined(Undefined::OutOfRange)
+    }
+}
+
+/// An interval, or [`Undefined::OutOfRange`] when a bound overflowed.
+fn interval(lower: f64, upper: f64, level: Level) -> Outcome<Interval> {
+    if lower.is_finite() && upper.is_finite() {
+        Outcome::Defined(Interval::new(lower, upper, level))
+    } else {
+        Outcome::Undefined(Undefined::OutOfRange)
+    }
 }
 
 const REFERENCE: &str = "scipy.stats.linregress (scipy 1.12); statsmodels OLS (0.15)";

@@ -230,7 +230,7 @@ proptest! {
                 prop_assert!(!ia.alpha.coefficient.defined().is_some_and(f64::is_nan));
                 prop_assert!(!ia.alpha.standardized.defined().is_some_and(f64::is_nan));
                 for it in &ia.items {
-                    prop_assert!(!it.sd.defined().is_some_and(|v| !v.is_finite()));
+                    prop_assert!(it.sd.defined().is_none_or(f64::is_finite));
                     prop_assert!(!it.alpha_if_deleted.defined().is_some_and(f64::is_nan));
                     prop_assert!(!it.corrected_item_total.defined().is_some_and(f64::is_nan));
                 }

@@ -102,8 +102,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         .collect();
     let items = Ratings::with_missing(client_rows.len() / 19, 19, client_rows)?;
     let alpha = cronbach_alpha(&items, level)?
-        .raw
-        .defined()
+        .coefficient
+        .value()
         .ok_or("alpha is undefined")?;
     println!("  Cronbach's alpha of the client HAq-II: {alpha:.3}\n");
 

@@ -502,6 +502,95 @@ pub enum Error {
     },
 
     // ---- reliability and trend statistics ---------------------------------------------------
+    /// Fewer than 2 complete respondents (rows without a missing answer) for Cronbach's alpha.
+    #[error("at least 2 respondents who answered every item are needed, found {found}")]
+    TooFewRespondents {
+        /// Complete respondents found.
+        found: usize,
+    },
+    /// A pair of items that fewer than 2 respondents answered both (pairwise alpha).
+    #[error(
+        "every pair of items needs 2 respondents who answered both; the sparsest pair has {found}"
+    )]
+    TooFewPairwise {
+        /// Respondents answering both items of the sparsest pair.
+        found: usize,
+    },
+    /// A series with fewer points than the method needs.
+    #[error("the series needs at least {needed} point(s), found {found}")]
+    TooFewPoints {
+        /// Points the method needs.
+        needed: usize,
+        /// Points in the series.
+        found: usize,
+    },
+    /// Fewer than 2 scores to compute a sample standard deviation from.
+    #[error("2 scores are needed for a sample standard deviation, found {found}")]
+    TooFewScores {
+        /// Scores given.
+        found: usize,
+    },
+    /// A reliability coefficient outside [0, 1] (a negative alpha gives no standard error of
+    /// measurement).
+    #[error("the reliability is {value}; it must lie between 0 and 1")]
+    ReliabilityOutOfRange {
+        /// The value given.
+        value: f64,
+    },
+    /// A standard deviation that is negative, zero where it must be positive, or not finite.
+    #[error("the {what} is {value}; it must be {expected}")]
+    InvalidSd {
+        /// Which standard deviation (e.g. "standard deviation", "clinical SD").
+        what: &'static str,
+        /// The value given.
+        value: f64,
+        /// What it must be, in words ("a finite number above 0").
+        expected: &'static str,
+    },
+    /// A critical value for reliable change that is not a finite number above 0.
+    #[error("the critical value is {value}; it must be a finite number above 0")]
+    InvalidCritical {
+        /// The value given.
+        value: f64,
+    },
+    /// A reliable change criterion built without a setting it needs.
+    #[error("the reliable change criterion needs {setting}; set it before building")]
+    MissingSetting {
+        /// The setting that was not given.
+        setting: &'static str,
+    },
+    /// A Hamed-Rao lag count of 0, or not below the number of points.
+    #[error(
+        "Hamed-Rao lags is {lags}; it must be at least 1 and below the {points} points of the series"
+    )]
+    InvalidLags {
+        /// Lags asked for.
+        lags: usize,
+        /// Points in the series.
+        points: usize,
+    },
+    /// Session positions outside the series, or the first not before the second.
+    #[error(
+        "positions {from} and {to} must lie within the series of {points} points, the first before the second"
+    )]
+    InvalidPositions {
+        /// The earlier position given (0-based).
+        from: usize,
+        /// The later position given (0-based).
+        to: usize,
+        /// Points in the series.
+        points: usize,
+    },
+    /// An interval method the statistic does not offer.
+    #[error("{statistic} has no {method:?} interval; {expected}")]
+    UnsupportedInterval {
+        /// The statistic.
+        statistic: &'static str,
+        /// The method asked for.
+        method: crate::IntervalMethod,
+        /// The methods it offers, in words.
+        expected: &'static str,
+    },
 
     // ---- trend detectors and monitor (trend-detect) ---------------------------------------
     /// A score or time beyond the supported magnitude, where running sums of squares could

@@ -183,11 +183,13 @@ pub enum Undefined {
     /// An approximate (Satterthwaite) degrees of freedom is not positive and finite, so the F
     /// quantiles of an interval do not exist (the interval of an absolute-agreement ICC).
     DegenerateDegreesOfFreedom,
-    /// Tied values, where the quantity needs distinct ones (the exact permutation p of
-    /// Spearman's rho); the approximate p still applies.
+    /// Tied values, where the quantity needs distinct ones: the exact null distributions of
+    /// Spearman's rho and of Mann-Kendall's S are the untied ones, so with ties only the
+    /// approximate p applies.
     TiedValues,
-    /// More observations than an exact enumeration covers (the exact p of Spearman's rho:
-    /// n ≤ 9, as R's `cor.test`); the approximate p still applies.
+    /// More observations than an exact enumeration covers (the exact p of Spearman's rho for
+    /// n ≤ 9, as R's `cor.test`; of Mann-Kendall's S for up to 49 points, where the normal
+    /// approximation is accurate); the approximate p still applies.
     BeyondExactLimit,
     /// The method has no such quantity (an exact permutation p for Pearson's r; the Fleiss,
     /// Nee & Landis null standard error, which exists only for unweighted Fleiss' kappa on

@@ -11,8 +11,8 @@
 #![allow(clippy::unwrap_used)] // test helpers fail loudly
 
 use alliance::{
-    BatchScorer, Course, Error, Instrument, Level, Norm, Rater, ReliabilityKind, Response, Scale,
-    Session, catalog, score,
+    BatchScorer, Course, Error, Instrument, IntervalMethod, Level, Norm, Rater, ReliabilityKind,
+    Response, Scale, Session, catalog, score,
 };
 use std::collections::BTreeSet;
 
@@ -477,6 +477,70 @@ fn texts() -> Vec<(Error, &'static str)> {
             },
             "no session has both a scorable client response on 'WAI-SR' and a scorable \
              therapist response on 'WAI-SR-T'",
+        ),
+        (
+            Error::TooFewRespondents { found: 1 },
+            "at least 2 respondents who answered every item are needed, found 1",
+        ),
+        (
+            Error::TooFewPairwise { found: 1 },
+            "every pair of items needs 2 respondents who answered both; the sparsest pair has 1",
+        ),
+        (
+            Error::TooFewPoints {
+                needed: 3,
+                found: 2,
+            },
+            "the series needs at least 3 point(s), found 2",
+        ),
+        (
+            Error::TooFewScores { found: 1 },
+            "2 scores are needed for a sample standard deviation, found 1",
+        ),
+        (
+            Error::ReliabilityOutOfRange { value: 1.2 },
+            "the reliability is 1.2; it must lie between 0 and 1",
+        ),
+        (
+            Error::InvalidSd {
+                what: "pre-treatment SD",
+                value: -1.0,
+                expected: "a positive finite number",
+            },
+            "the pre-treatment SD is -1; it must be a positive finite number",
+        ),
+        (
+            Error::InvalidCritical { value: 0.0 },
+            "the critical value is 0; it must be a finite number above 0",
+        ),
+        (
+            Error::MissingSetting {
+                setting: "an SD (.sd(value, source))",
+            },
+            "the reliable change criterion needs an SD (.sd(value, source)); set it before building",
+        ),
+        (
+            Error::InvalidLags {
+                lags: 0,
+                points: 10,
+            },
+            "Hamed-Rao lags is 0; it must be at least 1 and below the 10 points of the series",
+        ),
+        (
+            Error::InvalidPositions {
+                from: 4,
+                to: 2,
+                points: 8,
+            },
+            "positions 4 and 2 must lie within the series of 8 points, the first before the second",
+        ),
+        (
+            Error::UnsupportedInterval {
+                statistic: "Sen's slope",
+                method: IntervalMethod::Feldt,
+                expected: "choose RankedSlopes or InterpolatedSlopes",
+            },
+            "Sen's slope has no Feldt interval; choose RankedSlopes or InterpolatedSlopes",
         ),
     ]
 }

@@ -143,7 +143,7 @@ proptest! {
     fn alpha_at_most_one((n, k, cells) in ratings()) {
         let r = Ratings::new(n, k, cells).unwrap();
         let ia = item_analysis(&r, Level::default()).unwrap();
-        for v in [ia.alpha.raw, ia.standardized].into_iter().filter_map(Outcome::defined) {
+        for v in [ia.alpha.coefficient, ia.alpha.standardized].into_iter().filter_map(Outcome::defined) {
             prop_assert!(v <= 1.0 + 1e-12, "alpha {v}");
         }
         prop_assert_eq!(ia.items.len(), k);
@@ -172,9 +172,9 @@ proptest! {
                 prop_assert_eq!((x.coefficient, x.f, x.p, x.ci), (y.coefficient, y.f, y.p, y.ci));
             }
             let (p, q) = (cronbach_alpha(&gappy, l).unwrap(), cronbach_alpha(&full, l).unwrap());
-            prop_assert_eq!(p.raw, q.raw);
+            prop_assert_eq!(p.coefficient, q.coefficient);
             prop_assert_eq!(p.ci, q.ci);
-            prop_assert_eq!(p.respondents_dropped, n - m);
+            prop_assert_eq!(p.dropped, n - m);
         } else {
             prop_assert!(icc_table(&gappy, l).is_err());
             prop_assert!(cronbach_alpha(&gappy, l).is_err());
@@ -207,7 +207,7 @@ proptest! {
         if let Ok(r) = Ratings::with_missing(n, k, cells[..n * k].to_vec()) {
             let _ = icc_table(&r, l);
             let _ = item_analysis(&r, l);
-            let _ = cronbach_alpha_pairwise(&r, l);
+            let _ = cronbach_alpha_pairwise(&r, l, Default::default());
         }
         // finite but extreme values get through validation: no panic, and never a NaN
         // reported as a defined value
@@ -241,10 +241,10 @@ proptest! {
                     prop_assert!([ms.rows, ms.columns, ms.error, ms.within].iter().all(|v| v.is_finite()));
                 }
                 let ia = item_analysis(&r, l).unwrap();
-                prop_assert!(!ia.alpha.raw.defined().is_some_and(f64::is_nan));
-                prop_assert!(!ia.standardized.defined().is_some_and(f64::is_nan));
+                prop_assert!(!ia.alpha.coefficient.defined().is_some_and(f64::is_nan));
+                prop_assert!(!ia.alpha.standardized.defined().is_some_and(f64::is_nan));
                 for it in &ia.items {
-                    prop_assert!(!it.sd.is_nan());
+                    prop_assert!(it.sd.defined().is_none_or(f64::is_finite));
                     prop_assert!(!it.alpha_if_deleted.defined().is_some_and(f64::is_nan));
                     prop_assert!(!it.corrected_item_total.defined().is_some_and(f64::is_nan));
                 }

@@ -2,23 +2,39 @@
 //! independent formula re-computation (`tests/reference/continuous_reference.py`).
 #![allow(clippy::unwrap_used)] // test helpers fail loudly on malformed reference files
 
-use alliance::CaseDeletion;
+mod common;
+
 use alliance::Ratings;
 use alliance::reliability::{
-    cronbach_alpha, cronbach_alpha_pairwise, item_analysis, standard_error_of_measurement,
+    FeldtN, PairwiseOptions, cronbach_alpha, cronbach_alpha_pairwise, item_analysis,
+    standard_error_of_measurement,
 };
+use alliance::{CaseDeletion, IntervalMethod};
 use alliance::{Error, Level};
 use alliance::{Outcome, Undefined};
 use serde_json::Value;
 
-fn close(got: f64, want: f64) -> bool {
-    (got - want).abs() <= 1e-9 * got.abs().max(want.abs())
-}
+/// Relative agreement of every reference comparison in this file.
+const TOLERANCE: f64 = 1e-9;
 
+/// Relative to the larger magnitude, as this file always checked: `common::close` is absolute
+/// below 1, which would loosen the check on coefficients near 0 (an r.drop of 0.001).
 #[track_caller]
 fn check(what: &str, got: f64, want: f64, worst: &mut f64) {
     *worst = worst.max((got - want).abs() / want.abs());
-    assert!(close(got, want), "{what}: got {got:e}, want {want:e}");
+    assert!(
+        (got - want).abs() <= TOLERANCE * got.abs().max(want.abs()),
+        "{what}: got {got:e}, want {want:e}"
+    );
+}
+
+fn pairwise(r: &Ratings, feldt_n: FeldtN) -> alliance::reliability::CronbachAlpha {
+    cronbach_alpha_pairwise(
+        r,
+        Level::default(),
+        PairwiseOptions::default().with_feldt_n(feldt_n),
+    )
+    .unwrap()
 }
 
 fn f(v: &Value) -> f64 {
@@ -37,11 +53,7 @@ fn matrix(v: &Value) -> Ratings {
 
 #[test]
 fn alpha_matches_pingouin_psych_and_feldt_recomputation() {
-    let path = format!(
-        "{}/tests/reference/cronbach_reference.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let reference: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let reference = common::reference("cronbach_reference.json");
     let cases = reference["cases"].as_array().unwrap();
     assert!(cases.len() >= 20);
     let mut worst = 0.0f64;
@@ -51,7 +63,8 @@ fn alpha_matches_pingouin_psych_and_feldt_recomputation() {
         let ia = item_analysis(&r, Level::default()).unwrap();
         let a = cronbach_alpha(&r, Level::default()).unwrap();
         assert_eq!(a, ia.alpha, "{name}: both routes agree");
-        let raw = a.raw.defined().unwrap();
+        let raw = a.coefficient.value().unwrap();
+        assert_eq!(a.ci_method, IntervalMethod::Feldt);
         let (pg, ps, re) = (
             &case["pingouin"],
             &case["psych"],
@@ -82,8 +95,8 @@ fn alpha_matches_pingouin_psych_and_feldt_recomputation() {
             f(&re["upper"]),
             &mut worst,
         );
-        assert_eq!(a.respondents as f64, f(&re["n"]), "{name} n after deletion");
-        assert_eq!(a.respondents + a.respondents_dropped, r.targets());
+        assert_eq!(a.n as f64, f(&re["n"]), "{name} n after deletion");
+        assert_eq!((a.n + a.dropped, a.ci_n), (r.targets(), a.n));
         let missing = r.missing() > 0;
         if !missing {
             // pingouin rounds to 3 decimals (and uses n before deletion, so only without gaps)
@@ -99,7 +112,7 @@ fn alpha_matches_pingouin_psych_and_feldt_recomputation() {
         }
         if name.contains("constant_item") {
             // psych drops the zero-variance item silently: its alpha differs by design
-            assert_eq!(ia.standardized, Outcome::Undefined(Undefined::ZeroVariance));
+            assert_eq!(a.standardized, Outcome::Undefined(Undefined::ZeroVariance));
             assert!(
                 (raw - f(&ps["raw_alpha"])).abs() > 0.05,
                 "{name}: psych's value differs"
@@ -114,7 +127,7 @@ fn alpha_matches_pingouin_psych_and_feldt_recomputation() {
         );
         check(
             &format!("{name} std alpha psych"),
-            ia.standardized.defined().unwrap(),
+            a.standardized.value().unwrap(),
             f(&ps["std_alpha"]),
             &mut worst,
         );
@@ -162,19 +175,26 @@ fn zero_variance_item_is_kept() {
     // var1 = 5/3, var2 = 1.5833.., total = x1 + x2 + 3, var(x1 + x2) = 6.25
     let (v1, v2, vt) = (5.0 / 3.0, 19.0 / 12.0, 25.0 / 4.0);
     let want = 1.5 * (1.0 - (v1 + v2) / vt);
-    assert!((a.raw.defined().unwrap() - want).abs() < 1e-12);
+    assert!((a.coefficient.value().unwrap() - want).abs() < 1e-12);
 }
 
 #[test]
 fn all_constant_is_undefined() {
     let r = Ratings::from_rows(&[[2.0, 2.0], [2.0, 2.0], [2.0, 2.0]]).unwrap();
     let a = cronbach_alpha(&r, Level::default()).unwrap();
-    assert_eq!(a.raw, Outcome::Undefined(Undefined::ConstantValues));
+    assert_eq!(a.coefficient, Outcome::Undefined(Undefined::ConstantValues));
+    assert_eq!(
+        a.standardized,
+        Outcome::Undefined(Undefined::ConstantValues)
+    );
     assert_eq!(a.ci, Outcome::Undefined(Undefined::ConstantValues));
     // items that cancel: the total is constant while items vary
     let c = Ratings::from_rows(&[[1.0, 3.0], [2.0, 2.0], [3.0, 1.0]]).unwrap();
     let b = cronbach_alpha(&c, Level::default()).unwrap();
-    assert_eq!(b.raw, Outcome::Undefined(Undefined::ZeroDenominator));
+    assert_eq!(
+        b.coefficient,
+        Outcome::Undefined(Undefined::ZeroDenominator)
+    );
 }
 
 #[test]
@@ -186,15 +206,11 @@ fn listwise_deletion_counts_and_too_few() {
     )
     .unwrap();
     let a = cronbach_alpha(&r, Level::default()).unwrap();
-    assert_eq!((a.respondents, a.respondents_dropped), (2, 1));
+    assert_eq!((a.n, a.dropped), (2, 1));
     let one = Ratings::with_missing(2, 2, vec![Some(1.0), None, Some(2.0), Some(3.0)]).unwrap();
     assert_eq!(
         cronbach_alpha(&one, Level::default()).unwrap_err(),
-        Error::TooFew {
-            what: "complete respondents",
-            needed: 2,
-            found: 1
-        }
+        Error::TooFewRespondents { found: 1 }
     );
 }
 
@@ -211,18 +227,14 @@ fn sem_formula_and_errors() {
     ] {
         assert!(matches!(
             standard_error_of_measurement(sd, rel),
-            Err(Error::InvalidParameter { .. })
+            Err(Error::InvalidSd { .. } | Error::ReliabilityOutOfRange { .. })
         ));
     }
 }
 
 #[test]
 fn pairwise_alpha_matches_pingouin_and_recomputation() {
-    let path = format!(
-        "{}/tests/reference/cronbach_reference.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let reference: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let reference = common::reference("cronbach_reference.json");
     let cases = reference["pairwise_cases"].as_array().unwrap();
     assert!(cases.len() >= 5);
     let mut worst = 0.0f64;
@@ -230,9 +242,9 @@ fn pairwise_alpha_matches_pingouin_and_recomputation() {
         let name = case["name"].as_str().unwrap();
         let r = matrix(&case["data"]);
         assert!(r.missing() > 0);
-        let a = cronbach_alpha_pairwise(&r, Level::default()).unwrap();
+        let a = pairwise(&r, FeldtN::SmallestPairwise);
         assert_eq!(a.missing, CaseDeletion::Pairwise);
-        let raw = a.raw.defined().unwrap();
+        let raw = a.coefficient.value().unwrap();
         let re = &case["formula_recomputation"];
         check(
             &format!("{name} pingouin"),
@@ -246,11 +258,8 @@ fn pairwise_alpha_matches_pingouin_and_recomputation() {
             f(&re["alpha"]),
             &mut worst,
         );
-        assert_eq!(
-            a.respondents as f64,
-            f(&re["n"]),
-            "{name} smallest pairwise n"
-        );
+        assert_eq!(a.n as f64, f(&re["n"]), "{name} smallest pairwise n");
+        assert_eq!((a.ci_n, a.n + a.dropped), (a.n, r.targets()));
         let ci = a.ci.defined().unwrap();
         check(
             &format!("{name} feldt lo"),
@@ -281,11 +290,12 @@ fn pairwise_equals_listwise_without_gaps() {
     ])
     .unwrap();
     let (p, l) = (
-        cronbach_alpha_pairwise(&r, Level::default()).unwrap(),
+        pairwise(&r, FeldtN::SmallestPairwise),
         cronbach_alpha(&r, Level::default()).unwrap(),
     );
-    assert!((p.raw.defined().unwrap() - l.raw.defined().unwrap()).abs() < 1e-12);
-    assert_eq!(p.respondents, l.respondents);
+    assert!((p.coefficient.value().unwrap() - l.coefficient.value().unwrap()).abs() < 1e-12);
+    assert!((p.standardized.value().unwrap() - l.standardized.value().unwrap()).abs() < 1e-12);
+    assert_eq!(p.n, l.n);
 }
 
 /// Regression: huge non-integer answers on an odd item count over more rows than one exact
@@ -307,7 +317,7 @@ fn huge_values_over_many_blocks_do_not_overflow() {
     // Whatever the outcome (the sums of squares overflow f64), it is a value or a typed
     // reason, never a panic or a NaN.
     let a = cronbach_alpha(&r, Level::default()).unwrap();
-    if let Outcome::Defined(v) = a.raw {
+    if let Outcome::Defined(v) = a.coefficient {
         assert!(!v.is_nan());
     }
 }
@@ -334,10 +344,10 @@ fn alpha_equal_decimal_totals_are_a_zero_denominator_in_any_order() {
             let r = Ratings::from_rows(&permuted).unwrap();
             for a in [
                 cronbach_alpha(&r, Level::default()).unwrap(),
-                cronbach_alpha_pairwise(&r, Level::default()).unwrap(),
+                pairwise(&r, FeldtN::SmallestPairwise),
             ] {
                 assert_eq!(
-                    a.raw,
+                    a.coefficient,
                     Outcome::Undefined(Undefined::ZeroDenominator),
                     "{permuted:?}"
                 );
@@ -345,7 +355,168 @@ fn alpha_equal_decimal_totals_are_a_zero_denominator_in_any_order() {
             // times 10 they are integers, decided exactly: the same answer
             let tens: Vec<[f64; 3]> = permuted.iter().map(|r| r.map(|x| x * 10.0)).collect();
             let a = cronbach_alpha(&Ratings::from_rows(&tens).unwrap(), Level::default()).unwrap();
-            assert_eq!(a.raw, Outcome::Undefined(Undefined::ZeroDenominator));
+            assert_eq!(
+                a.coefficient,
+                Outcome::Undefined(Undefined::ZeroDenominator)
+            );
         }
     }
+}
+
+/// Pairwise deletion against R psych 2.2.9 `alpha(use = "pairwise")`
+/// (`tests/reference/cronbach_pairwise_psych.R`): raw and standardized alpha, and Feldt's
+/// interval on every row ([`FeldtN::AllRespondents`], psych's and pingouin's n), which also
+/// matches pingouin 0.6.1's 3-decimal interval.
+#[test]
+fn pairwise_all_respondents_matches_psych_and_pingouin() {
+    let psych = common::reference("cronbach_pairwise_psych.json");
+    let reference = common::reference("cronbach_reference.json");
+    let cases = psych["cases"].as_array().unwrap();
+    let pingouin = reference["pairwise_cases"].as_array().unwrap();
+    assert!(cases.len() >= 5 && cases.len() == pingouin.len());
+    let mut worst = 0.0f64;
+    for (ps, pg) in cases.iter().zip(pingouin) {
+        let name = ps["name"].as_str().unwrap();
+        assert_eq!(Some(name), pg["name"].as_str());
+        let r = matrix(&pg["data"]);
+        let a = pairwise(&r, FeldtN::AllRespondents);
+        assert_eq!(a.ci_n as f64, f(&ps["n_obs"]), "{name} every row");
+        assert_eq!(a.ci_n, r.targets());
+        check(
+            &format!("{name} psych raw"),
+            a.coefficient.value().unwrap(),
+            f(&ps["raw_alpha"]),
+            &mut worst,
+        );
+        assert!(!ps["smoothed"].as_bool().unwrap(), "{name}: psych smoothed");
+        check(
+            &format!("{name} psych std"),
+            a.standardized.value().unwrap(),
+            f(&ps["std_alpha"]),
+            &mut worst,
+        );
+        let ci = a.ci.value().unwrap();
+        check(
+            &format!("{name} psych feldt lo"),
+            ci.lower,
+            f(&ps["feldt_lower"]),
+            &mut worst,
+        );
+        check(
+            &format!("{name} psych feldt hi"),
+            ci.upper,
+            f(&ps["feldt_upper"]),
+            &mut worst,
+        );
+        let rounded = &pg["pingouin"]["ci_rounded_3dp_n_all_rows"];
+        assert!(
+            (ci.lower - f(&rounded[0])).abs() <= 0.0005 + 1e-12,
+            "{name} pg lo"
+        );
+        assert!(
+            (ci.upper - f(&rounded[1])).abs() <= 0.0005 + 1e-12,
+            "{name} pg hi"
+        );
+        // the smallest-pairwise choice changes the interval only
+        let b = pairwise(&r, FeldtN::SmallestPairwise);
+        assert_eq!(
+            (b.coefficient, b.standardized),
+            (a.coefficient, a.standardized)
+        );
+        assert!(b.ci_n < a.ci_n && b.ci.value().unwrap().lower < ci.lower);
+    }
+    println!("pairwise vs psych: max relative error {worst:e}");
+}
+
+/// Undefined never erases what is defined: on constant answers every count stays.
+#[test]
+fn undefined_alpha_keeps_every_count() {
+    let constant = Ratings::with_missing(
+        4,
+        3,
+        vec![
+            Some(2.0),
+            Some(2.0),
+            Some(2.0),
+            Some(2.0),
+            None,
+            Some(2.0),
+            Some(2.0),
+            Some(2.0),
+            Some(2.0),
+            Some(2.0),
+            Some(2.0),
+            Some(2.0),
+        ],
+    )
+    .unwrap();
+    let why = Outcome::Undefined(Undefined::ConstantValues);
+    let a = cronbach_alpha(&constant, Level::default()).unwrap();
+    assert_eq!(
+        (a.coefficient, a.standardized, a.ci.undefined()),
+        (why, why, Some(Undefined::ConstantValues))
+    );
+    assert_eq!((a.n, a.dropped, a.items, a.ci_n), (3, 1, 3, 3));
+    assert_eq!(
+        (a.missing, a.ci_method),
+        (CaseDeletion::Listwise, IntervalMethod::Feldt)
+    );
+    let ia = item_analysis(&constant, Level::default()).unwrap();
+    assert_eq!(ia.alpha, a);
+    assert_eq!(ia.items.len(), 3);
+    assert!(
+        ia.items
+            .iter()
+            .all(|i| i.mean == Outcome::Defined(2.0) && i.sd == Outcome::Defined(0.0))
+    );
+    for feldt_n in [FeldtN::SmallestPairwise, FeldtN::AllRespondents] {
+        let p = pairwise(&constant, feldt_n);
+        assert_eq!((p.coefficient, p.standardized), (why, why));
+        assert_eq!((p.n, p.dropped, p.items), (3, 1, 3));
+        assert_eq!(
+            p.ci_n,
+            if feldt_n == FeldtN::AllRespondents {
+                4
+            } else {
+                3
+            }
+        );
+        assert_eq!(p.missing, CaseDeletion::Pairwise);
+    }
+}
+
+/// The text of every reliability error, as a clinician reads it.
+#[test]
+fn reliability_error_messages_are_sentences() {
+    let one = Ratings::with_missing(2, 2, vec![Some(1.0), None, Some(2.0), Some(3.0)]).unwrap();
+    assert_eq!(
+        cronbach_alpha(&one, Level::default())
+            .unwrap_err()
+            .to_string(),
+        "at least 2 respondents who answered every item are needed, found 1"
+    );
+    let sparse = Ratings::with_missing(
+        3,
+        2,
+        vec![Some(1.0), None, None, Some(2.0), Some(3.0), Some(4.0)],
+    )
+    .unwrap();
+    assert_eq!(
+        cronbach_alpha_pairwise(&sparse, Level::default(), PairwiseOptions::default())
+            .unwrap_err()
+            .to_string(),
+        "every pair of items needs 2 respondents who answered both; the sparsest pair has 1"
+    );
+    assert_eq!(
+        standard_error_of_measurement(-1.0, 0.5)
+            .unwrap_err()
+            .to_string(),
+        "the standard deviation is -1; it must be a finite number of 0 or more"
+    );
+    assert_eq!(
+        standard_error_of_measurement(1.0, 1.2)
+            .unwrap_err()
+            .to_string(),
+        "the reliability is 1.2; it must lie between 0 and 1"
+    );
 }

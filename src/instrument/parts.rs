@@ -460,15 +460,9 @@ impl Norm {
     }
 }
 
-/// Which kind of reliability coefficient an instrument carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum ReliabilityKind {
-    /// Test-retest correlation (Jacobson & Truax's original choice for reliable change).
-    TestRetest,
-    /// Internal consistency, Cronbach's alpha (common practice).
-    Alpha,
-}
+// The kind of a published coefficient is the statistics' own vocabulary (instruments know
+// statistics, never the other way round).
+pub use crate::reliability::ReliabilityKind;
 
 /// A published reliability coefficient of the total, for reliable-change thresholds.
 #[derive(Debug, Clone, PartialEq)]

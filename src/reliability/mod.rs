@@ -1,5 +1,5 @@
-//! Internal consistency of a multi-item scale: Cronbach's alpha (raw, and standardized in the
-//! item analysis) with Feldt's interval, alpha if an item is deleted, corrected item-total correlations, and the
+//! Internal consistency of a multi-item scale: Cronbach's alpha (raw and standardized) with
+//! Feldt's interval, alpha if an item is deleted, corrected item-total correlations, and the
 //! standard error of measurement.
 //!
 //! Input is a respondents x items [`Ratings`] matrix (rows: respondents, columns: items).
@@ -8,6 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::interval::{Interval, Level};
+use crate::method::IntervalMethod;
 use crate::outcome::{Outcome, Undefined};
 use crate::ratings::{CaseDeletion, Ratings};
 use crate::stats;
@@ -17,41 +18,128 @@ mod pairwise;
 
 use moments::Moments;
 
-/// Cronbach's alpha with Feldt's interval.
+/// Which kind of reliability coefficient a value is: the statistics' own vocabulary, which
+/// reliable change records and instruments re-use for their published coefficients.
+///
+/// # Example
+/// ```
+/// use alliance::reliability::ReliabilityKind;
+/// let kind = ReliabilityKind::TestRetest; // Jacobson & Truax's original choice
+/// assert_ne!(kind, ReliabilityKind::Alpha);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum ReliabilityKind {
+    /// Test-retest correlation (Jacobson & Truax's original choice for reliable change).
+    TestRetest,
+    /// Internal consistency, Cronbach's alpha (common practice).
+    Alpha,
+}
+
+/// Cronbach's alpha, raw and standardized, with Feldt's interval.
+///
+/// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CronbachAlpha {
-    /// Raw alpha from the sample covariances; negative values are reported.
-    pub raw: Outcome<f64>,
-    /// Feldt's interval around the raw alpha, on (n − 1, (n − 1)(k − 1)) df with n after
-    /// deletion.
+    /// Raw alpha from the sample covariances (psych's `raw_alpha`); negative values are
+    /// reported.
+    pub coefficient: Outcome<f64>,
+    /// Standardized alpha from the inter-item correlations (psych's `std.alpha`); undefined
+    /// when an item is constant ([`Undefined::ZeroVariance`]).
+    pub standardized: Outcome<f64>,
+    /// Feldt's interval around the raw alpha, on (m − 1, (m − 1)(k − 1)) df with m =
+    /// [`CronbachAlpha::ci_n`].
     pub ci: Outcome<Interval>,
-    /// Respondents used (complete rows).
-    pub respondents: usize,
-    /// Respondents dropped because an answer was missing.
-    pub respondents_dropped: usize,
+    /// The respondent count m the interval rests on: `n` after listwise deletion; with
+    /// pairwise deletion the smallest pairwise count or every respondent, as chosen in
+    /// [`PairwiseOptions`].
+    pub ci_n: usize,
+    /// Respondents used: complete rows (listwise), or the smallest number of respondents who
+    /// answered both items of a pair (pairwise).
+    pub n: usize,
+    /// Respondents not counted in `n` because an answer was missing (`n + dropped` is every
+    /// row).
+    pub dropped: usize,
     /// Items (k).
     pub items: usize,
     /// Missing-data policy applied.
     pub missing: CaseDeletion,
-    /// Interval method.
-    pub ci_method: &'static str,
+    /// Interval method: [`IntervalMethod::Feldt`].
+    pub ci_method: IntervalMethod,
     /// The reference implementations matched.
     pub reference: &'static str,
 }
 
+/// Which respondent count Feldt's interval uses under pairwise deletion.
+///
+/// # Example
+/// ```
+/// use alliance::reliability::{FeldtN, PairwiseOptions};
+/// let pingouin_like = PairwiseOptions::default().with_feldt_n(FeldtN::AllRespondents);
+/// assert_eq!(PairwiseOptions::default().feldt_n, FeldtN::SmallestPairwise);
+/// assert_eq!(pingouin_like.feldt_n, FeldtN::AllRespondents);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum FeldtN {
+    /// The smallest number of respondents who answered both items of a pair (the default):
+    /// conservative, no covariance rests on more respondents than the interval claims.
+    #[default]
+    SmallestPairwise,
+    /// Every respondent (row), missing answers or not, as `pingouin.cronbach_alpha(...,
+    /// nan_policy="pairwise")` 0.6.1 and R `psych::alpha(use = "pairwise")` 2.2.9 do: narrower,
+    /// and optimistic when many answers are missing.
+    AllRespondents,
+}
+
+/// Options of [`cronbach_alpha_pairwise`].
+///
+/// # Example
+/// ```
+/// use alliance::reliability::{FeldtN, PairwiseOptions};
+/// let options = PairwiseOptions::default().with_feldt_n(FeldtN::AllRespondents);
+/// assert_eq!(options.feldt_n, FeldtN::AllRespondents);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub struct PairwiseOptions {
+    /// The respondent count of Feldt's interval (default: the smallest pairwise count).
+    pub feldt_n: FeldtN,
+}
+
+impl PairwiseOptions {
+    /// Use this respondent count for Feldt's interval.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::reliability::{FeldtN, PairwiseOptions};
+    /// let options = PairwiseOptions::default().with_feldt_n(FeldtN::AllRespondents);
+    /// assert_eq!(options.feldt_n, FeldtN::AllRespondents);
+    /// ```
+    #[must_use]
+    pub fn with_feldt_n(mut self, feldt_n: FeldtN) -> Self {
+        self.feldt_n = feldt_n;
+        self
+    }
+}
+
 /// Statistics of one item.
+///
+/// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ItemStatistics {
     /// 0-based column of the item.
     pub item: usize,
-    /// Item mean.
-    pub mean: f64,
-    /// Item SD (n − 1).
-    pub sd: f64,
+    /// Item mean; [`Undefined::OutOfRange`] only when its sum overflows f64.
+    pub mean: Outcome<f64>,
+    /// Item SD (n − 1); [`Undefined::OutOfRange`] when its sum of squares overflows f64
+    /// (answers beyond about 1e150).
+    pub sd: Outcome<f64>,
     /// Raw alpha of the other k − 1 items; undefined for k = 2 (one item left).
     pub alpha_if_deleted: Outcome<f64>,
     /// Correlation of the item with the sum of the other items (psych's `r.drop`).
@@ -59,45 +147,55 @@ pub struct ItemStatistics {
 }
 
 /// Alpha and per-item statistics from the same pass.
+///
+/// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ItemAnalysis {
-    /// Alpha of the whole scale.
+    /// Alpha of the whole scale, raw and standardized.
     pub alpha: CronbachAlpha,
-    /// Standardized alpha from the inter-item correlations (psych's `std.alpha`); undefined
-    /// when an item is constant.
-    pub standardized: Outcome<f64>,
     /// One entry per item, in column order.
     pub items: Vec<ItemStatistics>,
 }
 
-/// Cronbach's alpha with Feldt's confidence interval (one pass for integer answers; see
-/// [`item_analysis`] for the standardized alpha and per-item statistics).
+/// Cronbach's alpha, raw and standardized, with Feldt's confidence interval (see
+/// [`item_analysis`] for the per-item statistics).
 ///
-/// With k items, item variances `s_j²` and total-score variance `s_T²` (n − 1 denominators):
+/// With k items, item variances `s_j²`, total-score variance `s_T²` (n − 1 denominators) and
+/// inter-item correlations `r_ij`:
 ///
 /// ```text
 /// alpha     = k/(k − 1) (1 − Σ s_j² / s_T²)
+/// alpha_std = k/(k − 1) (1 − k / Σ_i Σ_j r_ij)
 /// Feldt CI  = [1 − (1 − alpha) F_{1−α/2}(n − 1, (n − 1)(k − 1)),
 ///              1 − (1 − alpha) F_{α/2}(n − 1, (n − 1)(k − 1))]
 /// ```
 ///
-/// Undefined results: every answer equal ([`Undefined::ConstantValues`]); a constant total
-/// score with varying items ([`Undefined::ZeroDenominator`]).
+/// Integer answers are summed exactly in one pass; the standardized alpha takes one more pass
+/// (it needs the item SDs first). Undefined results: every answer equal
+/// ([`Undefined::ConstantValues`]); a constant total score with varying items
+/// ([`Undefined::ZeroDenominator`]); the standardized alpha when an item is constant
+/// ([`Undefined::ZeroVariance`]).
 ///
 /// # Errors
-/// [`Error::TooFew`] when fewer than 2 complete respondents remain.
+/// [`Error::TooFewRespondents`] when fewer than 2 complete respondents remain.
 ///
 /// # Example
 /// ```
 /// use alliance::Ratings;
 /// use alliance::reliability::cronbach_alpha;
-/// use alliance::Level;
+/// use alliance::{IntervalMethod, Level, Outcome, Undefined};
 /// let answers = Ratings::from_rows(&[[4.0, 5.0, 4.0], [2.0, 3.0, 3.0], [5.0, 5.0, 4.0], [3.0, 2.0, 2.0]])?;
 /// let a = cronbach_alpha(&answers, Level::default())?;
-/// let raw = a.raw.defined().unwrap_or(f64::NAN);
+/// let raw = a.coefficient.value().ok_or(alliance::Error::TooFewRespondents { found: 0 })?;
 /// assert!(raw > 0.8 && raw <= 1.0);
+/// assert!(a.standardized.is_defined());
+/// assert_eq!((a.n, a.dropped, a.ci_method), (4, 0, IntervalMethod::Feldt));
+/// // every answer equal: undefined, with the counts kept
+/// let same = cronbach_alpha(&Ratings::from_rows(&[[3.0, 3.0], [3.0, 3.0]])?, Level::default())?;
+/// assert_eq!(same.coefficient, Outcome::Undefined(Undefined::ConstantValues));
+/// assert_eq!((same.n, same.items), (2, 2));
 /// # Ok::<(), alliance::Error>(())
 /// ```
 ///
@@ -106,7 +204,8 @@ pub struct ItemAnalysis {
 /// *Psychometrika*, 16, 297-334. Feldt, L. S. (1965). The approximate sampling distribution
 /// of Kuder-Richardson reliability coefficient twenty. *Psychometrika*, 30, 357-370. Matches
 /// `pingouin.cronbach_alpha` 0.6.1 (complete data; its interval is rounded to 3 decimals and,
-/// with missing data, uses n before deletion) and `psych::alpha` 2.2.9 (`raw_alpha`).
+/// with missing data, uses n before deletion) and `psych::alpha` 2.2.9 (`raw_alpha`,
+/// `std.alpha`).
 pub fn cronbach_alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
     Ok(Moments::of(items, false)?.alpha(level))
 }
@@ -117,36 +216,48 @@ pub fn cronbach_alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
 /// ```text
 /// c_ij  = Σ over rows answering i and j of (x_i − m_i)(x_j − m_j) / (n_ij − 1),
 ///         m_i, m_j the means over those rows
-/// alpha = k/(k − 1) (1 − Σ_i c_ii / Σ_i Σ_j c_ij)
-/// Feldt CI as in cronbach_alpha, with n = min n_ij (the smallest pairwise count)
+/// r_ij  = c_ij / √(c_ii c_jj)    (R cov2cor, as psych::alpha(use = "pairwise"))
+/// alpha = k/(k − 1) (1 − Σ_i c_ii / Σ_i Σ_j c_ij)      alpha_std = k/(k − 1) (1 − k / Σ_i Σ_j r_ij)
+/// Feldt CI as in cronbach_alpha, with n = min n_ij (FeldtN::SmallestPairwise, the default)
+///          or every row (FeldtN::AllRespondents, as pingouin)
 /// ```
 ///
-/// The interval's n is a choice: pingouin uses every row (n before deletion); the smallest
-/// pairwise count is the conservative one. O(n k²).
+/// The interval's n is a choice ([`PairwiseOptions::feldt_n`]): pingouin uses every row (n
+/// before deletion); the smallest pairwise count is the conservative one. O(n k²).
 ///
 /// # Errors
-/// [`Error::TooFew`] when some pair of items has fewer than 2 respondents answering both.
+/// [`Error::TooFewPairwise`] when some pair of items has fewer than 2 respondents answering
+/// both.
 ///
 /// # Example
 /// ```
 /// use alliance::{CaseDeletion, Ratings};
-/// use alliance::reliability::cronbach_alpha_pairwise;
+/// use alliance::reliability::{cronbach_alpha_pairwise, FeldtN, PairwiseOptions};
 /// use alliance::Level;
 /// let answers = Ratings::with_missing(4, 3, vec![
 ///     Some(4.0), Some(5.0), Some(4.0),  Some(2.0), None, Some(3.0),
 ///     Some(5.0), Some(5.0), Some(4.0),  Some(3.0), Some(2.0), Some(2.0),
 /// ])?;
-/// let a = cronbach_alpha_pairwise(&answers, Level::default())?;
+/// let a = cronbach_alpha_pairwise(&answers, Level::default(), PairwiseOptions::default())?;
 /// assert_eq!(a.missing, CaseDeletion::Pairwise);
-/// assert_eq!(a.respondents, 3);
+/// assert_eq!((a.n, a.dropped, a.ci_n), (3, 1, 3));
+/// let all = PairwiseOptions::default().with_feldt_n(FeldtN::AllRespondents);
+/// let b = cronbach_alpha_pairwise(&answers, Level::default(), all)?;
+/// assert_eq!((b.coefficient, b.ci_n), (a.coefficient, 4));
 /// # Ok::<(), alliance::Error>(())
 /// ```
 ///
 /// # References
-/// As [`cronbach_alpha`]; the alpha matches `pingouin.cronbach_alpha(nan_policy="pairwise")`
-/// 0.6.1.
-pub fn cronbach_alpha_pairwise(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
-    pairwise::alpha(items, level)
+/// As [`cronbach_alpha`]; matches `psych::alpha(use = "pairwise")` 2.2.9 (`raw_alpha`,
+/// `std.alpha`, and with [`FeldtN::AllRespondents`] its Feldt interval) and
+/// `pingouin.cronbach_alpha(nan_policy="pairwise")` 0.6.1 (alpha; with
+/// [`FeldtN::AllRespondents`] its 3-decimal interval).
+pub fn cronbach_alpha_pairwise(
+    items: &Ratings,
+    level: Level,
+    options: PairwiseOptions,
+) -> Result<CronbachAlpha> {
+    pairwise::alpha(items, level, options.feldt_n)
 }
 
 /// Cronbach's alpha, the standardized alpha and, per item, alpha if deleted and the corrected
@@ -161,7 +272,7 @@ pub fn cronbach_alpha_pairwise(items: &Ratings, level: Level) -> Result<Cronbach
 /// ```
 ///
 /// # Errors
-/// [`Error::TooFew`] when fewer than 2 complete respondents remain.
+/// [`Error::TooFewRespondents`] when fewer than 2 complete respondents remain.
 ///
 /// # Example
 /// ```
@@ -171,6 +282,7 @@ pub fn cronbach_alpha_pairwise(items: &Ratings, level: Level) -> Result<Cronbach
 /// let answers = Ratings::from_rows(&[[4.0, 5.0, 4.0], [2.0, 3.0, 3.0], [5.0, 5.0, 4.0], [3.0, 2.0, 2.0]])?;
 /// let ia = item_analysis(&answers, Level::default())?;
 /// assert_eq!(ia.items.len(), 3);
+/// assert!(ia.alpha.standardized.is_defined());
 /// assert!(ia.items[0].corrected_item_total.is_defined());
 /// # Ok::<(), alliance::Error>(())
 /// ```
@@ -182,13 +294,6 @@ pub fn item_analysis(items: &Ratings, level: Level) -> Result<ItemAnalysis> {
     let m = Moments::of(items, true)?;
     let alpha = m.alpha(level);
     let k = m.k as f64;
-    let standardized = match (m.all_constant, m.z_total_var) {
-        (true, _) => Outcome::Undefined(Undefined::ConstantValues),
-        (false, None) => Outcome::Undefined(Undefined::ZeroVariance),
-        (false, Some(0.0)) => Outcome::Undefined(Undefined::ZeroDenominator),
-        (false, Some(v)) if v.is_finite() => Outcome::Defined(k / (k - 1.0) * (1.0 - k / v)),
-        (false, Some(_)) => Outcome::Undefined(Undefined::OutOfRange),
-    };
     let nf = m.n as f64;
     let sum_var: f64 = stats::sum(m.var.iter().copied());
     let items = (0..m.k)
@@ -220,23 +325,15 @@ pub fn item_analysis(items: &Ratings, level: Level) -> Result<ItemAnalysis> {
             };
             ItemStatistics {
                 item: j,
-                mean: m.mean[j],
-                // an overflowing variance (values beyond ~1e150) reads as infinite, never NaN
-                sd: if vj.is_nan() {
-                    f64::INFINITY
-                } else {
-                    vj.sqrt()
-                },
+                // sums beyond f64 (answers beyond ~1e150) are out of range, never ∞ or NaN
+                mean: finite(Outcome::Defined(m.mean[j])),
+                sd: finite(Outcome::Defined(vj.sqrt())),
                 alpha_if_deleted: finite(alpha_if_deleted),
                 corrected_item_total: finite(corrected_item_total),
             }
         })
         .collect();
-    Ok(ItemAnalysis {
-        alpha,
-        standardized: finite(standardized),
-        items,
-    })
+    Ok(ItemAnalysis { alpha, items })
 }
 
 /// Standard error of measurement, SD √(1 − `r_xx`).
@@ -246,8 +343,9 @@ pub fn item_analysis(items: &Ratings, level: Level) -> Result<ItemAnalysis> {
 /// ```
 ///
 /// # Errors
-/// [`Error::InvalidParameter`] when `sd` is negative or not finite, or `reliability` is
-/// outside [0, 1] (a negative alpha gives no meaningful SEM).
+/// [`Error::InvalidSd`] when `sd` is negative or not finite;
+/// [`Error::ReliabilityOutOfRange`] when `reliability` is outside [0, 1] (a negative alpha
+/// gives no meaningful SEM).
 ///
 /// # Example
 /// ```
@@ -264,18 +362,14 @@ pub fn item_analysis(items: &Ratings, level: Level) -> Result<ItemAnalysis> {
 pub fn standard_error_of_measurement(sd: f64, reliability: f64) -> Result<f64> {
     let sd_ok = sd >= 0.0 && sd.is_finite();
     if !sd_ok {
-        return Err(Error::InvalidParameter {
-            name: "standard deviation",
+        return Err(Error::InvalidSd {
+            what: "standard deviation",
             value: sd,
-            expected: "non-negative and finite",
+            expected: "a finite number of 0 or more",
         });
     }
     if !(0.0..=1.0).contains(&reliability) {
-        return Err(Error::InvalidParameter {
-            name: "reliability",
-            value: reliability,
-            expected: "between 0 and 1",
-        });
+        return Err(Error::ReliabilityOutOfRange { value: reliability });
     }
     Ok(sd * (1.0 - reliability).sqrt())
 }
@@ -305,16 +399,30 @@ impl Moments {
             Outcome::Defined(_) => ci,
         };
         CronbachAlpha {
-            raw,
+            coefficient: raw,
+            standardized: standardized(self.all_constant, self.z_total_var, k),
             ci,
-            respondents: self.n,
-            respondents_dropped: self.dropped,
+            ci_n: self.n,
+            n: self.n,
+            dropped: self.dropped,
             items: self.k,
             missing: CaseDeletion::Listwise,
-            ci_method: "Feldt (1965) F interval, n after listwise deletion",
-            reference: "pingouin.cronbach_alpha 0.6.1; psych::alpha 2.2.9 raw_alpha",
+            ci_method: IntervalMethod::Feldt,
+            reference: "pingouin.cronbach_alpha 0.6.1; psych::alpha 2.2.9 raw_alpha, std.alpha",
         }
     }
+}
+
+/// Standardized alpha from `Σ_i Σ_j r_ij` (`None`: an item is constant, its correlations 0/0).
+#[allow(clippy::float_cmp)] // an exactly zero sum of correlations
+pub(super) fn standardized(all_constant: bool, sum_r: Option<f64>, k: f64) -> Outcome<f64> {
+    finite(match (all_constant, sum_r) {
+        (true, _) => Outcome::Undefined(Undefined::ConstantValues),
+        (false, None) => Outcome::Undefined(Undefined::ZeroVariance),
+        (false, Some(0.0)) => Outcome::Undefined(Undefined::ZeroDenominator),
+        (false, Some(v)) if v.is_finite() => Outcome::Defined(k / (k - 1.0) * (1.0 - k / v)),
+        (false, Some(_)) => Outcome::Undefined(Undefined::OutOfRange),
+    })
 }
 
 /// A defined value that overflowed (NaN or infinite) becomes [`Undefined::OutOfRange`].

@@ -1,16 +1,19 @@
 //! Cronbach's alpha from pairwise-complete covariances (the missing-data option).
 
-use super::{CronbachAlpha, feldt, finite};
+use super::{CronbachAlpha, FeldtN, feldt, finite, standardized};
 use crate::error::{Error, Result};
 use crate::interval::Level;
+use crate::method::IntervalMethod;
 use crate::outcome::{Outcome, Undefined};
 use crate::ratings::{CaseDeletion, Ratings};
 use crate::stats::{self, Sum};
 
 /// Pairwise covariances: for each pair of items, the respondents who answered both, with
-/// that pair's own means (as `pandas.DataFrame.cov`, which pingouin uses). O(n k²).
+/// that pair's own means (as `pandas.DataFrame.cov`, which pingouin uses), and the
+/// correlations from those covariances, `r_ij = c_ij / √(c_ii c_jj)` (R `cov2cor`, which
+/// `psych::alpha(use = "pairwise")` uses). O(n k²).
 #[allow(clippy::float_cmp)] // exact constancy tests are the point
-pub(super) fn alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
+pub(super) fn alpha(items: &Ratings, level: Level, feldt_n: FeldtN) -> Result<CronbachAlpha> {
     let k = items.raters();
     let pairs = k * (k + 1) / 2;
     let index = |i: usize, j: usize| i * k - i * (i + 1) / 2 + j; // i <= j
@@ -49,11 +52,7 @@ pub(super) fn alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
     }
     let min_n = count.iter().copied().min().unwrap_or(0);
     if min_n < 2 {
-        return Err(Error::TooFew {
-            what: "respondents answering both items of a pair",
-            needed: 2,
-            found: min_n,
-        });
+        return Err(Error::TooFewPairwise { found: min_n });
     }
     let mean_i: Vec<f64> = sum_i
         .iter()
@@ -82,15 +81,19 @@ pub(super) fn alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
     // The total's zero test allows for the rounding of every covariance it adds up (see
     // `stats::RoundingNoise`), so the order of items and rows cannot decide it.
     let noise = stats::RoundingNoise::new(magnitude);
+    let covariance = |i: usize, j: usize| {
+        let p = index(i, j);
+        if i == j && constant[i] {
+            0.0
+        } else {
+            cross[p].value() / (count[p] - 1) as f64
+        }
+    };
     let (mut diagonal, mut total, mut slack) = (Sum::default(), Sum::default(), 0.0);
-    for (i, &constant_i) in constant.iter().enumerate() {
+    for i in 0..k {
         for j in i..k {
             let p = index(i, j);
-            let c = if i == j && constant_i {
-                0.0
-            } else {
-                cross[p].value() / (count[p] - 1) as f64
-            };
+            let c = covariance(i, j);
             let weight = if i == j { 1.0 } else { 2.0 };
             if i == j {
                 diagonal.add(c);
@@ -108,18 +111,40 @@ pub(super) fn alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
     } else {
         finite(Outcome::Defined(kf / (kf - 1.0) * (1.0 - diagonal / total)))
     };
+    let ci_n = match feldt_n {
+        FeldtN::SmallestPairwise => min_n,
+        FeldtN::AllRespondents => items.targets(),
+    };
     let ci = match raw {
-        Outcome::Defined(a) => feldt(a, min_n as f64, kf, level),
+        Outcome::Defined(a) => feldt(a, ci_n as f64, kf, level),
         Outcome::Undefined(why) => Outcome::Undefined(why),
     };
+    // Σ_i Σ_j r_ij with r_ij = c_ij / √(c_ii c_jj) (cov2cor, not clamped: with pairwise
+    // deletion |r_ij| can exceed 1, as in psych); no correlation when an item is constant.
+    let all_constant = constant.iter().all(|&c| c);
+    let sum_r = if constant.iter().any(|&c| c) {
+        None
+    } else {
+        let sd: Vec<f64> = (0..k).map(|i| covariance(i, i).sqrt()).collect();
+        let mut acc = Sum::default();
+        for i in 0..k {
+            for j in i + 1..k {
+                acc.add(2.0 * covariance(i, j) / (sd[i] * sd[j]));
+            }
+        }
+        Some(acc.value() + kf)
+    };
     Ok(CronbachAlpha {
-        raw,
+        coefficient: raw,
+        standardized: standardized(all_constant, sum_r, kf),
         ci,
-        respondents: min_n,
-        respondents_dropped: items.targets() - min_n,
+        ci_n,
+        n: min_n,
+        dropped: items.targets() - min_n,
         items: k,
         missing: CaseDeletion::Pairwise,
-        ci_method: "Feldt (1965) F interval, n = smallest pairwise count",
-        reference: "pingouin.cronbach_alpha(nan_policy='pairwise') 0.6.1 (alpha)",
+        ci_method: IntervalMethod::Feldt,
+        reference: "psych::alpha(use = 'pairwise') 2.2.9 (raw_alpha, std.alpha, Feldt with \
+                    FeldtN::AllRespondents); pingouin.cronbach_alpha(nan_policy='pairwise') 0.6.1",
     })
 }

@@ -23,18 +23,45 @@ pub struct BatchOptions {
 
 impl BatchOptions {
     /// Use this confidence level.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::BatchOptions;
+    /// use alliance::Level;
+    /// let options = BatchOptions::default().with_level(Level::new(0.9)?);
+    /// assert_eq!(options.level, Level::new(0.9)?);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    #[must_use]
     pub fn with_level(mut self, level: Level) -> Self {
         self.level = level;
         self
     }
 
     /// Use these Sen's slope options.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::{BatchOptions, SenIntercept, SenOptions};
+    /// let sen = SenOptions::default().with_intercept(SenIntercept::JointMedian);
+    /// assert_eq!(BatchOptions::default().with_sen(sen).sen, sen);
+    /// ```
+    #[must_use]
     pub fn with_sen(mut self, sen: SenOptions) -> Self {
         self.sen = sen;
         self
     }
 
     /// Use at most this many threads (1: the calling thread only).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::BatchOptions;
+    /// use std::num::NonZeroUsize;
+    /// let one = NonZeroUsize::MIN;
+    /// assert_eq!(BatchOptions::default().with_threads(one).threads, Some(one));
+    /// ```
+    #[must_use]
     pub fn with_threads(mut self, threads: NonZeroUsize) -> Self {
         self.threads = Some(threads);
         self
@@ -42,6 +69,8 @@ impl BatchOptions {
 }
 
 /// The Mann-Kendall test and Sen's slope of one series.
+///
+/// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -66,9 +95,9 @@ pub struct TrendSummary {
 ///     Series::from_values(vec![4.0])?, // too short
 /// ];
 /// let results = mann_kendall_sen_batch(&caseload, BatchOptions::default());
-/// let first = results[0].as_ref().unwrap();
+/// let first = results[0].clone()?;
 /// assert!(first.sen.slope > 0.0 && first.mann_kendall.s > 0);
-/// assert!(results[1].as_ref().unwrap().sen.slope < 0.0);
+/// assert!(results[1].clone()?.sen.slope < 0.0);
 /// assert!(results[2].is_err());
 /// # Ok::<(), alliance::Error>(())
 /// ```

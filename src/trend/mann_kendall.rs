@@ -1,33 +1,22 @@
 //! Mann-Kendall trend test: S by merge-sort pair counting, its exact null distribution for
-//! short untied series, and the Hamed-Rao autocorrelation correction.
+//! short untied series (the kernel in `mahonian.rs`), and the Hamed-Rao autocorrelation
+//! correction.
 
 use super::Series;
+use super::mahonian::exact_p;
 use super::pairs;
 use crate::Level;
 use crate::error::{Error, Result};
+use crate::method::PMethod;
 use crate::outcome::{Outcome, Undefined};
 use crate::stats;
 
 /// Below this length S is counted pair by pair (faster than merge sort for short series).
 const DIRECT_MAX: usize = 64;
-/// Series shorter than this, without ties, get the exact p-value (as R's `cor.test`).
-pub const EXACT_MAX_N: usize = 49;
-
-/// How the Mann-Kendall p-value was computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[non_exhaustive]
-pub enum MannKendallP {
-    /// Exact: from the permutation distribution of S (no ties, n ≤ 49).
-    Exact,
-    /// Normal approximation with continuity correction, no ties (n ≥ 50).
-    Normal,
-    /// Normal approximation with the tie-corrected variance: approximate, because with ties
-    /// the exact distribution of S is not the untied one.
-    NormalWithTies,
-}
 
 /// Ties among the scores (times cannot tie: a [`Series`] has strictly increasing times).
+///
+/// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -41,6 +30,13 @@ pub struct TieInfo {
 }
 
 /// The Mann-Kendall trend test on a series.
+///
+/// Two p-values are reported, each under its own name: `p_exact` (the permutation
+/// distribution of S, defined for untied series of at most 49 points) and `p_normal` (the
+/// normal approximation, always defined). `p` is the one this crate recommends: `p_exact`
+/// where defined, else `p_normal`; `p_method` says which.
+///
+/// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -51,11 +47,16 @@ pub struct MannKendall {
     pub var_s: f64,
     /// Z with continuity correction (0 when S = 0).
     pub z: f64,
-    /// Two-sided p-value: exact where [`MannKendall::p_method`] says so, else `p_normal`.
+    /// The recommended two-sided p-value: `p_exact` where defined, else `p_normal`.
     pub p: f64,
-    /// How `p` was computed.
-    pub p_method: MannKendallP,
-    /// Two-sided normal-approximation p-value from `z` (what pymannkendall reports).
+    /// How `p` was computed: [`PMethod::Exact`] or [`PMethod::Normal`].
+    pub p_method: PMethod,
+    /// Exact two-sided p-value from the permutation distribution of S (as scipy's
+    /// `kendalltau(method="exact")`); [`Undefined::TiedValues`] when scores tie (the untied
+    /// distribution does not apply), [`Undefined::BeyondExactLimit`] above 49 points.
+    pub p_exact: Outcome<f64>,
+    /// Two-sided normal-approximation p-value from `z`, tie-corrected, always defined (what
+    /// pymannkendall reports).
     pub p_normal: f64,
     /// Kendall's tau-a = S / (n(n − 1)/2) (pymannkendall's `Tau`).
     pub tau_a: f64,
@@ -100,21 +101,13 @@ pub(crate) fn s_counts(values: &[f64]) -> SCounts {
     };
     let concordant = total - discordant - ties.pairs;
     let s = concordant as i64 - discordant as i64;
-    let n = u128::from(n);
-    let var_s = (n * n.saturating_sub(1) * (2 * n + 5) - ties.variance_term) as f64 / 18.0;
+    let var_s = pairs::var_s(values.len(), &ties);
     SCounts {
         s,
         discordant,
         ties,
         var_s,
     }
-}
-
-/// Var(S) alone (tie-corrected), from the values in ascending order.
-pub(crate) fn var_s_sorted(sorted: &[f64]) -> f64 {
-    let n = sorted.len() as u128;
-    let ties = pairs::ties(sorted);
-    (n * n.saturating_sub(1) * (2 * n + 5) - ties.variance_term) as f64 / 18.0
 }
 
 /// Z with continuity correction; 0 when S = 0 or when Var(S) = 0 (all scores tied).
@@ -142,20 +135,28 @@ pub(crate) fn z_score(s: i64, var_s: f64) -> f64 {
 /// 0.1 s. Constant scores give S = 0, Z = 0, p = 1 (Gilbert; pymannkendall) and an
 /// undefined tau-b (scipy and R give NaN). The exact null distribution of S is the
 /// distribution of inversions of a random permutation (Mahonian numbers), computed by a
-/// cumulative-sum recursion on probabilities; with ties the p-value is the normal
-/// approximation, and [`MannKendallP::NormalWithTies`] says it is approximate.
+/// cumulative-sum recursion. With ties the exact p is undefined
+/// ([`Undefined::TiedValues`]: the untied distribution does not apply) and `p` is the
+/// normal approximation; `p_normal` is always there for a caller who wants the normal
+/// approximation whatever the series.
 ///
 /// # Errors
-/// [`Error::TooFew`] for fewer than 2 points.
+/// [`Error::TooFewPoints`] for fewer than 2 points.
 ///
 /// # Example
 /// ```
-/// use alliance::trend::{mann_kendall, MannKendallP, Series};
+/// use alliance::trend::{mann_kendall, Series};
+/// use alliance::{Outcome, PMethod, Undefined};
 /// let s = Series::from_values(vec![4.0, 4.2, 4.1, 4.5, 4.6, 4.8])?;
 /// let mk = mann_kendall(&s)?;
 /// assert_eq!(mk.s, 13);
-/// assert_eq!(mk.p_method, MannKendallP::Exact);
-/// assert!(mk.p < 0.05);
+/// assert_eq!(mk.p_method, PMethod::Exact);
+/// assert_eq!(mk.p_exact, Outcome::Defined(mk.p));
+/// assert!(mk.p < 0.05 && mk.p_normal < 0.05);
+/// // a tie: the exact p is undefined, the recommended p is the normal one
+/// let tied = mann_kendall(&Series::from_values(vec![4.0, 4.2, 4.2, 4.5])?)?;
+/// assert_eq!(tied.p_exact, Outcome::Undefined(Undefined::TiedValues));
+/// assert_eq!((tied.p, tied.p_method), (tied.p_normal, PMethod::Normal));
 /// # Ok::<(), alliance::Error>(())
 /// ```
 ///
@@ -172,16 +173,18 @@ pub fn mann_kendall(series: &Series) -> Result<MannKendall> {
     let z = z_score(counts.s, counts.var_s);
     let p_normal = stats::normal_two_sided_p(z);
     let untied = counts.ties.groups == 0;
-    // the table covers every n <= EXACT_MAX_N; None cannot happen, and would fall back to normal
-    let exact = (untied && n <= EXACT_MAX_N)
-        .then(|| exact_p(n, counts.discordant))
-        .flatten();
-    let (p, p_method) = if let Some(p) = exact {
-        (p, MannKendallP::Exact)
-    } else if untied {
-        (p_normal, MannKendallP::Normal)
+    let p_exact = if !untied {
+        Outcome::Undefined(Undefined::TiedValues)
     } else {
-        (p_normal, MannKendallP::NormalWithTies)
+        // the table covers every 2 <= n <= EXACT_MAX_N
+        exact_p(n, counts.discordant).map_or(
+            Outcome::Undefined(Undefined::BeyondExactLimit),
+            Outcome::Defined,
+        )
+    };
+    let (p, p_method) = match p_exact {
+        Outcome::Defined(p) => (p, PMethod::Exact),
+        Outcome::Undefined(_) => (p_normal, PMethod::Normal),
     };
     let untied_pairs = total - counts.ties.pairs;
     let tau_b = if untied_pairs == 0 {
@@ -197,6 +200,7 @@ pub fn mann_kendall(series: &Series) -> Result<MannKendall> {
         z,
         p,
         p_method,
+        p_exact,
         p_normal,
         tau_a: counts.s as f64 / total as f64,
         tau_b,
@@ -209,143 +213,6 @@ pub fn mann_kendall(series: &Series) -> Result<MannKendall> {
         n,
         reference: "pymannkendall.original_test 1.4.3; scipy.stats.kendalltau 1.12 (tau-b, exact p)",
     })
-}
-
-/// Exact two-sided p-value of S for n untied values with `discordant` discordant pairs:
-/// 2 P(Q ≤ min(Q, N − Q)) under a uniformly random permutation, capped at 1.
-///
-/// The number of permutations of j items with k inversions (Mahonian numbers) follows from
-/// j − 1 by `M_j(k) = M_j(k − 1) + M_{j−1}(k) − M_{j−1}(k − j)`, on the lower tail k ≤ q only.
-/// The counts are exact integers up to n = 34 (n! < 2^128, in u64 up to n = 20); above, in
-/// f64, where the counts increase with k on the lower tail so the subtraction loses little.
-fn exact_p(n: usize, discordant: u64) -> Option<f64> {
-    let total = (n as u64) * (n as u64 - 1) / 2;
-    let q = discordant.min(total - discordant);
-    if 2 * q == total {
-        return Some(1.0);
-    }
-    let p = exact_table().get(n)?.get(q as usize)?;
-    Some((2.0 * p).min(1.0))
-}
-
-/// One-sided exact lower-tail probability P(Q ≤ q) for n untied values, summed directly for
-/// this n and q: the table's prefix sums and row bookkeeping are tested against it (the
-/// recursion itself against scipy's exact p in `tests/trend_stats.rs`).
-#[cfg(test)]
-fn exact_lower_tail(n: usize, q: usize) -> f64 {
-    if n <= 20 {
-        let (tail, all) = mahonian_tail::<u64>(n, q);
-        tail as f64 / all as f64
-    } else if n <= 34 {
-        let (tail, all) = mahonian_tail::<u128>(n, q);
-        tail as f64 / all as f64
-    } else {
-        let (tail, all) = mahonian_tail::<f64>(n, q);
-        tail / all
-    }
-}
-
-/// `table[n][q]` = P(Q ≤ q) for q ≤ N/2, n ≤ [`EXACT_MAX_N`], built once on first use.
-///
-/// Each row is bit-identical to [`exact_lower_tail`]: the recursion's entry k depends only on
-/// entries ≤ k of the previous row, and the tail is summed in the same order, so the prefix
-/// sums of one recursion run give every q at once.
-fn exact_table() -> &'static [Vec<f64>] {
-    static TABLE: std::sync::OnceLock<Vec<Vec<f64>>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut table = vec![Vec::new(); EXACT_MAX_N + 1];
-        mahonian_rows::<u64>(2, 20, &mut |j, row, all| {
-            table[j] = prefix_p(row, all, |v| v as f64);
-        });
-        mahonian_rows::<u128>(21, 34, &mut |j, row, all| {
-            table[j] = prefix_p(row, all, |v| v as f64);
-        });
-        mahonian_rows::<f64>(35, EXACT_MAX_N, &mut |j, row, all| {
-            table[j] = prefix_p(row, all, |v| v);
-        });
-        table
-    })
-}
-
-/// Prefix sums of `row` (in order) as probabilities `tail / all`, both converted by `to_f64`.
-fn prefix_p<T: Count>(row: &[T], all: T, to_f64: impl Fn(T) -> f64) -> Vec<f64> {
-    let all = to_f64(all);
-    let mut acc = T::ZERO;
-    row.iter()
-        .map(|&v| {
-            acc = acc + v;
-            to_f64(acc) / all
-        })
-        .collect()
-}
-
-/// Runs the Mahonian recursion from 1 item to `last`, handing rows `first..=last` (entries
-/// k ≤ `N_j`/2) and j! to `keep`.
-fn mahonian_rows<T: Count>(first: usize, last: usize, keep: &mut dyn FnMut(usize, &[T], T)) {
-    let q = last * (last - 1) / 4;
-    let mut old = vec![T::ZERO; q + 1];
-    let mut new = vec![T::ZERO; q + 1];
-    old[0] = T::ONE;
-    let mut factorial = T::ONE;
-    for j in 2..=last {
-        let mut run = T::ZERO;
-        let split = j.min(q + 1);
-        for k in 0..split {
-            run = run + old[k];
-            new[k] = run;
-        }
-        for k in split..=q {
-            run = run + old[k] - old[k - j];
-            new[k] = run;
-        }
-        std::mem::swap(&mut old, &mut new);
-        factorial = factorial.times(j);
-        if j >= first {
-            keep(j, &old[..=j * (j - 1) / 4], factorial);
-        }
-    }
-}
-
-/// Numbers that can hold Mahonian counts.
-trait Count: Copy + std::ops::Add<Output = Self> + std::ops::Sub<Output = Self> {
-    const ZERO: Self;
-    const ONE: Self;
-    fn times(self, j: usize) -> Self;
-}
-
-impl Count for u64 {
-    const ZERO: Self = 0;
-    const ONE: Self = 1;
-    fn times(self, j: usize) -> Self {
-        self * j as u64
-    }
-}
-
-impl Count for u128 {
-    const ZERO: Self = 0;
-    const ONE: Self = 1;
-    fn times(self, j: usize) -> Self {
-        self * j as u128
-    }
-}
-
-impl Count for f64 {
-    const ZERO: Self = 0.0;
-    const ONE: Self = 1.0;
-    fn times(self, j: usize) -> Self {
-        self * j as f64
-    }
-}
-
-/// `(Σ_{k ≤ q} M_n(k), n!)` for permutations of n ≥ 2 items by number of inversions k,
-/// q ≤ n(n − 1)/4, summed directly from one row of the recursion.
-#[cfg(test)]
-fn mahonian_tail<T: Count>(n: usize, q: usize) -> (T, T) {
-    let mut found = (T::ZERO, T::ONE);
-    mahonian_rows::<T>(n, n, &mut |_, row, all| {
-        found = (row[..=q].iter().fold(T::ZERO, |acc, &v| acc + v), all);
-    });
-    found
 }
 
 /// Options of the Hamed-Rao corrected test.
@@ -371,12 +238,29 @@ impl Default for HamedRaoOptions {
 
 impl HamedRaoOptions {
     /// Examine only the first `lags` lags.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::HamedRaoOptions;
+    /// assert_eq!(HamedRaoOptions::default().with_lags(3).lags, Some(3));
+    /// ```
+    #[must_use]
     pub fn with_lags(mut self, lags: usize) -> Self {
         self.lags = Some(lags);
         self
     }
 
     /// Bound significant autocorrelations at this level.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::HamedRaoOptions;
+    /// use alliance::Level;
+    /// let options = HamedRaoOptions::default().with_level(Level::new(0.9)?);
+    /// assert_eq!(options.level, Level::new(0.9)?);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    #[must_use]
     pub fn with_level(mut self, level: Level) -> Self {
         self.level = level;
         self
@@ -384,6 +268,8 @@ impl HamedRaoOptions {
 }
 
 /// The Hamed-Rao autocorrelation-corrected Mann-Kendall test.
+///
+/// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -401,6 +287,8 @@ pub struct HamedRao {
     pub z: Outcome,
     /// Two-sided normal p-value of Z (always approximate).
     pub p: Outcome,
+    /// How `p` was computed: always [`PMethod::Normal`].
+    pub p_method: PMethod,
     /// Number of lags whose autocorrelation was significant and entered the correction.
     pub significant_lags: usize,
     /// Lags examined.
@@ -434,8 +322,8 @@ pub struct HamedRao {
 /// variance (as in the uncorrected test and pymannkendall). The cost is O(n · lags).
 ///
 /// # Errors
-/// [`Error::TooFew`] for fewer than 3 points (n(n−1)(n−2) = 0);
-/// [`Error::InvalidParameter`] when `lags` is 0 or not below n.
+/// [`Error::TooFewPoints`] for fewer than 3 points (n(n−1)(n−2) = 0);
+/// [`Error::InvalidLags`] when `lags` is 0 or not below n.
 ///
 /// # Example
 /// ```
@@ -443,8 +331,10 @@ pub struct HamedRao {
 /// let s = Series::from_values(vec![4.0, 4.2, 4.1, 4.5, 4.6, 4.4, 4.8, 5.0, 4.9, 5.2])?;
 /// let hr = mann_kendall_hamed_rao(&s, HamedRaoOptions::default())?;
 /// assert_eq!(hr.s, 37);
-/// assert!((hr.z.value().unwrap() - 3.219_937_887_599_697).abs() < 1e-12); // pymannkendall
-/// assert!(hr.p.value().is_some());
+/// // pymannkendall's z
+/// assert!(hr.z.value().is_some_and(|z| (z - 3.219_937_887_599_697).abs() < 1e-12));
+/// assert!(hr.p.is_defined());
+/// assert_eq!((hr.n, hr.lags), (10, 9));
 /// # Ok::<(), alliance::Error>(())
 /// ```
 ///
@@ -456,11 +346,7 @@ pub fn mann_kendall_hamed_rao(series: &Series, options: HamedRaoOptions) -> Resu
     let n = series.len();
     let lags = options.lags.unwrap_or(n - 1);
     if lags == 0 || lags >= n {
-        return Err(Error::InvalidParameter {
-            name: "Hamed-Rao lags",
-            value: lags as f64,
-            expected: "at least 1 and below the number of points",
-        });
+        return Err(Error::InvalidLags { lags, points: n });
     }
     let counts = s_counts(series.values());
     let slope = super::sen::sen_median(series.times(), series.values());
@@ -482,6 +368,7 @@ pub fn mann_kendall_hamed_rao(series: &Series, options: HamedRaoOptions) -> Resu
         var_s: Outcome::Undefined(Undefined::ConstantDetrendedRanks),
         z: Outcome::Undefined(Undefined::ConstantDetrendedRanks),
         p: Outcome::Undefined(Undefined::ConstantDetrendedRanks),
+        p_method: PMethod::Normal,
         significant_lags: 0,
         lags,
         sen_slope: slope,
@@ -525,27 +412,4 @@ pub fn mann_kendall_hamed_rao(series: &Series, options: HamedRaoOptions) -> Resu
     out.z = Outcome::Defined(z);
     out.p = Outcome::Defined(stats::normal_two_sided_p(z));
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The cached table gives bit-for-bit the p-values of the direct recursion.
-    #[test]
-    fn exact_table_matches_direct_recursion() {
-        let table = exact_table();
-        assert_eq!(table.len(), EXACT_MAX_N + 1);
-        for (n, row) in table.iter().enumerate().skip(2) {
-            let half = n * (n - 1) / 4;
-            assert_eq!(row.len(), half + 1, "n = {n}");
-            for (q, p) in row.iter().enumerate() {
-                assert_eq!(
-                    p.to_bits(),
-                    exact_lower_tail(n, q).to_bits(),
-                    "n = {n}, q = {q}"
-                );
-            }
-        }
-    }
 }

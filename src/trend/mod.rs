@@ -39,6 +39,7 @@ pub use sudden::{
 
 // ---- trend statistics: OLS, Mann-Kendall, Sen, reliable change --------------------------
 mod batch;
+mod mahonian;
 mod mann_kendall;
 mod ols;
 mod pairs;
@@ -48,13 +49,12 @@ mod sen_select;
 
 pub use batch::{BatchOptions, TrendSummary, mann_kendall_sen_batch};
 pub use mann_kendall::{
-    EXACT_MAX_N, HamedRao, HamedRaoOptions, MannKendall, MannKendallP, TieInfo, mann_kendall,
-    mann_kendall_hamed_rao,
+    HamedRao, HamedRaoOptions, MannKendall, TieInfo, mann_kendall, mann_kendall_hamed_rao,
 };
 pub use ols::{OlsFit, OlsTrend, ols_trend};
 pub use reliable_change::{
-    ChangeCriterion, ChangeDirection, ClinicalCategory, ClinicalCutoff, CutoffRule, Polarity,
-    ReliableChange, SdSource, reliable_change, reliable_change_between,
-    reliable_change_from_baseline,
+    ChangeCriterion, ChangeCriterionBuilder, ChangeDirection, ClinicalCategory, ClinicalCutoff,
+    Critical, CutoffRule, Polarity, Population, ReliableChange, SdSource, reliable_change,
+    reliable_change_between, reliable_change_from_baseline, sample_sd,
 };
-pub use sen::{MATERIALIZE_MAX_N, SenAlgorithm, SenIntercept, SenOptions, SenSlope, sen_slope};
+pub use sen::{SenIntercept, SenOptions, SenSlope, sen_slope};

@@ -2,24 +2,40 @@
 
 use super::Series;
 use crate::error::Result;
+use crate::method::{IntervalMethod, PMethod};
 use crate::outcome::{Outcome, Undefined};
 use crate::stats;
 use crate::{Interval, Level};
 
 /// How well the least-squares line fits, which decides what is defined.
+///
+/// # Example
+/// ```
+/// use alliance::trend::{ols_trend, OlsFit, Series};
+/// use alliance::Level;
+/// let line = ols_trend(&Series::from_values(vec![1.0, 2.0, 3.0])?, Level::default())?;
+/// assert_eq!(line.fit, OlsFit::ExactLine);
+/// # Ok::<(), alliance::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum OlsFit {
     /// Some residual is non-zero: every statistic is an ordinary finite number (given n ≥ 3).
     Residuals,
-    /// Scores vary and lie exactly on a line: residual SD 0, R² 1, t infinite and p 0.
+    /// Scores vary and lie exactly on a line: residual SD 0, R² 1, t undefined
+    /// ([`Undefined::ZeroErrorVariance`]: it would be infinite) and p 0.
     ExactLine,
     /// Every score is the same: slope 0 exactly, R², t and p undefined.
     ConstantScores,
 }
 
 /// The least-squares line y = intercept + slope·t through a series, with its inference.
+///
+/// Any inferential quantity whose computation overflows f64 (scores or times beyond about
+/// 1e150) is [`Undefined::OutOfRange`], never ∞ or NaN.
+///
+/// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -32,21 +48,26 @@ pub struct OlsTrend {
     pub slope_se: Outcome,
     /// Standard error of the intercept; undefined with two points.
     pub intercept_se: Outcome,
-    /// t = slope / SE(slope) on n − 2 df; infinite on an exact line, undefined on constant
-    /// scores or with two points.
+    /// t = slope / SE(slope) on n − 2 df; [`Undefined::ZeroErrorVariance`] on an exact line
+    /// (it would be infinite), [`Undefined::ConstantValues`] on constant scores,
+    /// [`Undefined::NoResidualDegreesOfFreedom`] with two points.
     pub t: Outcome,
     /// Two-sided p-value of t on n − 2 df (0 on an exact line).
     pub p: Outcome,
+    /// How `p` was computed: [`PMethod::StudentT`].
+    pub p_method: PMethod,
     /// Confidence interval of the slope, slope ± t(1 − α/2, n − 2)·SE.
     pub slope_ci: Outcome<Interval>,
     /// Confidence interval of the intercept.
     pub intercept_ci: Outcome<Interval>,
+    /// How the intervals were computed: [`IntervalMethod::StudentT`].
+    pub ci_method: IntervalMethod,
     /// Coefficient of determination; undefined on constant scores.
     pub r_squared: Outcome,
     /// Residual standard deviation √(SSE / (n − 2)); undefined with two points.
     pub residual_sd: Outcome,
     /// Residual degrees of freedom n − 2.
-    pub df: usize,
+    pub df: f64,
     /// Number of points used (all of them: a series has no missing values).
     pub n: usize,
     /// Whether the fit is ordinary, an exact line, or on constant scores.
@@ -69,19 +90,25 @@ pub struct OlsTrend {
 /// intervals are [`Undefined::NoResidualDegreesOfFreedom`]; constant scores give slope 0
 /// with t, p and R² [`Undefined::ConstantValues`]; scores exactly on a line (every residual
 /// zero to within the rounding of its own evaluation, 16 ε (|yᵢ| + |ȳ| + |slope (tᵢ − t̄)|))
-/// give t = ±∞ and p = 0 with [`OlsFit::ExactLine`].
+/// give t [`Undefined::ZeroErrorVariance`] (it would be ±∞) and p = 0 with
+/// [`OlsFit::ExactLine`].
 ///
 /// # Errors
-/// [`crate::Error::TooFew`] for fewer than 2 points.
+/// [`crate::Error::TooFewPoints`] for fewer than 2 points.
 ///
 /// # Example
 /// ```
 /// use alliance::trend::{ols_trend, Series};
-/// use alliance::Level;
+/// use alliance::{Level, Outcome, Undefined};
 /// let s = Series::new(vec![1.0, 2.0, 4.0, 5.0], vec![4.0, 4.5, 5.0, 6.0])?;
 /// let fit = ols_trend(&s, Level::default())?;
 /// assert!((fit.slope - 0.45).abs() < 1e-12);
-/// assert!(fit.p.value().unwrap() < 0.05);
+/// assert!(fit.p.value().is_some_and(|p| p < 0.05));
+/// assert_eq!((fit.n, fit.df), (4, 2.0));
+/// // an exact line: t would be infinite, p is 0
+/// let line = ols_trend(&Series::from_values(vec![2.0, 4.0, 6.0])?, Level::default())?;
+/// assert_eq!(line.t, Outcome::Undefined(Undefined::ZeroErrorVariance));
+/// assert_eq!(line.p, Outcome::Defined(0.0));
 /// # Ok::<(), alliance::Error>(())
 /// ```
 ///
@@ -143,9 +170,9 @@ pub fn ols_trend(series: &Series, level: Level) -> Result<OlsTrend> {
         Outcome::Defined((sxy * sxy / (sxx * syy)).min(1.0))
     };
 
-    let df = n - 2;
+    let df = (n - 2) as f64;
     let no_df = Outcome::Undefined(Undefined::NoResidualDegreesOfFreedom);
-    if df == 0 {
+    if n == 2 {
         return Ok(OlsTrend {
             slope,
             intercept,
@@ -153,8 +180,10 @@ pub fn ols_trend(series: &Series, level: Level) -> Result<OlsTrend> {
             intercept_se: no_df,
             t: no_df,
             p: no_df,
+            p_method: PMethod::StudentT,
             slope_ci: Outcome::Undefined(Undefined::NoResidualDegreesOfFreedom),
             intercept_ci: Outcome::Undefined(Undefined::NoResidualDegreesOfFreedom),
+            ci_method: IntervalMethod::StudentT,
             r_squared,
             residual_sd: no_df,
             df,
@@ -163,7 +192,7 @@ pub fn ols_trend(series: &Series, level: Level) -> Result<OlsTrend> {
             reference: REFERENCE,
         });
     }
-    let dff = df as f64;
+    let dff = df;
     let s2 = sse / dff;
     let slope_se = (s2 / sxx).sqrt();
     let intercept_se = (s2 * (1.0 / nf + t_mean * t_mean / sxx)).sqrt();
@@ -173,42 +202,68 @@ pub fn ols_trend(series: &Series, level: Level) -> Result<OlsTrend> {
             Outcome::Undefined(Undefined::ConstantValues),
         ),
         OlsFit::ExactLine => (
-            Outcome::Defined(f64::INFINITY.copysign(slope)),
+            Outcome::Undefined(Undefined::ZeroErrorVariance),
             Outcome::Defined(0.0),
         ),
         OlsFit::Residuals => {
             let t_value = slope / slope_se;
-            (
-                Outcome::Defined(t_value),
-                Outcome::Defined(stats::t_two_sided_p(t_value, dff)?),
-            )
+            if t_value.is_finite() {
+                (
+                    Outcome::Defined(t_value),
+                    Outcome::Defined(stats::t_two_sided_p(t_value, dff)?),
+                )
+            } else {
+                // sums of squares beyond f64 (scores or times beyond about 1e150)
+                let out = Outcome::Undefined(Undefined::OutOfRange);
+                (out, out)
+            }
         }
     };
     let q = stats::t_quantile(1.0 - level.tail(), dff)?;
     Ok(OlsTrend {
         slope,
         intercept,
-        slope_se: Outcome::Defined(slope_se),
-        intercept_se: Outcome::Defined(intercept_se),
+        slope_se: finite(slope_se),
+        intercept_se: finite(intercept_se),
         t: t_stat,
         p,
-        slope_ci: Outcome::Defined(Interval::new(
-            slope - q * slope_se,
-            slope + q * slope_se,
-            level,
-        )),
-        intercept_ci: Outcome::Defined(Interval::new(
+        p_method: PMethod::StudentT,
+        slope_ci: interval(slope - q * slope_se, slope + q * slope_se, level),
+        intercept_ci: interval(
             intercept - q * intercept_se,
             intercept + q * intercept_se,
             level,
-        )),
-        r_squared,
-        residual_sd: Outcome::Defined(s2.sqrt()),
+        ),
+        ci_method: IntervalMethod::StudentT,
+        r_squared: match r_squared {
+            Outcome::Defined(v) => finite(v),
+            undefined => undefined,
+        },
+        residual_sd: finite(s2.sqrt()),
         df,
         n,
         fit,
         reference: REFERENCE,
     })
+}
+
+/// A value, or [`Undefined::OutOfRange`] when it overflowed (scores or times beyond about
+/// 1e150 make the sums of squares leave f64).
+fn finite(v: f64) -> Outcome {
+    if v.is_finite() {
+        Outcome::Defined(v)
+    } else {
+        Outcome::Undefined(Undefined::OutOfRange)
+    }
+}
+
+/// An interval, or [`Undefined::OutOfRange`] when a bound overflowed.
+fn interval(lower: f64, upper: f64, level: Level) -> Outcome<Interval> {
+    if lower.is_finite() && upper.is_finite() {
+        Outcome::Defined(Interval::new(lower, upper, level))
+    } else {
+        Outcome::Undefined(Undefined::OutOfRange)
+    }
 }
 
 const REFERENCE: &str = "scipy.stats.linregress (scipy 1.12); statsmodels OLS (0.15)";

@@ -1,7 +1,7 @@
 //! Pair counting in O(n log n): inversions and ties by merge sort (Knight 1966).
 //!
 //! Shared by Mann-Kendall (S from discordant and tied pairs) and Sen's slope (how many
-//! pairwise slopes lie below a threshold).
+//! pairwise slopes lie below a threshold, and the tie-corrected Var(S) of its interval).
 
 /// Below this length a run is sorted by insertion (which counts its own inversions).
 const RUN: usize = 12;
@@ -124,6 +124,19 @@ pub(crate) fn ties(sorted: &[f64]) -> Ties {
         i = j;
     }
     out
+}
+
+/// Var(S) of Mann-Kendall's S under no trend, tie-corrected, from the values in ascending
+/// order: `[n(n − 1)(2n + 5) − Σ_g t_g(t_g − 1)(2t_g + 5)] / 18` (shared by Mann-Kendall and
+/// Sen's interval, so neither module imports the other's).
+pub(crate) fn var_s_sorted(sorted: &[f64]) -> f64 {
+    var_s(sorted.len(), &ties(sorted))
+}
+
+/// Var(S) of n values with these ties.
+pub(crate) fn var_s(n: usize, ties: &Ties) -> f64 {
+    let n = n as u128;
+    (n * n.saturating_sub(1) * (2 * n + 5) - ties.variance_term) as f64 / 18.0
 }
 
 /// Pairs i < j with v[j] < v[i] (discordant) and with v[j] == v[i] (tied), by the direct

@@ -3,13 +3,13 @@
 use super::Series;
 use crate::Level;
 use crate::error::{Error, Result};
-use crate::instrument::ReliabilityKind;
 use crate::outcome::{Outcome, Undefined};
+use crate::reliability::ReliabilityKind;
 use crate::stats;
 
 /// Where the standard deviation SD₁ comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum SdSource {
     /// A published normative (reference) sample.
@@ -20,7 +20,7 @@ pub enum SdSource {
 
 /// Which way is better on the scale (alliance scores: higher).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum Polarity {
     /// Higher scores are better (alliance, outcome rating scales).
@@ -71,7 +71,7 @@ pub struct ClinicalCutoff {
 
 /// Jacobson-Truax cutoff rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum CutoffRule {
     /// a: two clinical SDs beyond the clinical mean, towards the functional side.
@@ -82,11 +82,37 @@ pub enum CutoffRule {
     C,
 }
 
+/// The mean and SD of a population (clinical or functional), for a Jacobson-Truax cutoff:
+/// named fields, so the two numbers cannot be swapped.
+///
+/// # Example
+/// ```
+/// use alliance::trend::Population;
+/// let clinical = Population { mean: 20.0, sd: 5.0 };
+/// assert_eq!(clinical.sd, 5.0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Population {
+    /// The population's mean score.
+    pub mean: f64,
+    /// The population's standard deviation (positive).
+    pub sd: f64,
+}
+
 impl ClinicalCutoff {
     /// A cutoff given directly (e.g. a published one).
     ///
     /// # Errors
     /// [`Error::NonFinite`] for NaN or infinity.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::ClinicalCutoff;
+    /// let published = ClinicalCutoff::new(36.0)?;
+    /// assert_eq!((published.value, published.rule), (36.0, None));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn new(value: f64) -> Result<ClinicalCutoff> {
         stats::check_finite("clinical cutoff", &[value])?;
         Ok(ClinicalCutoff { value, rule: None })
@@ -101,14 +127,18 @@ impl ClinicalCutoff {
     /// ```
     ///
     /// # Errors
-    /// [`Error::NonFinite`] for a NaN or infinite input; [`Error::InvalidParameter`] for an SD
+    /// [`Error::NonFinite`] for a NaN or infinite mean or SD; [`Error::InvalidSd`] for an SD
     /// that is not positive.
     ///
     /// # Example
     /// ```
-    /// use alliance::trend::{ClinicalCutoff, CutoffRule, Polarity};
-    /// let c = ClinicalCutoff::jacobson_truax(CutoffRule::C, 20.0, 5.0, 30.0, 5.0,
-    ///                                        Polarity::HigherIsBetter)?;
+    /// use alliance::trend::{ClinicalCutoff, CutoffRule, Polarity, Population};
+    /// let c = ClinicalCutoff::jacobson_truax(
+    ///     CutoffRule::C,
+    ///     Population { mean: 20.0, sd: 5.0 }, // clinical
+    ///     Population { mean: 30.0, sd: 5.0 }, // functional
+    ///     Polarity::HigherIsBetter,
+    /// )?;
     /// assert_eq!(c.value, 25.0);
     /// # Ok::<(), alliance::Error>(())
     /// ```
@@ -117,25 +147,23 @@ impl ClinicalCutoff {
     /// Jacobson & Truax (1991), J. Consult. Clin. Psychol. 59:12-19.
     pub fn jacobson_truax(
         rule: CutoffRule,
-        clinical_mean: f64,
-        clinical_sd: f64,
-        functional_mean: f64,
-        functional_sd: f64,
+        clinical: Population,
+        functional: Population,
         polarity: Polarity,
     ) -> Result<ClinicalCutoff> {
         stats::check_finite(
             "clinical cutoff input",
-            &[clinical_mean, clinical_sd, functional_mean, functional_sd],
+            &[clinical.mean, clinical.sd, functional.mean, functional.sd],
         )?;
-        for (name, sd) in [
-            ("clinical SD", clinical_sd),
-            ("functional SD", functional_sd),
+        for (what, sd) in [
+            ("clinical SD", clinical.sd),
+            ("functional SD", functional.sd),
         ] {
             if sd <= 0.0 {
-                return Err(Error::InvalidParameter {
-                    name,
+                return Err(Error::InvalidSd {
+                    what,
                     value: sd,
-                    expected: "positive",
+                    expected: "above 0",
                 });
             }
         }
@@ -144,11 +172,11 @@ impl ClinicalCutoff {
             Polarity::LowerIsBetter => -1.0,
         };
         let value = match rule {
-            CutoffRule::A => clinical_mean + sign * 2.0 * clinical_sd,
-            CutoffRule::B => functional_mean - sign * 2.0 * functional_sd,
+            CutoffRule::A => clinical.mean + sign * 2.0 * clinical.sd,
+            CutoffRule::B => functional.mean - sign * 2.0 * functional.sd,
             CutoffRule::C => {
-                (clinical_sd * functional_mean + functional_sd * clinical_mean)
-                    / (clinical_sd + functional_sd)
+                (clinical.sd * functional.mean + functional.sd * clinical.mean)
+                    / (clinical.sd + functional.sd)
             }
         };
         Ok(ClinicalCutoff {
@@ -158,8 +186,94 @@ impl ClinicalCutoff {
     }
 }
 
-/// What the reliable change index rests on: SD₁, `r_xx`, their sources, the criterion level
-/// and the scale's polarity. Checked once at construction.
+/// The critical |RCI| a change must exceed to be reliable.
+///
+/// # Example
+/// ```
+/// use alliance::trend::Critical;
+/// use alliance::Level;
+/// assert_eq!(Critical::default(), Critical::Level(Level::NINETY_FIVE));
+/// let literal = Critical::JacobsonTruax; // exactly 1.96, as printed in the 1991 paper
+/// # let _ = literal;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Critical {
+    /// The two-sided normal quantile z(1 − α/2) at this level (1.959964 at 95%, the default).
+    Level(Level),
+    /// Jacobson & Truax's (1991) literal 1.96, as printed (the 95% quantile rounded).
+    JacobsonTruax,
+    /// An explicit critical value (a finite number above 0, e.g. 1.645 for a one-sided 95%
+    /// criterion).
+    Z(f64),
+}
+
+impl Default for Critical {
+    fn default() -> Self {
+        Critical::Level(Level::NINETY_FIVE)
+    }
+}
+
+impl Critical {
+    /// The critical value itself.
+    fn value(self) -> Result<f64> {
+        match self {
+            Critical::Level(level) => stats::z_two_sided(level),
+            Critical::JacobsonTruax => Ok(1.96),
+            Critical::Z(z) if z.is_finite() && z > 0.0 => Ok(z),
+            Critical::Z(z) => Err(Error::InvalidCritical { value: z }),
+        }
+    }
+}
+
+/// The sample standard deviation (n − 1 denominator) of the pre-treatment scores: SD₁ with
+/// [`SdSource::Sample`] when no normative SD is used.
+///
+/// ```text
+/// SD = √(Σ (xᵢ − x̄)² / (n − 1))
+/// ```
+///
+/// # Errors
+/// [`Error::TooFewScores`] for fewer than 2 scores; [`Error::NonFinite`] for a NaN or
+/// infinite score.
+///
+/// # Example
+/// ```
+/// use alliance::trend::sample_sd;
+/// let pre = [4.0, 5.0, 6.0, 5.0];
+/// assert!((sample_sd(&pre)? - (2.0f64 / 3.0).sqrt()).abs() < 1e-15);
+/// assert!(sample_sd(&[4.0]).is_err());
+/// # Ok::<(), alliance::Error>(())
+/// ```
+pub fn sample_sd(scores: &[f64]) -> Result<f64> {
+    if scores.len() < 2 {
+        return Err(Error::TooFewScores {
+            found: scores.len(),
+        });
+    }
+    stats::check_finite("pre-treatment score", scores)?;
+    let n = scores.len() as f64;
+    let mean = stats::sum(scores.iter().copied()) / n;
+    let ss = stats::sum(scores.iter().map(|x| (x - mean) * (x - mean)));
+    Ok((ss / (n - 1.0)).sqrt())
+}
+
+/// What the reliable change index rests on: SD₁, `r_xx`, their sources, the critical value
+/// and the scale's polarity. Built by [`ChangeCriterion::builder`] and checked once there.
+///
+/// # Example
+/// ```
+/// use alliance::trend::{ChangeCriterion, Critical, SdSource};
+/// use alliance::reliability::ReliabilityKind;
+/// let crit = ChangeCriterion::builder()
+///     .sd(0.70, SdSource::Norm)
+///     .reliability(0.90, ReliabilityKind::Alpha)
+///     .critical(Critical::JacobsonTruax)
+///     .build()?;
+/// assert!((crit.s_diff() - 0.313).abs() < 5e-4);
+/// # Ok::<(), alliance::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ChangeCriterion {
@@ -167,80 +281,266 @@ pub struct ChangeCriterion {
     sd_source: SdSource,
     reliability: f64,
     reliability_kind: ReliabilityKind,
-    level: Level,
+    critical: Critical,
+    critical_value: f64,
     polarity: Polarity,
     cutoff: Option<ClinicalCutoff>,
 }
 
-impl ChangeCriterion {
-    /// A criterion from SD₁ and `r_xx`, at the 95% level, higher scores better, no cutoff.
+/// Builds a [`ChangeCriterion`] with named settings: SD₁ and `r_xx` are required; the
+/// critical value (default z at 95%), polarity (default higher is better) and cutoff (default
+/// none) are optional.
+///
+/// # Example
+/// ```
+/// use alliance::trend::{sample_sd, ChangeCriterion, Polarity, SdSource};
+/// use alliance::reliability::ReliabilityKind;
+/// let pre = [22.0, 18.0, 25.0, 30.0, 20.0];
+/// let crit = ChangeCriterion::builder()
+///     .sd(sample_sd(&pre)?, SdSource::Sample)
+///     .reliability(0.85, ReliabilityKind::TestRetest)
+///     .polarity(Polarity::LowerIsBetter)
+///     .build()?;
+/// assert!(crit.se() > 0.0);
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ChangeCriterionBuilder {
+    sd: Option<(f64, SdSource)>,
+    reliability: Option<(f64, ReliabilityKind)>,
+    critical: Critical,
+    polarity: Polarity,
+    cutoff: Option<ClinicalCutoff>,
+}
+
+impl ChangeCriterionBuilder {
+    /// SD₁ (positive) and where it comes from.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::{ChangeCriterion, SdSource};
+    /// use alliance::reliability::ReliabilityKind;
+    /// let crit = ChangeCriterion::builder()
+    ///     .sd(0.70, SdSource::Norm)
+    ///     .reliability(0.90, ReliabilityKind::Alpha)
+    ///     .build()?;
+    /// assert!((crit.se() - 0.70 * 0.1f64.sqrt()).abs() < 1e-15);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    #[must_use]
+    pub fn sd(mut self, sd: f64, source: SdSource) -> Self {
+        self.sd = Some((sd, source));
+        self
+    }
+
+    /// The reliability coefficient `r_xx` (in [0, 1]) and its kind.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::{ChangeCriterion, SdSource};
+    /// use alliance::reliability::ReliabilityKind;
+    /// let perfect = ChangeCriterion::builder()
+    ///     .sd(1.0, SdSource::Norm)
+    ///     .reliability(1.0, ReliabilityKind::TestRetest)
+    ///     .build()?;
+    /// assert_eq!(perfect.se(), 0.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    #[must_use]
+    pub fn reliability(mut self, reliability: f64, kind: ReliabilityKind) -> Self {
+        self.reliability = Some((reliability, kind));
+        self
+    }
+
+    /// The critical |RCI| (default [`Critical::Level`] at 95%).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::{reliable_change, ChangeCriterion, Critical, SdSource};
+    /// use alliance::reliability::ReliabilityKind;
+    /// let crit = ChangeCriterion::builder()
+    ///     .sd(0.70, SdSource::Norm)
+    ///     .reliability(0.90, ReliabilityKind::Alpha)
+    ///     .critical(Critical::JacobsonTruax)
+    ///     .build()?;
+    /// assert_eq!(reliable_change(4.1, 3.4, &crit)?.critical, 1.96);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    #[must_use]
+    pub fn critical(mut self, critical: Critical) -> Self {
+        self.critical = critical;
+        self
+    }
+
+    /// Which way is better on the scale (default higher).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::{reliable_change, ChangeCriterion, ChangeDirection, Polarity, SdSource};
+    /// use alliance::reliability::ReliabilityKind;
+    /// let symptoms = ChangeCriterion::builder()
+    ///     .sd(5.0, SdSource::Norm)
+    ///     .reliability(0.8, ReliabilityKind::TestRetest)
+    ///     .polarity(Polarity::LowerIsBetter)
+    ///     .build()?;
+    /// assert_eq!(reliable_change(27.0, 20.0, &symptoms)?.direction, ChangeDirection::Improvement);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    #[must_use]
+    pub fn polarity(mut self, polarity: Polarity) -> Self {
+        self.polarity = polarity;
+        self
+    }
+
+    /// Classify clinical significance against this cutoff.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::{reliable_change, ChangeCriterion, ClinicalCategory, ClinicalCutoff, SdSource};
+    /// use alliance::reliability::ReliabilityKind;
+    /// let crit = ChangeCriterion::builder()
+    ///     .sd(5.0, SdSource::Norm)
+    ///     .reliability(0.8, ReliabilityKind::TestRetest)
+    ///     .cutoff(ClinicalCutoff::new(25.0)?)
+    ///     .build()?;
+    /// assert_eq!(reliable_change(20.0, 27.0, &crit)?.category, Some(ClinicalCategory::Recovered));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    #[must_use]
+    pub fn cutoff(mut self, cutoff: ClinicalCutoff) -> Self {
+        self.cutoff = Some(cutoff);
+        self
+    }
+
+    /// The checked criterion.
     ///
     /// # Errors
-    /// [`Error::NonFinite`] for NaN or infinite inputs; [`Error::InvalidParameter`] when
-    /// `sd` is not positive or `reliability` lies outside [0, 1].
-    pub fn new(
-        sd: f64,
-        sd_source: SdSource,
-        reliability: f64,
-        reliability_kind: ReliabilityKind,
-    ) -> Result<ChangeCriterion> {
+    /// [`Error::MissingSetting`] without an SD or a reliability; [`Error::NonFinite`] for a
+    /// NaN or infinite SD or reliability; [`Error::InvalidSd`] when the SD is not above 0;
+    /// [`Error::ReliabilityOutOfRange`] outside [0, 1]; [`Error::InvalidCritical`] for an
+    /// explicit critical value that is not a finite number above 0.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::{ChangeCriterion, SdSource};
+    /// use alliance::reliability::ReliabilityKind;
+    /// use alliance::Error;
+    /// let no_reliability = ChangeCriterion::builder().sd(0.7, SdSource::Norm).build();
+    /// assert_eq!(no_reliability, Err(Error::MissingSetting { setting: "a reliability" }));
+    /// let crit = ChangeCriterion::builder()
+    ///     .sd(0.7, SdSource::Norm)
+    ///     .reliability(0.9, ReliabilityKind::Alpha)
+    ///     .build()?;
+    /// assert!(crit.s_diff() > 0.0);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn build(self) -> Result<ChangeCriterion> {
+        let (sd, sd_source) = self.sd.ok_or(Error::MissingSetting {
+            setting: "a standard deviation",
+        })?;
+        let (reliability, reliability_kind) = self.reliability.ok_or(Error::MissingSetting {
+            setting: "a reliability",
+        })?;
         stats::check_finite("reliable change input", &[sd, reliability])?;
         if sd <= 0.0 {
-            return Err(Error::InvalidParameter {
-                name: "SD",
+            return Err(Error::InvalidSd {
+                what: "standard deviation",
                 value: sd,
-                expected: "positive",
+                expected: "above 0",
             });
         }
         if !(0.0..=1.0).contains(&reliability) {
-            return Err(Error::InvalidParameter {
-                name: "reliability",
-                value: reliability,
-                expected: "within [0, 1]",
-            });
+            return Err(Error::ReliabilityOutOfRange { value: reliability });
         }
         Ok(ChangeCriterion {
             sd,
             sd_source,
             reliability,
             reliability_kind,
-            level: Level::NINETY_FIVE,
-            polarity: Polarity::HigherIsBetter,
-            cutoff: None,
+            critical: self.critical,
+            critical_value: self.critical.value()?,
+            polarity: self.polarity,
+            cutoff: self.cutoff,
         })
     }
+}
 
-    /// Judge |RCI| against the two-sided normal quantile at this level (default 0.95, i.e.
-    /// 1.959964; Jacobson & Truax round it to 1.96).
-    pub fn with_level(mut self, level: Level) -> Self {
-        self.level = level;
-        self
-    }
-
-    /// Which way is better on the scale.
-    pub fn with_polarity(mut self, polarity: Polarity) -> Self {
-        self.polarity = polarity;
-        self
-    }
-
-    /// Classify clinical significance against this cutoff.
-    pub fn with_cutoff(mut self, cutoff: ClinicalCutoff) -> Self {
-        self.cutoff = Some(cutoff);
-        self
+impl ChangeCriterion {
+    /// A builder: set [`sd`](ChangeCriterionBuilder::sd) and
+    /// [`reliability`](ChangeCriterionBuilder::reliability), then
+    /// [`build`](ChangeCriterionBuilder::build).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::{ChangeCriterion, SdSource};
+    /// use alliance::reliability::ReliabilityKind;
+    /// let crit = ChangeCriterion::builder()
+    ///     .sd(0.70, SdSource::Norm)
+    ///     .reliability(0.90, ReliabilityKind::Alpha)
+    ///     .build()?;
+    /// assert!((crit.critical_value() - 1.959_963_984_540_054).abs() < 1e-12);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn builder() -> ChangeCriterionBuilder {
+        ChangeCriterionBuilder::default()
     }
 
     /// SE of measurement SD₁ √(1 − `r_xx`).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::{ChangeCriterion, SdSource};
+    /// use alliance::reliability::ReliabilityKind;
+    /// let crit = ChangeCriterion::builder()
+    ///     .sd(10.0, SdSource::Norm)
+    ///     .reliability(0.91, ReliabilityKind::Alpha)
+    ///     .build()?;
+    /// assert!((crit.se() - 3.0).abs() < 1e-12);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn se(&self) -> f64 {
         self.sd * (1.0 - self.reliability).sqrt()
     }
 
     /// SD of a difference, √2 · SE.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::{ChangeCriterion, SdSource};
+    /// use alliance::reliability::ReliabilityKind;
+    /// let crit = ChangeCriterion::builder()
+    ///     .sd(10.0, SdSource::Norm)
+    ///     .reliability(0.91, ReliabilityKind::Alpha)
+    ///     .build()?;
+    /// assert!((crit.s_diff() - 3.0 * 2f64.sqrt()).abs() < 1e-12);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn s_diff(&self) -> f64 {
         std::f64::consts::SQRT_2 * self.se()
+    }
+
+    /// The critical |RCI| a change must exceed (1.96 for [`Critical::JacobsonTruax`]).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::{ChangeCriterion, Critical, SdSource};
+    /// use alliance::reliability::ReliabilityKind;
+    /// let crit = ChangeCriterion::builder()
+    ///     .sd(10.0, SdSource::Norm)
+    ///     .reliability(0.91, ReliabilityKind::Alpha)
+    ///     .critical(Critical::Z(1.645))
+    ///     .build()?;
+    /// assert_eq!(crit.critical_value(), 1.645);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn critical_value(&self) -> f64 {
+        self.critical_value
     }
 }
 
 /// The reliable change between two scores.
+///
+/// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -251,15 +551,18 @@ pub struct ReliableChange {
     pub x2: f64,
     /// x2 − x1.
     pub difference: f64,
-    /// RCI = (x2 − x1)/`S_diff`; ±∞ when `r_xx` = 1 and the scores differ, undefined
-    /// ([`Undefined::NoChangeWithPerfectReliability`]) when `r_xx` = 1 and they are equal.
+    /// RCI = (x2 − x1)/`S_diff`. With `r_xx` = 1 there is no measurement error: the RCI is
+    /// [`Undefined::ZeroErrorVariance`] when the scores differ (it would be ±∞; the change
+    /// is reliable) and [`Undefined::NoChangeWithPerfectReliability`] when they are equal.
     pub rci: Outcome,
     /// Standard error of measurement SD₁ √(1 − `r_xx`).
     pub se: f64,
     /// Standard error of the difference √(2 SE²).
     pub s_diff: f64,
-    /// Critical |RCI| (1.959964 at 95%).
+    /// Critical |RCI| (1.959964 at 95%; 1.96 for [`Critical::JacobsonTruax`]).
     pub critical: f64,
+    /// Where the critical value comes from.
+    pub critical_rule: Critical,
     /// Smallest reliable change, critical · `S_diff`.
     pub minimum_reliable_change: f64,
     /// Whether |RCI| > critical.
@@ -284,11 +587,13 @@ pub struct ReliableChange {
 ///
 /// ```text
 /// SE = SD₁ √(1 − `r_xx`)      `S_diff` = √(2 SE²)      RCI = (x₂ − x₁) / `S_diff`
-/// reliable when |RCI| > z(1 − α/2) (1.96 at 95%);  minimum reliable change = z · `S_diff`
+/// reliable when |RCI| > z (the criterion's critical value: z(1 − α/2), 1.959964 at 95%, or
+/// Jacobson & Truax's literal 1.96);  minimum reliable change = z · `S_diff`
 /// ```
 ///
 /// With `r_xx` = 1 the difference has no measurement error: `S_diff` = 0, any change is
-/// reliable and the RCI is ±∞ (undefined when x₂ = x₁). With a [`ClinicalCutoff`] in the
+/// reliable and the RCI, which would be ±∞, is [`Undefined::ZeroErrorVariance`]
+/// ([`Undefined::NoChangeWithPerfectReliability`] when x₂ = x₁). With a [`ClinicalCutoff`] in the
 /// criterion the change is classified: recovered (reliable improvement ending strictly
 /// beyond the cutoff on the functional side), improved, unchanged, deteriorated.
 ///
@@ -297,13 +602,17 @@ pub struct ReliableChange {
 ///
 /// # Example
 /// ```
-/// use alliance::trend::{reliable_change, ChangeCriterion, SdSource};
-/// use alliance::ReliabilityKind;
+/// use alliance::trend::{reliable_change, ChangeCriterion, Critical, SdSource};
+/// use alliance::reliability::ReliabilityKind;
 /// // WAI-SR mean score, SD 0.70, alpha .90 (illustration in the design notes)
-/// let crit = ChangeCriterion::new(0.70, SdSource::Norm, 0.90, ReliabilityKind::Alpha)?;
+/// let crit = ChangeCriterion::builder()
+///     .sd(0.70, SdSource::Norm)
+///     .reliability(0.90, ReliabilityKind::Alpha)
+///     .critical(Critical::JacobsonTruax)
+///     .build()?;
 /// let rc = reliable_change(4.1, 3.4, &crit)?;
 /// assert!((rc.s_diff - 0.313).abs() < 5e-4);
-/// assert!(rc.reliable); // a drop of 0.7 exceeds 0.61
+/// assert!(rc.reliable); // a drop of 0.7 exceeds 1.96 x 0.313 = 0.61
 /// # Ok::<(), alliance::Error>(())
 /// ```
 ///
@@ -314,16 +623,24 @@ pub fn reliable_change(x1: f64, x2: f64, criterion: &ChangeCriterion) -> Result<
     stats::check_finite("score", &[x1, x2])?;
     let se = criterion.se();
     let s_diff = criterion.s_diff();
-    let critical = crate::stats::z_two_sided(criterion.level)?;
+    let critical = criterion.critical_value;
     let difference = x2 - x1;
-    let rci = if s_diff > 0.0 {
-        Outcome::Defined(difference / s_diff)
+    let (rci, reliable) = if s_diff > 0.0 {
+        let rci = difference / s_diff;
+        if rci.is_finite() {
+            (Outcome::Defined(rci), rci.abs() > critical)
+        } else {
+            // a difference beyond f64 (scores near ±1.8e308 of opposite sign)
+            (Outcome::Undefined(Undefined::OutOfRange), true)
+        }
     } else if difference != 0.0 {
-        Outcome::Defined(f64::INFINITY.copysign(difference))
+        (Outcome::Undefined(Undefined::ZeroErrorVariance), true)
     } else {
-        Outcome::Undefined(Undefined::NoChangeWithPerfectReliability)
+        (
+            Outcome::Undefined(Undefined::NoChangeWithPerfectReliability),
+            false,
+        )
     };
-    let reliable = rci.value().is_some_and(|r| r.abs() > critical);
     let better = match criterion.polarity {
         Polarity::HigherIsBetter => difference,
         Polarity::LowerIsBetter => -difference,
@@ -355,6 +672,7 @@ pub fn reliable_change(x1: f64, x2: f64, criterion: &ChangeCriterion) -> Result<
         se,
         s_diff,
         critical,
+        critical_rule: criterion.critical,
         minimum_reliable_change: critical * s_diff,
         reliable,
         direction,
@@ -370,15 +688,18 @@ pub fn reliable_change(x1: f64, x2: f64, criterion: &ChangeCriterion) -> Result<
 /// Reliable change from session `from` to session `to` of a series (0-based positions).
 ///
 /// # Errors
-/// [`Error::InvalidParameter`] when a position is outside the series or `from` is not
+/// [`Error::InvalidPositions`] when a position is outside the series or `from` is not
 /// before `to`.
 ///
 /// # Example
 /// ```
 /// use alliance::trend::{reliable_change_between, ChangeCriterion, SdSource, Series};
-/// use alliance::ReliabilityKind;
+/// use alliance::reliability::ReliabilityKind;
 /// let s = Series::from_values(vec![4.0, 4.2, 3.2])?;
-/// let crit = ChangeCriterion::new(0.70, SdSource::Norm, 0.90, ReliabilityKind::Alpha)?;
+/// let crit = ChangeCriterion::builder()
+///     .sd(0.70, SdSource::Norm)
+///     .reliability(0.90, ReliabilityKind::Alpha)
+///     .build()?;
 /// assert!(reliable_change_between(&s, 1, 2, &crit)?.reliable);
 /// # Ok::<(), alliance::Error>(())
 /// ```
@@ -395,14 +716,10 @@ pub fn reliable_change_between(
     let values = series.values();
     match (values.get(from), values.get(to)) {
         (Some(&x1), Some(&x2)) if from < to => reliable_change(x1, x2, criterion),
-        _ => Err(Error::InvalidParameter {
-            name: if from < n && to < n {
-                "session order"
-            } else {
-                "session position"
-            },
-            value: if from < n { to as f64 } else { from as f64 },
-            expected: "positions within the series with from before to",
+        _ => Err(Error::InvalidPositions {
+            from,
+            to,
+            points: n,
         }),
     }
 }
@@ -411,14 +728,17 @@ pub fn reliable_change_between(
 /// change from session 0 to session i + 1.
 ///
 /// # Errors
-/// [`Error::TooFew`] for fewer than 2 points.
+/// [`Error::TooFewPoints`] for fewer than 2 points.
 ///
 /// # Example
 /// ```
 /// use alliance::trend::{reliable_change_from_baseline, ChangeCriterion, SdSource, Series};
-/// use alliance::ReliabilityKind;
+/// use alliance::reliability::ReliabilityKind;
 /// let s = Series::from_values(vec![4.0, 4.2, 3.2])?;
-/// let crit = ChangeCriterion::new(0.70, SdSource::Norm, 0.90, ReliabilityKind::Alpha)?;
+/// let crit = ChangeCriterion::builder()
+///     .sd(0.70, SdSource::Norm)
+///     .reliability(0.90, ReliabilityKind::Alpha)
+///     .build()?;
 /// let all = reliable_change_from_baseline(&s, &crit)?;
 /// assert_eq!(all.len(), 2);
 /// assert!(!all[0].reliable && all[1].reliable);

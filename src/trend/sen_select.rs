@@ -10,6 +10,15 @@
 //! guesses; counts at the bracket's ends, refined by interpolation, shrink it until few
 //! enough slopes remain to list (after Dillencourt, Mount & Netanyahu 1992 and Matoušek 1991:
 //! O(n log n) expected time, O(n) memory).
+//!
+//! Why it is correct: a slope is at most s exactly when its pair is reversed in the order by
+//! u = y − s·t, so the count at a threshold is an inversion count, and the bracket always
+//! holds the wanted ranks; the slopes finally listed are actual pairwise slopes, of which the
+//! wanted order statistics are taken. The keys u are rounded, so a slope within a few ulps of
+//! a threshold can be counted on the wrong side: a selected slope equals the listed order
+//! statistic up to that rounding (as `sen_slope` documents). The plain reference is `sen.rs`'s `materialized` (every slope listed, then
+//! selected); the unit tests there compare the two on the stored reference series, on long
+//! series and by property tests, and the tests below compare the counts with brute force.
 
 use super::pairs;
 

@@ -32,9 +32,19 @@ impl Series {
     /// A series from times and values of equal length.
     ///
     /// # Errors
-    /// [`Error::TooFew`] when empty; [`Error::LengthMismatch`] when the lengths differ;
+    /// [`Error::TooFewPoints`] when empty; [`Error::LengthMismatch`] when the lengths differ;
     /// [`Error::NonFinite`] for a NaN or infinite time or value (with its index);
     /// [`Error::NotIncreasing`] where a time is not after the one before it.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::Series;
+    /// // days since intake
+    /// let s = Series::new(vec![0.0, 7.0, 21.0], vec![4.1, 4.3, 4.0])?;
+    /// assert_eq!(s.times(), &[0.0, 7.0, 21.0]);
+    /// assert!(Series::new(vec![0.0, 7.0], vec![4.1]).is_err()); // lengths differ
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn new(times: Vec<f64>, values: Vec<f64>) -> Result<Series> {
         if times.len() != values.len() {
             return Err(Error::LengthMismatch {
@@ -44,8 +54,7 @@ impl Series {
             });
         }
         if times.is_empty() {
-            return Err(Error::TooFew {
-                what: "series points",
+            return Err(Error::TooFewPoints {
                 needed: 1,
                 found: 0,
             });
@@ -69,27 +78,65 @@ impl Series {
     ///
     /// # Errors
     /// As [`Series::new`].
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::Series;
+    /// let s = Series::from_values(vec![4.1, 4.3, 4.0])?;
+    /// assert_eq!(s.times(), &[1.0, 2.0, 3.0]);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn from_values(values: Vec<f64>) -> Result<Series> {
         let times = (1..=values.len()).map(|t| t as f64).collect();
         Series::new(times, values)
     }
 
     /// Number of points.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::Series;
+    /// assert_eq!(Series::from_values(vec![4.1, 4.3])?.len(), 2);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.times.len()
     }
 
     /// Always false: a series has at least one point.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::Series;
+    /// assert!(!Series::from_values(vec![4.1])?.is_empty());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.times.is_empty()
     }
 
     /// The session times.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::Series;
+    /// let s = Series::new(vec![1.0, 2.0, 4.0], vec![30.0, 32.5, 35.0])?;
+    /// assert_eq!(s.times(), &[1.0, 2.0, 4.0]);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn times(&self) -> &[f64] {
         &self.times
     }
 
     /// The scores.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::trend::Series;
+    /// let s = Series::new(vec![1.0, 2.0, 4.0], vec![30.0, 32.5, 35.0])?;
+    /// assert_eq!(s.values(), &[30.0, 32.5, 35.0]);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
     pub fn values(&self) -> &[f64] {
         &self.values
     }
@@ -97,8 +144,7 @@ impl Series {
     /// Errors unless the series has at least `needed` points (for methods' own checks).
     pub(crate) fn require(&self, needed: usize) -> Result<()> {
         if self.len() < needed {
-            Err(Error::TooFew {
-                what: "series points",
+            Err(Error::TooFewPoints {
                 needed,
                 found: self.len(),
             })

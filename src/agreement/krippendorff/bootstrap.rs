@@ -33,24 +33,24 @@ pub(super) fn bootstrap_interval(
     }
     alphas.sort_unstable_by(f64::total_cmp);
     let tail = b.level.tail();
-    let ci = Interval::new(
-        percentile(&alphas, tail),
-        percentile(&alphas, 1.0 - tail),
-        b.level,
-    );
-    (Outcome::Defined(ci), undefined)
+    match (percentile(&alphas, tail), percentile(&alphas, 1.0 - tail)) {
+        (Some(lower), Some(upper)) => (
+            Outcome::Defined(Interval::new(lower, upper, b.level)),
+            undefined,
+        ),
+        _ => (Outcome::Undefined(Undefined::TooFewObservations), undefined),
+    }
 }
 
-/// Linear interpolation between order statistics (numpy's default, R type 7).
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let h = (sorted.len() - 1) as f64 * p;
-    let lo = h.floor() as usize;
-    let hi = (lo + 1).min(sorted.len() - 1);
-    let (a, b) = (
-        sorted.get(lo).copied().unwrap_or(f64::NAN),
-        sorted.get(hi).copied().unwrap_or(f64::NAN),
-    );
-    a + (h - lo as f64) * (b - a)
+/// Linear interpolation between order statistics (numpy's default, R type 7); `None` for an
+/// empty slice.
+fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
+    let last = sorted.len().checked_sub(1)?;
+    let h = last as f64 * p;
+    let lo = (h.floor() as usize).min(last);
+    let hi = (lo + 1).min(last);
+    let (a, b) = (*sorted.get(lo)?, *sorted.get(hi)?);
+    Some(a + (h - lo as f64) * (b - a))
 }
 
 #[cfg(test)]
@@ -61,8 +61,9 @@ mod tests {
     #[test]
     fn percentile_interpolates() {
         let xs = [1.0, 2.0, 3.0, 4.0, 5.0];
-        assert_eq!(percentile(&xs, 0.5), 3.0);
-        assert_eq!(percentile(&xs, 0.125), 1.5);
-        assert_eq!(percentile(&xs, 1.0), 5.0);
+        assert_eq!(percentile(&xs, 0.5), Some(3.0));
+        assert_eq!(percentile(&xs, 0.125), Some(1.5));
+        assert_eq!(percentile(&xs, 1.0), Some(5.0));
+        assert_eq!(percentile(&[], 0.5), None);
     }
 }

@@ -2,6 +2,8 @@
 //! Krippendorff).
 #![allow(clippy::unwrap_used, clippy::float_cmp)] // tests: a failed unwrap is a failed test
 
+mod common;
+
 use alliance::Level;
 use alliance::Outcome;
 use alliance::agreement::{
@@ -11,8 +13,9 @@ use alliance::agreement::{
 use alliance::{Paired, Ratings};
 use proptest::prelude::*;
 
+/// Equal up to 1e-12, relative, with an absolute floor of 1e-12 ([`common::close`]).
 fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-12 * (1.0 + a.abs().max(b.abs()))
+    common::close(a, b, 1e-12, 1e-12)
 }
 
 fn weighting() -> impl Strategy<Value = Weighting> {

@@ -263,3 +263,21 @@ proptest! {
         prop_assert_eq!(back, r);
     }
 }
+
+/// Option records round-trip; a level inside them is checked on the way in.
+#[test]
+fn options_round_trip_and_validate() {
+    use alliance::IntervalMethod;
+    use alliance::reliability::{FeldtN, PairwiseOptions};
+    use alliance::trend::{BatchOptions, HamedRaoOptions, SenIntercept, SenOptions};
+    round_trip(&PairwiseOptions::default().with_feldt_n(FeldtN::AllRespondents));
+    let sen = SenOptions::default()
+        .with_intercept(SenIntercept::JointMedian)
+        .with_ci_method(IntervalMethod::InterpolatedSlopes);
+    round_trip(&sen);
+    round_trip(&HamedRaoOptions::default().with_lags(3));
+    let batch = BatchOptions::default().with_sen(sen);
+    round_trip(&batch);
+    let json = serde_json::to_string(&HamedRaoOptions::default()).unwrap();
+    rejected::<HamedRaoOptions>(&edit(&json, "0.95", "1.5"), "confidence level");
+}

@@ -74,6 +74,8 @@ impl<R> Choice<R> {
 /// assert!(config.ewma().is_none());
 /// # Ok::<(), alliance::Error>(())
 /// ```
+///
+/// No serde: a builder is a step on the way; the rule it builds is what a program keeps.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MonitorConfigBuilder {
     reference_sd: Option<f64>,

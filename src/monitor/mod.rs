@@ -171,6 +171,9 @@ fn check_score(what: &'static str, index: usize, value: f64) -> Result<()> {
 ///
 /// # References
 /// Each alert carries its rule's source; see the batch functions in [`crate::trend`].
+///
+/// No serde: a monitor's running state cannot be saved yet, so a service restores one by
+/// replaying the course's sessions through [`Monitor::push`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Monitor<K = &'static str> {
     key: K,
@@ -357,6 +360,9 @@ impl<K: Copy> Monitor<K> {
 /// assert!(dyad.push(2.0, &[30.0], None).is_err()); // one score per key
 /// # Ok::<(), alliance::Error>(())
 /// ```
+///
+/// No serde: a monitor's running state cannot be saved yet, so a service restores one by
+/// replaying the course's sessions through [`DyadMonitor::push`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DyadMonitor<K = &'static str> {
     keys: Vec<K>,

@@ -104,6 +104,7 @@ pub enum FeldtN {
 /// assert_eq!(options.feldt_n, FeldtN::AllRespondents);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct PairwiseOptions {
     /// The respondent count of Feldt's interval (default: the smallest pairwise count).

@@ -11,6 +11,7 @@ const MIN_PER_THREAD: usize = 2048;
 
 /// Options of [`mann_kendall_sen_batch`].
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchOptions {
     /// Confidence level of Sen's interval (default 95%).

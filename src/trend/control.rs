@@ -206,6 +206,8 @@ pub struct CusumDesign {
 /// assert!(CusumRule::builder().build().is_err()); // no SD floor
 /// # Ok::<(), alliance::Error>(())
 /// ```
+///
+/// No serde: a builder is a step on the way; the rule it builds is what a program keeps.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CusumRuleBuilder {
     baseline: Baseline,
@@ -587,6 +589,8 @@ pub struct EwmaDesign {
 /// assert_eq!(rule.design().limit_width, 2.8);
 /// # Ok::<(), alliance::Error>(())
 /// ```
+///
+/// No serde: a builder is a step on the way; the rule it builds is what a program keeps.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EwmaRuleBuilder {
     baseline: Baseline,

@@ -49,6 +49,8 @@ pub struct DivergenceRule {
 /// assert!(DivergenceRule::builder().build().is_err()); // no bound
 /// # Ok::<(), alliance::Error>(())
 /// ```
+///
+/// No serde: a builder is a step on the way; the rule it builds is what a program keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct DivergenceRuleBuilder {
     bound: Option<f64>,

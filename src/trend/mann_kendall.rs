@@ -217,6 +217,7 @@ pub fn mann_kendall(series: &Series) -> Result<MannKendall> {
 
 /// Options of the Hamed-Rao corrected test.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct HamedRaoOptions {
     /// Level whose normal quantile bounds a "significant" autocorrelation, z(1 − α/2)/√n

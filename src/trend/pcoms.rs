@@ -50,6 +50,8 @@ pub struct PcomsRule {
 /// assert!(PcomsRule::builder().build().is_err()); // no cutoff
 /// # Ok::<(), alliance::Error>(())
 /// ```
+///
+/// No serde: a builder is a step on the way; the rule it builds is what a program keeps.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PcomsRuleBuilder {
     cutoff: Option<f64>,

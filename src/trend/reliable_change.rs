@@ -304,6 +304,8 @@ pub struct ChangeCriterion {
 /// assert!(crit.se() > 0.0);
 /// # Ok::<(), alliance::Error>(())
 /// ```
+///
+/// No serde: a builder is a step on the way; the rule it builds is what a program keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct ChangeCriterionBuilder {
     sd: Option<(f64, SdSource)>,

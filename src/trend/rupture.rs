@@ -171,6 +171,8 @@ pub struct RuptureThresholds {
 /// assert!(RuptureRule::builder().build().is_err()); // no reference SD
 /// # Ok::<(), alliance::Error>(())
 /// ```
+///
+/// No serde: a builder is a step on the way; the rule it builds is what a program keeps.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RuptureRuleBuilder {
     reference_sd: Option<f64>,

@@ -58,6 +58,7 @@ enum Algorithm {
 /// assert_eq!(options.intercept, SenIntercept::JointMedian);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct SenOptions {
     /// The intercept (default Conover).

@@ -86,6 +86,8 @@ pub struct SuddenDropRule {
 /// assert!(SuddenDropRule::builder().build().is_err()); // no minimum drop
 /// # Ok::<(), alliance::Error>(())
 /// ```
+///
+/// No serde: a builder is a step on the way; the rule it builds is what a program keeps.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SuddenDropRuleBuilder {
     min_drop: Option<f64>,

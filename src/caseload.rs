@@ -357,7 +357,7 @@ pub struct ScoreAgreement {
     /// The score compared.
     pub of: ScoreOf,
     /// Sessions paired.
-    pub pairs: usize,
+    pub n: usize,
     /// ICC(A,1), two-way absolute agreement for single ratings: the meaningful form when the
     /// question is whether client and therapist give the same number.
     pub icc: crate::agreement::Icc,
@@ -387,7 +387,7 @@ pub struct ScoreAgreement {
 /// let all = agreement_by_element(&caseload, &haq, &haq, Level::NINETY_FIVE)?;
 /// assert_eq!(all.len(), 5); // the total and four elements
 /// assert_eq!(all[1].of, ScoreOf::Element(Element::Rapport));
-/// assert_eq!(all[1].pairs, 30);
+/// assert_eq!(all[1].n, 30);
 /// # Ok::<(), alliance::Error>(())
 /// ```
 pub fn agreement_by_element(
@@ -421,7 +421,7 @@ pub fn agreement_by_element(
             level,
         )?;
         out.push(ScoreAgreement {
-            pairs: paired.n(),
+            n: paired.n(),
             icc,
             concordance,
             bland_altman,

@@ -366,6 +366,18 @@ pub enum Error {
     },
 
     // ---- categorical agreement (kappa family, Krippendorff) ---------------------------------
+    /// A value outside the domain a method needs (a negative value on a ratio scale).
+    #[error("{what} at position {index} is {value}, but it must be {expected}")]
+    OutOfDomain {
+        /// What the value is.
+        what: &'static str,
+        /// 0-based (row-major) position.
+        index: usize,
+        /// The value given.
+        value: f64,
+        /// The allowed domain, in words.
+        expected: &'static str,
+    },
     /// A category set with fewer than 2 categories.
     #[error("declare at least 2 categories (every code a rating may take), found {found}")]
     TooFewCategories {
@@ -755,20 +767,6 @@ pub enum Error {
         client_instrument: String,
         /// The therapist's instrument id.
         therapist_instrument: String,
-    },
-
-    // ---- agreement: kappa family and Krippendorff -------------------------------------
-    /// A value outside the domain a method needs (a negative value on a ratio scale).
-    #[error("{what} at position {index} is {value}, but it must be {expected}")]
-    OutOfDomain {
-        /// What the value is.
-        what: &'static str,
-        /// 0-based (row-major) position.
-        index: usize,
-        /// The value given.
-        value: f64,
-        /// The allowed domain, in words.
-        expected: &'static str,
     },
 }
 

@@ -22,16 +22,20 @@
 //!    sums of x are exactly those of v times 2^-m (2^-2m for squares and products), and are
 //!    scaled back before they are converted to `i128`. Whether a value is on the grid is
 //!    tested per value (or per block, by OR-ing the bits of `x − round(x)` and the largest
-//!    x²): `(x + 1.5·2^(52−m)) − 1.5·2^(52−m)` rounds x to a multiple of 2^-m. A block
-//!    with a value off the grid stops the route before its sums reach the totals.
-//! 2. *Wide integers in `i128`* (|v| ≤ 2^31 when the scale was reached, as the ICC's exact
-//!    route has always allowed): a plain loop of `i128` products and sums. Per value v² and
-//!    v·T stay far inside `i128`; the row quantities that can grow with the number of
-//!    columns (T², and its sum) use checked arithmetic and give `None` on overflow.
+//!    x²): `(x + 1.5·2^(52−m)) − 1.5·2^(52−m)` rounds x to a multiple of 2^-m. A value off
+//!    the grid ends the route with `None`; the block holding it may have huge sums, so the
+//!    `i128` totals add with wrapping (never a panic), and they are discarded.
+//! 2. *Wide integers in `i128`*: each value passed [`widen`]'s bound |x · scale| ≤ 2^31 at
+//!    the scale reached when it was read (as the ICC's exact route has always allowed), so
+//!    |v| ≤ 2^41 at the final scale. A plain loop of `i128` products and sums: v² ≤ 2^82 and
+//!    v·T ≤ k·2^82, so Σv² and Σv·T stay below 2^127 for fewer than 2^45 cells (far beyond
+//!    any matrix in memory); T² and ΣT², which grow with the square of the number of
+//!    columns, use checked arithmetic and give `None` on overflow.
 //! 3. Otherwise `None`.
 //!
-//! The scale is found by the route-1 attempt at m = 0 (integers) and, when that fails, by
-//! one scan of the values ([`widen`]).
+//! The scale is found by the route-1 attempt at m = 0 (integers) and, when that fails
+//! (it stops summing at the first block off the grid), by one quick scan of the
+//! values (`scan`, which agrees with [`widen`] value by value).
 //!
 //! **Tested against.** `tests::reference`, a plain `i128` loop, for every fixed width and
 //! any width, with missing rows, halves and quarters, and huge values that must fall back;
@@ -166,7 +170,7 @@ fn scan(ratings: &Ratings) -> Option<(f64, f64)> {
     Some((scale, largest))
 }
 
-/// Route 2: a plain `i128` loop (values up to 2^41 after scaling, see [`widen`]).
+/// Route 2: a plain `i128` loop (values up to 2^41 after scaling; bounds in the module doc).
 fn wide(ratings: &Ratings, scale: f64, item_total: bool) -> Option<ExactSums> {
     let k = ratings.raters();
     let mut s = ExactSums {

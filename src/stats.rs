@@ -188,31 +188,21 @@ impl PairedMoments {
         let n = x.len() as f64;
         let mean_x = sum(x.iter().copied()) / n;
         let mean_y = sum(y.iter().copied()) / n;
-        let (mut sxx, mut syy, mut sxy) = (Sum::default(), Sum::default(), Sum::default());
-        for (&a, &b) in x.iter().zip(y) {
-            let (dx, dy) = (a - mean_x, b - mean_y);
-            sxx.add(dx * dx);
-            syy.add(dy * dy);
-            sxy.add(dx * dy);
-        }
+        let [sxx, syy, sxy] = co_sums(x, y, mean_x, mean_y);
         let x_constant = x.iter().all(|&v| v == x[0]);
         let y_constant = y.iter().all(|&v| v == y[0]);
         PairedMoments {
             x: Moments {
                 n: x.len(),
                 mean: mean_x,
-                ss: if x_constant { 0.0 } else { sxx.value() },
+                ss: if x_constant { 0.0 } else { sxx },
             },
             y: Moments {
                 n: y.len(),
                 mean: mean_y,
-                ss: if y_constant { 0.0 } else { syy.value() },
+                ss: if y_constant { 0.0 } else { syy },
             },
-            sxy: if x_constant || y_constant {
-                0.0
-            } else {
-                sxy.value()
-            },
+            sxy: if x_constant || y_constant { 0.0 } else { sxy },
             x_constant,
             y_constant,
         }
@@ -249,6 +239,20 @@ impl PairedMoments {
         };
         (self.sxy / den).clamp(-1.0, 1.0)
     }
+}
+
+/// Σ(x − x̄)², Σ(y − ȳ)² and Σ(x − x̄)(y − ȳ), compensated: the second pass of
+/// [`PairedMoments::of`] (out of line, so the loop compiles the same in every caller).
+#[inline(never)]
+fn co_sums(x: &[f64], y: &[f64], mean_x: f64, mean_y: f64) -> [f64; 3] {
+    let (mut sxx, mut syy, mut sxy) = (Sum::default(), Sum::default(), Sum::default());
+    for (&a, &b) in x.iter().zip(y) {
+        let (dx, dy) = (a - mean_x, b - mean_y);
+        sxx.add(dx * dx);
+        syy.add(dy * dy);
+        sxy.add(dx * dy);
+    }
+    [sxx.value(), syy.value(), sxy.value()]
 }
 
 /// Rejects the first NaN or infinity, naming what it is and where.

@@ -845,3 +845,44 @@ mod exact {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Values read at scale 1 up to 2^31 and a later 2^-10 (the exact route then holds
+    /// integers up to 2^41): some combinations overflow i128, so the rounding noise the
+    /// fallback needs is set, and every zero test still answers.
+    #[test]
+    fn overflowing_combinations_get_the_rounded_fallback() {
+        let n = 60_000;
+        let mut cells: Vec<f64> = (0..n * 2)
+            .map(|c| {
+                if (c / 2 * 7 + c % 2) % 3 == 0 {
+                    2_147_483_648.0
+                } else {
+                    -2_147_483_647.0 + (c % 5) as f64
+                }
+            })
+            .collect();
+        cells[n * 2 - 1] = 1.0 / 1024.0;
+        let r = Ratings::new(n, 2, cells).unwrap_or_else(|_| unreachable!());
+        let anova = Anova::of(&r).unwrap_or_else(|_| unreachable!());
+        let ZeroTest::Exact(e) = &anova.zero else {
+            panic!("dyadic data take the exact route");
+        };
+        assert!(all_combinations(n, 2).any(|c| e.combination(c).is_none()));
+        assert!(e.noise.is_some());
+        // the rounded fallback decides: SSR is far from zero
+        assert!(!anova.zero.is_zero([1, 0, 0]));
+    }
+
+    /// Ordinary data never need the fallback's rounding noise, so no pass computes it.
+    #[test]
+    fn ordinary_data_need_no_rounding_noise() {
+        let r = Ratings::from_rows(&[[1.0, 2.5], [3.0, 4.0], [5.0, 6.25]])
+            .unwrap_or_else(|_| unreachable!());
+        let anova = Anova::of(&r).unwrap_or_else(|_| unreachable!());
+        assert!(matches!(&anova.zero, ZeroTest::Exact(e) if e.noise.is_none()));
+    }
+}

@@ -70,6 +70,7 @@
 
 mod element;
 mod error;
+mod exact_sums;
 mod instrument;
 mod interval;
 mod method;

@@ -130,6 +130,131 @@ pub(crate) fn variance(xs: &[f64]) -> Option<f64> {
     Some(sum_sq_dev(xs, m) / (xs.len() - 1) as f64)
 }
 
+/// Count, mean and sum of squared deviations Σ(x − mean)² of one variable: the crate's one
+/// moments type. Built in one of two ways, each the numerically right one for its use:
+/// [`Moments::push`] updates it one value at a time (Welford 1962: stable in one pass, and
+/// exact for a constant series, whose deviations are all exactly zero), as the streaming
+/// detectors need; [`PairedMoments::of`] computes two variables' moments and their
+/// co-moment from whole slices in two compensated passes.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Moments {
+    /// Values seen.
+    pub(crate) n: usize,
+    /// Their mean.
+    pub(crate) mean: f64,
+    /// Σ (x − mean)².
+    pub(crate) ss: f64,
+}
+
+impl Moments {
+    /// Adds one value (Welford's update).
+    pub(crate) fn push(&mut self, x: f64) {
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.ss += d * (x - self.mean);
+    }
+
+    /// Sample SD (n − 1); `None` below two values.
+    pub(crate) fn sd(&self) -> Option<f64> {
+        if self.n < 2 {
+            None
+        } else {
+            Some((self.ss.max(0.0) / (self.n - 1) as f64).sqrt())
+        }
+    }
+}
+
+/// The [`Moments`] of two paired variables and their co-moment Σ(x − x̄)(y − ȳ), from two
+/// passes over the slices (means first, then compensated sums of the deviation products).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PairedMoments {
+    /// Moments of the first variable (its `ss` is exactly 0 when it is constant).
+    pub(crate) x: Moments,
+    /// Moments of the second variable (its `ss` is exactly 0 when it is constant).
+    pub(crate) y: Moments,
+    /// Σ (x − x̄)(y − ȳ); exactly 0 when either variable is constant.
+    pub(crate) sxy: f64,
+    /// Every x equal (exactly).
+    pub(crate) x_constant: bool,
+    /// Every y equal (exactly).
+    pub(crate) y_constant: bool,
+}
+
+impl PairedMoments {
+    /// Caller guarantees equal non-zero lengths and finite values.
+    #[allow(clippy::float_cmp)] // exact constancy tests are the point
+    pub(crate) fn of(x: &[f64], y: &[f64]) -> PairedMoments {
+        let n = x.len() as f64;
+        let mean_x = sum(x.iter().copied()) / n;
+        let mean_y = sum(y.iter().copied()) / n;
+        let [sxx, syy, sxy] = co_sums(x, y, mean_x, mean_y);
+        let x_constant = x.iter().all(|&v| v == x[0]);
+        let y_constant = y.iter().all(|&v| v == y[0]);
+        PairedMoments {
+            x: Moments {
+                n: x.len(),
+                mean: mean_x,
+                ss: if x_constant { 0.0 } else { sxx },
+            },
+            y: Moments {
+                n: y.len(),
+                mean: mean_y,
+                ss: if y_constant { 0.0 } else { syy },
+            },
+            sxy: if x_constant || y_constant { 0.0 } else { sxy },
+            x_constant,
+            y_constant,
+        }
+    }
+
+    /// Pairs, as f64.
+    pub(crate) fn n(&self) -> f64 {
+        self.x.n as f64
+    }
+
+    /// Whether a sum of squares or cross-products overflowed, or a non-constant variable's
+    /// sum of squares underflowed to 0.
+    pub(crate) fn overflowed(&self) -> bool {
+        let finite = [self.x.ss, self.y.ss, self.sxy, self.x.mean, self.y.mean]
+            .iter()
+            .all(|v| v.is_finite());
+        let underflow =
+            (!self.x_constant && self.x.ss <= 0.0) || (!self.y_constant && self.y.ss <= 0.0);
+        !finite || underflow
+    }
+
+    /// Pearson's r; caller guarantees neither variable is constant. With two pairs r is ±1
+    /// exactly; rounding can push |r| a hair past 1, which Cauchy-Schwarz forbids.
+    pub(crate) fn r(&self) -> f64 {
+        // NaN only from overflowing sums; callers check `overflowed` first
+        if self.x.n == 2 {
+            return self.sxy.signum();
+        }
+        let den = (self.x.ss * self.y.ss).sqrt();
+        let den = if den.is_finite() && den > 0.0 {
+            den
+        } else {
+            self.x.ss.sqrt() * self.y.ss.sqrt()
+        };
+        (self.sxy / den).clamp(-1.0, 1.0)
+    }
+}
+
+/// Σ(x − x̄)², Σ(y − ȳ)² and Σ(x − x̄)(y − ȳ), compensated: the second pass of
+/// [`PairedMoments::of`] (out of line, so the loop compiles the same in every caller).
+#[inline(never)]
+fn co_sums(x: &[f64], y: &[f64], mean_x: f64, mean_y: f64) -> [f64; 3] {
+    let (mut sxx, mut syy, mut sxy) = (Sum::default(), Sum::default(), Sum::default());
+    for (&a, &b) in x.iter().zip(y) {
+        let (dx, dy) = (a - mean_x, b - mean_y);
+        sxx.add(dx * dx);
+        syy.add(dy * dy);
+        sxy.add(dx * dy);
+    }
+    [sxx.value(), syy.value(), sxy.value()]
+}
+
 /// Rejects the first NaN or infinity, naming what it is and where.
 pub(crate) fn check_finite(what: &'static str, xs: &[f64]) -> Result<()> {
     match xs.iter().position(|x| !x.is_finite()) {
@@ -359,6 +484,95 @@ pub(crate) fn f_quantile(p: f64, d1: f64, d2: f64) -> Result<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn welford_moments_exact_on_constant() {
+        let mut m = Moments::default();
+        for _ in 0..10 {
+            m.push(4.2);
+        }
+        assert_eq!(m.sd(), Some(0.0));
+    }
+
+    /// The unified moments give, bit for bit, what the three former types gave: the paired
+    /// two-pass of `agreement::continuous` and the detectors' Welford update (both kept
+    /// here, verbatim, as the reference), on random data of many sizes and magnitudes.
+    #[test]
+    #[allow(clippy::float_cmp)]
+    fn moments_equal_the_former_implementations() {
+        struct OldPaired {
+            n: f64,
+            mean_x: f64,
+            mean_y: f64,
+            sxx: f64,
+            syy: f64,
+            sxy: f64,
+        }
+        fn old_paired(x: &[f64], y: &[f64]) -> OldPaired {
+            let n = x.len() as f64;
+            let mean_x = sum(x.iter().copied()) / n;
+            let mean_y = sum(y.iter().copied()) / n;
+            let (mut sxx, mut syy, mut sxy) = (Sum::default(), Sum::default(), Sum::default());
+            for (&a, &b) in x.iter().zip(y) {
+                let (dx, dy) = (a - mean_x, b - mean_y);
+                sxx.add(dx * dx);
+                syy.add(dy * dy);
+                sxy.add(dx * dy);
+            }
+            let x_constant = x.iter().all(|&v| v == x[0]);
+            let y_constant = y.iter().all(|&v| v == y[0]);
+            OldPaired {
+                n,
+                mean_x,
+                mean_y,
+                sxx: if x_constant { 0.0 } else { sxx.value() },
+                syy: if y_constant { 0.0 } else { syy.value() },
+                sxy: if x_constant || y_constant {
+                    0.0
+                } else {
+                    sxy.value()
+                },
+            }
+        }
+        let mut rng = SplitMix64::new(8);
+        for case in 0..400u64 {
+            let len = 1 + rng.below(60) as usize;
+            let scale = [1e-3, 1.0, 7.0, 1e6, 1e90][(case % 5) as usize];
+            let levels = 1 + rng.below(9);
+            let mut draw = || {
+                let u = rng.below(levels) as f64 + (rng.next_u64() >> 11) as f64 / 2f64.powi(53);
+                (u - 3.0) * scale
+            };
+            let x: Vec<f64> = (0..len).map(|_| draw()).collect();
+            let y: Vec<f64> = (0..len)
+                .map(|i| {
+                    if case % 7 == 0 {
+                        2.5
+                    } else {
+                        x[i] * 0.5 + draw()
+                    }
+                })
+                .collect();
+            let (old, new) = (old_paired(&x, &y), PairedMoments::of(&x, &y));
+            let want = [old.n, old.mean_x, old.mean_y, old.sxx, old.syy, old.sxy];
+            let got = [new.n(), new.x.mean, new.y.mean, new.x.ss, new.y.ss, new.sxy];
+            assert_eq!(want.map(f64::to_bits), got.map(f64::to_bits), "case {case}");
+            // the detectors' former Welford update: n, mean, m2
+            let (mut n, mut mean, mut m2) = (0usize, 0.0f64, 0.0f64);
+            let mut m = Moments::default();
+            for &v in &x {
+                n += 1;
+                let d = v - mean;
+                mean += d / n as f64;
+                m2 += d * (v - mean);
+                m.push(v);
+                assert_eq!(
+                    (m.n, m.mean.to_bits(), m.ss.to_bits()),
+                    (n, mean.to_bits(), m2.to_bits())
+                );
+            }
+        }
+    }
 
     fn close(a: f64, b: f64, tol: f64) -> bool {
         (a - b).abs() <= tol * b.abs().max(1e-300)

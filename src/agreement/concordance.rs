@@ -1,12 +1,13 @@
 //! Lin's concordance correlation coefficient, with its accuracy and precision parts.
 
-use super::continuous::{Moments, check_pairs};
+use super::continuous::check_pairs;
 use crate::error::Result;
 use crate::interval::{Interval, Level};
 use crate::method::IntervalMethod;
 use crate::outcome::{Outcome, Undefined};
 use crate::paired::Paired;
 use crate::ratings::CaseDeletion;
+use crate::stats::PairedMoments;
 
 /// Lin's CCC with bias correction factor, shifts, standard errors and both intervals of
 /// `DescTools::CCC`. Serializes; does not deserialize (a result is computed, not read).
@@ -103,12 +104,12 @@ pub struct Concordance {
 pub fn concordance(paired: &Paired, level: Level) -> Result<Concordance> {
     check_pairs(paired, 2, "Lin's concordance")?;
     let (x, y) = (paired.first(), paired.second());
-    let m = Moments::of(x, y);
+    let m = PairedMoments::of(x, y);
     let n = paired.n();
-    let nf = m.n;
-    let d = m.mean_x - m.mean_y;
+    let nf = m.n();
+    let d = m.x.mean - m.y.mean;
 
-    let denominator = m.sxx + m.syy + nf * d * d;
+    let denominator = m.x.ss + m.y.ss + nf * d * d;
     let coefficient = if m.overflowed() || !denominator.is_finite() {
         Outcome::Undefined(Undefined::OutOfRange)
     } else if denominator > 0.0 {
@@ -124,7 +125,7 @@ pub fn concordance(paired: &Paired, level: Level) -> Result<Concordance> {
         scale_shift: if m.x_constant {
             zero_variance
         } else {
-            finite((m.syy / m.sxx).sqrt())
+            finite((m.y.ss / m.x.ss).sqrt())
         },
         location_shift: zero_variance,
         se: zero_variance,
@@ -159,8 +160,8 @@ pub fn concordance(paired: &Paired, level: Level) -> Result<Concordance> {
         return Ok(base);
     }
     let r = m.r();
-    let (sx, sy) = ((m.sxx / nf).sqrt(), (m.syy / nf).sqrt());
-    let u = (m.mean_y - m.mean_x) / (sx * sy).sqrt();
+    let (sx, sy) = ((m.x.ss / nf).sqrt(), (m.y.ss / nf).sqrt());
+    let u = (m.y.mean - m.x.mean) / (sx * sy).sqrt();
     let se = lin_se(p, r, u, n);
     let z = crate::stats::z_two_sided(level).map_err(|_| Undefined::OutOfRange);
     let se_z = match se {

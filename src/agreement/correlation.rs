@@ -1,6 +1,6 @@
 //! Pearson and Spearman correlations of paired ratings, with t-test p and Fisher-z interval.
 
-use super::continuous::{Moments, check_pairs};
+use super::continuous::check_pairs;
 use crate::error::Result;
 use crate::interval::{Interval, Level};
 use crate::method::{IntervalMethod, PMethod};
@@ -8,6 +8,7 @@ use crate::outcome::{Outcome, Undefined};
 use crate::paired::Paired;
 use crate::ratings::CaseDeletion;
 use crate::stats;
+use crate::stats::PairedMoments;
 
 /// Which correlation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -102,7 +103,7 @@ pub fn pearson(paired: &Paired, level: Level) -> Result<Correlation> {
     check_pairs(paired, 2, "a correlation")?;
     Ok(correlate(
         CorrelationMethod::Pearson,
-        Moments::of(paired.first(), paired.second()),
+        PairedMoments::of(paired.first(), paired.second()),
         paired,
         level,
         "scipy.stats.pearsonr",
@@ -147,7 +148,7 @@ pub fn spearman(paired: &Paired, level: Level) -> Result<Correlation> {
     let (ry, ty) = stats::average_ranks(paired.second());
     let mut c = correlate(
         CorrelationMethod::Spearman,
-        Moments::of(&rx, &ry),
+        PairedMoments::of(&rx, &ry),
         paired,
         level,
         "scipy.stats.spearmanr; pingouin.corr(method='spearman') interval; R cor.test exact p",
@@ -214,13 +215,13 @@ fn spearman_exact_p(rx: &[f64], ry: &[f64]) -> f64 {
 
 fn correlate(
     method: CorrelationMethod,
-    m: Moments,
+    m: PairedMoments,
     paired: &Paired,
     level: Level,
     reference: &'static str,
 ) -> Correlation {
     let n = paired.n();
-    let df = m.n - 2.0;
+    let df = m.n() - 2.0;
     let undefined = |why| Correlation {
         method,
         coefficient: Outcome::Undefined(why),

@@ -4,6 +4,7 @@
 #![allow(clippy::doc_markdown)] // author names such as McGraw are prose, not code
 
 use crate::error::{Error, Result};
+use crate::exact_sums::ExactSums;
 use crate::interval::{Interval, Level};
 use crate::method::{IntervalMethod, PMethod};
 use crate::outcome::{Outcome, Undefined};
@@ -356,8 +357,11 @@ impl ZeroTest {
         match self {
             ZeroTest::Exact(e) => match e.combination(coefficients) {
                 Some(value) => value == 0,
-                // too large for i128: fall back to the rounded sums, which are accurate
-                None => Self::rounded_is_zero(&e.rounded(), e.cells, e.noise, coefficients),
+                // too large for i128: fall back to the rounded sums, which are accurate (the
+                // noise is set whenever a combination overflows, see `Anova::of`)
+                None => e.noise.is_some_and(|noise| {
+                    Self::rounded_is_zero(&e.rounded(), e.cells, noise, coefficients)
+                }),
             },
             ZeroTest::Rounded { ss, cells, noise } => {
                 Self::rounded_is_zero(ss, *cells, *noise, coefficients)
@@ -380,64 +384,30 @@ impl Anova {
     #[allow(clippy::float_cmp)] // exact equality of input values is the point
     fn of(ratings: &Ratings) -> Result<Anova> {
         let k = ratings.raters();
-        let complete = || ratings.complete_rows();
-        // Pass 1: column sums, the largest magnitude, whether every cell is equal and whether
-        // every value is dyadic (exact integer sums possible).
-        let first = complete().next().ok_or(Error::TooFewTargets {
-            needed: 2,
-            found: 0,
-        })?;
-        let mut col = vec![Sum::default(); k];
-        let mut n = 0usize;
-        let mut constant = true;
-        let mut magnitude = 0.0f64;
-        let mut scale = Some(1.0);
-        for row in complete() {
-            n += 1;
-            for (&x, c) in row.iter().zip(col.iter_mut()) {
-                c.add(x);
-                magnitude = magnitude.max(x.abs());
-                if let Some(s) = scale {
-                    scale = exact::widen(s, x);
-                }
-                constant &= x == first[0];
-            }
-        }
-        if n < 2 {
-            return Err(Error::TooFewTargets {
-                needed: 2,
-                found: n,
-            });
-        }
-        let (nf, kf) = (n as f64, k as f64);
-        let cells = n * k;
-        let noise = stats::RoundingNoise::new(magnitude);
+        let too_few = |found| Error::TooFewTargets { needed: 2, found };
         // Dyadic data (integers, halves, quarters, ...): exact sums of squares, so every zero
         // test below is exact and ICC = 0 comes out as 0, not as 1e-16 noise.
-        let zero = match scale.and_then(|s| exact::SumsOfSquares::of(complete(), k, s, noise)) {
-            Some(e) => ZeroTest::Exact(e),
-            None => {
-                let col_sums: Vec<f64> = col.iter().map(|c| c.value()).collect();
-                let grand = stats::sum(col_sums.iter().copied()) / (nf * kf);
-                let col_means: Vec<f64> = col_sums.iter().map(|s| s / nf).collect();
-                // Pass 2: deviations from the fitted means.
-                let (mut ssr, mut sse) = (Sum::default(), Sum::default());
-                for row in complete() {
-                    let m = stats::sum(row.iter().copied()) / kf;
-                    ssr.add(kf * (m - grand) * (m - grand));
-                    for (&x, &c) in row.iter().zip(&col_means) {
-                        let e = x - m - c + grand;
-                        sse.add(e * e);
-                    }
+        let sums = ExactSums::of(ratings, false);
+        if let Some(s) = &sums
+            && s.n < 2
+        {
+            return Err(too_few(s.n));
+        }
+        let (n, constant, zero) = match sums.and_then(|s| exact::SumsOfSquares::of(&s, k)) {
+            Some(mut e) => {
+                // the rounding-noise fallback is needed only if a combination overflows i128
+                if all_combinations(e.n, k).any(|c| e.combination(c).is_none()) {
+                    let magnitude = ratings
+                        .complete_rows()
+                        .flatten()
+                        .fold(0.0f64, |m, x| m.max(x.abs()));
+                    e.noise = Some(stats::RoundingNoise::new(magnitude));
                 }
-                let ssc = stats::sum(col_means.iter().map(|c| nf * (c - grand) * (c - grand)));
-                ZeroTest::Rounded {
-                    ss: [ssr.value(), ssc, sse.value()],
-                    cells,
-                    noise,
-                }
+                (e.n, e.constant(), ZeroTest::Exact(e))
             }
+            None => Self::rounded(ratings)?,
         };
+        let (nf, kf) = (n as f64, k as f64);
         // Each sum of squares, set to exactly zero where the data make it zero.
         let [ssr, ssc, sse] = match &zero {
             ZeroTest::Exact(e) => e.rounded(),
@@ -469,36 +439,57 @@ impl Anova {
         })
     }
 
-    /// The numerator and denominator of a form as integer combinations of SSR, SSC and SSE
-    /// (each a positive multiple of the mean-square expression of [`icc`]).
-    fn combinations(&self, form: IccForm, unit: IccUnit) -> ([i64; 3], [i64; 3]) {
-        let (n, k) = (self.n as i64, self.k as i64);
-        match (form, unit) {
-            // MSR − MSW ∝ n(k−1) SSR − (n−1)(SSC + SSE)
-            (IccForm::OneWay, u) => (
-                [n * (k - 1), -(n - 1), -(n - 1)],
-                match u {
-                    // MSR + (k−1) MSW ∝ n SSR + (n−1)(SSC + SSE)
-                    IccUnit::Single => [n, n - 1, n - 1],
-                    IccUnit::Average => [1, 0, 0],
-                },
-            ),
-            // MSR − MSE ∝ (k−1) SSR − SSE
-            (form, unit) => (
-                [k - 1, 0, -1],
-                match (form, unit) {
-                    // MSR + (k−1) MSE ∝ SSR + SSE
-                    (IccForm::TwoWayConsistency, IccUnit::Single) => [1, 0, 1],
-                    // MSR + (k−1) MSE + k (MSC − MSE)/n ∝ n(k−1) SSR + k(n−1) SSC + (nk−n−k) SSE
-                    (IccForm::TwoWayAgreement, IccUnit::Single) => {
-                        [n * (k - 1), k * (n - 1), n * k - n - k]
-                    }
-                    // MSR + (MSC − MSE)/n ∝ n(k−1) SSR + (n−1) SSC − SSE
-                    (IccForm::TwoWayAgreement, IccUnit::Average) => [n * (k - 1), n - 1, -1],
-                    _ => [1, 0, 0], // ICC(C,k): MSR
-                },
-            ),
+    /// Sums of squares in floating point (data that are not dyadic): column sums, the
+    /// largest magnitude and whether every cell is equal, then the deviations from the fitted
+    /// means; returns n, constancy and the rounding-noise zero test.
+    #[allow(clippy::float_cmp)] // exact equality of input values is the point
+    fn rounded(ratings: &Ratings) -> Result<(usize, bool, ZeroTest)> {
+        let k = ratings.raters();
+        let complete = || ratings.complete_rows();
+        let first = complete().next().ok_or(Error::TooFewTargets {
+            needed: 2,
+            found: 0,
+        })?;
+        let mut col = vec![Sum::default(); k];
+        let mut n = 0usize;
+        let mut constant = true;
+        let mut magnitude = 0.0f64;
+        for row in complete() {
+            n += 1;
+            for (&x, c) in row.iter().zip(col.iter_mut()) {
+                c.add(x);
+                magnitude = magnitude.max(x.abs());
+                constant &= x == first[0];
+            }
         }
+        if n < 2 {
+            return Err(Error::TooFewTargets {
+                needed: 2,
+                found: n,
+            });
+        }
+        let (nf, kf) = (n as f64, k as f64);
+        let noise = stats::RoundingNoise::new(magnitude);
+        let col_sums: Vec<f64> = col.iter().map(|c| c.value()).collect();
+        let grand = stats::sum(col_sums.iter().copied()) / (nf * kf);
+        let col_means: Vec<f64> = col_sums.iter().map(|s| s / nf).collect();
+        // Pass 2: deviations from the fitted means.
+        let (mut ssr, mut sse) = (Sum::default(), Sum::default());
+        for row in complete() {
+            let m = stats::sum(row.iter().copied()) / kf;
+            ssr.add(kf * (m - grand) * (m - grand));
+            for (&x, &c) in row.iter().zip(&col_means) {
+                let e = x - m - c + grand;
+                sse.add(e * e);
+            }
+        }
+        let ssc = stats::sum(col_means.iter().map(|c| nf * (c - grand) * (c - grand)));
+        let zero = ZeroTest::Rounded {
+            ss: [ssr.value(), ssc, sse.value()],
+            cells: n * k,
+            noise,
+        };
+        Ok((n, constant, zero))
     }
 
     fn form(&self, form: IccForm, unit: IccUnit, level: Level) -> Icc {
@@ -611,7 +602,7 @@ impl Anova {
             }
             (IccForm::TwoWayAgreement, IccUnit::Average) => (msr - mse, msr + (msc - mse) / nf),
         };
-        let (numerator, denominator) = self.combinations(form, unit);
+        let (numerator, denominator) = combinations(self.n, self.k, form, unit);
         // MSR = MSE = 0 with raters differing (MSC > 0) leaves ICC(A, ·) = 0 / (k MSC / n or
         // MSC / n) = 0, as psych and pingouin report; the other forms are then 0/0
         if self.zero.is_zero(denominator) {
@@ -691,6 +682,56 @@ impl Anova {
     }
 }
 
+/// The numerator and denominator of a form as integer combinations of SSR, SSC and SSE
+/// (each a positive multiple of the mean-square expression of [`icc`]), for n targets and k
+/// raters.
+fn combinations(n: usize, k: usize, form: IccForm, unit: IccUnit) -> ([i64; 3], [i64; 3]) {
+    let (n, k) = (n as i64, k as i64);
+    match (form, unit) {
+        // MSR − MSW ∝ n(k−1) SSR − (n−1)(SSC + SSE)
+        (IccForm::OneWay, u) => (
+            [n * (k - 1), -(n - 1), -(n - 1)],
+            match u {
+                // MSR + (k−1) MSW ∝ n SSR + (n−1)(SSC + SSE)
+                IccUnit::Single => [n, n - 1, n - 1],
+                IccUnit::Average => [1, 0, 0],
+            },
+        ),
+        // MSR − MSE ∝ (k−1) SSR − SSE
+        (form, unit) => (
+            [k - 1, 0, -1],
+            match (form, unit) {
+                // MSR + (k−1) MSE ∝ SSR + SSE
+                (IccForm::TwoWayConsistency, IccUnit::Single) => [1, 0, 1],
+                // MSR + (k−1) MSE + k (MSC − MSE)/n ∝ n(k−1) SSR + k(n−1) SSC + (nk−n−k) SSE
+                (IccForm::TwoWayAgreement, IccUnit::Single) => {
+                    [n * (k - 1), k * (n - 1), n * k - n - k]
+                }
+                // MSR + (MSC − MSE)/n ∝ n(k−1) SSR + (n−1) SSC − SSE
+                (IccForm::TwoWayAgreement, IccUnit::Average) => [n * (k - 1), n - 1, -1],
+                _ => [1, 0, 0], // ICC(C,k): MSR
+            },
+        ),
+    }
+}
+
+/// Every combination an ICC decides on: each sum of squares, and each form's numerator and
+/// denominator.
+fn all_combinations(n: usize, k: usize) -> impl Iterator<Item = [i64; 3]> {
+    let forms = [
+        IccForm::OneWay,
+        IccForm::TwoWayAgreement,
+        IccForm::TwoWayConsistency,
+    ];
+    let units = [IccUnit::Single, IccUnit::Average];
+    let pairs = forms
+        .into_iter()
+        .flat_map(move |f| units.map(|u| combinations(n, k, f, u)));
+    [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
+        .into_iter()
+        .chain(pairs.flat_map(|(num, den)| [num, den]))
+}
+
 fn finite_interval(lower: f64, upper: f64, level: Level) -> Outcome<Interval> {
     if lower.is_finite() && upper.is_finite() {
         Outcome::Defined(Interval::new(lower, upper, level))
@@ -738,59 +779,38 @@ fn names(form: IccForm, unit: IccUnit) -> (&'static str, &'static str, &'static 
     }
 }
 
-/// Exact sums of squares for dyadic data (every value a multiple of 2^-m, m ≤ 10, with
-/// |x 2^m| ≤ 2^31), from integer sums; `None` (fall back to floating point) otherwise.
+/// Exact sums of squares for dyadic data, from the integer sums of
+/// [`ExactSums`]; `None` (fall back to floating point) on
+/// overflow.
 mod exact {
+    use crate::exact_sums::ExactSums;
     use crate::stats;
-
-    /// The smallest power-of-two scale ≥ `scale` that makes `x · scale` an integer of at most
-    /// 2^31 in magnitude, or `None`.
-    pub(super) fn widen(mut scale: f64, x: f64) -> Option<f64> {
-        while (x * scale).fract() != 0.0 {
-            if scale >= 1024.0 {
-                return None;
-            }
-            scale *= 2.0;
-        }
-        ((x * scale).abs() <= 2_147_483_648.0).then_some(scale)
-    }
 
     /// Sums of squares times N·scale² (N = nk cells), exact integers.
     pub(super) struct SumsOfSquares {
         ss: [i128; 3],
+        /// N·SST: zero exactly when every cell is equal.
+        sst: i128,
         unit: f64,
+        pub(super) n: usize,
         pub(super) cells: usize,
-        pub(super) noise: stats::RoundingNoise,
+        /// For the rounded fallback of [`SumsOfSquares::combination`]'s overflow: set only
+        /// when some combination overflows.
+        pub(super) noise: Option<stats::RoundingNoise>,
     }
 
     impl SumsOfSquares {
         /// With N = nk, G the grand total, `R_i` row and `C_j` column totals, Q = Σx²:
         /// N·SST = N Q − G², N·SSR = n ΣR² − G², N·SSC = k ΣC² − G².
-        pub(super) fn of<'a>(
-            rows: impl Iterator<Item = &'a [f64]>,
-            k: usize,
-            scale: f64,
-            noise: stats::RoundingNoise,
-        ) -> Option<SumsOfSquares> {
-            let mut col = vec![0i128; k];
-            let (mut q, mut r2, mut n) = (0i128, 0i128, 0i128);
-            for row in rows {
-                n += 1;
-                let mut r = 0i128;
-                for (&x, c) in row.iter().zip(col.iter_mut()) {
-                    // exact: |x · scale| ≤ 2^31 was checked
-                    let v = (x * scale) as i64 as i128;
-                    r += v;
-                    *c += v;
-                    q += v * v;
-                }
-                r2 += r * r;
-            }
+        pub(super) fn of(sums: &ExactSums, k: usize) -> Option<SumsOfSquares> {
+            let (q, r2) = (sums.sum_sq(), sums.total_sq);
+            let n = i128::try_from(sums.n).ok()?;
             let k = k as i128;
             let big_n = n.checked_mul(k)?;
-            let g: i128 = col.iter().sum();
+            let g: i128 = sums.col.iter().sum();
             let g2 = g.checked_mul(g)?;
-            let c2 = col
+            let c2 = sums
+                .col
                 .iter()
                 .try_fold(0i128, |a, &c| a.checked_add(c.checked_mul(c)?))?;
             let sst = big_n.checked_mul(q)?.checked_sub(g2)?;
@@ -799,10 +819,17 @@ mod exact {
             let sse = sst.checked_sub(ssr)?.checked_sub(ssc)?;
             Some(SumsOfSquares {
                 ss: [ssr, ssc, sse],
-                unit: big_n as f64 * scale * scale,
+                sst,
+                unit: big_n as f64 * sums.scale * sums.scale,
+                n: sums.n,
                 cells: usize::try_from(big_n).ok()?,
-                noise,
+                noise: None,
             })
+        }
+
+        /// Every cell equal.
+        pub(super) fn constant(&self) -> bool {
+            self.sst == 0
         }
 
         /// `Σ cᵢ SSᵢ` in the exact integer units, or `None` on overflow.
@@ -816,5 +843,46 @@ mod exact {
         pub(super) fn rounded(&self) -> [f64; 3] {
             self.ss.map(|s| s as f64 / self.unit)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Values read at scale 1 up to 2^31 and a later 2^-10 (the exact route then holds
+    /// integers up to 2^41): some combinations overflow i128, so the rounding noise the
+    /// fallback needs is set, and every zero test still answers.
+    #[test]
+    fn overflowing_combinations_get_the_rounded_fallback() {
+        let n = 60_000;
+        let mut cells: Vec<f64> = (0..n * 2)
+            .map(|c| {
+                if (c / 2 * 7 + c % 2) % 3 == 0 {
+                    2_147_483_648.0
+                } else {
+                    -2_147_483_647.0 + (c % 5) as f64
+                }
+            })
+            .collect();
+        cells[n * 2 - 1] = 1.0 / 1024.0;
+        let r = Ratings::new(n, 2, cells).unwrap_or_else(|_| unreachable!());
+        let anova = Anova::of(&r).unwrap_or_else(|_| unreachable!());
+        let ZeroTest::Exact(e) = &anova.zero else {
+            panic!("dyadic data take the exact route");
+        };
+        assert!(all_combinations(n, 2).any(|c| e.combination(c).is_none()));
+        assert!(e.noise.is_some());
+        // the rounded fallback decides: SSR is far from zero
+        assert!(!anova.zero.is_zero([1, 0, 0]));
+    }
+
+    /// Ordinary data never need the fallback's rounding noise, so no pass computes it.
+    #[test]
+    fn ordinary_data_need_no_rounding_noise() {
+        let r = Ratings::from_rows(&[[1.0, 2.5], [3.0, 4.0], [5.0, 6.25]])
+            .unwrap_or_else(|_| unreachable!());
+        let anova = Anova::of(&r).unwrap_or_else(|_| unreachable!());
+        assert!(matches!(&anova.zero, ZeroTest::Exact(e) if e.noise.is_none()));
     }
 }

@@ -16,7 +16,7 @@ use crate::stats;
 mod moments;
 mod pairwise;
 
-use moments::Moments;
+use moments::ItemMoments;
 
 /// Which kind of reliability coefficient a value is: the statistics' own vocabulary, which
 /// reliable change records and instruments re-use for their published coefficients.
@@ -208,7 +208,7 @@ pub struct ItemAnalysis {
 /// with missing data, uses n before deletion) and `psych::alpha` 2.2.9 (`raw_alpha`,
 /// `std.alpha`).
 pub fn cronbach_alpha(items: &Ratings, level: Level) -> Result<CronbachAlpha> {
-    Ok(Moments::of(items, false)?.alpha(level))
+    Ok(ItemMoments::of(items, false)?.alpha(level))
 }
 
 /// Cronbach's alpha with pairwise deletion: each covariance from the respondents who answered
@@ -292,7 +292,7 @@ pub fn cronbach_alpha_pairwise(
 /// As [`cronbach_alpha`]; matches `psych::alpha` 2.2.9 (`std.alpha`,
 /// `alpha.drop$raw_alpha`, `item.stats$r.drop`).
 pub fn item_analysis(items: &Ratings, level: Level) -> Result<ItemAnalysis> {
-    let m = Moments::of(items, true)?;
+    let m = ItemMoments::of(items, true)?;
     let alpha = m.alpha(level);
     let k = m.k as f64;
     let nf = m.n as f64;
@@ -375,7 +375,7 @@ pub fn standard_error_of_measurement(sd: f64, reliability: f64) -> Result<f64> {
     Ok(sd * (1.0 - reliability).sqrt())
 }
 
-impl Moments {
+impl ItemMoments {
     #[allow(clippy::float_cmp)]
     fn alpha(&self, level: Level) -> CronbachAlpha {
         let k = self.k as f64;

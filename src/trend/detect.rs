@@ -1,5 +1,6 @@
-//! Helpers the change detectors share: the magnitude guard, parameter checks, running moments
-//! and the rounding-aware comparison of two scores.
+//! Helpers the change detectors share: the magnitude guard, parameter checks and the
+//! rounding-aware comparison of two scores (their running moments are
+//! [`crate::stats::Moments`]).
 //!
 //! Private to the crate: no detector imports another detector, they all import this module.
 
@@ -118,33 +119,6 @@ impl Param {
     }
 }
 
-/// Running count, mean and sum of squared deviations (Welford 1962): stable in one pass, and
-/// exact for a constant series (every deviation is exactly zero).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub(crate) struct Moments {
-    pub(crate) n: usize,
-    pub(crate) mean: f64,
-    pub(crate) m2: f64,
-}
-
-impl Moments {
-    pub(crate) fn push(&mut self, x: f64) {
-        self.n += 1;
-        let d = x - self.mean;
-        self.mean += d / self.n as f64;
-        self.m2 += d * (x - self.mean);
-    }
-
-    /// Sample SD (n - 1); `None` below two values.
-    pub(crate) fn sd(&self) -> Option<f64> {
-        if self.n < 2 {
-            None
-        } else {
-            Some((self.m2.max(0.0) / (self.n - 1) as f64).sqrt())
-        }
-    }
-}
-
 /// True when `from - to >= threshold`, allowing for the rounding of decimal scores: a
 /// difference of two scores of magnitude M carries an error of about 1e-16 M, so 36.9 - 35.9
 /// (0.99999999999999645 in binary) counts as a 1-point drop. The slack is 1e-12 M, far below
@@ -157,15 +131,6 @@ pub(crate) fn at_least(from: f64, to: f64, threshold: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn moments_exact_on_constant() {
-        let mut m = Moments::default();
-        for _ in 0..10 {
-            m.push(4.2);
-        }
-        assert_eq!(m.sd(), Some(0.0));
-    }
 
     #[test]
     fn decimal_drop_counts_as_its_nominal_size() {

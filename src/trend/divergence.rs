@@ -3,8 +3,9 @@
 
 use crate::error::{Error, Result};
 use crate::outcome::{Outcome, Undefined};
+use crate::stats::Moments;
 use crate::trend::Series;
-use crate::trend::detect::{Moments, Param, check_magnitude};
+use crate::trend::detect::{Param, check_magnitude};
 
 /// Citation of the divergence view.
 pub const DIVERGENCE_SOURCE: &str = "Tryon, G. S., Blackwell, S. C., & Hammel, E. F. (2007). A \

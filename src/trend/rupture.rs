@@ -3,8 +3,9 @@
 use std::collections::VecDeque;
 
 use crate::error::{Error, Result};
+use crate::stats::Moments;
 use crate::trend::Series;
-use crate::trend::detect::{Moments, Param, check_magnitude};
+use crate::trend::detect::{Param, check_magnitude};
 
 /// Citation of the strict (2 SD) rupture criterion.
 pub const STILES_2004: &str = "Stiles, W. B., Glick, M. J., Osatuke, K., Hardy, G. E., \

@@ -61,6 +61,37 @@ fn a_hundred_thousand_declared_categories_are_refused_not_allocated() {
 }
 
 #[test]
+fn multi_rater_kappa_does_not_visit_unused_categories_per_subject() {
+    use alliance::agreement::fleiss_kappa;
+    // 100,000 subjects x 3 raters over 1024 declared categories: visiting every category
+    // for every subject was 1e8 steps per pass (4096 categories and a million subjects: 4e9).
+    let subjects = 100_000;
+    let values: Vec<f64> = (0..subjects * 3)
+        .map(|i| 1.0 + ((i * 7 + i / 3) % 5) as f64)
+        .collect();
+    let r = Ratings::new(subjects, 3, values).unwrap();
+    let wide = Categories::range(1, 1024).unwrap();
+    let start = std::time::Instant::now();
+    let k = fleiss_kappa(&r, &wide, &Weighting::Unweighted, Level::default()).unwrap();
+    let took = start.elapsed();
+    // 19 s in a debug build before (0.7 s after: the q x q chance agreement, once).
+    assert!(took.as_secs_f64() < 5.0, "took {took:?}");
+    // Unused categories do not enter Fleiss' kappa (its p_j are 0): the same numbers as
+    // over the 5 codes used.
+    let narrow = fleiss_kappa(
+        &r,
+        &Categories::range(1, 5).unwrap(),
+        &Weighting::Unweighted,
+        Level::default(),
+    )
+    .unwrap();
+    assert_eq!(k.coefficient, narrow.coefficient);
+    assert_eq!(k.se, narrow.se);
+    assert_eq!(k.observed_agreement, narrow.observed_agreement);
+    assert_eq!(k.chance_agreement, narrow.chance_agreement);
+}
+
+#[test]
 fn a_weight_matrix_needs_two_to_max_categories() {
     assert_eq!(
         WeightMatrix::agreement(0, vec![]),

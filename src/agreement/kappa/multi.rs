@@ -106,6 +106,9 @@ pub struct MultiRaterAgreement {
 /// se_null^2 = 2 [ (Σ_k π_k θ_k)^2 - Σ_k π_k θ_k (θ_k - π_k) ] / [ (Σ_k π_k θ_k)^2 n m (m - 1) ],  θ_k = 1 - π_k
 /// ```
 ///
+/// Size: O(n k log k) for n subjects of k ratings, plus the q x q weights once; q is at most
+/// [`Categories::MAX`], so the weights take at most 134 MB.
+///
 /// # Errors
 /// [`Error::UnknownCategory`] for a rating outside `categories` (row-major index);
 /// [`Error::TooFewRatedSubjects`] for fewer than 2 subjects with a rating;
@@ -162,6 +165,9 @@ pub fn fleiss_kappa(
 /// p_e,i = T_w Σ_k r_ik (1 - π_k) / (r_i q (q - 1))
 /// ```
 ///
+/// Size: O(n k log k) for n subjects of k ratings, plus the q x q weights once; q is at most
+/// [`Categories::MAX`], so the weights take at most 134 MB.
+///
 /// # Errors
 /// As [`fleiss_kappa`].
 ///
@@ -202,6 +208,9 @@ pub fn gwet_ac(
 /// ```text
 /// p_e = T_w / q^2,   Var = Σ_i (bp_i - bp)^2 / (n (n - 1)),   bp_i = (n/n₂)(p_a,i - p_e [r_i ≥ 2])/(1 - p_e)
 /// ```
+///
+/// Size: O(n k log k) for n subjects of k ratings, plus the q x q weights once; q is at most
+/// [`Categories::MAX`], so the weights take at most 134 MB.
 ///
 /// # Errors
 /// As [`fleiss_kappa`].

@@ -233,7 +233,9 @@ pub const PAIRWISE_MAX_ITEMS: usize = 1024;
 /// before deletion); the smallest pairwise count is the conservative one. O(n k²).
 ///
 /// Memory is k(k + 1)/2 sets of pairwise sums (56 bytes each), so the item count is bounded
-/// by [`PAIRWISE_MAX_ITEMS`] (1024 items: about 29 MB) before anything is allocated.
+/// by [`PAIRWISE_MAX_ITEMS`] (1024 items: about 29 MB) before anything is allocated. Time
+/// is O(n k²): about 7 s for 1000 respondents at 1024 items, milliseconds at questionnaire
+/// sizes (tens of items).
 ///
 /// # Errors
 /// [`Error::TooManyItems`] for more than [`PAIRWISE_MAX_ITEMS`] items;

@@ -45,6 +45,10 @@ impl Metric {
 
 /// A deterministic, seeded unit bootstrap for the interval of Krippendorff's alpha.
 ///
+/// The cost is the number of replicates times the cost of one alpha (memory: one value per
+/// replicate, at most 8 MB): a million replicates on 100 units take about 5 s, so keep
+/// large data sets to the conventional 1000 to 10,000 replicates.
+///
 /// Each replicate draws the pairable units with replacement (`SplitMix64` from the seed) and
 /// recomputes alpha; the interval is the percentile interval of the defined replicates
 /// (linear interpolation between order statistics, numpy's default). This is a plain unit

@@ -359,6 +359,22 @@ fn a_huge_ratings_index_is_out_of_range() {
     assert_eq!(r.get(0, usize::MAX), None);
 }
 
+#[test]
+fn a_long_first_row_does_not_size_the_matrix_of_short_rows() {
+    // 1e6 values then 1e6 empty rows: rows x first-row length was 1e12 cells (8 TB) reserved
+    // before the second row's length was checked.
+    let mut rows: Vec<Vec<f64>> = vec![vec![1.0; 1_000_000]];
+    rows.extend(std::iter::repeat_with(Vec::new).take(1_000_000));
+    assert_eq!(
+        Ratings::from_rows(&rows),
+        Err(Error::LengthMismatch {
+            what: "ratings row",
+            expected: 1_000_000,
+            found: 0
+        })
+    );
+}
+
 // ---- item 5: two sessions on one date ------------------------------------------------------
 
 #[test]

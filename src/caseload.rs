@@ -139,7 +139,12 @@ pub struct CourseSeries {
 /// [`Error::UnknownSubscale`] or [`Error::ElementNotCovered`] when the instrument has no such
 /// part (see [`ScoreOf::check`]); [`Error::NoScoredSession`] when no session has a usable
 /// score; [`Error::MissingDate`] when `TimeAxis::Days` is asked for and a used session has no
-/// date.
+/// date; [`Error::SameDate`] when `TimeAxis::Days` is asked for and two scored sessions share
+/// a date. Two sessions on one day are valid in a [`Course`], but a series needs strictly
+/// increasing times, and neither merging them (one point standing for two sessions) nor
+/// spacing them by a made-up fraction of a day (which would dominate Sen's slope) is a
+/// choice the library should make silently: the error names both sessions, and
+/// `TimeAxis::SessionNumber` charts them as the separate sessions they are.
 ///
 /// # Example
 /// ```
@@ -171,12 +176,27 @@ pub fn series(
     let mut values = Vec::new();
     let mut sessions = Vec::new();
     let mut skipped = Vec::new();
+    let mut last_day: Option<(u32, crate::Date)> = None;
     for session in course.sessions() {
         let Some(response) = session.response(rater, instrument.id()) else {
             continue;
         };
         match pick(response, of) {
             Ok(value) => {
+                if time == TimeAxis::Days
+                    && let Some(date) = session.date()
+                {
+                    if let Some((first, previous)) = last_day
+                        && previous == date
+                    {
+                        return Err(Error::SameDate {
+                            first,
+                            second: session.number(),
+                            date,
+                        });
+                    }
+                    last_day = Some((session.number(), date));
+                }
                 times.push(session_time(session, origin, time)?);
                 values.push(value);
                 sessions.push(session.number());

@@ -500,6 +500,30 @@ pub enum Error {
         /// The most accepted.
         max: usize,
     },
+    /// More declared categories than the kappa family and its weights are built for.
+    #[error(
+        "{found} categories are declared, but at most {limit} are accepted: tables and weights \
+         hold one entry per pair of categories; merge or round the codes (e.g. to the \
+         instrument's steps)"
+    )]
+    TooManyCategories {
+        /// Categories declared (saturated at `u64::MAX`).
+        found: u64,
+        /// The most accepted ([`crate::agreement::Categories::MAX`]).
+        limit: u64,
+    },
+    /// Reliability data whose ratio metric would compare too many pairs of distinct values.
+    #[error(
+        "the ratio metric compares every pair of distinct values, and these data need {found} \
+         or more such comparisons, beyond the limit of {limit} (about 16,000 distinct values); \
+         round the values to the instrument's precision or use the interval metric"
+    )]
+    TooManyRatioPairs {
+        /// Comparisons counted when the limit was passed.
+        found: u64,
+        /// The most accepted ([`crate::agreement::Metric::RATIO_PAIRS_LIMIT`]).
+        limit: u64,
+    },
     /// Reliability data whose rows differ in length.
     #[error(
         "row {row} of the reliability data has {found} values, but the first row has {expected}: give every row the same length, with None where a value is missing"
@@ -602,6 +626,35 @@ pub enum Error {
         method: crate::IntervalMethod,
         /// The methods it offers, in words.
         expected: &'static str,
+    },
+
+    /// Pairwise-deletion alpha on more items than its pairwise accumulators are built for.
+    #[error(
+        "pairwise-deletion alpha keeps sums for every pair of items and accepts at most \
+         {limit} items, found {found}; use listwise deletion (cronbach_alpha) or fewer items"
+    )]
+    TooManyItems {
+        /// Items (columns) given.
+        found: usize,
+        /// The most accepted ([`crate::reliability::PAIRWISE_MAX_ITEMS`]).
+        limit: usize,
+    },
+    /// A Hamed-Rao lag count whose autocorrelations would take too long to compute.
+    #[error(
+        "Hamed-Rao with {lags} lags on {points} points needs lags x points = {work} products, \
+         beyond the limit of {limit}; examine at most {max_lags} lags on this series"
+    )]
+    TooManyLags {
+        /// Lags asked for.
+        lags: usize,
+        /// Points in the series.
+        points: usize,
+        /// `lags * points` (saturated).
+        work: u64,
+        /// The most accepted ([`crate::trend::HamedRaoOptions::MAX_WORK`]).
+        limit: u64,
+        /// The most lags accepted on this series.
+        max_lags: usize,
     },
 
     // ---- trend detectors and monitor (trend-detect) ---------------------------------------
@@ -743,6 +796,21 @@ pub enum Error {
     MissingDate {
         /// The session number.
         session: u32,
+    },
+    /// Two sessions of a course on the same date, where time in days needs one session per
+    /// day.
+    #[error(
+        "sessions {first} and {second} are both dated {date}, but time in days needs at most \
+         one scored session per day; measure time in session numbers \
+         (TimeAxis::SessionNumber), or correct the date"
+    )]
+    SameDate {
+        /// The earlier session number.
+        first: u32,
+        /// The later session number.
+        second: u32,
+        /// Their date.
+        date: crate::Date,
     },
     /// No session of a course has a response that could be scored.
     #[error(

@@ -152,7 +152,8 @@ impl Ratings {
     /// ```
     pub fn from_rows<R: AsRef<[f64]>>(rows: &[R]) -> Result<Ratings> {
         let raters = rows.first().map_or(0, |r| r.as_ref().len());
-        let mut values = Vec::with_capacity(rows.len() * raters);
+        // Every row's length is checked before the matrix is allocated: a long first row
+        // followed by many short ones must not size an allocation it cannot fill.
         for row in rows {
             let row = row.as_ref();
             if row.len() != raters {
@@ -162,7 +163,10 @@ impl Ratings {
                     found: row.len(),
                 });
             }
-            values.extend_from_slice(row);
+        }
+        let mut values = Vec::with_capacity(rows.len().saturating_mul(raters));
+        for row in rows {
+            values.extend_from_slice(row.as_ref());
         }
         Ratings::new(rows.len(), raters, values)
     }

@@ -380,10 +380,15 @@ impl Course {
         })
     }
 
-    /// A course from sessions in any order.
+    /// A course from sessions in any order: sorted once by session number, then checked in
+    /// that order, so the cost is O(n log n) whatever the order given.
     ///
     /// # Errors
-    /// As [`Course::new`] and [`Course::add`].
+    /// As [`Course::new`]; then [`Error::ForeignSession`] for the first session (in the order
+    /// given) of another client or therapist; [`Error::DuplicateSession`] for the lowest
+    /// session number given twice; [`Error::DatesOutOfOrder`] for the lowest-numbered session
+    /// dated before an earlier-numbered session (`previous`, the nearest dated one before it).
+    /// The same inputs are accepted as by adding the sessions one by one with [`Course::add`].
     ///
     /// # Example
     /// ```
@@ -399,9 +404,35 @@ impl Course {
         sessions: impl IntoIterator<Item = Session>,
     ) -> Result<Course> {
         let mut course = Course::new(client, therapist)?;
-        for s in sessions {
-            course.add(s)?;
+        let mut sessions: Vec<Session> = sessions.into_iter().collect();
+        if let Some(s) = sessions
+            .iter()
+            .find(|s| s.client != course.client || s.therapist != course.therapist)
+        {
+            return Err(Error::ForeignSession { session: s.number });
         }
+        // Stable, so a repeated number keeps the order given (the sort is the whole cost).
+        sessions.sort_by_key(Session::number);
+        if let Some(pair) = sessions.windows(2).find(|w| w[0].number == w[1].number) {
+            return Err(Error::DuplicateSession {
+                session: pair[1].number,
+            });
+        }
+        let mut last: Option<(u32, Date)> = None;
+        for s in &sessions {
+            if let Some(date) = s.date {
+                if let Some((previous, d)) = last
+                    && date < d
+                {
+                    return Err(Error::DatesOutOfOrder {
+                        session: s.number,
+                        previous,
+                    });
+                }
+                last = Some((s.number, date));
+            }
+        }
+        course.sessions = sessions;
         Ok(course)
     }
 

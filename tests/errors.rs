@@ -374,6 +374,54 @@ fn texts() -> Vec<(Error, &'static str)> {
             "choose between 2 and 1000000 bootstrap replicates, found 1",
         ),
         (
+            Error::TooManyCategories {
+                found: 100_000,
+                limit: 4096,
+            },
+            "100000 categories are declared, but at most 4096 are accepted: tables and weights \
+             hold one entry per pair of categories; merge or round the codes (e.g. to the \
+             instrument's steps)",
+        ),
+        (
+            Error::TooManyRatioPairs {
+                found: 199_990_000,
+                limit: 134_217_728,
+            },
+            "the ratio metric compares every pair of distinct values, and these data need \
+             199990000 or more such comparisons, beyond the limit of 134217728 (about 16,000 \
+             distinct values); round the values to the instrument's precision or use the \
+             interval metric",
+        ),
+        (
+            Error::TooManyItems {
+                found: 200_000,
+                limit: 1024,
+            },
+            "pairwise-deletion alpha keeps sums for every pair of items and accepts at most 1024 \
+             items, found 200000; use listwise deletion (cronbach_alpha) or fewer items",
+        ),
+        (
+            Error::TooManyLags {
+                lags: 19_999,
+                points: 20_000,
+                work: 399_980_000,
+                limit: 268_435_456,
+                max_lags: 13_421,
+            },
+            "Hamed-Rao with 19999 lags on 20000 points needs lags x points = 399980000 products, \
+             beyond the limit of 268435456; examine at most 13421 lags on this series",
+        ),
+        (
+            Error::SameDate {
+                first: 2,
+                second: 3,
+                date: alliance::Date::new(2026, 4, 8).unwrap(),
+            },
+            "sessions 2 and 3 are both dated 2026-04-08, but time in days needs at most one \
+             scored session per day; measure time in session numbers \
+             (TimeAxis::SessionNumber), or correct the date",
+        ),
+        (
             Error::RaggedReliabilityData {
                 row: 3,
                 expected: 12,

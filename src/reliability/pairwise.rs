@@ -15,6 +15,12 @@ use crate::stats::{self, Sum};
 #[allow(clippy::float_cmp)] // exact constancy tests are the point
 pub(super) fn alpha(items: &Ratings, level: Level, feldt_n: FeldtN) -> Result<CronbachAlpha> {
     let k = items.raters();
+    if k > super::PAIRWISE_MAX_ITEMS {
+        return Err(Error::TooManyItems {
+            found: k,
+            limit: super::PAIRWISE_MAX_ITEMS,
+        });
+    }
     let pairs = k * (k + 1) / 2;
     let index = |i: usize, j: usize| i * k - i * (i + 1) / 2 + j; // i <= j
     let (mut count, mut sum_i, mut sum_j) = (

@@ -84,9 +84,11 @@ impl BatchScores {
         if subscale >= self.n_subscales {
             return None;
         }
-        self.subscales
-            .get(response * self.n_subscales + subscale)
-            .copied()
+        // Checked: a huge `response` must not wrap onto another response's subscale.
+        let at = response
+            .checked_mul(self.n_subscales)?
+            .checked_add(subscale)?;
+        self.subscales.get(at).copied()
     }
 
     /// Items answered, one count per response (fewer than the item count means prorated).

@@ -1,7 +1,7 @@
 //! Control charts for a falling alliance: the lower CUSUM (Page 1954) and the EWMA chart
 //! (Roberts 1959), in the standard forms of Montgomery.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::outcome::{Outcome, Undefined};
 use crate::trend::Series;
 use crate::trend::detect::{Param, check_magnitude};
@@ -21,8 +21,8 @@ Introduction to Statistical Quality Control";
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum Baseline {
-    /// Mean and sample SD (n - 1) of the client's first `sessions` sessions (at least 3);
-    /// charting starts with the session after them.
+    /// Mean and sample SD (n - 1) of the client's first `sessions` sessions (at least 3, at
+    /// most [`Baseline::MAX_SESSIONS`]); charting starts with the session after them.
     FirstSessions(usize),
     /// Given values (e.g. norms); charting starts with the first session.
     Given {
@@ -34,10 +34,23 @@ pub enum Baseline {
 }
 
 impl Baseline {
+    /// The longest baseline accepted: 1000 sessions. The baseline sessions are kept until
+    /// the baseline is complete (8 bytes each), and a chart whose baseline never completes
+    /// charts nothing; a client's first 1000 sessions are years of weekly therapy.
+    pub const MAX_SESSIONS: usize = 1000;
+
     fn check(self, rule: &'static str) -> Result<Baseline> {
         match self {
             Baseline::FirstSessions(b) => {
                 Param::new(rule, "baseline").sessions(b, 3)?;
+                if b > Self::MAX_SESSIONS {
+                    return Err(Error::InvalidRuleParameter {
+                        rule,
+                        parameter: "baseline",
+                        value: b as f64,
+                        expected: "at most 1000 sessions (Baseline::MAX_SESSIONS)",
+                    });
+                }
                 Ok(self)
             }
             Baseline::Given { mean, sd } => {
@@ -297,6 +310,7 @@ impl CusumRuleBuilder {
     /// [`Error::MissingRuleParameter`](crate::Error::MissingRuleParameter) without an SD
     /// floor; [`Error::TooFewSessions`](crate::Error::TooFewSessions) for a baseline of fewer
     /// than 3 sessions; [`Error::InvalidRuleParameter`](crate::Error::InvalidRuleParameter)
+    /// for a baseline of more than [`Baseline::MAX_SESSIONS`] sessions,
     /// for a given mean or SD that is not finite (or a negative SD), or unless
     /// `0 < sd_floor <= 1e100`, `0 <= k <= 1e100` and `0 < h <= 1e100`.
     ///

@@ -224,7 +224,9 @@ pub struct HamedRaoOptions {
     /// (pymannkendall's `alpha` = 1 − level; default 0.95).
     pub level: Level,
     /// Number of first lags to examine; `None` examines all lags 1..n−1 (pymannkendall's
-    /// default `lag=None`; Hamed and Rao suggest 3).
+    /// default `lag=None`; Hamed and Rao suggest 3) while that is at most
+    /// [`HamedRaoOptions::MAX_WORK`] products (series up to 16,384 points), else the first
+    /// ⌊`MAX_WORK` / n⌋ lags.
     pub lags: Option<usize>,
 }
 
@@ -238,6 +240,36 @@ impl Default for HamedRaoOptions {
 }
 
 impl HamedRaoOptions {
+    /// The most products `lags x n` the autocorrelations may take: 2^28 (about 2.7e8, well
+    /// under a second). Each lag's rank autocorrelation is a sum over the whole series, so
+    /// all n − 1 lags cost O(n²): 1e6 points would take a quarter of an hour. Within the
+    /// limit the default examines every lag, exactly as pymannkendall; beyond it the default
+    /// examines the first ⌊`MAX_WORK` / n⌋ lags (over 250 on a million points; Hamed and Rao
+    /// suggest 3), and an explicit [`HamedRaoOptions::with_lags`] beyond it is an
+    /// [`Error::TooManyLags`] raised before any work.
+    pub const MAX_WORK: u64 = 1 << 28;
+
+    /// The lags to examine on `n` points (n ≥ 3).
+    fn lags_for(self, n: usize) -> Result<usize> {
+        let max_lags = usize::try_from(Self::MAX_WORK / n as u64)
+            .unwrap_or(usize::MAX)
+            .min(n - 1);
+        let lags = self.lags.unwrap_or(max_lags);
+        if lags == 0 || lags >= n {
+            return Err(Error::InvalidLags { lags, points: n });
+        }
+        if lags > max_lags {
+            return Err(Error::TooManyLags {
+                lags,
+                points: n,
+                work: (lags as u64).saturating_mul(n as u64),
+                limit: Self::MAX_WORK,
+                max_lags,
+            });
+        }
+        Ok(lags)
+    }
+
     /// Examine only the first `lags` lags.
     ///
     /// # Example
@@ -320,11 +352,13 @@ pub struct HamedRao {
 /// scores, or scores exactly on a line through Sen's slope), so ρ is 0/0;
 /// [`Undefined::NonPositiveVariance`] when n/n* ≤ 0 (strong negative autocorrelation on a
 /// short series), so Var*(S) is not a variance. When S = 0, Z = 0 and p = 1 whatever the
-/// variance (as in the uncorrected test and pymannkendall). The cost is O(n · lags).
+/// variance (as in the uncorrected test and pymannkendall). The cost is O(n · lags), at most
+/// [`HamedRaoOptions::MAX_WORK`] products.
 ///
 /// # Errors
 /// [`Error::TooFewPoints`] for fewer than 3 points (n(n−1)(n−2) = 0);
-/// [`Error::InvalidLags`] when `lags` is 0 or not below n.
+/// [`Error::InvalidLags`] when `lags` is 0 or not below n; [`Error::TooManyLags`] when
+/// `lags x n` exceeds [`HamedRaoOptions::MAX_WORK`] (the default lags never do).
 ///
 /// # Example
 /// ```
@@ -345,10 +379,7 @@ pub struct HamedRao {
 pub fn mann_kendall_hamed_rao(series: &Series, options: HamedRaoOptions) -> Result<HamedRao> {
     series.require(3)?;
     let n = series.len();
-    let lags = options.lags.unwrap_or(n - 1);
-    if lags == 0 || lags >= n {
-        return Err(Error::InvalidLags { lags, points: n });
-    }
+    let lags = options.lags_for(n)?;
     let counts = s_counts(series.values());
     let slope = super::sen::sen_median(series.times(), series.values());
     let detrended: Vec<f64> = series

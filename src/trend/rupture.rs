@@ -605,7 +605,7 @@ fn ruptures_all_others(series: &Series, rule: &RuptureRule) -> Ruptures {
             continue;
         };
         let repair_threshold = m - rule.repair_fraction * s_used;
-        let last = (index + rule.repair_window).min(n - 1);
+        let last = index.saturating_add(rule.repair_window).min(n - 1);
         let repaired =
             (index + 1..=last).find(|&u| xs.get(u).is_some_and(|&x| x >= repair_threshold));
         let repair = match repaired {
@@ -614,7 +614,7 @@ fn ruptures_all_others(series: &Series, rule: &RuptureRule) -> Ruptures {
                 time: times.get(u).copied().unwrap_or(time),
                 score: xs.get(u).copied().unwrap_or(score),
             },
-            None if index + rule.repair_window < n => RepairStatus::Unrepaired,
+            None if index.saturating_add(rule.repair_window) < n => RepairStatus::Unrepaired,
             None => RepairStatus::Pending,
         };
         found.push(Rupture {
@@ -676,7 +676,7 @@ impl RuptureTracker {
                 break;
             };
             let repaired = score >= r.repair_threshold;
-            let closed = index >= r.index + rule.repair_window;
+            let closed = index >= r.index.saturating_add(rule.repair_window);
             if repaired || closed {
                 let mut done = r;
                 done.repair = if repaired {

@@ -451,7 +451,8 @@ fn check_at(
         SeriesEnd::Wait => 3,
         SeriesEnd::Truncate => 2,
     };
-    if before == 0 || before + after_needed >= values.len() {
+    // Checked: `before` near usize::MAX must not wrap into range.
+    if before == 0 || before.checked_add(after_needed)? >= values.len() {
         return None;
     }
     let start = before.saturating_sub(2);

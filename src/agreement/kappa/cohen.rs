@@ -269,6 +269,8 @@ impl From<ContingencyTable> for TableData {
 /// [`Undefined::ExpectedAgreementOne`]; `n`, `observed_agreement` and `chance_agreement`
 /// are still reported.
 ///
+/// Size: the c x c table and weights, c at most [`Categories::MAX`] (at most 134 MB each).
+///
 /// # Errors
 /// [`Error::UnknownCategory`] for a rating outside `categories` (its 0-based position among
 /// the complete pairs); [`Error::TooFewRatedPairs`] for fewer than 2 complete pairs;
@@ -317,6 +319,8 @@ pub fn cohen_kappa(
 /// Cohen's kappa from a contingency table of counts: the same statistic, formulas and
 /// reference implementations as [`cohen_kappa`], which gives identical results on the paired
 /// ratings the table counts. `dropped` is 0.
+///
+/// Size: the c x c table and weights, c at most [`Categories::MAX`] (at most 134 MB each).
 ///
 /// # Errors
 /// [`Error::TooFewRatedPairs`] for a table total below 2; [`Error::WeightMatrixSize`] for a

@@ -40,9 +40,16 @@ pub struct Categories {
 }
 
 impl Categories {
+    /// The most categories a set may declare: 4096. Cohen's kappa holds a `c x c` table of
+    /// counts and the kappa family a `c x c` matrix of weights, so 4096 categories take about
+    /// 134 MB each; a rating scale has far fewer codes (a 0-100 scale in 0.1 steps has 1001).
+    /// Checked before anything is allocated ([`Error::TooManyCategories`]).
+    pub const MAX: usize = 4096;
+
     /// A category set from its codes in ascending order.
     ///
     /// # Errors
+    /// [`Error::TooManyCategories`] for more than [`Categories::MAX`] categories;
     /// [`Error::TooFewCategories`] for fewer than 2 categories; [`Error::NonFinite`] for NaN
     /// or an infinity; [`Error::CategoriesNotAscending`] when a code is not strictly above the
     /// one before (unsorted or repeated).
@@ -56,6 +63,7 @@ impl Categories {
     /// # Ok::<(), alliance::Error>(())
     /// ```
     pub fn new(values: Vec<f64>) -> Result<Categories> {
+        Categories::check_count(values.len() as u64)?;
         if values.len() < 2 {
             return Err(Error::TooFewCategories {
                 found: values.len(),
@@ -88,16 +96,31 @@ impl Categories {
     /// The integer codes `min..=max`, e.g. `Categories::range(1, 5)` for a 5-point item.
     ///
     /// # Errors
-    /// [`Error::TooFewCategories`] unless `min < max`.
+    /// [`Error::TooFewCategories`] unless `min < max`; [`Error::TooManyCategories`] for more
+    /// than [`Categories::MAX`] codes (checked before the codes are listed).
     ///
     /// # Example
     /// ```
     /// use alliance::agreement::Categories;
     /// assert_eq!(Categories::range(1, 7)?.len(), 7);
+    /// assert!(Categories::range(i32::MIN, i32::MAX).is_err());
     /// # Ok::<(), alliance::Error>(())
     /// ```
     pub fn range(min: i32, max: i32) -> Result<Categories> {
+        // i64 holds max - min + 1 for any two i32 (at most 2^32).
+        let count = (i64::from(max) - i64::from(min) + 1).max(0);
+        Categories::check_count(count.unsigned_abs())?;
         Categories::new((min..=max).map(f64::from).collect())
+    }
+
+    fn check_count(found: u64) -> Result<()> {
+        if found > Categories::MAX as u64 {
+            return Err(Error::TooManyCategories {
+                found,
+                limit: Categories::MAX as u64,
+            });
+        }
+        Ok(())
     }
 
     /// Number of categories.
@@ -275,6 +298,8 @@ impl WeightMatrix {
     /// 1 for identical categories, the credit earned (within `[0, 1]`) elsewhere.
     ///
     /// # Errors
+    /// [`Error::TooFewCategories`] for a size below 2; [`Error::TooManyCategories`] for a
+    /// size above [`Categories::MAX`];
     /// [`Error::WeightCount`] unless `weights.len() == size * size`; [`Error::NonFinite`]
     /// for NaN or an infinity; [`Error::WeightOutOfRange`] for a weight outside `[0, 1]`;
     /// [`Error::DiagonalWeight`] for a diagonal weight other than 1.
@@ -316,6 +341,8 @@ impl WeightMatrix {
     /// as in Cohen (1968). Stored as the agreement weights `1 - v / max(v)`.
     ///
     /// # Errors
+    /// [`Error::TooFewCategories`] for a size below 2; [`Error::TooManyCategories`] for a
+    /// size above [`Categories::MAX`];
     /// [`Error::WeightCount`] unless `weights.len() == size * size`; [`Error::NonFinite`]
     /// for NaN or an infinity; [`Error::WeightOutOfRange`] for a negative weight;
     /// [`Error::DiagonalWeight`] for a diagonal weight other than 0;
@@ -387,6 +414,12 @@ impl WeightMatrix {
 }
 
 fn check_weights(size: usize, weights: &[f64]) -> Result<()> {
+    // The same bounds as a category set: 2 to Categories::MAX (a 0 x 0 or 1 x 1 matrix
+    // weights no pair of categories).
+    if size < 2 {
+        return Err(Error::TooFewCategories { found: size });
+    }
+    Categories::check_count(size as u64)?;
     let expected = size.saturating_mul(size);
     if weights.len() != expected {
         return Err(Error::WeightCount {

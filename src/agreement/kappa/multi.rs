@@ -106,6 +106,9 @@ pub struct MultiRaterAgreement {
 /// se_null^2 = 2 [ (Σ_k π_k θ_k)^2 - Σ_k π_k θ_k (θ_k - π_k) ] / [ (Σ_k π_k θ_k)^2 n m (m - 1) ],  θ_k = 1 - π_k
 /// ```
 ///
+/// Size: O(n k log k) for n subjects of k ratings, plus the q x q weights once; q is at most
+/// [`Categories::MAX`], so the weights take at most 134 MB.
+///
 /// # Errors
 /// [`Error::UnknownCategory`] for a rating outside `categories` (row-major index);
 /// [`Error::TooFewRatedSubjects`] for fewer than 2 subjects with a rating;
@@ -162,6 +165,9 @@ pub fn fleiss_kappa(
 /// p_e,i = T_w Σ_k r_ik (1 - π_k) / (r_i q (q - 1))
 /// ```
 ///
+/// Size: O(n k log k) for n subjects of k ratings, plus the q x q weights once; q is at most
+/// [`Categories::MAX`], so the weights take at most 134 MB.
+///
 /// # Errors
 /// As [`fleiss_kappa`].
 ///
@@ -203,6 +209,9 @@ pub fn gwet_ac(
 /// p_e = T_w / q^2,   Var = Σ_i (bp_i - bp)^2 / (n (n - 1)),   bp_i = (n/n₂)(p_a,i - p_e [r_i ≥ 2])/(1 - p_e)
 /// ```
 ///
+/// Size: O(n k log k) for n subjects of k ratings, plus the q x q weights once; q is at most
+/// [`Categories::MAX`], so the weights take at most 134 MB.
+///
 /// # Errors
 /// As [`fleiss_kappa`].
 ///
@@ -239,14 +248,24 @@ pub fn brennan_prediger(
     )
 }
 
-/// Per-subject category counts into `counts`; returns `r_i`. Missing cells are NaN.
+/// Per-subject category counts into `counts`, and the categories used (ascending, each
+/// once) into `used`; returns `r_i`. Missing cells are NaN. Only the previous subject's
+/// categories are cleared, so a subject costs O(k log k) for its k ratings, not O(q): with
+/// thousands of declared categories, the zero counts of unused ones are never visited (they
+/// add nothing to any sum, so skipping them leaves every sum bit-identical).
 fn count_row(
     row: &[f64],
     first_index: usize,
     categories: &Categories,
     counts: &mut [f64],
+    used: &mut Vec<usize>,
 ) -> Result<f64> {
-    counts.iter_mut().for_each(|c| *c = 0.0);
+    for &k in used.iter() {
+        if let Some(c) = counts.get_mut(k) {
+            *c = 0.0;
+        }
+    }
+    used.clear();
     let mut r = 0.0;
     for (j, &x) in row.iter().enumerate() {
         if x.is_nan() {
@@ -254,25 +273,27 @@ fn count_row(
         }
         let k = categories.locate(x, first_index + j)?;
         if let Some(c) = counts.get_mut(k) {
+            if *c == 0.0 {
+                used.push(k);
+            }
             *c += 1.0;
         }
         r += 1.0;
     }
+    used.sort_unstable();
     Ok(r)
 }
 
-/// `Σ_k` `r_ik` (`Σ_l` `w_kl` `r_il` - 1) for one subject's counts.
-fn weighted_pairs(counts: &[f64], w: &[f64], q: usize) -> f64 {
+/// `Σ_k` `r_ik` (`Σ_l` `w_kl` `r_il` - 1) for one subject's counts, over its `used`
+/// categories in ascending order (the zero counts of the others add nothing).
+fn weighted_pairs(counts: &[f64], used: &[usize], w: &[f64], q: usize) -> f64 {
     let mut total = 0.0;
-    for (k, &rk) in counts.iter().enumerate() {
-        if rk == 0.0 {
-            continue;
-        }
+    for &k in used {
+        let rk = counts.get(k).copied().unwrap_or(0.0);
         let mut star = 0.0;
-        for (l, &rl) in counts.iter().enumerate() {
-            if rl != 0.0 {
-                star += w[k * q + l] * rl;
-            }
+        for &l in used {
+            let rl = counts.get(l).copied().unwrap_or(0.0);
+            star += w.get(k * q + l).copied().unwrap_or(0.0) * rl;
         }
         total += rk * (star - 1.0);
     }
@@ -291,22 +312,25 @@ fn multi_rater(
     let k_raters = ratings.raters();
     let mut counts = vec![0.0; q];
     let mut shares = vec![Sum::default(); q];
+    let mut used: Vec<usize> = Vec::with_capacity(k_raters);
     let mut pa_sum = Sum::default();
     let (mut n, mut n2, mut dropped) = (0usize, 0usize, 0usize);
     // Pass 1: category shares and observed agreement.
     for (i, row) in ratings.rows_raw().enumerate() {
-        let r = count_row(row, i * k_raters, categories, &mut counts)?;
+        let r = count_row(row, i * k_raters, categories, &mut counts, &mut used)?;
         if r == 0.0 {
             dropped += 1;
             continue;
         }
         n += 1;
-        for (s, &c) in shares.iter_mut().zip(&counts) {
-            s.add(c / r);
+        for &k in &used {
+            if let (Some(s), Some(&c)) = (shares.get_mut(k), counts.get(k)) {
+                s.add(c / r);
+            }
         }
         if r >= 2.0 {
             n2 += 1;
-            pa_sum.add(weighted_pairs(&counts, &w, q) / (r * (r - 1.0)));
+            pa_sum.add(weighted_pairs(&counts, &used, &w, q) / (r * (r - 1.0)));
         }
     }
     if n < 2 {
@@ -407,18 +431,20 @@ fn multi_rater(
     let scale = nf / n2 as f64;
     let mut ss = Sum::default();
     for (i, row) in ratings.rows_raw().enumerate() {
-        let r = count_row(row, i * k_raters, categories, &mut counts)?;
+        let r = count_row(row, i * k_raters, categories, &mut counts, &mut used)?;
         if r == 0.0 {
             continue;
         }
         let (pa_i, pe_r2) = if r >= 2.0 {
-            (weighted_pairs(&counts, &w, q) / (r * (r - 1.0)), pe)
+            (weighted_pairs(&counts, &used, &w, q) / (r * (r - 1.0)), pe)
         } else {
             (0.0, 0.0)
         };
         let mut v_i = scale * (pa_i - pe_r2) / (1.0 - pe);
         if method != MultiRaterMethod::BrennanPrediger {
-            let pe_i = stats::sum(counts.iter().zip(&pe_weight).map(|(c, p)| c * p)) / r;
+            let pe_i = stats::sum(used.iter().map(|&k| {
+                counts.get(k).copied().unwrap_or(0.0) * pe_weight.get(k).copied().unwrap_or(0.0)
+            })) / r;
             v_i -= 2.0 * (1.0 - value) * (pe_i - pe) / (1.0 - pe);
         }
         let d = v_i - value;

@@ -31,7 +31,23 @@ pub enum Metric {
     Ratio,
 }
 
+impl Metric {
+    /// The most pairs of distinct values the ratio metric may compare: 2^27 (about 1.3e8,
+    /// under a second; the pooled pairs of about 16,000 distinct values). Its expected
+    /// disagreement `Σ_{a≠b} n_a n_b ((a − b)/(a + b))²` couples both values through the
+    /// denominator, so it does not reduce to prefix sums over sorted values as the interval
+    /// metric does: it is a double sum over the V distinct values (and, within each unit,
+    /// over that unit's distinct values). Counted before that work starts: the pooled
+    /// V(V − 1)/2 plus each unit's own pairs, and with a bootstrap the costliest possible
+    /// resample (every unit drawn as the unit with the most pairs).
+    pub const RATIO_PAIRS_LIMIT: u64 = 1 << 27;
+}
+
 /// A deterministic, seeded unit bootstrap for the interval of Krippendorff's alpha.
+///
+/// The cost is the number of replicates times the cost of one alpha (memory: one value per
+/// replicate, at most 8 MB): a million replicates on 100 units take about 5 s, so keep
+/// large data sets to the conventional 1000 to 10,000 replicates.
 ///
 /// Each replicate draws the pairable units with replacement (`SplitMix64` from the seed) and
 /// recomputes alpha; the interval is the percentile interval of the defined replicates
@@ -271,7 +287,9 @@ pub struct Krippendorff {
 /// disagreement is defined by the formula (it gives `D_o` = `D_e`, so alpha = 0).
 ///
 /// # Errors
-/// [`Error::OutOfDomain`] for a negative value with the ratio metric (row-major index).
+/// [`Error::OutOfDomain`] for a negative value with the ratio metric (row-major index);
+/// [`Error::TooManyRatioPairs`] when the ratio metric would compare more than
+/// [`Metric::RATIO_PAIRS_LIMIT`] pairs of distinct values (checked before that work).
 ///
 /// # Example
 /// ```
@@ -314,6 +332,9 @@ pub fn krippendorff_alpha(
                 }
             }
         }
+    }
+    if metric == Metric::Ratio {
+        parts::check_ratio_work(ratings.rows_raw(), bootstrap.is_some())?;
     }
     let total_units = ratings.targets();
     let complete = (ratings.missing() == 0).then_some(ratings);

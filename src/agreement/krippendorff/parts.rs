@@ -592,6 +592,52 @@ fn runs(sorted: &[f64]) -> (Vec<f64>, Vec<f64>) {
     (distinct, counts)
 }
 
+/// Distinct values in a sorted slice (`-0.0` and `0.0` are one value, as everywhere here).
+fn distinct_count(sorted: &[f64]) -> u64 {
+    #[allow(clippy::float_cmp)]
+    let repeats = sorted.windows(2).filter(|w| w[0] == w[1]).count();
+    (sorted.len() - repeats) as u64
+}
+
+/// The pairs of distinct values the ratio metric would compare on `units` (and, with
+/// `bootstrap`, on its costliest resample), or [`Error::TooManyRatioPairs`] beyond
+/// [`Metric::RATIO_PAIRS_LIMIT`]. Sorting only: O(N log N), no pairwise work.
+pub(super) fn check_ratio_work<'a, I>(units: I, bootstrap: bool) -> crate::Result<()>
+where
+    I: Iterator<Item = &'a [f64]>,
+{
+    let pairs = |d: u64| d.saturating_mul(d.saturating_sub(1)) / 2;
+    let (mut within, mut costliest, mut pairable) = (0u64, 0u64, 0u64);
+    let mut all: Vec<f64> = Vec::new();
+    let mut scratch: Vec<f64> = Vec::new();
+    for u in units {
+        scratch.clear();
+        scratch.extend(present(u));
+        if scratch.len() < 2 {
+            continue;
+        }
+        scratch.sort_unstable_by(f64::total_cmp);
+        let unit = pairs(distinct_count(&scratch));
+        within = within.saturating_add(unit);
+        costliest = costliest.max(unit);
+        pairable += 1;
+        all.extend_from_slice(&scratch);
+    }
+    all.sort_unstable_by(f64::total_cmp);
+    let pooled = pairs(distinct_count(&all));
+    let mut found = pooled.saturating_add(within);
+    if bootstrap {
+        found = found.max(pooled.saturating_add(costliest.saturating_mul(pairable)));
+    }
+    if found > Metric::RATIO_PAIRS_LIMIT {
+        return Err(crate::Error::TooManyRatioPairs {
+            found,
+            limit: Metric::RATIO_PAIRS_LIMIT,
+        });
+    }
+    Ok(())
+}
+
 fn ratio_delta(a: f64, b: f64) -> f64 {
     let s = a + b;
     if s == 0.0 {

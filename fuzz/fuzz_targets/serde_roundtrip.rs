@@ -25,10 +25,21 @@ fn one<T>(json: &[u8], rebuild: impl Fn(&T))
 where
     T: DeserializeOwned + Serialize + PartialEq + Debug,
 {
+    one_inner(json, true, rebuild)
+}
+
+/// `debug_finite`: whether the Debug text must be free of NaN (not for `Ratings`, which
+/// marks a missing cell with NaN inside; its cells are checked through `get`).
+fn one_inner<T>(json: &[u8], debug_finite: bool, rebuild: impl Fn(&T))
+where
+    T: DeserializeOwned + Serialize + PartialEq + Debug,
+{
     let Ok(value) = serde_json::from_slice::<T>(json) else {
         return;
     };
-    common::assert_no_nonfinite(std::any::type_name::<T>(), &value);
+    if debug_finite {
+        common::assert_no_nonfinite(std::any::type_name::<T>(), &value);
+    }
     rebuild(&value);
     let text = serde_json::to_string(&value).expect("an accepted value serializes");
     let back: T = serde_json::from_str(&text)
@@ -110,7 +121,10 @@ fuzz_target!(|data: &[u8]| {
             same("Date", Date::new(d.year(), d.month(), d.day()), d)
         }),
         5 => one::<Level>(json, |l| same("Level", Level::new(l.value()), l)),
-        6 => one::<Ratings>(json, |r| {
+        6 => one_inner::<Ratings>(json, false, |r| {
+            for cell in ratings_cells(r).into_iter().flatten() {
+                assert!(cell.is_finite(), "a non-finite cell in {r:?}");
+            }
             same(
                 "Ratings",
                 Ratings::with_missing(r.targets(), r.raters(), ratings_cells(r)),

@@ -260,7 +260,12 @@ impl Rules {
             .min_history(u.int_in_range(0usize..=8)?)
             .reference(reference)
             .build()
-            .unwrap_or_else(|_| RuptureRule::builder().build().expect("the defaults build"));
+            .unwrap_or_else(|_| {
+                RuptureRule::builder()
+                    .reference_sd(1.0)
+                    .build()
+                    .expect("the defaults build")
+            });
         let end = if !streamable && u.arbitrary()? {
             SeriesEnd::Truncate
         } else {
@@ -274,6 +279,7 @@ impl Rules {
             .build()
             .unwrap_or_else(|_| {
                 SuddenDropRule::builder()
+                    .min_drop(3.0)
                     .build()
                     .expect("the defaults build")
             });
@@ -283,24 +289,42 @@ impl Rules {
             .reference_value(param(u, 0..=20, 0.1)?)
             .decision_interval(param(u, 1..=100, 0.1)?)
             .build()
-            .unwrap_or_else(|_| CusumRule::builder().build().expect("the defaults build"));
+            .unwrap_or_else(|_| {
+                CusumRule::builder()
+                    .baseline(Baseline::FirstSessions(3))
+                    .sd_floor(1.0)
+                    .build()
+                    .expect("the defaults build")
+            });
         let ewma = EwmaRule::builder()
             .baseline(baseline(u)?)
             .sd_floor(param(u, 1..=50, 0.1)?)
             .lambda(param(u, 1..=10, 0.1)?)
             .limit_width(param(u, 1..=40, 0.1)?)
             .build()
-            .unwrap_or_else(|_| EwmaRule::builder().build().expect("the defaults build"));
+            .unwrap_or_else(|_| {
+                EwmaRule::builder()
+                    .baseline(Baseline::FirstSessions(3))
+                    .sd_floor(1.0)
+                    .build()
+                    .expect("the defaults build")
+            });
         let pcoms = PcomsRule::builder()
             .cutoff(param(u, 0..=400, 0.1)?)
             .min_drop(param(u, 0..=100, 0.1)?)
             .build()
-            .unwrap_or_else(|_| PcomsRule::builder().build().expect("the defaults build"));
+            .unwrap_or_else(|_| {
+                PcomsRule::builder()
+                    .cutoff(36.0)
+                    .build()
+                    .expect("the defaults build")
+            });
         let divergence = DivergenceRule::builder()
             .bound(param(u, 0..=100, 0.1)?)
             .build()
             .unwrap_or_else(|_| {
                 DivergenceRule::builder()
+                    .bound(3.0)
                     .build()
                     .expect("the defaults build")
             });

@@ -81,3 +81,80 @@ fn standardized_alpha_at_mean_correlation_minus_one_is_undefined() {
         assert_eq!(a.standardized.value(), None, "{a:?}");
     }
 }
+
+/// An SD of `f64::MAX` (reliability 0) was accepted, and `S_diff` and the minimum reliable change
+/// came out infinite inside `Ok`; scores of opposite sign near `f64::MAX` gave an infinite
+/// difference. Now refused beyond `MAGNITUDE_LIMIT`. Found by `trend_series`.
+#[test]
+fn reliable_change_refuses_magnitudes_that_overflow() {
+    use alliance::reliability::ReliabilityKind;
+    use alliance::trend::{ChangeCriterion, Critical, SdSource, reliable_change};
+    let huge_sd = ChangeCriterion::builder()
+        .sd(f64::MAX, SdSource::Norm)
+        .reliability(0.0, ReliabilityKind::Alpha)
+        .build();
+    assert!(
+        matches!(huge_sd, Err(Error::TooLarge { .. })),
+        "{huge_sd:?}"
+    );
+    let huge_z = ChangeCriterion::builder()
+        .sd(1e10, SdSource::Norm)
+        .reliability(0.0, ReliabilityKind::Alpha)
+        .critical(Critical::Z(1e300))
+        .build();
+    assert!(matches!(huge_z, Err(Error::TooLarge { .. })), "{huge_z:?}");
+    let criterion = ChangeCriterion::builder()
+        .sd(1.0, SdSource::Norm)
+        .reliability(0.5, ReliabilityKind::Alpha)
+        .build()
+        .unwrap();
+    let far = reliable_change(-f64::MAX, 1e300, &criterion);
+    assert!(matches!(far, Err(Error::TooLarge { .. })), "{far:?}");
+}
+
+/// OLS on times near 1e304 (the centred squares overflow: slope NaN) or with a subnormal gap
+/// (slope beyond f64: inf) returns NaN or infinity inside `Ok`. Needs the numeric domain of
+/// issue 14 item 1 (a magnitude and spread check on times, or `OutOfRange`). Found by
+/// `trend_series`.
+#[test]
+#[ignore = "issue 14: ols_trend gives NaN/inf slope and intercept inside Ok for huge times or subnormal time gaps"]
+fn ols_trend_has_no_nan_or_infinity_inside_ok() {
+    use alliance::trend::{Series, ols_trend};
+    let cases: [(Vec<f64>, Vec<f64>); 3] = [
+        (vec![0.5, 2.5, 2.7447731948782873e304], vec![7.0, 0.0, 0.0]),
+        (
+            vec![1.640445394296024e-308, 6.000000000000003e302],
+            vec![5.0, 0.0],
+        ),
+        (vec![0.0, 2.1219957905e-314], vec![0.0, 10000000000000.0]),
+    ];
+    for (t, y) in cases {
+        let s = Series::new(t, y).unwrap();
+        if let Ok(o) = ols_trend(&s, Level::default()) {
+            assert!(o.slope.is_finite() && o.intercept.is_finite(), "{o:?}");
+        }
+    }
+}
+
+/// A constant series of 1e13 flags a 1-point drop (the rounding slack of the comparison,
+/// 1e-12 M, is 10 points at M = 1e13). src/trend/detect.rs (`at_least`) is being refactored:
+/// not fixed here. Found by `trend_series`.
+#[test]
+#[ignore = "issue 14: pcoms_flags flags a drop on a constant series of 1e13 (detect.rs at_least slack)"]
+fn pcoms_flags_no_drop_on_a_constant_series() {
+    use alliance::trend::{PcomsKind, PcomsRule, Series, pcoms_flags};
+    let s = Series::new(vec![1.0, 4.0, 5.0], vec![1e13; 3]).unwrap();
+    let rule = PcomsRule::builder()
+        .cutoff(36.0)
+        .min_drop(1.0)
+        .build()
+        .unwrap();
+    let flags = pcoms_flags(&s, &rule).unwrap();
+    assert!(
+        flags
+            .flags
+            .iter()
+            .all(|f| f.kind != PcomsKind::DropFromPrevious),
+        "{flags:?}"
+    );
+}

@@ -234,3 +234,64 @@ fn icc_average_agreement_interval_is_ordered_and_at_most_one() {
         assert!(ci.lower <= ci.upper && ci.upper <= 1.0, "{icc:?}");
     }
 }
+
+/// Cronbach's alpha is at most 1 (the total variance is at most k times the sum of the item
+/// variances); two nearly equal items near 1e13 give 1.0000000000000002, with a Feldt interval
+/// [1.0000000000000004, 1.0000000000000002] (lower above upper). src/reliability/moments.rs is
+/// being refactored: not fixed here. Found by `agreement_matrix`.
+#[test]
+#[ignore = "issue 14: Cronbach's alpha 1 + ulp and Feldt interval lower > upper for items near 1e13 (moments.rs)"]
+fn cronbach_alpha_at_most_one_with_an_ordered_interval() {
+    let a = cronbach_alpha(
+        &rows([10000000000003.0, 10000000000000.0], 40),
+        Level::default(),
+    )
+    .unwrap();
+    if let Some(c) = a.coefficient.value() {
+        assert!(c <= 1.0, "{a:?}");
+    }
+    if let Some(ci) = a.ci.value() {
+        assert!(ci.lower <= ci.upper, "{a:?}");
+    }
+}
+
+/// Sen's slope of scores near `f64::MAX`: a pairwise slope overflows and the slope, the
+/// intercept or the interval come out infinite inside `Ok`. Needs the numeric domain of issue
+/// 14 item 1. Found by `trend_series`.
+#[test]
+#[ignore = "issue 14: sen_slope gives an infinite slope/intercept inside Ok for scores near f64::MAX"]
+fn sen_slope_has_no_infinity_inside_ok() {
+    use alliance::trend::{SenOptions, Series, sen_slope};
+    let cases: [(Vec<f64>, Vec<f64>); 2] = [
+        (
+            vec![-1.0, -0.2857142857142857],
+            vec![f64::MAX, 10000000000000.0],
+        ),
+        (vec![-9.25, -8.25, -7.25], vec![f64::MAX, 4.8275e-320, 0.0]),
+    ];
+    for (t, y) in cases {
+        let s = Series::new(t, y).unwrap();
+        if let Ok(r) = sen_slope(&s, Level::default(), SenOptions::default()) {
+            let text = format!("{r:?}");
+            assert!(!text.contains("inf") && !text.contains("NaN"), "{text}");
+        }
+    }
+}
+
+/// Hamed-Rao on scores near `f64::MAX`: the detrending overflows and NaN or infinity comes
+/// out inside `Ok`. Needs the numeric domain of issue 14 item 1. Found by `trend_series`.
+#[test]
+#[ignore = "issue 14: mann_kendall_hamed_rao gives NaN/inf inside Ok for scores near f64::MAX"]
+fn hamed_rao_has_no_nan_inside_ok() {
+    use alliance::trend::{HamedRaoOptions, Series, mann_kendall_hamed_rao};
+    let s = Series::new(vec![0.0, 1.0, 2.0], vec![f64::MAX, f64::MAX, -1e300]).unwrap();
+    for options in [
+        HamedRaoOptions::default(),
+        HamedRaoOptions::default().with_lags(1),
+    ] {
+        if let Ok(h) = mann_kendall_hamed_rao(&s, options) {
+            let text = format!("{h:?}");
+            assert!(!text.contains("inf") && !text.contains("NaN"), "{text}");
+        }
+    }
+}

@@ -113,7 +113,8 @@ pub fn concordance(paired: &Paired, level: Level) -> Result<Concordance> {
     let coefficient = if m.overflowed() || !denominator.is_finite() {
         Outcome::Undefined(Undefined::OutOfRange)
     } else if denominator > 0.0 {
-        Outcome::Defined(2.0 * m.sxy / denominator)
+        // |CCC| <= |r| <= 1 (Lin 1989); rounding of the separate sums can step one ulp past 1
+        Outcome::Defined((2.0 * m.sxy / denominator).clamp(-1.0, 1.0))
     } else {
         Outcome::Undefined(Undefined::ConstantValues)
     };
@@ -190,7 +191,8 @@ pub fn concordance(paired: &Paired, level: Level) -> Result<Concordance> {
         bias_correction: if r == 0.0 {
             Outcome::Undefined(Undefined::ZeroDenominator)
         } else {
-            finite(p / r)
+            // C_b = 2 / (v + 1/v + u^2) <= 1; the ratio of two rounded values can pass 1
+            finite((p / r).min(1.0))
         },
         location_shift: finite(u),
         se,

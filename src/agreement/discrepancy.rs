@@ -97,7 +97,8 @@ pub struct Discrepancy {
 ///
 /// # Errors
 /// [`Error::TooFewPairs`] for no complete pair; [`Error::InvalidMeasurementError`] for a
-/// standard error that is negative or not finite.
+/// standard error that is negative or not finite; [`Error::TooLarge`] for a score or standard
+/// error beyond [`crate::trend::MAGNITUDE_LIMIT`] in magnitude.
 ///
 /// # Example
 /// ```
@@ -128,6 +129,11 @@ pub fn discrepancy(
     }
     check_pairs(client_therapist, 1, "a client-therapist discrepancy")?;
     let (client, therapist) = (client_therapist.first(), client_therapist.second());
+    // beyond this a difference, its sum or the bound can overflow to infinity (and the mean
+    // to NaN)
+    crate::trend::check_magnitude("client score", client)?;
+    crate::trend::check_magnitude("therapist score", therapist)?;
+    crate::trend::check_magnitude("standard error of measurement", &[se_client, se_therapist])?;
     let bound = 1.96 * se_client.hypot(se_therapist);
     let pairs: Vec<PairDiscrepancy> = client
         .iter()

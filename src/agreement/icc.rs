@@ -663,19 +663,23 @@ impl Anova {
                 _ => return Outcome::Undefined(Undefined::OutOfRange),
             }
         };
+        // n·MSR and n·FL·MSR are formed once and shared by numerator and denominator, so that
+        // with MSE = MSC = 0 (perfect agreement) each bound is x / x = 1 exactly rather than
+        // one ulp either side of 1 (which put lower above upper).
+        let (n_msr, n_fl_msr) = (n * msr, n * (fl * msr));
         let (lower, upper) = match unit {
             IccUnit::Single => {
                 let c = k * msc + (k * n - k - n) * mse;
                 (
-                    n * (msr - fu * mse) / (fu * c + n * msr),
-                    n * (fl * msr - mse) / (c + n * fl * msr),
+                    (n_msr - n * (fu * mse)) / (fu * c + n_msr),
+                    (n_fl_msr - n * mse) / (c + n_fl_msr),
                 )
             }
             // k L / (1 + (k − 1) L) simplified: the same numbers without the cancellation of
             // 1 + (k − 1) L near L = −1/(k − 1)
             IccUnit::Average => (
-                n * (msr - fu * mse) / (fu * (msc - mse) + n * msr),
-                n * (fl * msr - mse) / ((msc - mse) + n * fl * msr),
+                (n_msr - n * (fu * mse)) / (fu * (msc - mse) + n_msr),
+                (n_fl_msr - n * mse) / ((msc - mse) + n_fl_msr),
             ),
         };
         finite_interval(lower, upper, level)

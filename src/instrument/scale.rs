@@ -175,7 +175,15 @@ impl Scale {
     /// ```
     pub fn reverse(&self, x: f64) -> Result<f64> {
         self.check(0, x)?;
-        Ok(self.min + self.max - x)
+        Ok(self.reversed(x))
+    }
+
+    /// `min + max - x` for an answer already checked to be on the scale, computed as
+    /// `max - (x - min)` (exact at both ends, and no cancellation of `min + max` when `|min|`
+    /// dwarfs the range: with min -1e300, max -10, `min + max - min` was 0, outside the scale)
+    /// and kept inside [min, max] against the last rounding.
+    pub(crate) fn reversed(&self, x: f64) -> f64 {
+        (self.max - (x - self.min)).clamp(self.min, self.max)
     }
 
     /// Percent of maximum possible: `100 (x - min) / (max - min)`.

@@ -137,9 +137,8 @@ impl BatchScorer {
     /// ```
     pub fn score_into(&self, answers: &[Option<f64>], out: &mut BatchScores) -> Result<()> {
         let scale = self.instrument.scale();
-        let reversed = scale.min() + scale.max();
         self.run(answers, out, move |item, x: f64, reverse| {
-            let keyed = if reverse { reversed - x } else { x };
+            let keyed = if reverse { scale.reversed(x) } else { x };
             (keyed, scale.check(item, x).is_err())
         })
     }

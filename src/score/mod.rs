@@ -213,11 +213,10 @@ impl Score {
 pub fn score(response: &Response) -> Result<Score> {
     let instrument = response.instrument();
     let scale = instrument.scale();
-    let reversed = scale.min() + scale.max();
     let keyed = |(item, answer): (&crate::instrument::Item, &Option<f64>)| {
         answer.map(|x| match item.keying() {
             Keying::Forward => x,
-            Keying::Reverse => reversed - x,
+            Keying::Reverse => scale.reversed(x),
         })
     };
     let pairs = || instrument.items().iter().zip(response.answers());

@@ -21,6 +21,7 @@ pub use control::{
     ROBERTS_1959, cusum, ewma,
 };
 pub use detect::MAGNITUDE_LIMIT;
+pub(crate) use detect::check_magnitude;
 pub use divergence::{
     DIVERGENCE_SOURCE, Divergence, DivergencePoint, DivergenceRule, DivergenceRuleBuilder,
     divergence,

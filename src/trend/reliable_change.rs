@@ -420,7 +420,8 @@ impl ChangeCriterionBuilder {
     /// [`Error::MissingSetting`] without an SD or a reliability; [`Error::NonFinite`] for a
     /// NaN or infinite SD or reliability; [`Error::InvalidSd`] when the SD is not above 0;
     /// [`Error::ReliabilityOutOfRange`] outside [0, 1]; [`Error::InvalidCritical`] for an
-    /// explicit critical value that is not a finite number above 0.
+    /// explicit critical value that is not a finite number above 0; [`Error::TooLarge`] for an
+    /// SD or critical value beyond [`crate::trend::MAGNITUDE_LIMIT`].
     ///
     /// # Example
     /// ```
@@ -454,6 +455,9 @@ impl ChangeCriterionBuilder {
         if !(0.0..=1.0).contains(&reliability) {
             return Err(Error::ReliabilityOutOfRange { value: reliability });
         }
+        // beyond this S_diff or the minimum reliable change could overflow to infinity
+        crate::trend::check_magnitude("standard deviation", &[sd])?;
+        crate::trend::check_magnitude("critical value", &[self.critical.value()?])?;
         Ok(ChangeCriterion {
             sd,
             sd_source,
@@ -600,7 +604,8 @@ pub struct ReliableChange {
 /// beyond the cutoff on the functional side), improved, unchanged, deteriorated.
 ///
 /// # Errors
-/// [`Error::NonFinite`] for a NaN or infinite score.
+/// [`Error::NonFinite`] for a NaN or infinite score; [`Error::TooLarge`] for a score beyond
+/// [`crate::trend::MAGNITUDE_LIMIT`].
 ///
 /// # Example
 /// ```
@@ -623,6 +628,8 @@ pub struct ReliableChange {
 /// `suddengains::define_crit1_cutoff`.
 pub fn reliable_change(x1: f64, x2: f64, criterion: &ChangeCriterion) -> Result<ReliableChange> {
     stats::check_finite("score", &[x1, x2])?;
+    // beyond this the difference x2 - x1 can overflow to infinity
+    crate::trend::check_magnitude("score", &[x1, x2])?;
     let se = criterion.se();
     let s_diff = criterion.s_diff();
     let critical = criterion.critical_value;
@@ -691,7 +698,7 @@ pub fn reliable_change(x1: f64, x2: f64, criterion: &ChangeCriterion) -> Result<
 ///
 /// # Errors
 /// [`Error::InvalidPositions`] when a position is outside the series or `from` is not
-/// before `to`.
+/// before `to`; [`Error::TooLarge`] for a score beyond [`crate::trend::MAGNITUDE_LIMIT`].
 ///
 /// # Example
 /// ```
@@ -730,7 +737,8 @@ pub fn reliable_change_between(
 /// change from session 0 to session i + 1.
 ///
 /// # Errors
-/// [`Error::TooFewPoints`] for fewer than 2 points.
+/// [`Error::TooFewPoints`] for fewer than 2 points; [`Error::TooLarge`] for a score beyond
+/// [`crate::trend::MAGNITUDE_LIMIT`].
 ///
 /// # Example
 /// ```

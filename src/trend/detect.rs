@@ -119,12 +119,14 @@ impl Param {
     }
 }
 
-/// True when `from - to >= threshold`, allowing for the rounding of decimal scores: a
-/// difference of two scores of magnitude M carries an error of about 1e-16 M, so 36.9 - 35.9
-/// (0.99999999999999645 in binary) counts as a 1-point drop. The slack is 1e-12 M, far below
-/// any scale's resolution.
+/// True when `from - to >= threshold`, allowing for the rounding of decimal scores: each
+/// score carries at most ε/2 M of decimal-to-binary rounding (or a few ε M as a computed
+/// mean) and the subtraction ε/2 |from - to| more, so 36.9 - 35.9 (0.99999999999999645 in
+/// binary) counts as a 1-point drop. The slack is 4 ε M: it covers that rounding and no more,
+/// so a constant series never drops, whatever its magnitude (a slack of 1e-12 M was 10 points
+/// at M = 1e13).
 pub(crate) fn at_least(from: f64, to: f64, threshold: f64) -> bool {
-    let slack = 1e-12 * from.abs().max(to.abs());
+    let slack = 4.0 * f64::EPSILON * from.abs().max(to.abs());
     from - to >= threshold - slack
 }
 

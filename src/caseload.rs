@@ -137,8 +137,9 @@ pub struct CourseSeries {
 ///
 /// # Errors
 /// [`Error::UnknownSubscale`] or [`Error::ElementNotCovered`] when the instrument has no such
-/// part (see [`ScoreOf::check`]); [`Error::NoScoredSession`] when no session has a usable
-/// score; [`Error::MissingDate`] when `TimeAxis::Days` is asked for and a used session has no
+/// part (see [`ScoreOf::check`]); [`Error::InstrumentMismatch`] when a session's response
+/// with this instrument's id was made on another definition; [`Error::NoScoredSession`] when
+/// no session has a usable score; [`Error::MissingDate`] when `TimeAxis::Days` is asked for and a used session has no
 /// date; [`Error::SameDate`] when `TimeAxis::Days` is asked for and two scored sessions share
 /// a date. Two sessions on one day are valid in a [`Course`], but a series needs strictly
 /// increasing times, and neither merging them (one point standing for two sessions) nor
@@ -181,6 +182,7 @@ pub fn series(
         let Some(response) = session.response(rater, instrument.id()) else {
             continue;
         };
+        same_instrument(response, instrument, course, session)?;
         match pick(response, of) {
             Ok(value) => {
                 if time == TimeAxis::Days
@@ -277,8 +279,9 @@ impl Pairs {
 ///
 /// # Errors
 /// [`Error::UnknownSubscale`] or [`Error::ElementNotCovered`] when either instrument has no
-/// such part (see [`ScoreOf::check`]); [`Error::NoPairedSession`] when no session has both
-/// scores.
+/// such part (see [`ScoreOf::check`]); [`Error::InstrumentMismatch`] when a response with
+/// either instrument's id was made on another definition; [`Error::NoPairedSession`] when no
+/// session has both scores.
 ///
 /// # Example
 /// ```
@@ -312,6 +315,8 @@ pub fn pairs(
             ) else {
                 continue;
             };
+            same_instrument(c, client_instrument, course, session)?;
+            same_instrument(t, therapist_instrument, course, session)?;
             match pick(c, of).and_then(|c| pick(t, of).map(|t| (c, t))) {
                 Ok((c, t)) => {
                     out.client.push(c);
@@ -336,6 +341,26 @@ pub fn pairs(
         });
     }
     Ok(out)
+}
+
+/// A response found by id must have been made on the very instrument asked for: an
+/// instrument built with a catalog id ("VAS-4" on a 0-1000 scale) must not be charted as the
+/// real one.
+fn same_instrument(
+    response: &Response,
+    instrument: &Instrument,
+    course: &Course,
+    session: &Session,
+) -> Result<()> {
+    if response.instrument() == instrument {
+        Ok(())
+    } else {
+        Err(Error::InstrumentMismatch {
+            id: instrument.id().to_owned(),
+            client: course.client().to_owned(),
+            session: session.number(),
+        })
+    }
 }
 
 fn pick(response: &Response, of: &ScoreOf) -> Result<f64> {

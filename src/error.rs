@@ -116,6 +116,18 @@ pub enum Error {
         /// The offending value (NaN or an infinity).
         value: f64,
     },
+    /// An answer on the scale but nonzero and below
+    /// [`RESOLUTION_LIMIT`](crate::domain::RESOLUTION_LIMIT) in magnitude (see [`crate::domain`]).
+    #[error(
+        "item {item} is {value:e}, nonzero but below the smallest accepted magnitude 1e-100; \
+         check the data for an entry error"
+    )]
+    TinyAnswer {
+        /// The item number (0 for a value checked outside any item).
+        item: u16,
+        /// The offending value.
+        value: f64,
+    },
     /// A response gives an item number twice.
     #[error("item {item} is answered twice; give each item once")]
     DuplicateItem {
@@ -142,16 +154,20 @@ pub enum Error {
         /// The number given.
         found: usize,
     },
-    /// A response was scored with an instrument other than the one it was checked against.
+    /// A session's response was made on an instrument that has the id asked for but another
+    /// definition (scale, items, keys, subscales or norms): two instruments share one id.
     #[error(
-        "the response was checked against '{response}' but scored with '{instrument}'; \
-         score it with the instrument it was made for"
+        "session {session} of client {client} has a response on another instrument that is \
+         also called '{id}' (its scale, items or keys differ); give each instrument definition \
+         its own id"
     )]
     InstrumentMismatch {
-        /// The response's instrument.
-        response: String,
-        /// The instrument used to score it.
-        instrument: String,
+        /// The shared id.
+        id: String,
+        /// The client whose course holds the session.
+        client: String,
+        /// The session number.
+        session: u32,
     },
     /// Too many items are missing for the instrument's missing-data rule.
     #[error(
@@ -338,7 +354,7 @@ pub enum Error {
     /// A Bland-Altman limits-of-agreement multiplier that is not a positive finite number.
     #[error(
         "the limits-of-agreement multiplier is {value}, but it must be a positive number of \
-         standard deviations (1.96 gives the conventional 95% limits)"
+         standard deviations from 1e-100 to 1e100 (1.96 gives the conventional 95% limits)"
     )]
     InvalidLimitMultiplier {
         /// The multiplier given.
@@ -347,7 +363,7 @@ pub enum Error {
     /// A standard error of measurement that is negative or not finite.
     #[error(
         "the {rater}'s standard error of measurement is {value}, but it must be zero or a \
-         positive finite number"
+         positive number from 1e-100 to 1e100"
     )]
     InvalidMeasurementError {
         /// Whose rating it belongs to ("client" or "therapist").
@@ -499,6 +515,21 @@ pub enum Error {
         min: usize,
         /// The most accepted.
         max: usize,
+    },
+    /// A bootstrap whose replicates times pairable values passes
+    /// [`Bootstrap::MAX_DRAWS`](crate::agreement::Bootstrap::MAX_DRAWS).
+    #[error(
+        "a bootstrap of {replicates} replicates over {values} pairable values draws \
+         {replicates} × {values} values, beyond the limit of {limit}; use fewer replicates \
+         (1000 to 10,000 give a percentile interval)"
+    )]
+    BootstrapTooCostly {
+        /// Replicates requested.
+        replicates: usize,
+        /// Pairable values in the data (values in units with at least two).
+        values: usize,
+        /// The most value draws accepted.
+        limit: u64,
     },
     /// More declared categories than the kappa family and its weights are built for.
     #[error(
@@ -658,8 +689,9 @@ pub enum Error {
     },
 
     // ---- trend detectors and monitor (trend-detect) ---------------------------------------
-    /// A score or time beyond the supported magnitude, where running sums of squares could
-    /// overflow (alliance scores and session times are many orders of magnitude smaller).
+    /// A number beyond [`MAGNITUDE_LIMIT`](crate::domain::MAGNITUDE_LIMIT), where sums of
+    /// squares could overflow (alliance scores and session times are many orders of magnitude
+    /// smaller). See [`crate::domain`].
     #[error(
         "{what} at position {index} is {value:e}, beyond the largest accepted magnitude {limit:e}; \
          check the data for an entry error"
@@ -672,6 +704,23 @@ pub enum Error {
         /// The value given.
         value: f64,
         /// The largest magnitude accepted.
+        limit: f64,
+    },
+    /// A nonzero number of magnitude below
+    /// [`RESOLUTION_LIMIT`](crate::domain::RESOLUTION_LIMIT), where products and quotients could
+    /// underflow. See [`crate::domain`].
+    #[error(
+        "{what} at position {index} is {value:e}, nonzero but below the smallest accepted \
+         magnitude {limit:e}; check the data for an entry error (0 itself is accepted)"
+    )]
+    TooSmall {
+        /// What the value is (a rating, a session time, a norm's SD).
+        what: &'static str,
+        /// Its 0-based position.
+        index: usize,
+        /// The value given.
+        value: f64,
+        /// The smallest nonzero magnitude accepted.
         limit: f64,
     },
     /// Two series that must be paired session by session have different session times.

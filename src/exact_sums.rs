@@ -753,7 +753,7 @@ mod tests {
     fn huge_or_non_dyadic_values_fall_back() {
         for k in [3, 12, 20] {
             let n = 3 * BLOCK;
-            for big in [1e300, 3e9, 0.1] {
+            for big in [1e100, 3e9, 0.1] {
                 let cells = (0..n * k)
                     .map(|c| if c % 3 == 0 { big } else { -big })
                     .collect();
@@ -802,7 +802,7 @@ mod tests {
             &[2147483648.0, 0.5, 1.0, 1.0],
             &[0.5, 2147483648.0, 1.0, 1.0],
             &[1.0 / 1024.0, -7.0, 3.5, 1e6],
-            &[-0.75, 1e300, 1.0, 1.0],
+            &[-0.75, 1e100, 1.0, 1.0],
         ];
         for cells in cases {
             let r = Ratings::new(2, 2, cells.to_vec()).unwrap_or_else(|_| unreachable!());

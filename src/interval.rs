@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 
-/// A confidence level strictly between 0 and 1, checked once at construction.
+/// A confidence level from 1e-6 to 1 − 1e-6, checked once at construction.
 ///
 /// # Example
 /// ```
@@ -22,27 +22,37 @@ impl Level {
     /// The conventional 95% level.
     pub const NINETY_FIVE: Level = Level(0.95);
 
+    /// The lowest level accepted, 1e-6.
+    pub const MIN: f64 = 1e-6;
+
+    /// The highest level accepted, 1 − 1e-6: each tail keeps at least 5e-7, so every quantile
+    /// the intervals need is finite and accurate (at 1 − 2^-53 the upper normal quantile is
+    /// infinite).
+    pub const MAX: f64 = 1.0 - 1e-6;
+
     /// A confidence level.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] unless `0 < level < 1` (NaN included).
+    /// [`Error::InvalidParameter`] unless [`Level::MIN`] ≤ `level` ≤ [`Level::MAX`] (NaN
+    /// included).
     ///
     /// # Example
     /// ```
     /// use alliance::{Error, Level};
     /// assert_eq!(Level::new(0.99)?.value(), 0.99);
     /// assert!(matches!(Level::new(95.0), Err(Error::InvalidParameter { .. }))); // a probability, not a percent
+    /// assert!(Level::new(1.0 - f64::EPSILON / 2.0).is_err()); // no finite quantile
     /// # Ok::<(), alliance::Error>(())
     /// ```
     pub fn new(level: f64) -> Result<Level> {
-        let valid = level > 0.0 && level < 1.0;
+        let valid = (Level::MIN..=Level::MAX).contains(&level);
         if valid {
             Ok(Level(level))
         } else {
             Err(Error::InvalidParameter {
                 name: "confidence level",
                 value: level,
-                expected: "strictly between 0 and 1",
+                expected: "from 0.000001 to 0.999999",
             })
         }
     }

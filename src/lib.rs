@@ -51,8 +51,9 @@
 //!
 //! # Errors and panics
 //! Every function that can be handed bad data returns [`Result`], with an [`Error`] that says
-//! what was wrong and where. NaN and infinities are rejected, never propagated. A panic
-//! reachable from public input is a bug.
+//! what was wrong and where. NaN, infinities and numbers outside the stated [`domain`] (zero or
+//! magnitudes from 1e-100 to 1e100) are rejected, never propagated. A panic reachable from
+//! public input is a bug.
 //!
 //! # Crate features
 //! - `serde`: model and input types (instruments and their parts, responses, sessions,
@@ -84,6 +85,7 @@ mod stats;
 
 pub mod agreement;
 pub mod caseload;
+pub mod domain;
 pub mod monitor;
 pub mod reliability;
 pub mod sample;

@@ -156,7 +156,11 @@ pub enum Undefined {
     /// The coefficient is exactly ±1, so its Fisher-z interval or standard error degenerates.
     PerfectAssociation,
     /// A variance came out zero or negative: a large-sample variance formula on a tiny sample,
-    /// or after a correction (Hamed-Rao's n/n* factor).
+    /// after a correction (Hamed-Rao's n/n* factor), or an estimated variance in a
+    /// coefficient's denominator (ICC(A,k) when MSR + (MSC − MSE)/n < 0, where psych prints a
+    /// value above 1, and its interval when a bound's Spearman-Brown denominator is not positive;
+    /// pairwise alpha when the pairwise covariances form no covariance matrix: a total variance
+    /// below 0 or above k times the sum of the item variances, which is alpha above 1).
     NonPositiveVariance,
     /// Finite input whose sums of squares overflow or underflow f64 (magnitudes beyond about
     /// 1e150 or differences below about 1e-150).

@@ -49,8 +49,8 @@ impl Paired {
     /// ```
     pub fn new(first: &[f64], second: &[f64]) -> Result<Paired> {
         check_lengths(first.len(), second.len())?;
-        crate::stats::check_finite("first rater's value", first)?;
-        crate::stats::check_finite("second rater's value", second)?;
+        crate::domain::check("first rater's value", first)?;
+        crate::domain::check("second rater's value", second)?;
         Ok(Paired {
             first: first.to_vec(),
             second: second.to_vec(),
@@ -79,8 +79,8 @@ impl Paired {
         };
         for (index, (&a, &b)) in first.iter().zip(second).enumerate() {
             for (what, v) in [("first rater's value", a), ("second rater's value", b)] {
-                if let Some(value) = v.filter(|v| !v.is_finite()) {
-                    return Err(Error::NonFinite { what, index, value });
+                if let Some(value) = v {
+                    crate::domain::check_one(what, index, value)?;
                 }
             }
             match (a, b) {

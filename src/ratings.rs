@@ -68,8 +68,8 @@ impl Ratings {
     ///
     /// # Errors
     /// [`Error::TooFew`] for fewer than 2 targets or raters; [`Error::LengthMismatch`] when
-    /// `values.len() != targets * raters`; [`Error::NonFinite`] (with the row-major index) for
-    /// NaN or an infinity.
+    /// `values.len() != targets * raters`; [`Error::NonFinite`], [`Error::TooLarge`] or
+    /// [`Error::TooSmall`] (with the row-major index) for a value outside [`crate::domain`].
     ///
     /// # Example
     /// ```
@@ -83,7 +83,7 @@ impl Ratings {
     /// ```
     pub fn new(targets: usize, raters: usize, values: Vec<f64>) -> Result<Ratings> {
         check_shape(targets, raters, values.len())?;
-        crate::stats::check_finite("rating", &values)?;
+        crate::domain::check("rating", &values)?;
         Ok(Ratings {
             targets,
             raters,
@@ -114,14 +114,10 @@ impl Ratings {
         let mut missing = 0;
         for (index, v) in values.into_iter().enumerate() {
             match v {
-                Some(x) if !x.is_finite() => {
-                    return Err(Error::NonFinite {
-                        what: "rating",
-                        index,
-                        value: x,
-                    });
+                Some(x) => {
+                    crate::domain::check_one("rating", index, x)?;
+                    cells.push(x);
                 }
-                Some(x) => cells.push(x),
                 None => {
                     missing += 1;
                     cells.push(f64::NAN);

@@ -231,14 +231,30 @@ impl PairedMoments {
         if self.x.n == 2 {
             return self.sxy.signum();
         }
-        let den = (self.x.ss * self.y.ss).sqrt();
-        let den = if den.is_finite() && den > 0.0 {
-            den
-        } else {
-            self.x.ss.sqrt() * self.y.ss.sqrt()
-        };
-        (self.sxy / den).clamp(-1.0, 1.0)
+        (self.sxy / sqrt_product(self.x.ss, self.y.ss)).clamp(-1.0, 1.0)
     }
+}
+
+/// √(a b) for positive normal `a` and `b`, without forming a b: inside the numeric domain a
+/// product of two sums of squares can underflow (1e-180 × 1e-180) or overflow. Computed on
+/// the significands, so it equals `(a * b).sqrt()` bit for bit wherever that product is a
+/// normal number, and scaling `a` and `b` by powers of two scales it exactly (no coefficient
+/// changes when the data are rescaled by 2^e).
+pub(crate) fn sqrt_product(a: f64, b: f64) -> f64 {
+    /// x = m · 2^e with m in [1, 2), for a positive normal x.
+    fn split(x: f64) -> (f64, i32) {
+        let e = ((x.to_bits() >> 52) & 0x7ff) as i32 - 1023;
+        (x / 2f64.powi(e), e)
+    }
+    if !(a.is_normal() && b.is_normal()) {
+        return (a * b).sqrt();
+    }
+    let ((mut ma, mut ea), (mb, eb)) = (split(a), split(b));
+    if (ea + eb) % 2 != 0 {
+        ma *= 2.0;
+        ea -= 1;
+    }
+    (ma * mb).sqrt() * 2f64.powi((ea + eb) / 2)
 }
 
 /// Σ(x − x̄)², Σ(y − ȳ)² and Σ(x − x̄)(y − ȳ), compensated: the second pass of

@@ -952,6 +952,9 @@ fn categories_deserialize_through_validation() {
 
 /// Values near `f64::MAX` give the same coefficients as the same values at ordinary scale
 /// (the metrics ignore the scale), not NaN from overflowing squares.
+/// Values at the edge of the numeric domain (`alliance::domain`): scaling by a power of two
+/// that takes them there changes no coefficient, and nothing overflows; beyond the edge the
+/// values are refused at the door.
 #[test]
 fn huge_values_do_not_overflow() {
     let small = [
@@ -960,7 +963,8 @@ fn huge_values_do_not_overflow() {
         [0.0, 1.0, 0.0],
         [4.0, 4.0, 4.0],
     ];
-    let big: Vec<[f64; 3]> = small.iter().map(|r| r.map(|x| x * 4e307)).collect();
+    let scale = 2f64.powi(328); // 5.5e98: 4 × scale is within 1e100
+    let big: Vec<[f64; 3]> = small.iter().map(|r| r.map(|x| x * scale)).collect();
     for m in [Metric::Interval, Metric::Ratio] {
         let a = krippendorff_alpha(&Ratings::from_rows(&small).unwrap(), m, None).unwrap();
         let b = krippendorff_alpha(&Ratings::from_rows(&big).unwrap(), m, None).unwrap();
@@ -968,21 +972,22 @@ fn huge_values_do_not_overflow() {
             a.coefficient.value().unwrap(),
             b.coefficient.value().unwrap(),
         );
-        assert!((x - y).abs() < 1e-12, "{m:?}: {x} vs {y}");
-        // the disagreements themselves overflow f64 on the interval metric: said, not inf
-        if m == Metric::Interval {
-            assert_eq!(
-                b.observed_disagreement,
-                Outcome::Undefined(Undefined::OutOfRange)
-            );
-        }
+        assert_eq!(x.to_bits(), y.to_bits(), "{m:?}: {x} vs {y}");
+        let d = b.observed_disagreement.value().unwrap();
+        assert!(d.is_finite() && d > 0.0, "{m:?}: {d}");
     }
+    let beyond: Vec<[f64; 3]> = small.iter().map(|r| r.map(|x| x * 4e307)).collect();
+    assert!(matches!(
+        Ratings::from_rows(&beyond),
+        Err(Error::TooLarge { .. })
+    ));
     let x = [Some(-1.0), Some(0.0), Some(1.0), Some(1.0), Some(0.0)];
     let y = [Some(-1.0), Some(1.0), Some(1.0), Some(0.0), Some(0.0)];
-    let big_x: Vec<Option<f64>> = x.iter().map(|v| v.map(|v| v * 1.5e308)).collect();
-    let big_y: Vec<Option<f64>> = y.iter().map(|v| v.map(|v| v * 1.5e308)).collect();
+    let edge = 1e100;
+    let big_x: Vec<Option<f64>> = x.iter().map(|v| v.map(|v| v * edge)).collect();
+    let big_y: Vec<Option<f64>> = y.iter().map(|v| v.map(|v| v * edge)).collect();
     let unit = Categories::new(vec![-1.0, 0.0, 1.0]).unwrap();
-    let huge = Categories::new(vec![-1.5e308, 0.0, 1.5e308]).unwrap();
+    let huge = Categories::new(vec![-edge, 0.0, edge]).unwrap();
     for w in [Weighting::Linear, Weighting::Quadratic] {
         let a = cohen_kappa(&paired(&x, &y), &unit, &w, Level::default()).unwrap();
         let b = cohen_kappa(&paired(&big_x, &big_y), &huge, &w, Level::default()).unwrap();
@@ -992,4 +997,8 @@ fn huge_values_do_not_overflow() {
         );
         assert!((a - b).abs() < 1e-12, "{a} vs {b}");
     }
+    assert!(matches!(
+        Categories::new(vec![-1.5e308, 0.0, 1.5e308]),
+        Err(Error::TooLarge { .. })
+    ));
 }

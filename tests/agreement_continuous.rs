@@ -868,12 +868,16 @@ fn bland_altman_multiplier_and_errors() {
             ..
         })
     ));
-    let huge = Paired::new(&[1e300, -1e300, 1e300], &[-1e300, 1e300, 0.0]).unwrap();
-    assert_eq!(
-        bland_altman(&huge, LimitMultiplier::default(), level()),
-        Err(Error::RatingsTooLarge {
-            what: "differences between the paired ratings"
-        })
+    // beyond the numeric domain (alliance::domain): refused at the door, not overflowed
+    assert!(matches!(
+        Paired::new(&[1e300, -1e300, 1e300], &[-1e300, 1e300, 0.0]),
+        Err(Error::TooLarge { index: 0, .. })
+    ));
+    let edge = Paired::new(&[1e100, -1e100, 1e100], &[-1e100, 1e100, 0.0]).unwrap();
+    let ba = bland_altman(&edge, LimitMultiplier::default(), level()).unwrap();
+    assert!(
+        ba.lower_limit.is_finite() && ba.upper_limit.is_finite(),
+        "{ba:?}"
     );
 }
 
@@ -1021,23 +1025,37 @@ fn limit_multiplier_validates_when_deserialized_and_results_serialize() {
     assert_eq!(i["df2"], 2.0);
 }
 
-/// A valid level within rounding of 1 makes every critical value infinite: the intervals are
-/// undefined (out of range), never an error and never infinite bounds.
+/// A level within rounding of 1 (1 − 2^-53) has no finite critical value: it is refused
+/// (issue 14). At the accepted extremes, `Level::MAX` and `Level::MIN`, every interval is
+/// defined, finite and ordered.
 #[test]
-fn level_within_rounding_of_one_gives_undefined_intervals() {
-    let extreme = Level::new(1.0 - f64::EPSILON / 2.0).unwrap();
+fn levels_near_one_are_refused_and_the_extremes_give_finite_intervals() {
+    assert!(matches!(
+        Level::new(1.0 - f64::EPSILON / 2.0),
+        Err(Error::InvalidParameter { .. })
+    ));
     let p = Paired::new(&[1.0, 2.0, 4.0, 3.0, 5.0], &[1.5, 2.0, 3.0, 3.5, 4.0]).unwrap();
-    let out = Outcome::Undefined(Undefined::OutOfRange);
-    let ba = bland_altman(&p, LimitMultiplier::default(), extreme).unwrap();
-    assert_eq!(
-        (ba.bias_ci, ba.lower_limit_ci, ba.upper_limit_ci),
-        (out, out, out)
-    );
-    assert_eq!(pearson(&p, extreme).unwrap().ci, out);
-    let c = concordance(&p, extreme).unwrap();
-    assert_eq!((c.ci, c.ci_asymptotic), (out, out));
-    for i in icc_table(&p.to_ratings().unwrap(), extreme).unwrap().all() {
-        assert!(i.coefficient.is_defined() && i.p.is_defined(), "{}", i.name);
-        assert_eq!(i.ci, out, "{}", i.name);
+    for extreme in [Level::MAX, Level::MIN].map(|l| Level::new(l).unwrap()) {
+        let ordered = |ci: Outcome<alliance::Interval>| {
+            let ci = ci.value().unwrap_or_else(|| panic!("{ci:?}"));
+            assert!(ci.lower.is_finite() && ci.upper.is_finite() && ci.lower <= ci.upper);
+        };
+        let ba = bland_altman(&p, LimitMultiplier::default(), extreme).unwrap();
+        for ci in [ba.bias_ci, ba.lower_limit_ci, ba.upper_limit_ci] {
+            ordered(ci);
+        }
+        ordered(pearson(&p, extreme).unwrap().ci);
+        let c = concordance(&p, extreme).unwrap();
+        ordered(c.ci);
+        ordered(c.ci_asymptotic);
+        for i in icc_table(&p.to_ratings().unwrap(), extreme).unwrap().all() {
+            // ICC(A,k)'s lower bound is Spearman-Brown of ICC(A,1)'s, which at this level is
+            // below −1/(k − 1), where the transform has no value
+            if i.ci == Outcome::Undefined(Undefined::NonPositiveVariance) {
+                assert_eq!((i.name, extreme.value()), ("ICC(A,k)", Level::MAX), "{i:?}");
+                continue;
+            }
+            ordered(i.ci);
+        }
     }
 }

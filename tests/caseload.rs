@@ -183,3 +183,42 @@ fn each_pair_names_its_client_and_session() {
     let paired = total.paired().unwrap();
     assert_eq!((paired.n(), paired.dropped()), (total.client.len(), 0));
 }
+
+/// Issue 14: an instrument built with the catalog's id "VAS-4" on a 0-1000 scale was charted
+/// beside the real one, its responses found by id. A response must be on the very instrument
+/// asked for.
+#[test]
+fn a_spoofed_instrument_with_a_catalog_id_is_refused_not_charted() {
+    use alliance::{Instrument, Scale};
+    let vas = catalog::session_scale();
+    let spoof = Instrument::builder("VAS-4", Scale::new(0.0, 1000.0).unwrap(), 4)
+        .build()
+        .unwrap();
+    let mut course = Course::new("C7", "T7").unwrap();
+    for (number, instrument, answers) in [
+        (1, &vas, [8.0, 8.0, 8.0, 8.0]),
+        (2, &spoof, [900.0, 900.0, 900.0, 900.0]),
+    ] {
+        let mut session = Session::new("C7", "T7", number).unwrap();
+        session
+            .add(Response::complete(instrument, Rater::Client, &answers).unwrap())
+            .unwrap();
+        course.add(session).unwrap();
+    }
+    let err = series(
+        &course,
+        Rater::Client,
+        &vas,
+        &ScoreOf::Total,
+        TimeAxis::SessionNumber,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        Error::InstrumentMismatch {
+            id: "VAS-4".into(),
+            client: "C7".into(),
+            session: 2
+        }
+    );
+}

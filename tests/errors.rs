@@ -79,6 +79,14 @@ fn texts() -> Vec<(Error, &'static str)> {
             "item 3 is NaN but an answer must be a number on the scale",
         ),
         (
+            Error::TinyAnswer {
+                item: 4,
+                value: 1e-200,
+            },
+            "item 4 is 1e-200, nonzero but below the smallest accepted magnitude 1e-100; \
+             check the data for an entry error",
+        ),
+        (
             Error::NonFinite {
                 what: "rating",
                 index: 4,
@@ -108,11 +116,12 @@ fn texts() -> Vec<(Error, &'static str)> {
         ),
         (
             Error::InstrumentMismatch {
-                response: "WAI-SR".into(),
-                instrument: "ARM-5".into(),
+                id: "VAS-4".into(),
+                client: "C-07".into(),
+                session: 3,
             },
-            "the response was checked against 'WAI-SR' but scored with 'ARM-5'; score it with \
-             the instrument it was made for",
+            "session 3 of client C-07 has a response on another instrument that is also called \
+             'VAS-4' (its scale, items or keys differ); give each instrument definition its own id",
         ),
         (
             Error::TooManyMissing {
@@ -234,6 +243,16 @@ fn texts() -> Vec<(Error, &'static str)> {
              check the data for an entry error",
         ),
         (
+            Error::TooSmall {
+                what: "session time",
+                index: 2,
+                value: 5e-324,
+                limit: 1e-100,
+            },
+            "session time at position 2 is 5e-324, nonzero but below the smallest accepted \
+             magnitude 1e-100; check the data for an entry error (0 itself is accepted)",
+        ),
+        (
             Error::TimesDiffer {
                 index: 1,
                 left: 2.0,
@@ -270,7 +289,7 @@ fn texts() -> Vec<(Error, &'static str)> {
         (
             Error::InvalidLimitMultiplier { value: -1.0 },
             "the limits-of-agreement multiplier is -1, but it must be a positive number of \
-             standard deviations (1.96 gives the conventional 95% limits)",
+             standard deviations from 1e-100 to 1e100 (1.96 gives the conventional 95% limits)",
         ),
         (
             Error::InvalidMeasurementError {
@@ -278,7 +297,7 @@ fn texts() -> Vec<(Error, &'static str)> {
                 value: -0.5,
             },
             "the therapist's standard error of measurement is -0.5, but it must be zero or a \
-             positive finite number",
+             positive number from 1e-100 to 1e100",
         ),
         (
             Error::RatingsTooLarge {
@@ -372,6 +391,16 @@ fn texts() -> Vec<(Error, &'static str)> {
                 max: 1_000_000,
             },
             "choose between 2 and 1000000 bootstrap replicates, found 1",
+        ),
+        (
+            Error::BootstrapTooCostly {
+                replicates: 1_000_000,
+                values: 5_000,
+                limit: 1 << 30,
+            },
+            "a bootstrap of 1000000 replicates over 5000 pairable values draws 1000000 × 5000 \
+             values, beyond the limit of 1073741824; use fewer replicates (1000 to 10,000 give a \
+             percentile interval)",
         ),
         (
             Error::TooManyCategories {
@@ -660,7 +689,7 @@ fn errors_from_real_input_read_as_sentences() {
     let e = Level::new(1.2).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "confidence level must be strictly between 0 and 1, but it is 1.2"
+        "confidence level must be from 0.000001 to 0.999999, but it is 1.2"
     );
     let e = alliance::Reliability::new(1.2, ReliabilityKind::Alpha, "").unwrap_err();
     assert_eq!(

@@ -420,3 +420,105 @@ fn two_sessions_on_one_date_are_named_on_a_day_axis_and_kept_on_session_numbers(
     .unwrap();
     assert_eq!(by_number.sessions, [1, 2, 3, 4]);
 }
+
+// ---- item 1: the numeric domain and exact degeneracy ----------------------------------------
+
+/// Agreement weights one ulp below 1: chance agreement rounds to exactly 1 in
+/// `(p_o − p_e)/(1 − p_e)`, and Cohen's, Fleiss', Gwet's and Brennan-Prediger's coefficients
+/// were 0/0 = NaN inside `Ok`. Computed from the disagreements 1 − w, they are numbers.
+#[test]
+fn kappa_with_weights_one_ulp_below_one_is_a_number() {
+    use alliance::agreement::{brennan_prediger, fleiss_kappa, gwet_ac};
+    let near = 1.0 - f64::EPSILON / 2.0;
+    let w = WeightMatrix::agreement(2, vec![1.0, near, near, 1.0]).unwrap();
+    let weighting = Weighting::Custom(w);
+    let cats = Categories::range(0, 1).unwrap();
+    let x = [0.0, 1.0, 1.0, 0.0, 1.0, 1.0];
+    let y = [0.0, 1.0, 0.0, 0.0, 1.0, 1.0];
+    let k = cohen_kappa(
+        &Paired::new(&x, &y).unwrap(),
+        &cats,
+        &weighting,
+        Level::default(),
+    )
+    .unwrap();
+    // one disagreement in six, weighted like every other: the unweighted kappa, 2/3
+    let unweighted = cohen_kappa(
+        &Paired::new(&x, &y).unwrap(),
+        &cats,
+        &Weighting::Unweighted,
+        Level::default(),
+    )
+    .unwrap();
+    let (kw, ku) = (
+        k.coefficient.value().unwrap(),
+        unweighted.coefficient.value().unwrap(),
+    );
+    assert!((kw - ku).abs() < 1e-12, "{kw} vs {ku}");
+    let rows: Vec<[f64; 2]> = x.iter().zip(&y).map(|(&a, &b)| [a, b]).collect();
+    let r = Ratings::from_rows(&rows).unwrap();
+    // Fleiss and Brennan-Prediger weigh every disagreement alike here too, so they equal their
+    // unweighted values; Gwet's AC2 counts T_w = Σ w ≈ q² (not q), so it differs, but is a
+    // number at most 1.
+    for (f, same) in [
+        (fleiss_kappa as fn(&_, &_, &_, _) -> _, true),
+        (brennan_prediger, true),
+        (gwet_ac, false),
+    ] {
+        let weighted = f(&r, &cats, &weighting, Level::default()).unwrap();
+        let plain = f(&r, &cats, &Weighting::Unweighted, Level::default()).unwrap();
+        let text = format!("{weighted:?}");
+        assert!(!text.contains("NaN") && !text.contains("inf"), "{text}");
+        let (a, b) = (
+            weighted.coefficient.value().unwrap(),
+            plain.coefficient.value().unwrap(),
+        );
+        assert!(a <= 1.0, "{text}");
+        if same {
+            assert!((a - b).abs() < 1e-12, "{weighted:?} {plain:?}");
+        }
+    }
+}
+
+/// Every constructor of data refuses numbers outside the domain the same way: beyond 1e100
+/// `TooLarge`, nonzero below 1e-100 `TooSmall`, naming the position.
+#[test]
+fn the_numeric_domain_is_checked_at_every_door() {
+    use alliance::{Norm, Scale};
+    let small = 1e-200;
+    assert!(matches!(
+        Ratings::from_rows(&[[1.0, 2.0], [1.0, small]]),
+        Err(Error::TooSmall { index: 3, .. })
+    ));
+    assert!(matches!(
+        Ratings::with_missing(2, 2, vec![Some(1.0), None, Some(2.0), Some(-1e101)]),
+        Err(Error::TooLarge { index: 3, .. })
+    ));
+    assert!(matches!(
+        Paired::with_missing(&[Some(1.0), Some(small)], &[Some(1.0), None]),
+        Err(Error::TooSmall { index: 1, .. })
+    ));
+    assert!(matches!(
+        Series::new(vec![0.0, small], vec![1.0, 2.0]),
+        Err(Error::TooSmall { index: 1, .. })
+    ));
+    assert!(matches!(
+        Norm::new(0.0, 5e-324, "", None),
+        Err(Error::TooSmall { index: 1, .. })
+    ));
+    assert!(Scale::new(-1e300, 1.0).is_err() && Scale::new(0.0, 1e101).is_err());
+    assert!(matches!(
+        Categories::new(vec![0.0, small]),
+        Err(Error::TooSmall { index: 1, .. })
+    ));
+    // an answer on a continuous scale, but below the resolution
+    let vas = alliance::Instrument::builder("VAS-X", Scale::new(0.0, 1.0).unwrap(), 1)
+        .build()
+        .unwrap();
+    assert!(matches!(
+        Response::complete(&vas, Rater::Client, &[small]),
+        Err(Error::TinyAnswer { item: 1, .. })
+    ));
+    // zero and the edges themselves are inside
+    assert!(Ratings::from_rows(&[[0.0, 1e-100], [1e100, -1e100]]).is_ok());
+}

@@ -307,19 +307,20 @@ fn huge_values_over_many_blocks_do_not_overflow() {
     let cells: Vec<f64> = (0..rows * 3)
         .map(|i| {
             if i % 2 == 0 {
-                1e300
+                1e100
             } else {
-                -1e300 + (i % 7) as f64
+                -1e100 * (1.0 - (i % 7) as f64 * 1e-15)
             }
         })
         .collect();
     let r = Ratings::new(rows, 3, cells).unwrap();
-    // Whatever the outcome (the sums of squares overflow f64), it is a value or a typed
-    // reason, never a panic or a NaN.
+    // At the edge of the numeric domain: a finite value or a typed reason, never a panic or
+    // a NaN; beyond it, refused at the door.
     let a = cronbach_alpha(&r, Level::default()).unwrap();
     if let Outcome::Defined(v) = a.coefficient {
-        assert!(!v.is_nan());
+        assert!(v.is_finite() && v <= 1.0, "{a:?}");
     }
+    assert!(Ratings::new(1, 2, vec![1e300, 1.0]).is_err());
 }
 
 /// One-decimal answers whose row totals are all 0.9 (issues 14 and 15): the total has no
@@ -511,7 +512,7 @@ fn reliability_error_messages_are_sentences() {
         standard_error_of_measurement(-1.0, 0.5)
             .unwrap_err()
             .to_string(),
-        "the standard deviation is -1; it must be a finite number of 0 or more"
+        "the standard deviation is -1; it must be 0 or a positive number from 1e-100 to 1e100"
     );
     assert_eq!(
         standard_error_of_measurement(1.0, 1.2)

@@ -100,7 +100,7 @@ fn invalid_data_is_rejected_with_the_constructors_error() {
     );
     rejected::<Level>(
         "1.5",
-        "confidence level must be strictly between 0 and 1, but it is 1.5",
+        "confidence level must be from 0.000001 to 0.999999, but it is 1.5",
     );
     rejected::<Date>("[2026,2,30]", "2026-02-30 is not a calendar date");
     rejected::<Norm>(

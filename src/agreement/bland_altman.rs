@@ -43,7 +43,7 @@ impl LimitMultiplier {
     /// # Ok::<(), alliance::Error>(())
     /// ```
     pub fn new(multiplier: f64) -> Result<LimitMultiplier> {
-        let valid = multiplier > 0.0 && multiplier.is_finite();
+        let valid = multiplier > 0.0 && crate::domain::contains(multiplier);
         if valid {
             Ok(LimitMultiplier(multiplier))
         } else {

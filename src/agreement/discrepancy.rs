@@ -98,7 +98,7 @@ pub struct Discrepancy {
 /// # Errors
 /// [`Error::TooFewPairs`] for no complete pair; [`Error::InvalidMeasurementError`] for a
 /// standard error that is negative or not finite; [`Error::TooLarge`] for a score or standard
-/// error beyond [`crate::trend::MAGNITUDE_LIMIT`] in magnitude.
+/// error beyond [`crate::domain::MAGNITUDE_LIMIT`] in magnitude.
 ///
 /// # Example
 /// ```
@@ -122,7 +122,7 @@ pub fn discrepancy(
     se_therapist: f64,
 ) -> Result<Discrepancy> {
     for (rater, se) in [("client", se_client), ("therapist", se_therapist)] {
-        let valid = se >= 0.0 && se.is_finite();
+        let valid = se >= 0.0 && crate::domain::contains(se);
         if !valid {
             return Err(Error::InvalidMeasurementError { rater, value: se });
         }
@@ -131,9 +131,9 @@ pub fn discrepancy(
     let (client, therapist) = (client_therapist.first(), client_therapist.second());
     // beyond this a difference, its sum or the bound can overflow to infinity (and the mean
     // to NaN)
-    crate::trend::check_magnitude("client score", client)?;
-    crate::trend::check_magnitude("therapist score", therapist)?;
-    crate::trend::check_magnitude("standard error of measurement", &[se_client, se_therapist])?;
+    crate::domain::check("client score", client)?;
+    crate::domain::check("therapist score", therapist)?;
+    crate::domain::check("standard error of measurement", &[se_client, se_therapist])?;
     let bound = 1.96 * se_client.hypot(se_therapist);
     let pairs: Vec<PairDiscrepancy> = client
         .iter()

@@ -369,6 +369,22 @@ impl ZeroTest {
         }
     }
 
+    /// Whether a combination that is not zero is negative: exact for dyadic data; otherwise
+    /// the rounded value, whose sign is sure once it is beyond the rounding noise.
+    fn is_negative(&self, coefficients: [i64; 3]) -> bool {
+        let rounded = |ss: &[f64; 3]| -> bool {
+            let value: f64 = (0..3).map(|i| coefficients[i] as f64 * ss[i]).sum();
+            value < 0.0
+        };
+        match self {
+            ZeroTest::Exact(e) => match e.combination(coefficients) {
+                Some(value) => value < 0,
+                None => rounded(&e.rounded()),
+            },
+            ZeroTest::Rounded { ss, .. } => rounded(ss),
+        }
+    }
+
     fn rounded_is_zero(
         ss: &[f64; 3],
         cells: usize,
@@ -614,6 +630,13 @@ impl Anova {
                 Undefined::ZeroDenominator
             });
         }
+        // Only ICC(A,k)'s denominator, n(k−1)SSR + (n−1)SSC − SSE, can be negative (MSC well
+        // below MSE, on few targets): the estimated variance of a k-rater mean is then
+        // negative and the ratio is no reliability (psych prints ICC2k = 2.67 for
+        // [[5,1],[3,5]]).
+        if self.zero.is_negative(denominator) {
+            return Outcome::Undefined(Undefined::NonPositiveVariance);
+        }
         let value = if self.zero.is_zero(numerator) {
             0.0
         } else {
@@ -677,10 +700,19 @@ impl Anova {
             }
             // k L / (1 + (k − 1) L) simplified: the same numbers without the cancellation of
             // 1 + (k − 1) L near L = −1/(k − 1)
-            IccUnit::Average => (
-                (n_msr - n * (fu * mse)) / (fu * (msc - mse) + n_msr),
-                (n_fl_msr - n * mse) / ((msc - mse) + n_fl_msr),
-            ),
+            // A denominator at or below zero is 1 + (k − 1) L ≤ 0 for a bound L of ICC(A,1):
+            // Spearman-Brown is not monotone there and psych's bound is meaningless (lower
+            // above upper, or above 1), so the interval is undefined.
+            IccUnit::Average => {
+                let (den_lower, den_upper) = (fu * (msc - mse) + n_msr, (msc - mse) + n_fl_msr);
+                if den_lower <= 0.0 || den_upper <= 0.0 {
+                    return Outcome::Undefined(Undefined::NonPositiveVariance);
+                }
+                (
+                    (n_msr - n * (fu * mse)) / den_lower,
+                    (n_fl_msr - n * mse) / den_upper,
+                )
+            }
         };
         finite_interval(lower, upper, level)
     }

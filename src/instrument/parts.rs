@@ -231,7 +231,7 @@ impl Cutoff {
         side: CutoffSide,
         source: impl Into<String>,
     ) -> Result<Cutoff> {
-        crate::stats::check_finite("cutoff threshold", &[threshold])?;
+        crate::domain::check("cutoff threshold", &[threshold])?;
         Ok(Cutoff {
             label: label.into(),
             threshold,
@@ -357,7 +357,8 @@ impl Norm {
     /// A norm with its mean, SD, source and sample size.
     ///
     /// # Errors
-    /// [`Error::NonFinite`] for a NaN or infinite mean or SD; [`Error::InvalidParameter`] when
+    /// [`Error::NonFinite`], [`Error::TooLarge`] or [`Error::TooSmall`] for a mean or SD outside
+    /// [`crate::domain`]; [`Error::InvalidParameter`] when
     /// the SD is not positive.
     ///
     /// # Example
@@ -369,7 +370,7 @@ impl Norm {
     /// # Ok::<(), alliance::Error>(())
     /// ```
     pub fn new(mean: f64, sd: f64, source: impl Into<String>, n: Option<u32>) -> Result<Norm> {
-        crate::stats::check_finite("norm mean and SD", &[mean, sd])?;
+        crate::domain::check("norm mean and SD", &[mean, sd])?;
         if sd <= 0.0 {
             return Err(Error::InvalidParameter {
                 name: "norm SD",

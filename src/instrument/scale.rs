@@ -89,16 +89,20 @@ impl Scale {
             step,
             reason,
         };
-        if !(min.is_finite() && max.is_finite()) {
-            return Err(invalid("both bounds must be finite numbers"));
+        if !(crate::domain::contains(min) && crate::domain::contains(max)) {
+            return Err(invalid(
+                "both bounds must be 0 or finite numbers of magnitude 1e-100 to 1e100",
+            ));
         }
         if min >= max {
             return Err(invalid("the minimum must be below the maximum"));
         }
         if let Some(step) = step {
-            let valid = step > 0.0 && step.is_finite();
+            let valid = step > 0.0 && crate::domain::contains(step);
             if !valid {
-                return Err(invalid("the step must be positive and finite"));
+                return Err(invalid(
+                    "the step must be positive, of magnitude 1e-100 to 1e100",
+                ));
             }
             if !on_grid((max - min) / step) {
                 return Err(invalid("the step must divide the range into whole steps"));
@@ -187,14 +191,19 @@ impl Scale {
     }
 
     /// Percent of maximum possible: `100 (x - min) / (max - min)`.
+    /// Clamped to [0, 100]: the mean lies on the scale, so anything outside is the rounding
+    /// of the mean (a POMP of -1.4e-14 was seen).
     pub(crate) fn pomp(&self, mean: f64) -> f64 {
-        100.0 * (mean - self.min) / (self.max - self.min)
+        (100.0 * (mean - self.min) / (self.max - self.min)).clamp(0.0, 100.0)
     }
 
     /// Checks one answer to item `item`.
     pub(crate) fn check(&self, item: u16, x: f64) -> Result<()> {
         if !x.is_finite() {
             return Err(Error::NonFiniteAnswer { item, value: x });
+        }
+        if !crate::domain::contains(x) {
+            return Err(Error::TinyAnswer { item, value: x });
         }
         if !(self.min..=self.max).contains(&x) {
             return Err(Error::OutOfScale {

@@ -20,7 +20,6 @@ pub use alert::{Alert, AlertDetail, AlertKind};
 pub use config::{MonitorConfig, MonitorConfigBuilder};
 
 use crate::error::{Error, Result};
-use crate::trend::MAGNITUDE_LIMIT;
 use crate::trend::control::{CusumTracker, EwmaTracker};
 use crate::trend::divergence::DivergenceTracker;
 use crate::trend::pcoms::PcomsTracker;
@@ -104,21 +103,7 @@ impl ScoreState {
 
 /// Checks a time against the last one; the position is the session's.
 fn check_time(index: usize, time: f64, last: Option<f64>) -> Result<()> {
-    if !time.is_finite() {
-        return Err(Error::NonFinite {
-            what: "session time",
-            index,
-            value: time,
-        });
-    }
-    if time.abs() > MAGNITUDE_LIMIT {
-        return Err(Error::TooLarge {
-            what: "session time",
-            index,
-            value: time,
-            limit: MAGNITUDE_LIMIT,
-        });
-    }
+    crate::domain::check_one("session time", index, time)?;
     match last {
         Some(previous) if time <= previous => Err(Error::NotIncreasing {
             index,
@@ -131,18 +116,7 @@ fn check_time(index: usize, time: f64, last: Option<f64>) -> Result<()> {
 
 /// Checks a score; `index` is its position among the session's scores.
 fn check_score(what: &'static str, index: usize, value: f64) -> Result<()> {
-    if !value.is_finite() {
-        return Err(Error::NonFinite { what, index, value });
-    }
-    if value.abs() > MAGNITUDE_LIMIT {
-        return Err(Error::TooLarge {
-            what,
-            index,
-            value,
-            limit: MAGNITUDE_LIMIT,
-        });
-    }
-    Ok(())
+    crate::domain::check_one(what, index, value)
 }
 
 /// Streaming monitor of one score series (e.g. a client's session total).

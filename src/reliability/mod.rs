@@ -329,7 +329,9 @@ pub fn item_analysis(items: &Ratings, level: Level) -> Result<ItemAnalysis> {
                     },
                 )
             } else {
-                Outcome::Defined((k - 1.0) / (k - 2.0) * (1.0 - (sum_var - vj) / rest_var))
+                Outcome::Defined(
+                    ((k - 1.0) / (k - 2.0) * (1.0 - (sum_var - vj) / rest_var)).min(1.0),
+                )
             };
             let corrected_item_total = if m.item_constant[j] || m.rest_constant[j] {
                 Outcome::Undefined(Undefined::ZeroVariance)
@@ -356,7 +358,7 @@ pub fn item_analysis(items: &Ratings, level: Level) -> Result<ItemAnalysis> {
 /// ```
 ///
 /// # Errors
-/// [`Error::InvalidSd`] when `sd` is negative or not finite;
+/// [`Error::InvalidSd`] when `sd` is negative or outside [`crate::domain`];
 /// [`Error::ReliabilityOutOfRange`] when `reliability` is outside [0, 1] (a negative alpha
 /// gives no meaningful SEM).
 ///
@@ -373,12 +375,12 @@ pub fn item_analysis(items: &Ratings, level: Level) -> Result<ItemAnalysis> {
 /// Jacobson, N. S., & Truax, P. (1991). *Journal of Consulting and Clinical Psychology*, 59,
 /// 12-19.
 pub fn standard_error_of_measurement(sd: f64, reliability: f64) -> Result<f64> {
-    let sd_ok = sd >= 0.0 && sd.is_finite();
+    let sd_ok = sd >= 0.0 && crate::domain::contains(sd);
     if !sd_ok {
         return Err(Error::InvalidSd {
             what: "standard deviation",
             value: sd,
-            expected: "a finite number of 0 or more",
+            expected: "0 or a positive number from 1e-100 to 1e100",
         });
     }
     if !(0.0..=1.0).contains(&reliability) {
@@ -400,7 +402,9 @@ impl ItemMoments {
             Outcome::Undefined(Undefined::ZeroDenominator)
         } else {
             let sum_var = stats::sum(self.var.iter().copied());
-            Outcome::Defined(k / (k - 1.0) * (1.0 - sum_var / self.total_var))
+            // At most 1 (the total variance is at most k Σ s_j²); the rounding of near-equal
+            // items near 1e13 gave 1 + 2^-52 and Feldt bounds in the wrong order.
+            Outcome::Defined((k / (k - 1.0) * (1.0 - sum_var / self.total_var)).min(1.0))
         };
         let ci = match raw {
             Outcome::Defined(a) => feldt(a, self.n as f64, k, level),

@@ -114,8 +114,17 @@ pub(super) fn alpha(items: &Ratings, level: Level, feldt_n: FeldtN) -> Result<Cr
         Outcome::Undefined(Undefined::ConstantValues)
     } else if total.abs() <= slack {
         Outcome::Undefined(Undefined::ZeroDenominator)
+    } else if total < 0.0 || total > kf * diagonal + slack * kf {
+        // Pairwise covariances need not form a covariance matrix. For one that does, the total
+        // variance lies in [0, k Σ s_j²] (Cauchy-Schwarz), which is alpha ≤ 1; outside it,
+        // some combination of the items has a negative variance, and alpha would exceed 1
+        // (with Feldt bounds in the wrong order).
+        Outcome::Undefined(Undefined::NonPositiveVariance)
     } else {
-        finite(Outcome::Defined(kf / (kf - 1.0) * (1.0 - diagonal / total)))
+        // within rounding of k Σ s_j²: at most 1 (1 + 2^-52 was seen)
+        finite(Outcome::Defined(
+            (kf / (kf - 1.0) * (1.0 - diagonal / total)).min(1.0),
+        ))
     };
     let ci_n = match feldt_n {
         FeldtN::SmallestPairwise => min_n,
@@ -132,13 +141,20 @@ pub(super) fn alpha(items: &Ratings, level: Level, feldt_n: FeldtN) -> Result<Cr
         None
     } else {
         let sd: Vec<f64> = (0..k).map(|i| covariance(i, i).sqrt()).collect();
-        let mut acc = Sum::default();
+        let (mut acc, mut r_slack) = (Sum::default(), 8.0 * kf * kf * f64::EPSILON);
         for i in 0..k {
             for j in i + 1..k {
+                let p = index(i, j);
                 acc.add(2.0 * covariance(i, j) / (sd[i] * sd[j]));
+                // each r_ij is off by its covariance's rounding bound over the SDs
+                r_slack += 2.0 * noise.products_bound(count[p], magnitude)
+                    / (count[p] - 1) as f64
+                    / (sd[i] * sd[j]);
             }
         }
-        Some(acc.value() + kf)
+        // Σ r_ij = 0 (r̄ = −1/(k − 1)) is decided within that bound, not by `== 0.0`
+        let sum = acc.value() + kf;
+        Some(if sum.abs() <= r_slack { 0.0 } else { sum })
     };
     Ok(CronbachAlpha {
         coefficient: raw,

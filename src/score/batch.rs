@@ -253,6 +253,12 @@ impl BatchScorer {
         }
     }
 
+    /// The answers' `(min, max)`.
+    fn scale(&self) -> (f64, f64) {
+        let s = self.instrument.scale();
+        (s.min(), s.max())
+    }
+
     fn mean_rule(&self) -> bool {
         self.instrument.scoring() == ScoringRule::Mean
     }
@@ -337,7 +343,13 @@ impl BatchScorer {
             let members = &self.members[self.bounds[s]..self.bounds[s + 1]];
             let scored = scope(&mut members.iter().copied()).and_then(|(sum, answered)| {
                 check_missing(sub.name(), members.len(), answered, self.sub_allowed[s])?;
-                Ok(scope_value(self.mean_rule(), sum, answered, members.len()))
+                Ok(scope_value(
+                    self.mean_rule(),
+                    sum,
+                    answered,
+                    members.len(),
+                    self.scale(),
+                ))
             });
             match scored {
                 Ok(v) => out.subscales.push(v),
@@ -347,7 +359,8 @@ impl BatchScorer {
                 }
             }
         }
-        out.totals.push(scope_value(self.mean_rule(), total, n, k));
+        out.totals
+            .push(scope_value(self.mean_rule(), total, n, k, self.scale()));
         out.answered.push(n as u32);
         Ok(())
     }

@@ -281,7 +281,8 @@ impl<'a, L: Lanes> Plan<'a, L> {
 
 /// `score`'s value of a scope from the sum of its `answered` (keyed) items of `items`.
 fn value(key: &Key, sum: u32, answered: usize, items: usize) -> f64 {
-    scope_value(key.mean_rule, f64::from(sum), answered, items)
+    let scale = (f64::from(key.min), f64::from(key.max));
+    scope_value(key.mean_rule, f64::from(sum), answered, items, scale)
 }
 
 /// The score of every possible sum of a complete scope of `items` items, after `pad` NaNs

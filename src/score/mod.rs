@@ -53,7 +53,8 @@ impl ScaleScore {
         answered: usize,
         items: usize,
     ) -> ScaleScore {
-        let (sum, mean) = prorate(answered_sum, answered, items);
+        let scale = instrument.scale();
+        let (sum, mean) = prorate(answered_sum, answered, items, (scale.min(), scale.max()));
         let prorated = answered < items;
         let value = match instrument.scoring() {
             ScoringRule::Sum => sum,

@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::outcome::{Outcome, Undefined};
 use crate::trend::Series;
-use crate::trend::detect::{Param, check_magnitude};
+use crate::trend::detect::Param;
 
 /// Citation of the lower CUSUM.
 pub const PAGE_1954: &str = "Page, E. S. (1954). Continuous inspection schemes. Biometrika, \
@@ -59,7 +59,7 @@ impl Baseline {
                     sd,
                     0.0,
                     false,
-                    "a non-negative number of score points, at most 1e100",
+                    "0 or a number of score points from 1e-100 to 1e100",
                 )?;
                 Ok(self)
             }
@@ -329,19 +329,19 @@ impl CusumRuleBuilder {
                 floor.required(self.sd_floor)?,
                 0.0,
                 true,
-                "a positive number of score points, at most 1e100",
+                "a number of score points from 1e-100 to 1e100",
             )?,
             k: Param::new(CUSUM, "reference value k").at_least(
                 self.k,
                 0.0,
                 false,
-                "a non-negative number of SDs, at most 1e100",
+                "0 or a number of SDs from 1e-100 to 1e100",
             )?,
             h: Param::new(CUSUM, "decision interval h").at_least(
                 self.h,
                 0.0,
                 true,
-                "a positive number of SDs, at most 1e100",
+                "a number of SDs from 1e-100 to 1e100",
             )?,
         })
     }
@@ -472,7 +472,7 @@ pub struct Cusum {
 /// Page (1954), Biometrika 41, 100-115; Montgomery, Introduction to Statistical Quality
 /// Control (tabular CUSUM). Hand-worked cases: `tests/reference/detectors_cusum.json`.
 pub fn cusum(series: &Series, rule: &CusumRule) -> Result<Cusum> {
-    check_magnitude("score", series.values())?;
+    crate::domain::check("score", series.values())?;
     let mut tracker = CusumTracker::new(rule);
     let mut alarms = Vec::new();
     for (index, (&time, &score)) in series.times().iter().zip(series.values()).enumerate() {
@@ -706,7 +706,7 @@ impl EwmaRuleBuilder {
                 floor.required(self.sd_floor)?,
                 0.0,
                 true,
-                "a positive number of score points, at most 1e100",
+                "a number of score points from 1e-100 to 1e100",
             )?,
             lambda: Param::new(EWMA, "weight lambda").in_half_open(
                 self.lambda,
@@ -718,7 +718,7 @@ impl EwmaRuleBuilder {
                 self.l,
                 0.0,
                 true,
-                "a positive number of SDs, at most 1e100",
+                "a number of SDs from 1e-100 to 1e100",
             )?,
         })
     }
@@ -852,7 +852,7 @@ pub struct Ewma {
 /// Roberts (1959), Technometrics 1, 239-250; Montgomery, Introduction to Statistical Quality
 /// Control. Hand-worked cases: `tests/reference/detectors_ewma.json`.
 pub fn ewma(series: &Series, rule: &EwmaRule) -> Result<Ewma> {
-    check_magnitude("score", series.values())?;
+    crate::domain::check("score", series.values())?;
     let mut tracker = EwmaTracker::new(rule);
     let mut alarms = Vec::new();
     for (index, (&time, &score)) in series.times().iter().zip(series.values()).enumerate() {

@@ -1,37 +1,11 @@
-//! Helpers the change detectors share: the magnitude guard, parameter checks and the
+//! Helpers the change detectors share: parameter checks and the
 //! rounding-aware comparison of two scores (their running moments are
 //! [`crate::stats::Moments`]).
 //!
 //! Private to the crate: no detector imports another detector, they all import this module.
 
+use crate::domain::contains;
 use crate::error::{Error, Result};
-
-/// Largest magnitude accepted for a score, a time or a scale parameter. Far above any alliance
-/// scale, and low enough that no sum of squares the detectors keep can overflow, so no
-/// detector can produce NaN or infinity from finite input.
-///
-/// # Example
-/// ```
-/// use alliance::trend::{MAGNITUDE_LIMIT, ruptures, RuptureRule, Series};
-/// let s = Series::from_values(vec![1.0, 2.0 * MAGNITUDE_LIMIT])?;
-/// let rule = RuptureRule::builder().reference_sd(1.0).build()?;
-/// assert!(ruptures(&s, &rule).is_err());
-/// # Ok::<(), alliance::Error>(())
-/// ```
-pub const MAGNITUDE_LIMIT: f64 = 1e100;
-
-/// Errors with [`Error::TooLarge`] for the first value beyond [`MAGNITUDE_LIMIT`].
-pub(crate) fn check_magnitude(what: &'static str, xs: &[f64]) -> Result<()> {
-    match xs.iter().position(|x| x.abs() > MAGNITUDE_LIMIT) {
-        Some(index) => Err(Error::TooLarge {
-            what,
-            index,
-            value: xs[index],
-            limit: MAGNITUDE_LIMIT,
-        }),
-        None => Ok(()),
-    }
-}
 
 /// A parameter of a detector rule, named as the literature names it, for error messages.
 #[derive(Debug, Clone, Copy)]
@@ -64,7 +38,7 @@ impl Param {
         })
     }
 
-    /// A finite value within `lo..=MAGNITUDE_LIMIT` (`lo` excluded when `strict`).
+    /// A value of at least `lo` (`lo` excluded when `strict`) inside [`crate::domain`].
     pub(crate) fn at_least(
         self,
         value: f64,
@@ -73,19 +47,22 @@ impl Param {
         expected: &'static str,
     ) -> Result<f64> {
         let above = if strict { value > lo } else { value >= lo };
-        if above && value <= MAGNITUDE_LIMIT {
+        if above && contains(value) {
             Ok(value)
         } else {
             Err(self.error(value, expected))
         }
     }
 
-    /// A finite value of magnitude at most [`MAGNITUDE_LIMIT`].
+    /// A value inside [`crate::domain`]: zero, or of magnitude 1e-100 to [`MAGNITUDE_LIMIT`](crate::domain::MAGNITUDE_LIMIT).
     pub(crate) fn bounded(self, value: f64) -> Result<f64> {
-        if value.abs() <= MAGNITUDE_LIMIT {
+        if contains(value) {
             Ok(value)
         } else {
-            Err(self.error(value, "a finite number of magnitude at most 1e100"))
+            Err(self.error(
+                value,
+                "zero or a finite number of magnitude 1e-100 to 1e100",
+            ))
         }
     }
 
@@ -124,10 +101,12 @@ impl Param {
 /// mean) and the subtraction ε/2 |from - to| more, so 36.9 - 35.9 (0.99999999999999645 in
 /// binary) counts as a 1-point drop. The slack is 4 ε M: it covers that rounding and no more,
 /// so a constant series never drops, whatever its magnitude (a slack of 1e-12 M was 10 points
-/// at M = 1e13).
+/// at M = 1e13). A drop must also exceed the slack itself: near 1e100 the slack is larger
+/// than a 1-point threshold, and equal scores (or means one rounding apart) are no drop.
 pub(crate) fn at_least(from: f64, to: f64, threshold: f64) -> bool {
     let slack = 4.0 * f64::EPSILON * from.abs().max(to.abs());
-    from - to >= threshold - slack
+    let drop = from - to;
+    drop > slack && drop >= threshold - slack
 }
 
 #[cfg(test)]
@@ -138,5 +117,16 @@ mod tests {
     fn decimal_drop_counts_as_its_nominal_size() {
         assert!(at_least(36.9, 35.9, 1.0));
         assert!(!at_least(36.9, 36.0, 1.0));
+    }
+
+    /// Found by `trend_series` (issue 14): at -5.4e99 the slack (4.8e84) dwarfs a 1-point
+    /// threshold, and equal scores counted as a drop.
+    #[test]
+    fn equal_scores_never_drop_at_any_magnitude() {
+        for x in [-5.399999999999999e99, 1e100, 36.0, 0.0, 1e-100] {
+            assert!(!at_least(x, x, 1.0), "{x}");
+            assert!(!at_least(x, x, 0.0), "{x}");
+        }
+        assert!(at_least(36.0, 35.0, 0.0));
     }
 }

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::outcome::{Outcome, Undefined};
 use crate::stats::Moments;
 use crate::trend::Series;
-use crate::trend::detect::{Param, check_magnitude};
+use crate::trend::detect::Param;
 
 /// Citation of the divergence view.
 pub const DIVERGENCE_SOURCE: &str = "Tryon, G. S., Blackwell, S. C., & Hammel, E. F. (2007). A \
@@ -92,7 +92,7 @@ impl DivergenceRuleBuilder {
                 bound.required(self.bound)?,
                 0.0,
                 true,
-                "a positive number of score points, at most 1e100",
+                "a number of score points from 1e-100 to 1e100",
             )?,
         })
     }
@@ -213,9 +213,9 @@ pub fn divergence(
             return Err(Error::TimesDiffer { index, left, right });
         }
     }
-    check_magnitude("session time", client.times())?;
-    check_magnitude("client score", client.values())?;
-    check_magnitude("therapist score", therapist.values())?;
+    crate::domain::check("session time", client.times())?;
+    crate::domain::check("client score", client.values())?;
+    crate::domain::check("therapist score", therapist.values())?;
     let mut tracker = DivergenceTracker::default();
     let points = client
         .times()

@@ -20,8 +20,6 @@ pub use control::{
     CusumRuleBuilder, Ewma, EwmaAlarm, EwmaDesign, EwmaRule, EwmaRuleBuilder, PAGE_1954,
     ROBERTS_1959, cusum, ewma,
 };
-pub use detect::MAGNITUDE_LIMIT;
-pub(crate) use detect::check_magnitude;
 pub use divergence::{
     DIVERGENCE_SOURCE, Divergence, DivergencePoint, DivergenceRule, DivergenceRuleBuilder,
     divergence,

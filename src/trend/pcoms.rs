@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 use crate::trend::Series;
-use crate::trend::detect::{Param, at_least, check_magnitude};
+use crate::trend::detect::{Param, at_least};
 
 /// Citation of the PCOMS session rules.
 pub const PCOMS_SOURCE: &str = "Duncan, B. L., Miller, S. D., Sparks, J. A., Claud, D. A., \
@@ -119,7 +119,7 @@ impl PcomsRuleBuilder {
                 self.drop,
                 0.0,
                 true,
-                "a positive number of score points, at most 1e100",
+                "a number of score points from 1e-100 to 1e100",
             )?,
         })
     }
@@ -234,7 +234,7 @@ pub struct PcomsFlags {
 /// Duncan et al. (2003), Journal of Brief Therapy 3, 3-12 (SRS cutoff 36); `OpenFIT`'s
 /// documented alert rules (support.openfit.care, article 204000069702).
 pub fn pcoms_flags(series: &Series, rule: &PcomsRule) -> Result<PcomsFlags> {
-    check_magnitude("score", series.values())?;
+    crate::domain::check("score", series.values())?;
     let mut tracker = PcomsTracker::default();
     let mut flags = Vec::new();
     for (index, (&time, &score)) in series.times().iter().zip(series.values()).enumerate() {

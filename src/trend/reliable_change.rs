@@ -114,7 +114,7 @@ impl ClinicalCutoff {
     /// # Ok::<(), alliance::Error>(())
     /// ```
     pub fn new(value: f64) -> Result<ClinicalCutoff> {
-        stats::check_finite("clinical cutoff", &[value])?;
+        crate::domain::check("clinical cutoff", &[value])?;
         Ok(ClinicalCutoff { value, rule: None })
     }
 
@@ -151,7 +151,7 @@ impl ClinicalCutoff {
         functional: Population,
         polarity: Polarity,
     ) -> Result<ClinicalCutoff> {
-        stats::check_finite(
+        crate::domain::check(
             "clinical cutoff input",
             &[clinical.mean, clinical.sd, functional.mean, functional.sd],
         )?;
@@ -252,7 +252,7 @@ pub fn sample_sd(scores: &[f64]) -> Result<f64> {
             found: scores.len(),
         });
     }
-    stats::check_finite("pre-treatment score", scores)?;
+    crate::domain::check("pre-treatment score", scores)?;
     let n = scores.len() as f64;
     let mean = stats::sum(scores.iter().copied()) / n;
     let ss = stats::sum(scores.iter().map(|x| (x - mean) * (x - mean)));
@@ -421,7 +421,7 @@ impl ChangeCriterionBuilder {
     /// NaN or infinite SD or reliability; [`Error::InvalidSd`] when the SD is not above 0;
     /// [`Error::ReliabilityOutOfRange`] outside [0, 1]; [`Error::InvalidCritical`] for an
     /// explicit critical value that is not a finite number above 0; [`Error::TooLarge`] for an
-    /// SD or critical value beyond [`crate::trend::MAGNITUDE_LIMIT`].
+    /// SD or critical value beyond [`crate::domain::MAGNITUDE_LIMIT`].
     ///
     /// # Example
     /// ```
@@ -444,7 +444,7 @@ impl ChangeCriterionBuilder {
         let (reliability, reliability_kind) = self.reliability.ok_or(Error::MissingSetting {
             setting: "a reliability",
         })?;
-        stats::check_finite("reliable change input", &[sd, reliability])?;
+        crate::domain::check("reliable change input", &[sd, reliability])?;
         if sd <= 0.0 {
             return Err(Error::InvalidSd {
                 what: "standard deviation",
@@ -456,8 +456,8 @@ impl ChangeCriterionBuilder {
             return Err(Error::ReliabilityOutOfRange { value: reliability });
         }
         // beyond this S_diff or the minimum reliable change could overflow to infinity
-        crate::trend::check_magnitude("standard deviation", &[sd])?;
-        crate::trend::check_magnitude("critical value", &[self.critical.value()?])?;
+        crate::domain::check("standard deviation", &[sd])?;
+        crate::domain::check("critical value", &[self.critical.value()?])?;
         Ok(ChangeCriterion {
             sd,
             sd_source,
@@ -605,7 +605,7 @@ pub struct ReliableChange {
 ///
 /// # Errors
 /// [`Error::NonFinite`] for a NaN or infinite score; [`Error::TooLarge`] for a score beyond
-/// [`crate::trend::MAGNITUDE_LIMIT`].
+/// [`crate::domain::MAGNITUDE_LIMIT`].
 ///
 /// # Example
 /// ```
@@ -627,9 +627,9 @@ pub struct ReliableChange {
 /// Jacobson & Truax (1991), J. Consult. Clin. Psychol. 59:12-19; as implemented in R
 /// `suddengains::define_crit1_cutoff`.
 pub fn reliable_change(x1: f64, x2: f64, criterion: &ChangeCriterion) -> Result<ReliableChange> {
-    stats::check_finite("score", &[x1, x2])?;
+    crate::domain::check("score", &[x1, x2])?;
     // beyond this the difference x2 - x1 can overflow to infinity
-    crate::trend::check_magnitude("score", &[x1, x2])?;
+    crate::domain::check("score", &[x1, x2])?;
     let se = criterion.se();
     let s_diff = criterion.s_diff();
     let critical = criterion.critical_value;
@@ -698,7 +698,7 @@ pub fn reliable_change(x1: f64, x2: f64, criterion: &ChangeCriterion) -> Result<
 ///
 /// # Errors
 /// [`Error::InvalidPositions`] when a position is outside the series or `from` is not
-/// before `to`; [`Error::TooLarge`] for a score beyond [`crate::trend::MAGNITUDE_LIMIT`].
+/// before `to`; [`Error::TooLarge`] for a score beyond [`crate::domain::MAGNITUDE_LIMIT`].
 ///
 /// # Example
 /// ```
@@ -738,7 +738,7 @@ pub fn reliable_change_between(
 ///
 /// # Errors
 /// [`Error::TooFewPoints`] for fewer than 2 points; [`Error::TooLarge`] for a score beyond
-/// [`crate::trend::MAGNITUDE_LIMIT`].
+/// [`crate::domain::MAGNITUDE_LIMIT`].
 ///
 /// # Example
 /// ```

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use crate::error::{Error, Result};
 use crate::stats::Moments;
 use crate::trend::Series;
-use crate::trend::detect::{Param, check_magnitude};
+use crate::trend::detect::Param;
 
 /// Citation of the strict (2 SD) rupture criterion.
 pub const STILES_2004: &str = "Stiles, W. B., Glick, M. J., Osatuke, K., Hardy, G. E., \
@@ -345,13 +345,13 @@ impl RuptureRuleBuilder {
             self.lenient,
             0.0,
             true,
-            "a positive number of SDs, at most 1e100",
+            "a number of SDs from 1e-100 to 1e100",
         )?;
         let strict = Param::new(RUPTURE, "strict threshold").at_least(
             self.strict,
             0.0,
             true,
-            "a positive number of SDs, at most 1e100",
+            "a number of SDs from 1e-100 to 1e100",
         )?;
         if strict < lenient {
             return Err(Error::ThresholdsOutOfOrder { lenient, strict });
@@ -360,7 +360,7 @@ impl RuptureRuleBuilder {
             self.repair_fraction,
             0.0,
             false,
-            "a non-negative fraction of the SD, at most 1e100",
+            "0 or a fraction of the SD from 1e-100 to 1e100",
         )?;
         Param::new(RUPTURE, "repair window").sessions(self.repair_window, 1)?;
         Param::new(RUPTURE, "minimum history").sessions(self.min_history, 2)?;
@@ -549,7 +549,7 @@ pub struct Ruptures {
 /// reference implementation exists; the hand-worked cases are in
 /// `tests/reference/detectors_ruptures.json`.
 pub fn ruptures(series: &Series, rule: &RuptureRule) -> Result<Ruptures> {
-    check_magnitude("score", series.values())?;
+    crate::domain::check("score", series.values())?;
     if rule.reference == RuptureReference::AllOthers {
         return Ok(ruptures_all_others(series, rule));
     }

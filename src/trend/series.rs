@@ -59,8 +59,8 @@ impl Series {
                 found: 0,
             });
         }
-        crate::stats::check_finite("session time", &times)?;
-        crate::stats::check_finite("score", &values)?;
+        crate::domain::check("session time", &times)?;
+        crate::domain::check("score", &values)?;
         for (index, pair) in times.windows(2).enumerate() {
             if pair[1] <= pair[0] {
                 return Err(Error::NotIncreasing {

@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 use crate::trend::Series;
-use crate::trend::detect::{Param, at_least, check_magnitude};
+use crate::trend::detect::{Param, at_least};
 
 /// Citation of the sudden-drop criteria.
 pub const TANG_DERUBEIS_1999: &str = "Tang, T. Z., & DeRubeis, R. J. (1999). Sudden gains and \
@@ -196,13 +196,13 @@ impl SuddenDropRuleBuilder {
                 min_drop.required(self.min_drop)?,
                 0.0,
                 false,
-                "a non-negative number of score points, at most 1e100",
+                "0 or a number of score points from 1e-100 to 1e100",
             )?,
             min_ratio: Param::new(SUDDEN, "minimum ratio").at_least(
                 self.min_ratio,
                 0.0,
                 false,
-                "a non-negative fraction, at most 1e100",
+                "0 or a fraction from 1e-100 to 1e100",
             )?,
             scale_min: Param::new(SUDDEN, "scale minimum").bounded(self.scale_min)?,
             end: self.end,
@@ -382,7 +382,7 @@ pub fn check_interval(
     rule: &SuddenDropRule,
 ) -> Result<Option<IntervalCheck>> {
     let values = series.values();
-    check_magnitude("score", values)?;
+    crate::domain::check("score", values)?;
     Ok(check_at(series.times(), values, before, rule))
 }
 
@@ -422,7 +422,7 @@ pub fn check_interval(
 /// cases: `tests/reference/detectors_sudden.json`.
 pub fn sudden_drops(series: &Series, rule: &SuddenDropRule) -> Result<SuddenDrops> {
     let (times, values) = (series.times(), series.values());
-    check_magnitude("score", values)?;
+    crate::domain::check("score", values)?;
     let mut drops = Vec::new();
     let mut tested = 0;
     for before in 1..values.len() {

@@ -461,16 +461,24 @@ fn kappa_from_table(table: &[u64], w: &[f64], c: usize, level: Level) -> Result<
     let p_col: Vec<f64> = cols.iter().map(|&r| r as f64 / n).collect();
     let expected =
         stats::sum(cells().map(|(i, j, k)| w[k] * (rows[i] as f64) * (cols[j] as f64))) / (n * n);
-    let kappa = (observed - expected) / (1.0 - expected);
+    // kappa = 1 − D_o / D_e with the disagreements D = 1 − p summed from 1 − w ≥ 0: no
+    // cancellation, so weights within an ulp of 1 give a kappa, not 0/0 (p_e rounded to 1).
+    // D_e > 0: some used pair has a weight below 1 (1 − w ≥ 2^-53, never underflowing).
+    let disagreement_observed =
+        stats::sum(cells().map(|(_, _, k)| (1.0 - w[k]) * table[k] as f64)) / n;
+    let disagreement_expected =
+        stats::sum(cells().map(|(i, j, k)| (1.0 - w[k]) * (rows[i] as f64) * (cols[j] as f64)))
+            / (n * n);
+    let kappa = 1.0 - disagreement_observed / disagreement_expected;
     let w_row: Vec<f64> = (0..c)
         .map(|i| stats::sum((0..c).map(|j| w[i * c + j] * p_col[j])))
         .collect();
     let w_col: Vec<f64> = (0..c)
         .map(|j| stats::sum((0..c).map(|i| w[i * c + j] * p_row[i])))
         .collect();
-    let denom = n * (1.0 - expected) * (1.0 - expected);
+    let denom = n * disagreement_expected * disagreement_expected;
     #[allow(clippy::float_cmp)]
-    let se = if observed == 1.0 {
+    let se = if disagreement_observed == 0.0 {
         // Perfect agreement on weight-1 cells: the variance is exactly 0.
         0.0
     } else {

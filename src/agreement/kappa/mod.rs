@@ -69,7 +69,7 @@ impl Categories {
                 found: values.len(),
             });
         }
-        crate::stats::check_finite("category", &values)?;
+        crate::domain::check("category", &values)?;
         for (index, pair) in values.windows(2).enumerate() {
             if let [previous, value] = *pair
                 && value <= previous
@@ -428,7 +428,7 @@ fn check_weights(size: usize, weights: &[f64]) -> Result<()> {
             found: weights.len(),
         });
     }
-    crate::stats::check_finite("weight", weights)
+    crate::domain::check("weight", weights)
 }
 
 /// How much credit a pair of different categories earns.

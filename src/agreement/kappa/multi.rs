@@ -300,6 +300,22 @@ fn weighted_pairs(counts: &[f64], used: &[usize], w: &[f64], q: usize) -> f64 {
     total
 }
 
+/// `Σ_{k≠l} (1 − w_kl) r_k r_l`: the weighted disagreeing pairs of one subject, from
+/// nonnegative terms (the diagonal weights are 1), so `1 − p_a` never cancels.
+fn disagreeing_pairs(counts: &[f64], used: &[usize], w: &[f64], q: usize) -> f64 {
+    let mut total = 0.0;
+    for &k in used {
+        let rk = counts.get(k).copied().unwrap_or(0.0);
+        for &l in used {
+            if l != k {
+                let rl = counts.get(l).copied().unwrap_or(0.0);
+                total += (1.0 - w.get(k * q + l).copied().unwrap_or(0.0)) * rk * rl;
+            }
+        }
+    }
+    total
+}
+
 fn multi_rater(
     ratings: &Ratings,
     categories: &Categories,
@@ -313,7 +329,7 @@ fn multi_rater(
     let mut counts = vec![0.0; q];
     let mut shares = vec![Sum::default(); q];
     let mut used: Vec<usize> = Vec::with_capacity(k_raters);
-    let mut pa_sum = Sum::default();
+    let (mut pa_sum, mut da_sum) = (Sum::default(), Sum::default());
     let (mut n, mut n2, mut dropped) = (0usize, 0usize, 0usize);
     // Pass 1: category shares and observed agreement.
     for (i, row) in ratings.rows_raw().enumerate() {
@@ -331,6 +347,7 @@ fn multi_rater(
         if r >= 2.0 {
             n2 += 1;
             pa_sum.add(weighted_pairs(&counts, &used, &w, q) / (r * (r - 1.0)));
+            da_sum.add(disagreeing_pairs(&counts, &used, &w, q) / (r * (r - 1.0)));
         }
     }
     if n < 2 {
@@ -343,6 +360,28 @@ fn multi_rater(
     let total_w = stats::sum(w.iter().copied());
     #[allow(clippy::float_cmp)]
     let all_ones = w.iter().all(|&x| x == 1.0);
+    // 1 − p_e from nonnegative terms (T_d = Σ (1 − w_kl), V = Σ (π_k − 1/q)²), so weights
+    // within an ulp of 1 give a coefficient rather than 0/0 when p_e rounds to 1:
+    // Fleiss Σ (1 − w_kl) π_k π_l; Gwet (V T_w + T_d (q − 1)/q) / (q (q − 1)); B-P T_d / q².
+    let total_d = stats::sum(w.iter().map(|x| 1.0 - x));
+    let uniform_gap = stats::sum(pi.iter().map(|p| (p - 1.0 / qf) * (p - 1.0 / qf)));
+    // shares equal up to their rounding count as uniform (then Gwet's p_e is 1 with unit weights)
+    let uniform_gap = if uniform_gap <= qf * (8.0 * f64::EPSILON).powi(2) {
+        0.0
+    } else {
+        uniform_gap
+    };
+    let chance_disagreement = match method {
+        MultiRaterMethod::Fleiss => stats::sum(
+            (0..q)
+                .flat_map(|k| (0..q).map(move |l| (k, l)))
+                .map(|(k, l)| (1.0 - w[k * q + l]) * pi[k] * pi[l]),
+        ),
+        MultiRaterMethod::Gwet => {
+            (uniform_gap * total_w + total_d * (qf - 1.0) / qf) / (qf * (qf - 1.0))
+        }
+        MultiRaterMethod::BrennanPrediger => total_d / (qf * qf),
+    };
     // Chance agreement, and whether it is exactly 1.
     let (pe, pe_one) = match method {
         MultiRaterMethod::Fleiss => {
@@ -359,7 +398,7 @@ fn multi_rater(
         }
         MultiRaterMethod::Gwet => {
             let pe = total_w * stats::sum(pi.iter().map(|p| p * (1.0 - p))) / (qf * (qf - 1.0));
-            let one = all_ones && pe >= 1.0;
+            let one = all_ones && (pe >= 1.0 || uniform_gap == 0.0);
             (if one { 1.0 } else { pe }, one)
         }
         MultiRaterMethod::BrennanPrediger => {
@@ -399,7 +438,8 @@ fn multi_rater(
     }
     let pa = pa_sum.value() / n2 as f64;
     result.observed_agreement = Outcome::Defined(pa);
-    if pe_one {
+    // p_e = 1: decided exactly above, or D_e = 0 within rounding the exact tests cannot see
+    if pe_one || chance_disagreement <= 0.0 {
         let why = Outcome::Undefined(Undefined::ExpectedAgreementOne);
         result.coefficient = why;
         result.se = why;
@@ -411,7 +451,9 @@ fn multi_rater(
         result.p_null = why;
         return Ok(result);
     }
-    let value = (pa - pe) / (1.0 - pe);
+    // (p_a − p_e)/(1 − p_e) as 1 − D_a/D_e (see `chance_disagreement`)
+    let disagreement = da_sum.value() / n2 as f64;
+    let value = 1.0 - disagreement / chance_disagreement;
     // Per-subject chance-agreement weights for the linearized variance.
     let pe_weight: Vec<f64> = match method {
         MultiRaterMethod::Fleiss => (0..q)
@@ -435,17 +477,18 @@ fn multi_rater(
         if r == 0.0 {
             continue;
         }
-        let (pa_i, pe_r2) = if r >= 2.0 {
-            (weighted_pairs(&counts, &used, &w, q) / (r * (r - 1.0)), pe)
+        // p_a,i − p_e = D_e − D_a,i for a subject with a pair, else 0
+        let agreement_gap = if r >= 2.0 {
+            chance_disagreement - disagreeing_pairs(&counts, &used, &w, q) / (r * (r - 1.0))
         } else {
-            (0.0, 0.0)
+            0.0
         };
-        let mut v_i = scale * (pa_i - pe_r2) / (1.0 - pe);
+        let mut v_i = scale * agreement_gap / chance_disagreement;
         if method != MultiRaterMethod::BrennanPrediger {
             let pe_i = stats::sum(used.iter().map(|&k| {
                 counts.get(k).copied().unwrap_or(0.0) * pe_weight.get(k).copied().unwrap_or(0.0)
             })) / r;
-            v_i -= 2.0 * (1.0 - value) * (pe_i - pe) / (1.0 - pe);
+            v_i -= 2.0 * (1.0 - value) * (pe_i - pe) / chance_disagreement;
         }
         let d = v_i - value;
         ss.add(d * d);

@@ -116,6 +116,12 @@ impl Bootstrap {
     /// 1,000-10,000 a percentile interval needs.
     pub const MAX_REPLICATES: usize = 1_000_000;
 
+    /// The most values one bootstrap may draw, replicates × pairable values: 2^30 (about
+    /// 1.1e9, roughly a minute). Checked before any resampling, with
+    /// [`Error::BootstrapTooCostly`]: 10,000 replicates fit data of up to 107,374 pairable
+    /// values, 1000 replicates up to 1,073,741.
+    pub const MAX_DRAWS: u64 = 1 << 30;
+
     /// A bootstrap of `replicates` resamples, seed 0, 95% level.
     ///
     /// # Errors
@@ -289,7 +295,9 @@ pub struct Krippendorff {
 /// # Errors
 /// [`Error::OutOfDomain`] for a negative value with the ratio metric (row-major index);
 /// [`Error::TooManyRatioPairs`] when the ratio metric would compare more than
-/// [`Metric::RATIO_PAIRS_LIMIT`] pairs of distinct values (checked before that work).
+/// [`Metric::RATIO_PAIRS_LIMIT`] pairs of distinct values (checked before that work);
+/// [`Error::BootstrapTooCostly`] when replicates × pairable values exceed
+/// [`Bootstrap::MAX_DRAWS`].
 ///
 /// # Example
 /// ```
@@ -335,6 +343,21 @@ pub fn krippendorff_alpha(
     }
     if metric == Metric::Ratio {
         parts::check_ratio_work(ratings.rows_raw(), bootstrap.is_some())?;
+    }
+    if let Some(b) = bootstrap {
+        let values: usize = ratings
+            .rows_raw()
+            .map(|u| present(u).count())
+            .filter(|&m| m >= 2)
+            .sum();
+        let draws = (b.replicates as u64).saturating_mul(values as u64);
+        if draws > Bootstrap::MAX_DRAWS {
+            return Err(Error::BootstrapTooCostly {
+                replicates: b.replicates,
+                values,
+                limit: Bootstrap::MAX_DRAWS,
+            });
+        }
     }
     let total_units = ratings.targets();
     let complete = (ratings.missing() == 0).then_some(ratings);

@@ -339,3 +339,24 @@ fn pairwise_alpha_at_most_one_with_an_ordered_interval() {
         assert!(ci.lower <= ci.upper && ci.upper <= 1.0, "{a:?}");
     }
 }
+
+/// Two items whose correlation is −1 + 1.6e-25 (one row at 1e13 dominates both): the
+/// standardized alpha −1.28e25 is known to five digits only, and changed in the sixth with the
+/// row order. Its denominator `Σ r_ij` is zero to working precision, so it is undefined. Found
+/// by `agreement_matrix`.
+#[test]
+fn standardized_alpha_with_a_denominator_below_working_precision_is_undefined() {
+    let mut r = vec![[4.0, 0.0], [4.0, 0.0], [10000000000001.0, -1.25]];
+    r.extend(std::iter::repeat_n([0.0, 0.0], 41));
+    let a = cronbach_alpha(&Ratings::from_rows(&r).unwrap(), Level::default()).unwrap();
+    assert_eq!(a.standardized.value(), None, "{a:?}");
+    r.reverse();
+    let b = cronbach_alpha(&Ratings::from_rows(&r).unwrap(), Level::default()).unwrap();
+    assert_eq!(b.standardized.value(), None, "{b:?}");
+    // the raw alpha is about 0 and cancels to a few ε: equal to 1e-12, not bit for bit
+    let (x, y) = (
+        a.coefficient.value().unwrap(),
+        b.coefficient.value().unwrap(),
+    );
+    assert!((x - y).abs() < 1e-12, "{x} {y}");
+}

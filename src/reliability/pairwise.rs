@@ -152,9 +152,10 @@ pub(super) fn alpha(items: &Ratings, level: Level, feldt_n: FeldtN) -> Result<Cr
                     / (sd[i] * sd[j]);
             }
         }
-        // Σ r_ij = 0 (r̄ = −1/(k − 1)) is decided within that bound, not by `== 0.0`
+        // Σ r_ij = 0 (r̄ = −1/(k − 1)) is decided within that bound, not by `== 0.0`: zero
+        // to working precision when the bound exceeds 1e-6 of it, as listwise
         let sum = acc.value() + kf;
-        Some(if sum.abs() <= r_slack { 0.0 } else { sum })
+        Some(if r_slack > 1e-6 * sum.abs() { 0.0 } else { sum })
     };
     Ok(CronbachAlpha {
         coefficient: raw,

@@ -73,11 +73,6 @@ impl RoundingNoise {
             + 4.0 * f64::EPSILON * ss.abs()
     }
 
-    /// Whether a computed sum of `terms` squared deviations is zero up to rounding.
-    pub(crate) fn is_zero(self, ss: f64, terms: usize) -> bool {
-        ss <= self.bound(0.0, terms)
-    }
-
     /// The bound for a sum of `terms` products of two deviations, each deviation at most
     /// `2 · magnitude` in size: `terms (2 · 2 magnitude · δ + δ²)`.
     pub(crate) fn products_bound(self, terms: usize, magnitude: f64) -> f64 {
@@ -88,15 +83,39 @@ impl RoundingNoise {
     /// rounding: its magnitude is within `Σ |cᵢ| bound(SSᵢ)` plus the rounding of the
     /// combination itself.
     pub(crate) fn combination_is_zero(self, parts: &[(f64, f64, usize)]) -> bool {
+        let (value, slack) = self.combination(parts);
+        value.abs() <= slack
+    }
+
+    /// Whether a denominator `Σ cᵢ SSᵢ` is zero to working precision: its rounding bound
+    /// exceeds [`DENOMINATOR_PRECISION`] of it.
+    pub(crate) fn combination_is_unresolved(self, parts: &[(f64, f64, usize)]) -> bool {
+        let (value, slack) = self.combination(parts);
+        slack > DENOMINATOR_PRECISION * value.abs()
+    }
+
+    /// Whether a sum of squares used as a denominator is zero to working precision.
+    pub(crate) fn is_unresolved(self, ss: f64, terms: usize) -> bool {
+        self.bound(ss, terms) > DENOMINATOR_PRECISION * ss
+    }
+
+    /// The combination's value and the bound on its rounding.
+    fn combination(self, parts: &[(f64, f64, usize)]) -> (f64, f64) {
         let (mut value, mut slack, mut size) = (0.0, 0.0, 0.0);
         for &(c, ss, terms) in parts {
             value += c * ss;
             size += (c * ss).abs();
             slack += c.abs() * self.bound(ss, terms);
         }
-        value.abs() <= slack + 4.0 * f64::EPSILON * size
+        (value, slack + 4.0 * f64::EPSILON * size)
     }
 }
+
+/// The largest share of a denominator its rounding bound may be for the ratio to be
+/// reported: beyond it the denominator is zero to working precision, and the ratio (a
+/// coefficient near ±1e25 on a total variance that is rounding, say) would have fewer than
+/// six right digits and change with the order of the data. Found by fuzzing (issue 14).
+pub(crate) const DENOMINATOR_PRECISION: f64 = 1e-6;
 
 /// Compensated sum of a sequence.
 pub(crate) fn sum(xs: impl IntoIterator<Item = f64>) -> f64 {

@@ -360,3 +360,20 @@ fn standardized_alpha_with_a_denominator_below_working_precision_is_undefined() 
     );
     assert!((x - y).abs() < 1e-12, "{x} {y}");
 }
+
+/// Two respondents whose totals, near 1e13, differ by 5.2: the total variance is right to
+/// three digits only, and alpha (−1.1e25) changed in the fourth with the item order. A
+/// denominator whose rounding bound exceeds 1e-6 of it is zero to working precision: alpha
+/// is undefined. Found by `agreement_matrix` (30-minute campaign).
+#[test]
+fn alpha_with_a_total_variance_below_working_precision_is_undefined() {
+    let rows = [
+        [3.0, 10000000000003.0, 7.052768022812615e-38],
+        [10000000000003.0, 7.0, 1.2],
+    ];
+    let a = cronbach_alpha(&Ratings::from_rows(&rows).unwrap(), Level::default()).unwrap();
+    assert_eq!(a.coefficient.value(), None, "{a:?}");
+    let swapped: Vec<[f64; 3]> = rows.iter().map(|r| [r[1], r[0], r[2]]).collect();
+    let b = cronbach_alpha(&Ratings::from_rows(&swapped).unwrap(), Level::default()).unwrap();
+    assert_eq!(b.coefficient.value(), None, "{b:?}");
+}

@@ -385,6 +385,24 @@ impl ZeroTest {
         }
     }
 
+    /// Whether a denominator is zero to working precision: exactly zero for dyadic data;
+    /// otherwise its rounding bound exceeds 1e-6 of it (see `stats::DENOMINATOR_PRECISION`).
+    fn is_unresolved(&self, coefficients: [i64; 3]) -> bool {
+        let parts =
+            |ss: &[f64; 3], cells: usize| [0, 1, 2].map(|i| (coefficients[i] as f64, ss[i], cells));
+        match self {
+            ZeroTest::Exact(e) => match e.combination(coefficients) {
+                Some(value) => value == 0,
+                None => e.noise.is_some_and(|noise| {
+                    noise.combination_is_unresolved(&parts(&e.rounded(), e.cells))
+                }),
+            },
+            ZeroTest::Rounded { ss, cells, noise } => {
+                noise.combination_is_unresolved(&parts(ss, *cells))
+            }
+        }
+    }
+
     fn rounded_is_zero(
         ss: &[f64; 3],
         cells: usize,
@@ -621,7 +639,7 @@ impl Anova {
         let (numerator, denominator) = combinations(self.n, self.k, form, unit);
         // MSR = MSE = 0 with raters differing (MSC > 0) leaves ICC(A, ·) = 0 / (k MSC / n or
         // MSC / n) = 0, as psych and pingouin report; the other forms are then 0/0
-        if self.zero.is_zero(denominator) {
+        if self.zero.is_unresolved(denominator) {
             return Outcome::Undefined(if msr == 0.0 && self.error_ms(form) == 0.0 {
                 Undefined::IndeterminateF
             } else if msr == 0.0 {

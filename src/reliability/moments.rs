@@ -220,7 +220,8 @@ impl ItemMoments {
         // order of the items nor of the rows can change the answer.
         let noise = stats::RoundingNoise::new(magnitude);
         let total_ss = total_ss.values()[0];
-        let total_constant = noise.is_zero(total_ss, n);
+        // zero to working precision (see `stats::DENOMINATOR_PRECISION`), not only zero
+        let total_constant = noise.is_unresolved(total_ss, n);
         let total_var = if total_constant {
             0.0
         } else {
@@ -229,7 +230,7 @@ impl ItemMoments {
         let z_total_var = standardized_sum_var(ratings, &mean, &var, &item_constant, n);
         let rest_ss = rest_ss.values();
         let item_rest = item_rest.values();
-        let rest_constant: Vec<bool> = rest_ss.iter().map(|&s| noise.is_zero(s, n)).collect();
+        let rest_constant: Vec<bool> = rest_ss.iter().map(|&s| noise.is_unresolved(s, n)).collect();
         let rest_ss = rest_ss
             .into_iter()
             .zip(&rest_constant)
@@ -301,7 +302,9 @@ fn standardized_sum_var(
         .sum();
     let delta = 4.0 * f64::EPSILON * spread;
     let nf = n as f64;
-    if 2.0 * delta * (nf * ss.max(0.0)).sqrt() + nf * delta * delta > 1e-6 * ss {
+    if 2.0 * delta * (nf * ss.max(0.0)).sqrt() + nf * delta * delta
+        > crate::stats::DENOMINATOR_PRECISION * ss
+    {
         return Some(0.0);
     }
     Some(ss / (n as f64 - 1.0))

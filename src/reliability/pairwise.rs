@@ -112,7 +112,7 @@ pub(super) fn alpha(items: &Ratings, level: Level, feldt_n: FeldtN) -> Result<Cr
     let (diagonal, total) = (diagonal.value(), total.value());
     let raw = if constant.iter().all(|&c| c) {
         Outcome::Undefined(Undefined::ConstantValues)
-    } else if total.abs() <= slack {
+    } else if slack > crate::stats::DENOMINATOR_PRECISION * total.abs() {
         Outcome::Undefined(Undefined::ZeroDenominator)
     } else if total < 0.0 || total > kf * diagonal + slack * kf {
         // Pairwise covariances need not form a covariance matrix. For one that does, the total
@@ -155,7 +155,13 @@ pub(super) fn alpha(items: &Ratings, level: Level, feldt_n: FeldtN) -> Result<Cr
         // Σ r_ij = 0 (r̄ = −1/(k − 1)) is decided within that bound, not by `== 0.0`: zero
         // to working precision when the bound exceeds 1e-6 of it, as listwise
         let sum = acc.value() + kf;
-        Some(if r_slack > 1e-6 * sum.abs() { 0.0 } else { sum })
+        Some(
+            if r_slack > crate::stats::DENOMINATOR_PRECISION * sum.abs() {
+                0.0
+            } else {
+                sum
+            },
+        )
     };
     Ok(CronbachAlpha {
         coefficient: raw,

@@ -1,0 +1,215 @@
+//! `alliance agreement`: client against therapist, per dyad and pooled.
+
+use crate::Failure;
+use crate::input::InputArgs;
+use crate::output::{Cell, OutputArgs, Table};
+use crate::study::Dyad;
+use alliance::agreement::{IccForm, IccUnit, LimitMultiplier, bland_altman, concordance, icc};
+use alliance::caseload::{Pairs, ScoreOf, pairs};
+use alliance::{Course, Element, Instrument, Level, Rater};
+
+/// Agreement between client and therapist scores of the same sessions: ICC, Lin's
+/// concordance (CCC) and Bland-Altman limits, per dyad and pooled over the caseload, for the
+/// total (as POMP, 0-100), each alliance element or each native subscale.
+///
+/// Columns: dyad (client/therapist, or "pooled"), part, n (paired sessions), icc, icc_lower,
+/// icc_upper, icc_form (e.g. ICC(A,1)), ccc, ccc_lower, ccc_upper, bias (therapist minus
+/// client), loa_lower, loa_upper (bias ± 1.96 SD), level. A statistic undefined on the data
+/// (e.g. a dyad with constant scores) is empty.
+///
+/// Example:
+///   alliance agreement --sample
+///   alliance agreement study.csv --by element --icc consistency
+///   alliance agreement study.csv --client-instrument WAI-SR --therapist-instrument WAI-SR-T
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+    /// What to compare: the total (POMP), each element, or each native subscale.
+    #[arg(long, value_enum, default_value_t = By::Total)]
+    by: By,
+    /// The ICC form: absolute agreement (offsets count), consistency (offsets do not) or
+    /// one-way; single ratings.
+    #[arg(long, value_enum, default_value_t = Form::Agreement)]
+    icc: Form,
+    /// The client's instrument [default: the one instrument both raters answered].
+    #[arg(long, value_name = "ID")]
+    client_instrument: Option<String>,
+    /// The therapist's instrument [default: as the client's].
+    #[arg(long, value_name = "ID")]
+    therapist_instrument: Option<String>,
+    /// Confidence level of the intervals.
+    #[arg(long, default_value_t = 0.95)]
+    level: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum By {
+    Total,
+    Element,
+    Subscale,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Form {
+    Agreement,
+    Consistency,
+    OneWay,
+}
+
+/// The instrument both raters answered (the first such, in file order).
+fn shared_instrument(dyads: &[Dyad], rater: Rater, other: Rater) -> Option<Instrument> {
+    for d in dyads {
+        for s in d.course.sessions() {
+            for r in s.responses().iter().filter(|r| r.rater() == rater) {
+                if s.response(other, r.instrument().id()).is_some() {
+                    return Some(r.instrument().clone());
+                }
+            }
+        }
+    }
+    None
+}
+
+fn find(dyads: &[Dyad], id: &str) -> Option<Instrument> {
+    dyads
+        .iter()
+        .flat_map(|d| d.course.sessions())
+        .flat_map(|s| s.responses())
+        .find(|r| r.instrument().id() == id)
+        .map(|r| r.instrument().clone())
+}
+
+pub fn run(args: &Args) -> Result<(), Failure> {
+    let level = Level::new(args.level).map_err(|e| Failure::Usage(format!("--level: {e}")))?;
+    let (dyads, tally, rows_read) = crate::study::read(&args.input)?;
+    let client_instrument = match &args.client_instrument {
+        Some(id) => find(&dyads, id).ok_or_else(|| Failure::Usage(format!("no client response on '{id}' in the file")))?,
+        None => shared_instrument(&dyads, Rater::Client, Rater::Therapist).ok_or_else(|| {
+            Failure::Usage("no instrument was answered by both client and therapist in one session; name them with --client-instrument and --therapist-instrument".into())
+        })?,
+    };
+    let therapist_instrument = match &args.therapist_instrument {
+        Some(id) => find(&dyads, id)
+            .ok_or_else(|| Failure::Usage(format!("no response on '{id}' in the file")))?,
+        None => client_instrument.clone(),
+    };
+    let parts: Vec<(String, ScoreOf)> = match args.by {
+        By::Total => vec![("total".into(), ScoreOf::TotalPomp)],
+        By::Element => Element::ALL
+            .iter()
+            .filter(|&&e| {
+                client_instrument.element_items(e) > 0 && therapist_instrument.element_items(e) > 0
+            })
+            .map(|&e| (e.name().to_owned(), ScoreOf::Element(e)))
+            .collect(),
+        By::Subscale => client_instrument
+            .subscales()
+            .iter()
+            .filter(|s| {
+                therapist_instrument
+                    .subscales()
+                    .iter()
+                    .any(|t| t.name() == s.name())
+            })
+            .map(|s| (s.name().to_owned(), ScoreOf::Subscale(s.name().to_owned())))
+            .collect(),
+    };
+    if parts.is_empty() {
+        return Err(Failure::Usage(format!(
+            "{} and {} share no {:?} to compare; try --by total",
+            client_instrument.id(),
+            therapist_instrument.id(),
+            args.by
+        )));
+    }
+    let (form, name) = match args.icc {
+        Form::Agreement => (IccForm::TwoWayAgreement, "ICC(A,1)"),
+        Form::Consistency => (IccForm::TwoWayConsistency, "ICC(C,1)"),
+        Form::OneWay => (IccForm::OneWay, "ICC(1)"),
+    };
+    let columns = [
+        "dyad",
+        "part",
+        "n",
+        "icc",
+        "icc_lower",
+        "icc_upper",
+        "icc_form",
+        "ccc",
+        "ccc_lower",
+        "ccc_upper",
+        "bias",
+        "loa_lower",
+        "loa_upper",
+        "level",
+    ];
+    let mut table = Table::new(&args.output, columns.map(String::from).to_vec())?;
+    let courses: Vec<Course> = dyads.iter().map(|d| d.course.clone()).collect();
+    let mut groups: Vec<(String, &[Course])> = courses
+        .iter()
+        .map(|c| {
+            (
+                format!("{}/{}", c.client(), c.therapist()),
+                std::slice::from_ref(c),
+            )
+        })
+        .collect();
+    groups.push(("pooled".into(), &courses[..]));
+    for (dyad, group) in groups {
+        for (part, of) in &parts {
+            let Ok(p) = pairs(group, &client_instrument, &therapist_instrument, of) else {
+                continue;
+            };
+            write(&mut table, &dyad, part, &p, form, name, level)?;
+        }
+    }
+    table.finish()?;
+    tally.finish(rows_read, "used")
+}
+
+fn write(
+    table: &mut Table,
+    dyad: &str,
+    part: &str,
+    p: &Pairs,
+    form: IccForm,
+    name: &str,
+    level: Level,
+) -> Result<(), Failure> {
+    let Ok(paired) = p.paired() else {
+        return Ok(());
+    };
+    // therapist minus client: columns in that order
+    let (Ok(ratings), Ok(swapped)) = (
+        paired.to_ratings(),
+        alliance::Paired::new(&p.therapist, &p.client),
+    ) else {
+        return Ok(());
+    };
+    let i = icc(&ratings, form, IccUnit::Single, level).ok();
+    let c = concordance(&paired, level).ok();
+    let b = bland_altman(&swapped, LimitMultiplier::default(), level).ok();
+    let ici = i.as_ref().and_then(|i| i.ci.value());
+    let cci = c.as_ref().and_then(|c| c.ci.value());
+    table.row(&[
+        dyad.into(),
+        part.into(),
+        paired.n().into(),
+        i.as_ref().map_or(Cell::Empty, |i| i.coefficient.into()),
+        ici.map(|x| x.lower).into(),
+        ici.map(|x| x.upper).into(),
+        name.into(),
+        c.as_ref().map_or(Cell::Empty, |c| c.coefficient.into()),
+        cci.map(|x| x.lower).into(),
+        cci.map(|x| x.upper).into(),
+        b.as_ref().map(|b| b.bias).into(),
+        b.as_ref().map(|b| b.lower_limit).into(),
+        b.as_ref().map(|b| b.upper_limit).into(),
+        level.value().into(),
+    ])?;
+    Ok(())
+}

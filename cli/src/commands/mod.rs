@@ -1,0 +1,7 @@
+//! One module per subcommand.
+
+pub mod agreement;
+pub mod instruments;
+pub mod reliability;
+pub mod score;
+pub mod trend;

@@ -1,0 +1,206 @@
+//! Reading a whole study: every usable response, grouped into one course per dyad, with the
+//! rejected rows accounted for.
+
+use crate::Failure;
+use crate::input::{InputArgs, Reader, Reject, Row};
+use crate::instruments::Instruments;
+use crate::output::Rejects;
+use alliance::{Course, Session};
+use std::collections::BTreeMap;
+
+/// The rows of a run: how many were read, used and rejected.
+#[derive(Debug)]
+pub struct Tally {
+    file: String,
+    read: u64,
+    used: u64,
+    rejects: Rejects,
+}
+
+impl Tally {
+    /// Opens the input and the rejects file.
+    ///
+    /// # Errors
+    /// A usage failure when the input cannot be opened.
+    pub fn open(args: &InputArgs) -> Result<(Reader, Tally), Failure> {
+        let known = Instruments::load(args.instruments.as_deref())?;
+        let reader = Reader::open(args, known)?;
+        let tally = Tally {
+            file: reader.file().to_owned(),
+            read: 0,
+            used: 0,
+            rejects: Rejects::new(args.rejects.clone(), args.strict),
+        };
+        Ok((reader, tally))
+    }
+
+    /// Counts a response's rows as used.
+    pub fn used(&mut self, rows: u64) {
+        self.used += rows;
+    }
+
+    /// Records rejected rows.
+    ///
+    /// # Errors
+    /// With `--strict`, the first reject stops the run.
+    pub fn reject(&mut self, rejects: &[Reject]) -> Result<(), Failure> {
+        self.rejects.add(rejects).map_err(Failure::Data)
+    }
+
+    /// Moves rows counted as used to rejected (a session or course refused as a whole).
+    ///
+    /// # Errors
+    /// As [`Tally::reject`].
+    pub fn unuse(&mut self, rows: u64, reject: &Reject) -> Result<(), Failure> {
+        self.used -= rows;
+        self.rejects.add_rows(reject, rows).map_err(Failure::Data)
+    }
+
+    /// Ends the run: prints the counts on standard error, and checks that every row read was
+    /// used or rejected.
+    ///
+    /// # Errors
+    /// A data failure when no row could be used.
+    pub fn finish(mut self, rows_read: u64, what: &str) -> Result<(), Failure> {
+        self.read = rows_read;
+        let rejected = self.rejects.count;
+        let path = self.rejects.finish()?;
+        let mut line = format!(
+            "{}: {} rows read, {} {what}, {} rejected",
+            self.file, self.read, self.used, rejected
+        );
+        if let Some(p) = path {
+            line.push_str(&format!(" (see {})", p.display()));
+        }
+        eprintln!("{line}");
+        if self.used + rejected != self.read {
+            return Err(Failure::Data(format!(
+                "internal error: {} rows read but {} used and {} rejected; please report this",
+                self.read, self.used, rejected
+            )));
+        }
+        if self.used == 0 && self.read > 0 {
+            return Err(Failure::Data(
+                "no row could be used; see the rejects".into(),
+            ));
+        }
+        if self.read == 0 {
+            return Err(Failure::Data(format!(
+                "{} has a header but no rows",
+                self.file
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A dyad's sessions by number: the session, the rows it holds, its first line.
+type Sessions = BTreeMap<u32, (Session, u64, u64)>;
+
+/// One dyad's course, and the rows it was read from.
+#[derive(Debug)]
+pub struct Dyad {
+    /// The course (sessions in order).
+    pub course: Course,
+}
+
+/// Reads every response and groups it into courses, one per client-therapist dyad, in the
+/// order the dyads first appear.
+///
+/// # Errors
+/// Usage failures from opening the input; with `--strict`, the first bad row.
+pub fn read(args: &InputArgs) -> Result<(Vec<Dyad>, Tally, u64), Failure> {
+    let (reader, mut tally) = Tally::open(args)?;
+    let mut reader = reader;
+    // dyad -> session number -> (session, rows, first line)
+    let mut dyads: BTreeMap<(String, String), (usize, Sessions)> = BTreeMap::new();
+    for item in reader.by_ref() {
+        let row: Row = match item {
+            Ok(row) => row,
+            Err(rejects) => {
+                tally.reject(&rejects)?;
+                continue;
+            }
+        };
+        let order = dyads.len();
+        let entry = dyads
+            .entry((row.client.clone(), row.therapist.clone()))
+            .or_insert_with(|| (order, BTreeMap::new()));
+        let sessions = &mut entry.1;
+        let session = match sessions.get_mut(&row.session) {
+            Some(s) => s,
+            None => {
+                let s = match Session::new(row.client.as_str(), row.therapist.as_str(), row.session)
+                {
+                    Ok(s) => s,
+                    Err(e) => {
+                        tally.reject(&[Reject {
+                            file: tally.file.clone(),
+                            line: row.line,
+                            column: String::new(),
+                            reason: e.to_string(),
+                        }])?;
+                        continue;
+                    }
+                };
+                let s = match row.date {
+                    Some(d) => s.with_date(d),
+                    None => s,
+                };
+                sessions.entry(row.session).or_insert((s, 0, row.line))
+            }
+        };
+        if session.0.date() != row.date {
+            tally.reject(&[Reject {
+                file: tally.file.clone(),
+                line: row.line,
+                column: String::new(),
+                reason: format!(
+                    "session {} of client {} is dated {} here but {} at line {}; give a session one date",
+                    row.session,
+                    row.client,
+                    row.date.map_or("nothing".into(), |d| d.to_string()),
+                    session.0.date().map_or("nothing".into(), |d| d.to_string()),
+                    session.2
+                ),
+            }])?;
+            continue;
+        }
+        match session.0.add(row.response) {
+            Ok(()) => {
+                session.1 += row.rows;
+                tally.used(row.rows);
+            }
+            Err(e) => tally.reject(&[Reject {
+                file: tally.file.clone(),
+                line: row.line,
+                column: String::new(),
+                reason: e.to_string(),
+            }])?,
+        }
+    }
+    let rows_read = reader.rows_read;
+    let mut ordered: Vec<_> = dyads.into_iter().collect();
+    ordered.sort_by_key(|(_, (order, _))| *order);
+    let mut out = Vec::with_capacity(ordered.len());
+    for ((client, therapist), (_, sessions)) in ordered {
+        let rows: u64 = sessions.values().map(|s| s.1).sum();
+        let first = sessions.values().map(|s| s.2).min().unwrap_or(0);
+        let list: Vec<Session> = sessions.into_values().map(|s| s.0).collect();
+        match Course::from_sessions(client.as_str(), therapist.as_str(), list) {
+            Ok(course) => out.push(Dyad { course }),
+            Err(e) => {
+                let reject = Reject {
+                    file: tally.file.clone(),
+                    line: first,
+                    column: String::new(),
+                    reason: format!(
+                        "the course of client {client} with therapist {therapist} ({rows} rows, counted once each) is refused: {e}"
+                    ),
+                };
+                tally.unuse(rows, &reject)?;
+            }
+        }
+    }
+    Ok((out, tally, rows_read))
+}

@@ -1,0 +1,353 @@
+//! End to end: the `alliance` binary on the bundled sample and on bad input. Every run must
+//! account for each row (rows read = used + rejected), never panic, and exit 2 with a fix for
+//! a usage error.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+
+fn alliance(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("alliance").unwrap();
+    c.current_dir(dir);
+    c
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+/// The counts line: (read, used, rejected).
+fn counts(stderr: &[u8]) -> (u64, u64, u64) {
+    let text = String::from_utf8_lossy(stderr);
+    let line = text
+        .lines()
+        .find(|l| l.contains("rows read"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let nums: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect();
+    let n = nums.len();
+    (nums[n - 3], nums[n - 2], nums[n - 1])
+}
+
+fn rejects(dir: &Path) -> Vec<csv::StringRecord> {
+    let p = dir.join("alliance-rejects.csv");
+    if !p.exists() {
+        return Vec::new();
+    }
+    csv::Reader::from_path(p)
+        .unwrap()
+        .records()
+        .map(Result::unwrap)
+        .collect()
+}
+
+const HEADER: &str = "client,therapist,session,date,rater,instrument,item1,item2,item3,item4\n";
+
+#[test]
+fn every_command_runs_on_the_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    for cmd in ["score", "reliability", "agreement", "trend"] {
+        let out = alliance(dir.path())
+            .args([cmd, "--sample"])
+            .assert()
+            .success();
+        let o = out.get_output();
+        assert_eq!(counts(&o.stderr), (120, 120, 0), "{cmd}");
+        assert!(o.stdout.len() > 100, "{cmd}");
+    }
+    alliance(dir.path())
+        .args(["instruments"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("WAI-SR"));
+    assert!(!dir.path().join("alliance-rejects.csv").exists());
+}
+
+#[test]
+fn scores_equal_the_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = alliance(dir.path())
+        .args(["score", "--sample", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut n = 0;
+    for course in alliance::sample::caseload().unwrap() {
+        for s in course.sessions() {
+            for r in s.responses() {
+                let want = alliance::score(r).unwrap();
+                let got = &rows[n];
+                assert_eq!(got["client"], course.client());
+                assert_eq!(got["session"], s.number());
+                assert_eq!(got["instrument"], want.instrument.as_str());
+                assert_eq!(
+                    got["total"].as_f64().unwrap().to_bits(),
+                    want.total.value.to_bits()
+                );
+                assert_eq!(
+                    got["pomp"].as_f64().unwrap().to_bits(),
+                    want.total.pomp.to_bits()
+                );
+                assert_eq!(got["prorated"], want.total.prorated);
+                n += 1;
+            }
+        }
+    }
+    assert_eq!(n, rows.len());
+}
+
+#[test]
+fn agreement_equals_the_library() {
+    use alliance::agreement::{IccForm, IccUnit, concordance, icc};
+    use alliance::caseload::{ScoreOf, pairs};
+    let dir = tempfile::tempdir().unwrap();
+    let out = alliance(dir.path())
+        .args(["agreement", "--sample", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let pooled = rows.iter().find(|r| r["dyad"] == "pooled").unwrap();
+    let courses = alliance::sample::caseload().unwrap();
+    let haq = alliance::catalog::haq_ii();
+    let p = pairs(&courses, &haq, &haq, &ScoreOf::TotalPomp)
+        .unwrap()
+        .paired()
+        .unwrap();
+    let level = alliance::Level::default();
+    let i = icc(
+        &p.to_ratings().unwrap(),
+        IccForm::TwoWayAgreement,
+        IccUnit::Single,
+        level,
+    )
+    .unwrap();
+    let c = concordance(&p, level).unwrap();
+    assert_eq!(pooled["n"], p.n());
+    assert_eq!(
+        pooled["icc"].as_f64().unwrap().to_bits(),
+        i.coefficient.value().unwrap().to_bits()
+    );
+    assert_eq!(
+        pooled["ccc"].as_f64().unwrap().to_bits(),
+        c.coefficient.value().unwrap().to_bits()
+    );
+}
+
+#[test]
+fn bad_rows_are_rejected_with_line_column_and_reason_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = format!(
+        "{HEADER}\
+C1,T1,1,2026-01-05,client,VAS-4,8,8,8,8\n\
+C1,T1,2,2026-01-12,client,VAS-4,8,eight,8,8\n\
+C1,T1,3,2026-01-19,client,VAS-4,8,8,11,8\n\
+C1,T1,4,2026-01-26,client,VAS-4,NaN,8,8,8\n\
+C1,T1,5,2026-02-02,client,VAS-4,inf,8,8,8\n\
+C1,T1,1,2026-01-05,client,VAS-4,7,7,7,7\n\
+C1,T1,6,2026-02-09,client,VAS-4,8,8\n\
+C1,T1,7,2026-02-16,client,XYZ,8,8,8,8\n\
+C1,T1,8,16/02/2026,client,VAS-4,8,8,8,8\n\
+\"C,2\",T1,1,2026-01-05,client,VAS-4,\"7\",7,7,7\n\
+C3,T1,1,2026-01-05,client,VAS-4,\"7\n\",7,7,7\n"
+    );
+    let f = write(dir.path(), "study.csv", body.as_bytes());
+    let out = alliance(dir.path())
+        .args(["score"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (read, used, rejected) = counts(&out.stderr);
+    assert_eq!((read, used + rejected), (11, 11));
+    assert_eq!(
+        used, 3,
+        "rows 1, the quoted client C,2 and the quoted answer with a newline"
+    );
+    let r = rejects(dir.path());
+    assert_eq!(r.len() as u64, rejected);
+    let reasons: Vec<String> = r
+        .iter()
+        .map(|x| format!("{}|{}|{}", &x[1], &x[2], &x[3]))
+        .collect();
+    let has = |line: &str, col: &str, words: &str| {
+        assert!(
+            reasons
+                .iter()
+                .any(|x| x.starts_with(&format!("{line}|{col}|")) && x.contains(words)),
+            "line {line} column {col} '{words}' not in {reasons:#?}"
+        );
+    };
+    has("3", "item2", "not a number");
+    has("4", "item3", "scale");
+    has("5", "item1", "not a number on the scale");
+    has("6", "item1", "not a number on the scale");
+    has("7", "", "second client VAS-4 response");
+    has("8", "", "fields but the header has");
+    has("9", "instrument", "unknown instrument 'XYZ'");
+    has("10", "date", "ISO 8601");
+}
+
+#[test]
+fn strict_stops_at_the_first_bad_row_with_exit_code_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = format!(
+        "{HEADER}C1,T1,1,2026-01-05,client,VAS-4,8,8,8,8\nC1,T1,2,2026-01-12,client,VAS-4,8,x,8,8\n"
+    );
+    let f = write(dir.path(), "study.csv", body.as_bytes());
+    alliance(dir.path())
+        .args(["score", "--strict"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "study.csv:3: column 'item2': answer 'x' is not a number",
+        ));
+}
+
+#[test]
+fn semicolons_tabs_and_a_byte_order_mark_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, sep) in [("semi.csv", ";"), ("tab.tsv", "\t")] {
+        let body = format!(
+            "\u{feff}{}C1{sep}T1{sep}1{sep}2026-01-05{sep}client{sep}VAS-4{sep}8{sep}8{sep}8{sep}8\n",
+            HEADER.replace(',', sep)
+        );
+        let f = write(dir.path(), name, body.as_bytes());
+        let out = alliance(dir.path())
+            .args(["score"])
+            .arg(&f)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(counts(&out.stderr), (1, 1, 0));
+        assert!(String::from_utf8_lossy(&out.stdout).contains(",32,"));
+    }
+}
+
+#[test]
+fn the_long_layout_groups_answers_into_responses() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut body = String::from("client,therapist,session,rater,instrument,item,answer\n");
+    for item in 1..=4 {
+        body.push_str(&format!("C1,T1,1,client,VAS-4,{item},8\n"));
+    }
+    for item in 1..=4 {
+        body.push_str(&format!(
+            "C1,T1,2,client,VAS-4,{item},{}\n",
+            if item == 3 { "x" } else { "7" }
+        ));
+    }
+    let f = write(dir.path(), "long.csv", body.as_bytes());
+    let out = alliance(dir.path())
+        .args(["score"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(counts(&out.stderr), (8, 4, 4));
+    assert_eq!(rejects(dir.path()).len(), 4);
+}
+
+#[test]
+fn usage_errors_exit_two_and_say_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(Vec<u8>, Vec<&str>, &str)> = vec![
+        (Vec::new(), vec![], "is empty"),
+        (b"\n\n".to_vec(), vec![], "is empty"),
+        (b"a,b,c\n1,2,3\n".to_vec(), vec![], "--client-col"),
+        (
+            HEADER.as_bytes().to_vec(),
+            vec!["--client-col", "patient"],
+            "its header has: client",
+        ),
+        (
+            HEADER.replace(",instrument", ",measure_").into_bytes(),
+            vec![],
+            "--instrument ID",
+        ),
+        (vec![b'x'; 2 << 20], vec![], "over 1 MB"),
+    ];
+    for (i, (bytes, flags, words)) in cases.into_iter().enumerate() {
+        let f = write(dir.path(), &format!("u{i}.csv"), &bytes);
+        alliance(dir.path())
+            .arg("score")
+            .arg(&f)
+            .args(flags)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(words));
+    }
+    alliance(dir.path())
+        .args(["score", "missing.csv"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot open"));
+}
+
+#[test]
+fn header_only_non_utf8_and_a_wrong_delimiter_never_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "h.csv", HEADER.as_bytes());
+    alliance(dir.path())
+        .arg("score")
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no rows"));
+    let mut bad = HEADER.as_bytes().to_vec();
+    bad.extend(b"C\xff1,T1,1,2026-01-05,client,VAS-4,8,8,8,8\n");
+    let f = write(dir.path(), "latin1.csv", &bad);
+    let out = alliance(dir.path()).arg("score").arg(&f).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(counts(&out.stderr), (1, 0, 1));
+    assert!(rejects(dir.path())[0][3].contains("UTF-8"));
+    // semicolon data with a comma header: every row is ragged, and said so
+    let body = format!("{HEADER}C1;T1;1;2026-01-05;client;VAS-4;8;8;8;8\n");
+    let f = write(dir.path(), "mixed.csv", body.as_bytes());
+    alliance(dir.path())
+        .arg("score")
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("1 rejected"));
+}
+
+#[test]
+fn a_huge_single_line_is_a_rejected_row_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut body = HEADER.as_bytes().to_vec();
+    body.extend(std::iter::repeat_n(b'9', 50 << 20));
+    body.push(b'\n');
+    body.extend(b"C1,T1,1,2026-01-05,client,VAS-4,8,8,8,8\n");
+    let f = write(dir.path(), "huge.csv", &body);
+    let out = alliance(dir.path()).arg("score").arg(&f).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(counts(&out.stderr), (2, 1, 1));
+}

@@ -5,6 +5,7 @@ mod input;
 mod instruments;
 mod output;
 mod study;
+mod svg;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -21,6 +22,7 @@ use std::process::ExitCode;
 ///   alliance score --sample
 ///   alliance score study.csv --out scores.csv
 ///   alliance agreement study.csv --by element
+///   alliance report --sample --out-dir report
 #[derive(Debug, Parser)]
 #[command(name = "alliance", version, about, long_about, verbatim_doc_comment)]
 struct Cli {
@@ -34,6 +36,7 @@ enum Command {
     Reliability(commands::reliability::Args),
     Agreement(commands::agreement::Args),
     Trend(commands::trend::Args),
+    Report(commands::report::Args),
     Instruments(commands::instruments::Args),
 }
 
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
         Command::Reliability(a) => commands::reliability::run(&a),
         Command::Agreement(a) => commands::agreement::run(&a),
         Command::Trend(a) => commands::trend::run(&a),
+        Command::Report(a) => commands::report::run(&a),
         Command::Instruments(a) => commands::instruments::run(&a),
     };
     match result {
@@ -82,5 +86,14 @@ fn main() -> ExitCode {
             eprintln!("error: {m}");
             ExitCode::from(1)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
     }
 }

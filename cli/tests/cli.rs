@@ -351,3 +351,149 @@ fn a_huge_single_line_is_a_rejected_row_not_a_crash() {
     );
     assert_eq!(counts(&out.stderr), (2, 1, 1));
 }
+
+#[test]
+fn the_report_is_self_contained_and_has_every_dyad_chart_and_marker() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = alliance(dir.path())
+        .args(["report", "--sample", "--out-dir", "rep"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rep = dir.path().join("rep");
+    for f in [
+        "report.html",
+        "overview.csv",
+        "scores.csv",
+        "trends.csv",
+        "agreement.csv",
+        "reliability.csv",
+    ] {
+        assert!(rep.join(f).exists(), "{f}");
+    }
+    let html = std::fs::read_to_string(rep.join("report.html")).unwrap();
+    // nothing fetched: the only URL is the SVG namespace
+    let without_ns = html.replace("http://www.w3.org/2000/svg", "");
+    assert!(!without_ns.contains("http://") && !without_ns.contains("https://"));
+    assert!(!html.contains(" src=") && !html.contains("<link"));
+    assert_eq!(html.matches("<section").count(), 3);
+    assert_eq!(
+        html.matches("<svg").count(),
+        9,
+        "trajectory, client-therapist, Bland-Altman per dyad"
+    );
+    assert!(html.contains(r#"class="rupture""#) && html.contains(r#"class="repair""#));
+    assert!(html.contains(r#"class="band""#));
+    // the overview's numbers are the library's
+    let overview = std::fs::read_to_string(rep.join("overview.csv")).unwrap();
+    let c02 = overview.lines().find(|l| l.starts_with("C02,")).unwrap();
+    assert!(c02.contains(",1,1,"), "one rupture, repaired: {c02}");
+}
+
+#[test]
+fn a_trajectory_chart_is_stable() {
+    let dir = tempfile::tempdir().unwrap();
+    alliance(dir.path())
+        .args(["report", "--sample", "--out-dir", "rep"])
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(dir.path().join("rep/report.html")).unwrap();
+    let start = html.find(r#"<section id="d-C02-T02">"#).unwrap();
+    let svg_start = start + html[start..].find("<svg").unwrap();
+    let svg_end = svg_start + html[svg_start..].find("</svg>").unwrap() + "</svg>".len();
+    insta::assert_snapshot!("c02_trajectory", &html[svg_start..svg_end]);
+}
+
+/// The report in a real browser: headless Chromium takes a screenshot, and the charts must be
+/// there: the element lines, the client and therapist lines, the cutoff band and the rupture
+/// marker, each in its colour and in quantity. Skipped when Chromium is not installed, unless
+/// `ALLIANCE_REQUIRE_CHROMIUM=1` (set by `.ci/run`, which installs it).
+#[test]
+fn the_report_renders_in_a_browser_with_its_charts() {
+    let browser = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| {
+            std::process::Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    let Some(browser) = browser else {
+        assert!(
+            std::env::var("ALLIANCE_REQUIRE_CHROMIUM").is_err(),
+            "Chromium is required but not found"
+        );
+        eprintln!("skipped: no Chromium");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    alliance(dir.path())
+        .args(["report", "--sample", "--out-dir", "rep"])
+        .assert()
+        .success();
+    let png_path = dir.path().join("report.png");
+    let status = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--window-size=1400,1400",
+        ])
+        .arg(format!("--screenshot={}", png_path.display()))
+        .arg(format!(
+            "file://{}",
+            dir.path().join("rep/report.html").display()
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        png_path.exists(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(&png_path).unwrap(),
+    ));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let pixels: Vec<[u8; 3]> = buf[..info.buffer_size()]
+        .chunks(channels)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let count = |rgb: [u8; 3]| {
+        pixels
+            .iter()
+            .filter(|p| p.iter().zip(rgb).all(|(a, b)| a.abs_diff(b) <= 12))
+            .count()
+    };
+    let distinct: std::collections::HashSet<[u8; 3]> = pixels.iter().copied().collect();
+    assert!(
+        distinct.len() > 100,
+        "a blank page: {} colours",
+        distinct.len()
+    );
+    for (what, rgb, least) in [
+        ("rapport line", [0x1f, 0x77, 0xb4], 150),
+        ("goals line", [0xff, 0x7f, 0x0e], 150),
+        ("client line and repair ring", [0x2c, 0xa0, 0x2c], 300),
+        ("therapist line", [0x17, 0xbe, 0xcf], 300),
+        ("cutoff band", [0xf6, 0xd5, 0xd5], 20_000),
+        ("rupture marker", [0xd6, 0x27, 0x28], 40),
+    ] {
+        let n = count(rgb);
+        assert!(
+            n >= least,
+            "{what}: {n} pixels of {rgb:?}, expected at least {least}"
+        );
+    }
+    if let Ok(keep) = std::env::var("ALLIANCE_SCREENSHOT_OUT") {
+        std::fs::copy(&png_path, keep).unwrap();
+    }
+}

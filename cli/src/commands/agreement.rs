@@ -213,3 +213,16 @@ fn write(
     ])?;
     Ok(())
 }
+
+/// Agreement on the total into `output`, with the default settings (for `alliance report`).
+pub fn run_to(input: InputArgs, output: OutputArgs, level: Level) -> Result<(), Failure> {
+    run(&Args {
+        input,
+        output,
+        by: By::Total,
+        icc: Form::Agreement,
+        client_instrument: None,
+        therapist_instrument: None,
+        level: level.value(),
+    })
+}

@@ -3,5 +3,6 @@
 pub mod agreement;
 pub mod instruments;
 pub mod reliability;
+pub mod report;
 pub mod score;
 pub mod trend;

@@ -161,3 +161,13 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     table.finish()?;
     tally.finish(rows_read, "used")
 }
+
+/// Alpha per scale into `output` (for `alliance report`).
+pub fn run_to(input: InputArgs, output: OutputArgs, level: Level) -> Result<(), Failure> {
+    run(&Args {
+        input,
+        output,
+        items: false,
+        level: level.value(),
+    })
+}

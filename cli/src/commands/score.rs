@@ -139,3 +139,8 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let rows_read = reader.rows_read;
     tally.finish(rows_read, "scored")
 }
+
+/// Scores into `output`, with the default settings (for `alliance report`).
+pub fn run_to(input: InputArgs, output: OutputArgs) -> Result<(), Failure> {
+    run(&Args { input, output })
+}

@@ -146,3 +146,13 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     table.finish()?;
     tally.finish(rows_read, "used")
 }
+
+/// Trends into `output`, on session numbers (for `alliance report`).
+pub fn run_to(input: InputArgs, output: OutputArgs, level: Level) -> Result<(), Failure> {
+    run(&Args {
+        input,
+        output,
+        time: Time::Session,
+        level: level.value(),
+    })
+}

@@ -97,8 +97,7 @@ pub struct Discrepancy {
 ///
 /// # Errors
 /// [`Error::TooFewPairs`] for no complete pair; [`Error::InvalidMeasurementError`] for a
-/// standard error that is negative or not finite; [`Error::TooLarge`] for a score or standard
-/// error beyond [`crate::domain::MAGNITUDE_LIMIT`] in magnitude.
+/// standard error that is negative or outside [`crate::domain`].
 ///
 /// # Example
 /// ```
@@ -129,11 +128,8 @@ pub fn discrepancy(
     }
     check_pairs(client_therapist, 1, "a client-therapist discrepancy")?;
     let (client, therapist) = (client_therapist.first(), client_therapist.second());
-    // beyond this a difference, its sum or the bound can overflow to infinity (and the mean
-    // to NaN)
-    crate::domain::check("client score", client)?;
-    crate::domain::check("therapist score", therapist)?;
-    crate::domain::check("standard error of measurement", &[se_client, se_therapist])?;
+    // `Paired` and the SE check above keep every value inside the numeric domain, where no
+    // difference, sum or bound can overflow
     let bound = 1.96 * se_client.hypot(se_therapist);
     let pairs: Vec<PairDiscrepancy> = client
         .iter()

@@ -455,7 +455,8 @@ pub struct Cusum {
 /// that the first sessions of a course are a valid prefix).
 ///
 /// # Errors
-/// [`Error::TooLarge`](crate::Error::TooLarge) for a score beyond ±1e100.
+/// None on a [`Series`](crate::trend::Series), whose values are inside [`crate::domain`]; the
+/// `Result` is the one shape every statistic has.
 ///
 /// # Example
 /// ```
@@ -472,7 +473,6 @@ pub struct Cusum {
 /// Page (1954), Biometrika 41, 100-115; Montgomery, Introduction to Statistical Quality
 /// Control (tabular CUSUM). Hand-worked cases: `tests/reference/detectors_cusum.json`.
 pub fn cusum(series: &Series, rule: &CusumRule) -> Result<Cusum> {
-    crate::domain::check("score", series.values())?;
     let mut tracker = CusumTracker::new(rule);
     let mut alarms = Vec::new();
     for (index, (&time, &score)) in series.times().iter().zip(series.values()).enumerate() {
@@ -833,7 +833,8 @@ pub struct Ewma {
 /// Baseline handling as [`cusum`].
 ///
 /// # Errors
-/// [`Error::TooLarge`](crate::Error::TooLarge) for a score beyond ±1e100.
+/// None on a [`Series`](crate::trend::Series), whose values are inside [`crate::domain`]; the
+/// `Result` is the one shape every statistic has.
 ///
 /// # Example
 /// ```
@@ -852,7 +853,6 @@ pub struct Ewma {
 /// Roberts (1959), Technometrics 1, 239-250; Montgomery, Introduction to Statistical Quality
 /// Control. Hand-worked cases: `tests/reference/detectors_ewma.json`.
 pub fn ewma(series: &Series, rule: &EwmaRule) -> Result<Ewma> {
-    crate::domain::check("score", series.values())?;
     let mut tracker = EwmaTracker::new(rule);
     let mut alarms = Vec::new();
     for (index, (&time, &score)) in series.times().iter().zip(series.values()).enumerate() {

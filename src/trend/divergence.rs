@@ -175,7 +175,7 @@ pub struct Divergence {
 ///
 /// # Errors
 /// [`Error::UnpairedSeries`] when the series differ in length; [`Error::TimesDiffer`] at the
-/// first session whose times differ; [`Error::TooLarge`] for a score or time beyond ±1e100.
+/// first session whose times differ.
 ///
 /// # Example
 /// ```
@@ -213,9 +213,6 @@ pub fn divergence(
             return Err(Error::TimesDiffer { index, left, right });
         }
     }
-    crate::domain::check("session time", client.times())?;
-    crate::domain::check("client score", client.values())?;
-    crate::domain::check("therapist score", therapist.values())?;
     let mut tracker = DivergenceTracker::default();
     let points = client
         .times()

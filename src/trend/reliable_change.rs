@@ -455,8 +455,7 @@ impl ChangeCriterionBuilder {
         if !(0.0..=1.0).contains(&reliability) {
             return Err(Error::ReliabilityOutOfRange { value: reliability });
         }
-        // beyond this S_diff or the minimum reliable change could overflow to infinity
-        crate::domain::check("standard deviation", &[sd])?;
+        // inside the domain S_diff and the minimum reliable change cannot overflow
         crate::domain::check("critical value", &[self.critical.value()?])?;
         Ok(ChangeCriterion {
             sd,
@@ -627,8 +626,7 @@ pub struct ReliableChange {
 /// Jacobson & Truax (1991), J. Consult. Clin. Psychol. 59:12-19; as implemented in R
 /// `suddengains::define_crit1_cutoff`.
 pub fn reliable_change(x1: f64, x2: f64, criterion: &ChangeCriterion) -> Result<ReliableChange> {
-    crate::domain::check("score", &[x1, x2])?;
-    // beyond this the difference x2 - x1 can overflow to infinity
+    // inside the domain the difference x2 - x1 cannot overflow
     crate::domain::check("score", &[x1, x2])?;
     let se = criterion.se();
     let s_diff = criterion.s_diff();

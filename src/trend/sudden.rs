@@ -361,7 +361,8 @@ pub struct SuddenDrops {
 /// stays an `Option`: every criterion value of a testable interval is defined.
 ///
 /// # Errors
-/// [`Error::TooLarge`](crate::Error::TooLarge) for a score beyond ±1e100.
+/// None on a [`Series`](crate::trend::Series), whose values are inside [`crate::domain`]; the
+/// `Result` is the one shape every statistic has.
 ///
 /// # Example
 /// ```
@@ -382,7 +383,6 @@ pub fn check_interval(
     rule: &SuddenDropRule,
 ) -> Result<Option<IntervalCheck>> {
     let values = series.values();
-    crate::domain::check("score", values)?;
     Ok(check_at(series.times(), values, before, rule))
 }
 
@@ -403,7 +403,8 @@ pub fn check_interval(
 /// (1e-12 relative), so a drop from 36.9 to 35.9 counts as 1 point.
 ///
 /// # Errors
-/// [`Error::TooLarge`](crate::Error::TooLarge) for a score beyond ±1e100.
+/// None on a [`Series`](crate::trend::Series), whose values are inside [`crate::domain`]; the
+/// `Result` is the one shape every statistic has.
 ///
 /// # Example
 /// ```
@@ -422,7 +423,6 @@ pub fn check_interval(
 /// cases: `tests/reference/detectors_sudden.json`.
 pub fn sudden_drops(series: &Series, rule: &SuddenDropRule) -> Result<SuddenDrops> {
     let (times, values) = (series.times(), series.values());
-    crate::domain::check("score", values)?;
     let mut drops = Vec::new();
     let mut tested = 0;
     for before in 1..values.len() {

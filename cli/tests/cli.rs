@@ -497,3 +497,42 @@ fn the_report_renders_in_a_browser_with_its_charts() {
         std::fs::copy(&png_path, keep).unwrap();
     }
 }
+
+#[test]
+fn trends_equal_the_library() {
+    use alliance::caseload::{ScoreOf, TimeAxis, series};
+    use alliance::trend::{SenOptions, mann_kendall, sen_slope};
+    let dir = tempfile::tempdir().unwrap();
+    let out = alliance(dir.path())
+        .args(["trend", "--sample", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let courses = alliance::sample::caseload().unwrap();
+    let wai = alliance::catalog::wai_sr();
+    let s = series(
+        &courses[2],
+        alliance::Rater::Client,
+        &wai,
+        &ScoreOf::TotalPomp,
+        TimeAxis::SessionNumber,
+    )
+    .unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r["client"] == "C03" && r["instrument"] == "WAI-SR" && r["part"] == "total")
+        .unwrap();
+    let sen = sen_slope(&s.series, alliance::Level::default(), SenOptions::default()).unwrap();
+    let mk = mann_kendall(&s.series).unwrap();
+    assert_eq!(
+        row["sen_slope"].as_f64().unwrap().to_bits(),
+        sen.slope.to_bits()
+    );
+    assert_eq!(row["mk_p"].as_f64().unwrap().to_bits(), mk.p.to_bits());
+    assert_eq!(row["n"], s.series.len());
+}

@@ -35,7 +35,7 @@ pub struct Args {
 }
 
 /// The keyed answers of a scale's items, one row per response.
-fn matrix(instrument: &Instrument, responses: &[&Response], items: &[u16]) -> Option<Ratings> {
+pub fn matrix(instrument: &Instrument, responses: &[&Response], items: &[u16]) -> Option<Ratings> {
     let scale = instrument.scale();
     let mut cells = Vec::with_capacity(responses.len() * items.len());
     for r in responses {

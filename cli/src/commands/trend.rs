@@ -4,8 +4,13 @@ use crate::Failure;
 use crate::input::InputArgs;
 use crate::output::{Cell, OutputArgs, Table};
 use alliance::caseload::{ScoreOf, TimeAxis, series};
-use alliance::trend::{SenOptions, mann_kendall, ols_trend, sen_slope};
+use alliance::reliability::{ReliabilityKind, cronbach_alpha};
+use alliance::trend::{
+    ChangeCriterion, ChangeDirection, RepairStatus, RuptureRule, SdSource, SenOptions,
+    SuddenDropRule, mann_kendall, ols_trend, reliable_change, ruptures, sen_slope, sudden_drops,
+};
 use alliance::{Element, Instrument, Level, Rater};
+use std::collections::HashMap;
 
 /// Trends across sessions, per dyad, rater, instrument and part (the total as POMP, and each
 /// alliance element the instrument covers): the OLS slope with its interval and p, the
@@ -14,8 +19,17 @@ use alliance::{Element, Instrument, Level, Rater};
 ///
 /// Columns: client, therapist, rater, instrument, part, n (sessions scored), time (session
 /// or days), first, last (the first and last scores), ols_slope, ols_lower, ols_upper, ols_p,
-/// mk_tau_b, mk_s, mk_p, sen_slope, sen_lower, sen_upper, level. Slopes are POMP points per
-/// session (or per day). Parts with fewer than 3 sessions are left out.
+/// mk_tau_b, mk_s, mk_p, sen_slope, sen_lower, sen_upper, level, ruptures, repaired,
+/// sudden_drops, rci, reliable_change. Slopes are POMP points per session (or per day).
+/// Parts with fewer than 3 sessions are left out.
+///
+/// Caseload-based criteria, per instrument, rater and part: ruptures are drops of 1.5 SD
+/// (2.5: strict) below the mean of the sessions before, SD = the part's SD over the whole
+/// caseload; the reliable change index (Jacobson & Truax) compares the first and the last
+/// session with SD = the SD of the first sessions across dyads and reliability = Cronbach's
+/// alpha of the instrument on all its responses (the total; elements use the same alpha);
+/// reliable_change is improvement, deterioration or none; sudden drops (Tang & DeRubeis)
+/// need a drop of at least the minimum reliable change.
 ///
 /// Example:
 ///   alliance trend --sample
@@ -69,8 +83,14 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         "sen_lower",
         "sen_upper",
         "level",
+        "ruptures",
+        "repaired",
+        "sudden_drops",
+        "rci",
+        "reliable_change",
     ];
     let mut table = Table::new(&args.output, columns.map(String::from).to_vec())?;
+    let mut criteria = Criteria::default();
     for d in &dyads {
         let course = &d.course;
         // the (rater, instrument) pairs of this course, in order of appearance
@@ -114,6 +134,25 @@ pub fn run(args: &Args) -> Result<(), Failure> {
                 let oci = ols.as_ref().and_then(|o| o.slope_ci.value());
                 let sci = sen.as_ref().and_then(|s| s.ci.value());
                 let values = series.values();
+                let c = criteria.get(&dyads, *rater, instrument, &part, &of, axis);
+                let r = c
+                    .rupture
+                    .as_ref()
+                    .and_then(|rule| ruptures(series, rule).ok());
+                let repaired = r.as_ref().map(|r| {
+                    r.ruptures
+                        .iter()
+                        .filter(|x| matches!(x.repair, RepairStatus::Repaired { .. }))
+                        .count()
+                });
+                let drops = c
+                    .sudden
+                    .as_ref()
+                    .and_then(|rule| sudden_drops(series, rule).ok());
+                let change = match (&c.change, values.first(), values.last()) {
+                    (Some(crit), Some(&a), Some(&b)) => reliable_change(a, b, crit).ok(),
+                    _ => None,
+                };
                 table.row(&[
                     course.client().into(),
                     course.therapist().into(),
@@ -139,6 +178,18 @@ pub fn run(args: &Args) -> Result<(), Failure> {
                     sci.map(|c| c.lower).into(),
                     sci.map(|c| c.upper).into(),
                     level.value().into(),
+                    r.as_ref().map_or(Cell::Empty, |r| r.ruptures.len().into()),
+                    repaired.map_or(Cell::Empty, Into::into),
+                    drops.as_ref().map_or(Cell::Empty, |d| d.drops.len().into()),
+                    change.as_ref().map_or(Cell::Empty, |c| c.rci.into()),
+                    change.as_ref().map_or(Cell::Empty, |c| {
+                        match (c.reliable, c.direction) {
+                            (true, ChangeDirection::Improvement) => "improvement",
+                            (true, ChangeDirection::Deterioration) => "deterioration",
+                            _ => "none",
+                        }
+                        .into()
+                    }),
                 ])?;
             }
         }
@@ -155,4 +206,99 @@ pub fn run_to(input: InputArgs, output: OutputArgs, level: Level) -> Result<(), 
         time: Time::Session,
         level: level.value(),
     })
+}
+
+/// The caseload-based rules of one (rater, instrument, part).
+#[derive(Debug, Clone, Default)]
+struct Criterion {
+    rupture: Option<RuptureRule>,
+    sudden: Option<SuddenDropRule>,
+    change: Option<ChangeCriterion>,
+}
+
+/// Criteria computed once per (rater, instrument, part) over the whole caseload.
+#[derive(Debug, Default)]
+struct Criteria {
+    done: HashMap<(String, String, String), Criterion>,
+    alpha: HashMap<(String, String), Option<f64>>,
+}
+
+fn sd(xs: &[f64]) -> Option<f64> {
+    if xs.len() < 2 {
+        return None;
+    }
+    let n = xs.len() as f64;
+    let m = xs.iter().sum::<f64>() / n;
+    let v = xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0);
+    (v > 0.0).then(|| v.sqrt())
+}
+
+impl Criteria {
+    fn get(
+        &mut self,
+        dyads: &[crate::study::Dyad],
+        rater: Rater,
+        instrument: &Instrument,
+        part: &str,
+        of: &ScoreOf,
+        axis: TimeAxis,
+    ) -> Criterion {
+        let key = (
+            rater.label().to_owned(),
+            instrument.id().to_owned(),
+            part.to_owned(),
+        );
+        if let Some(c) = self.done.get(&key) {
+            return c.clone();
+        }
+        let all: Vec<Vec<f64>> = dyads
+            .iter()
+            .filter_map(|d| series(&d.course, rater, instrument, of, axis).ok())
+            .map(|s| s.series.values().to_vec())
+            .collect();
+        let pooled: Vec<f64> = all.iter().flatten().copied().collect();
+        let firsts: Vec<f64> = all.iter().filter_map(|v| v.first().copied()).collect();
+        let rupture = sd(&pooled).and_then(|s| RuptureRule::builder().reference_sd(s).build().ok());
+        let alpha = *self
+            .alpha
+            .entry((key.0.clone(), key.1.clone()))
+            .or_insert_with(|| alpha_of(dyads, rater, instrument));
+        let change = match (sd(&firsts), alpha) {
+            (Some(s), Some(a)) if (0.0..=1.0).contains(&a) => ChangeCriterion::builder()
+                .sd(s, SdSource::Sample)
+                .reliability(a, ReliabilityKind::Alpha)
+                .build()
+                .ok(),
+            _ => None,
+        };
+        let sudden = change.as_ref().and_then(|c| {
+            SuddenDropRule::builder()
+                .min_drop(c.critical_value() * c.s_diff())
+                .scale_min(0.0)
+                .build()
+                .ok()
+        });
+        let c = Criterion {
+            rupture,
+            sudden,
+            change,
+        };
+        self.done.insert(key, c.clone());
+        c
+    }
+}
+
+/// Cronbach's alpha of an instrument's keyed items over every response of this rater.
+fn alpha_of(dyads: &[crate::study::Dyad], rater: Rater, instrument: &Instrument) -> Option<f64> {
+    let responses: Vec<&alliance::Response> = dyads
+        .iter()
+        .flat_map(|d| d.course.sessions())
+        .filter_map(|s| s.response(rater, instrument.id()))
+        .collect();
+    let items: Vec<u16> = instrument.items().iter().map(|i| i.number()).collect();
+    let m = super::reliability::matrix(instrument, &responses, &items)?;
+    cronbach_alpha(&m, Level::default())
+        .ok()?
+        .coefficient
+        .value()
 }

@@ -15,6 +15,8 @@ pub struct Tally {
     read: u64,
     used: u64,
     rejects: Rejects,
+    /// Rows seen so far, shown on standard error when it is a terminal (hidden otherwise).
+    progress: indicatif::ProgressBar,
 }
 
 impl Tally {
@@ -30,6 +32,7 @@ impl Tally {
             read: 0,
             used: 0,
             rejects: Rejects::new(args.rejects.clone(), args.strict),
+            progress: progress(),
         };
         Ok((reader, tally))
     }
@@ -37,6 +40,7 @@ impl Tally {
     /// Counts a response's rows as used.
     pub fn used(&mut self, rows: u64) {
         self.used += rows;
+        self.progress.inc(rows);
     }
 
     /// Records rejected rows.
@@ -44,6 +48,7 @@ impl Tally {
     /// # Errors
     /// With `--strict`, the first reject stops the run.
     pub fn reject(&mut self, rejects: &[Reject]) -> Result<(), Failure> {
+        self.progress.inc(rejects.len() as u64);
         self.rejects.add(rejects).map_err(Failure::Data)
     }
 
@@ -62,6 +67,7 @@ impl Tally {
     /// # Errors
     /// A data failure when no row could be used.
     pub fn finish(mut self, rows_read: u64, what: &str) -> Result<(), Failure> {
+        self.progress.finish_and_clear();
         self.read = rows_read;
         let rejected = self.rejects.count;
         let path = self.rejects.finish()?;
@@ -96,6 +102,21 @@ impl Tally {
 
 /// A dyad's sessions by number: the session, the rows it holds, its first line.
 type Sessions = BTreeMap<u32, (Session, u64, u64)>;
+
+/// A spinner with the rows read and their rate, redrawn at most 10 times a second; indicatif
+/// draws nothing when standard error is not a terminal (a pipe, a file, CI).
+fn progress() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        None,
+        indicatif::ProgressDrawTarget::stderr_with_hz(10),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} {human_pos} rows ({per_sec}) {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
 
 /// One dyad's course, and the rows it was read from.
 #[derive(Debug)]

@@ -536,3 +536,50 @@ fn trends_equal_the_library() {
     assert_eq!(row["mk_p"].as_f64().unwrap().to_bits(), mk.p.to_bits());
     assert_eq!(row["n"], s.series.len());
 }
+
+#[test]
+fn item_kappa_equals_the_library() {
+    use alliance::agreement::{Categories, Weighting, cohen_kappa};
+    let dir = tempfile::tempdir().unwrap();
+    let out = alliance(dir.path())
+        .args(["agreement", "--sample", "--items", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 19, "one row per HAq-II item");
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for course in alliance::sample::caseload().unwrap() {
+        for s in course.sessions() {
+            let (c, t) = (
+                s.response(alliance::Rater::Client, "HAq-II"),
+                s.response(alliance::Rater::Therapist, "HAq-II"),
+            );
+            if let (Some(c), Some(t)) = (c, t) {
+                a.push(c.answer(13));
+                b.push(t.answer(13));
+            }
+        }
+    }
+    let p = alliance::Paired::with_missing(&a, &b).unwrap();
+    let k = cohen_kappa(
+        &p,
+        &Categories::range(1, 6).unwrap(),
+        &Weighting::Quadratic,
+        alliance::Level::default(),
+    )
+    .unwrap();
+    assert_eq!(rows[12]["n"], p.n());
+    assert_eq!(
+        rows[12]["kappa"].as_f64().unwrap().to_bits(),
+        k.coefficient.value().unwrap().to_bits()
+    );
+}

@@ -171,3 +171,22 @@ pub fn run_to(input: InputArgs, output: OutputArgs, level: Level) -> Result<(), 
         level: level.value(),
     })
 }
+
+/// Cronbach's alpha of an instrument's keyed items over every response of this rater.
+pub fn alpha_of(
+    dyads: &[crate::study::Dyad],
+    rater: Rater,
+    instrument: &Instrument,
+) -> Option<f64> {
+    let responses: Vec<&alliance::Response> = dyads
+        .iter()
+        .flat_map(|d| d.course.sessions())
+        .filter_map(|s| s.response(rater, instrument.id()))
+        .collect();
+    let items: Vec<u16> = instrument.items().iter().map(|i| i.number()).collect();
+    let m = matrix(instrument, &responses, &items)?;
+    cronbach_alpha(&m, Level::default())
+        .ok()?
+        .coefficient
+        .value()
+}

@@ -4,7 +4,7 @@ use crate::Failure;
 use crate::input::InputArgs;
 use crate::output::{Cell, OutputArgs, Table};
 use alliance::caseload::{ScoreOf, TimeAxis, series};
-use alliance::reliability::{ReliabilityKind, cronbach_alpha};
+use alliance::reliability::ReliabilityKind;
 use alliance::trend::{
     ChangeCriterion, ChangeDirection, RepairStatus, RuptureRule, SdSource, SenOptions,
     SuddenDropRule, mann_kendall, ols_trend, reliable_change, ruptures, sen_slope, sudden_drops,
@@ -262,7 +262,7 @@ impl Criteria {
         let alpha = *self
             .alpha
             .entry((key.0.clone(), key.1.clone()))
-            .or_insert_with(|| alpha_of(dyads, rater, instrument));
+            .or_insert_with(|| super::reliability::alpha_of(dyads, rater, instrument));
         let change = match (sd(&firsts), alpha) {
             (Some(s), Some(a)) if (0.0..=1.0).contains(&a) => ChangeCriterion::builder()
                 .sd(s, SdSource::Sample)
@@ -286,19 +286,4 @@ impl Criteria {
         self.done.insert(key, c.clone());
         c
     }
-}
-
-/// Cronbach's alpha of an instrument's keyed items over every response of this rater.
-fn alpha_of(dyads: &[crate::study::Dyad], rater: Rater, instrument: &Instrument) -> Option<f64> {
-    let responses: Vec<&alliance::Response> = dyads
-        .iter()
-        .flat_map(|d| d.course.sessions())
-        .filter_map(|s| s.response(rater, instrument.id()))
-        .collect();
-    let items: Vec<u16> = instrument.items().iter().map(|i| i.number()).collect();
-    let m = super::reliability::matrix(instrument, &responses, &items)?;
-    cronbach_alpha(&m, Level::default())
-        .ok()?
-        .coefficient
-        .value()
 }

@@ -522,3 +522,72 @@ fn the_numeric_domain_is_checked_at_every_door() {
     // zero and the edges themselves are inside
     assert!(Ratings::from_rows(&[[0.0, 1e-100], [1e100, -1e100]]).is_ok());
 }
+
+/// Krippendorff's interval alpha on values near 1e165 (1e154 with three coders) was 1,
+/// "perfect agreement", where the true value is negative: the squared differences
+/// overflowed. Such values are now outside the numeric domain; at its edge (2^328, about
+/// 5.5e98, times small integers) alpha is bit for bit the unscaled one.
+#[test]
+fn krippendorff_alpha_near_the_domain_edge_equals_its_unscaled_value() {
+    let small = [[1.0, 3.0, 1.0], [3.0, 1.0, 3.0], [1.0, 3.0, 3.0]];
+    let want = krippendorff_alpha(&Ratings::from_rows(&small).unwrap(), Metric::Interval, None)
+        .unwrap()
+        .coefficient
+        .value()
+        .unwrap();
+    assert!(want < 0.0, "{want}");
+    let edge: Vec<[f64; 3]> = small
+        .iter()
+        .map(|r| r.map(|x| x * 2f64.powi(328)))
+        .collect();
+    let got = krippendorff_alpha(&Ratings::from_rows(&edge).unwrap(), Metric::Interval, None)
+        .unwrap()
+        .coefficient
+        .value()
+        .unwrap();
+    assert_eq!(got.to_bits(), want.to_bits());
+    for scale in [1e154, 1e165] {
+        let huge: Vec<[f64; 3]> = small.iter().map(|r| r.map(|x| x * scale)).collect();
+        assert!(matches!(
+            Ratings::from_rows(&huge),
+            Err(Error::TooLarge { .. })
+        ));
+    }
+}
+
+/// A Jacobson-Truax cutoff from populations at the edge of the domain is finite.
+#[test]
+fn jacobson_truax_cutoffs_at_the_domain_edge_are_finite() {
+    use alliance::trend::{ClinicalCutoff, CutoffRule, Polarity, Population};
+    for rule in [CutoffRule::A, CutoffRule::B, CutoffRule::C] {
+        let c = ClinicalCutoff::jacobson_truax(
+            rule,
+            Population {
+                mean: -1e100,
+                sd: 1e100,
+            },
+            Population {
+                mean: 1e100,
+                sd: 1e100,
+            },
+            Polarity::HigherIsBetter,
+        )
+        .unwrap();
+        assert!(c.value.is_finite(), "{rule:?}: {c:?}");
+    }
+    assert!(
+        ClinicalCutoff::jacobson_truax(
+            CutoffRule::C,
+            Population {
+                mean: 0.0,
+                sd: f64::MAX
+            },
+            Population {
+                mean: 1.0,
+                sd: f64::MAX
+            },
+            Polarity::HigherIsBetter,
+        )
+        .is_err()
+    );
+}

@@ -189,7 +189,7 @@ pub struct Reader {
     csv: csv::Reader<Box<dyn Read>>,
     columns: Columns,
     instruments: Instruments,
-    default_instrument: Option<Instrument>,
+    default_instrument: Option<std::rc::Rc<Instrument>>,
     default_rater: Option<Rater>,
     record: csv::ByteRecord,
     /// Long layout: the record read ahead (the first row of the next response).
@@ -350,7 +350,7 @@ impl Reader {
             .collect();
         let columns = Self::columns(&names, args)?;
         let default_instrument = match &args.instrument {
-            Some(id) => Some(instruments.get(id).cloned().ok_or_else(|| {
+            Some(id) => Some(instruments.shared(id).cloned().ok_or_else(|| {
                 Usage(format!(
                     "unknown instrument '{id}'; known: {}",
                     instruments.ids().join(", ")
@@ -567,7 +567,7 @@ impl Reader {
                 .default_instrument
                 .clone()
                 .ok_or_else(|| self.reject(line, None, "no instrument"))?,
-            Some(id) => self.instruments.get(id).cloned().ok_or_else(|| {
+            Some(id) => self.instruments.shared(id).cloned().ok_or_else(|| {
                 self.reject(
                     line,
                     c.instrument,
@@ -808,7 +808,7 @@ struct Ids {
     session: u32,
     date: Option<Date>,
     rater: Rater,
-    instrument: Instrument,
+    instrument: std::rc::Rc<Instrument>,
 }
 
 /// The item number an answer error names, if any.

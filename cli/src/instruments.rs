@@ -3,11 +3,13 @@
 use crate::input::Usage;
 use alliance::{Instrument, catalog};
 use std::path::Path;
+use std::rc::Rc;
 
 /// Instruments by id, catalog first.
 #[derive(Debug, Clone)]
 pub struct Instruments {
-    list: Vec<Instrument>,
+    /// Shared, so that a row refers to its instrument without copying it.
+    list: Vec<Rc<Instrument>>,
 }
 
 /// A file of user instruments: one instrument, or a list under `instruments`.
@@ -25,7 +27,7 @@ impl Instruments {
     /// # Errors
     /// A [`Usage`] error when the file cannot be read or parsed, or reuses an id.
     pub fn load(file: Option<&Path>) -> Result<Instruments, Usage> {
-        let mut list = catalog::all();
+        let mut list: Vec<Rc<Instrument>> = catalog::all().into_iter().map(Rc::new).collect();
         if let Some(path) = file {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| Usage(format!("cannot read {}: {e}", path.display())))?;
@@ -65,7 +67,7 @@ impl Instruments {
                         }
                     )));
                 }
-                list.push(i);
+                list.push(Rc::new(i));
             }
         }
         Ok(Instruments { list })
@@ -73,16 +75,21 @@ impl Instruments {
 
     /// The instrument with this id.
     pub fn get(&self, id: &str) -> Option<&Instrument> {
+        self.shared(id).map(|i| &**i)
+    }
+
+    /// The instrument with this id, shared.
+    pub fn shared(&self, id: &str) -> Option<&Rc<Instrument>> {
         self.list.iter().find(|i| i.id() == id)
     }
 
     /// Every id, in order.
     pub fn ids(&self) -> Vec<&str> {
-        self.list.iter().map(Instrument::id).collect()
+        self.list.iter().map(|i| i.id()).collect()
     }
 
     /// Every instrument, in order.
-    pub fn all(&self) -> &[Instrument] {
-        &self.list
+    pub fn all(&self) -> impl Iterator<Item = &Instrument> {
+        self.list.iter().map(|i| &**i)
     }
 }

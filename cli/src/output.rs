@@ -1,6 +1,7 @@
 //! Tidy output: one observation per row, as CSV or JSON lines, to a file or standard output.
 
 use crate::input::{Reject, Usage};
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -24,11 +25,11 @@ pub enum Format {
     Jsonl,
 }
 
-/// One cell of a table.
+/// One cell of a table; text is borrowed where it can be, so writing a row allocates nothing.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub enum Cell<'a> {
     /// Text.
-    Text(String),
+    Text(Cow<'a, str>),
     /// A number (written in full precision, so that it reads back to the same bits).
     Num(f64),
     /// A count or a number of a session.
@@ -39,61 +40,73 @@ pub enum Cell {
     Empty,
 }
 
-impl From<&str> for Cell {
-    fn from(s: &str) -> Cell {
-        Cell::Text(s.to_owned())
+impl<'a> From<&'a str> for Cell<'a> {
+    fn from(s: &'a str) -> Cell<'a> {
+        Cell::Text(Cow::Borrowed(s))
     }
 }
-impl From<String> for Cell {
-    fn from(s: String) -> Cell {
-        Cell::Text(s)
+impl From<String> for Cell<'_> {
+    fn from(s: String) -> Self {
+        Cell::Text(Cow::Owned(s))
     }
 }
-impl From<f64> for Cell {
-    fn from(x: f64) -> Cell {
+impl From<f64> for Cell<'_> {
+    fn from(x: f64) -> Self {
         Cell::Num(x)
     }
 }
-impl From<Option<f64>> for Cell {
-    fn from(x: Option<f64>) -> Cell {
+impl From<Option<f64>> for Cell<'_> {
+    fn from(x: Option<f64>) -> Self {
         x.map_or(Cell::Empty, Cell::Num)
     }
 }
-impl From<usize> for Cell {
-    fn from(x: usize) -> Cell {
+impl From<usize> for Cell<'_> {
+    fn from(x: usize) -> Self {
         Cell::Int(x as i64)
     }
 }
-impl From<u32> for Cell {
-    fn from(x: u32) -> Cell {
+impl From<u32> for Cell<'_> {
+    fn from(x: u32) -> Self {
         Cell::Int(i64::from(x))
     }
 }
-impl From<bool> for Cell {
-    fn from(x: bool) -> Cell {
+impl From<bool> for Cell<'_> {
+    fn from(x: bool) -> Self {
         Cell::Bool(x)
     }
 }
-impl<T: Copy + Into<Cell>> From<alliance::Outcome<T>> for Cell {
-    fn from(o: alliance::Outcome<T>) -> Cell {
-        o.value().map_or(Cell::Empty, Into::into)
+impl<T: Copy + Into<Cell<'static>>> From<alliance::Outcome<T>> for Cell<'_> {
+    fn from(o: alliance::Outcome<T>) -> Self {
+        match o.value().map(Into::into) {
+            Some(Cell::Num(x)) => Cell::Num(x),
+            Some(Cell::Int(x)) => Cell::Int(x),
+            Some(Cell::Bool(x)) => Cell::Bool(x),
+            Some(Cell::Text(t)) => Cell::Text(Cow::Owned(t.into_owned())),
+            Some(Cell::Empty) | None => Cell::Empty,
+        }
     }
 }
 
-impl Cell {
-    fn text(&self) -> String {
+impl Cell<'_> {
+    /// Writes the cell as one CSV field; numbers through `ryu` (shortest digits that read
+    /// back to the same bits, no allocation).
+    fn write_csv<W: Write>(
+        &self,
+        w: &mut csv::Writer<W>,
+        numbers: &mut ryu::Buffer,
+    ) -> csv::Result<()> {
         match self {
-            Cell::Text(s) => s.clone(),
-            Cell::Num(x) => format!("{x}"),
-            Cell::Int(i) => i.to_string(),
-            Cell::Bool(b) => b.to_string(),
-            Cell::Empty => String::new(),
+            Cell::Text(s) => w.write_field(s.as_bytes()),
+            Cell::Num(x) if x.is_finite() => w.write_field(numbers.format_finite(*x)),
+            Cell::Num(_) | Cell::Empty => w.write_field(b""),
+            Cell::Int(i) => w.write_field(itoa(*i, &mut [0u8; 20])),
+            Cell::Bool(b) => w.write_field(if *b { "true" } else { "false" }),
         }
     }
 
     fn json(&self) -> serde_json::Value {
         match self {
-            Cell::Text(s) => serde_json::Value::String(s.clone()),
+            Cell::Text(s) => serde_json::Value::String(s.to_string()),
             Cell::Num(x) => serde_json::Number::from_f64(*x)
                 .map_or(serde_json::Value::Null, serde_json::Value::Number),
             Cell::Int(i) => serde_json::Value::from(*i),
@@ -103,12 +116,32 @@ impl Cell {
     }
 }
 
+/// The decimal digits of `i`, in `buf`.
+fn itoa(i: i64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut n = i.unsigned_abs();
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    &buf[at..]
+}
+
 /// A table being written, row by row.
 pub struct Table {
     columns: Vec<String>,
     format: Format,
     csv: Option<csv::Writer<Box<dyn Write>>>,
     json: Option<Box<dyn Write>>,
+    numbers: ryu::Buffer,
     /// Rows written.
     pub rows: u64,
 }
@@ -155,6 +188,7 @@ impl Table {
             format,
             csv: None,
             json: None,
+            numbers: ryu::Buffer::new(),
             rows: 0,
         };
         match format {
@@ -182,7 +216,11 @@ impl Table {
                     .csv
                     .as_mut()
                     .ok_or_else(|| std::io::Error::other("closed"))?;
-                csv.write_record(cells.iter().map(Cell::text))
+                for cell in cells {
+                    cell.write_csv(csv, &mut self.numbers)
+                        .map_err(std::io::Error::other)?;
+                }
+                csv.write_record(None::<&[u8]>)
                     .map_err(std::io::Error::other)
             }
             Format::Jsonl => {

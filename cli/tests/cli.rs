@@ -243,7 +243,7 @@ fn semicolons_tabs_and_a_byte_order_mark_are_read() {
             String::from_utf8_lossy(&out.stderr)
         );
         assert_eq!(counts(&out.stderr), (1, 1, 0));
-        assert!(String::from_utf8_lossy(&out.stdout).contains(",32,"));
+        assert!(String::from_utf8_lossy(&out.stdout).contains(",32.0,"));
     }
 }
 

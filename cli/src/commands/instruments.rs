@@ -47,7 +47,6 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let known = Instruments::load(args.instruments.as_deref())?;
     let chosen: Vec<_> = known
         .all()
-        .iter()
         .filter(|i| args.id.as_deref().is_none_or(|id| i.id() == id))
         .collect();
     if chosen.is_empty() {

@@ -40,7 +40,8 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             .collect(),
         None => crate::instruments::Instruments::load(args.input.instruments.as_deref())?
             .all()
-            .to_vec(),
+            .cloned()
+            .collect(),
     };
     for i in &in_play {
         for s in i.subscales() {
@@ -74,7 +75,6 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let fixed = columns.len();
     columns.extend(subscales.iter().map(|s| format!("subscale:{s}")));
     let mut table = Table::new(&args.output, columns)?;
-    let mut cells: Vec<Cell> = Vec::with_capacity(fixed + subscales.len());
     let file = reader.file().to_owned();
     for item in reader.by_ref() {
         let row = match item {
@@ -96,7 +96,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
                 continue;
             }
         };
-        cells.clear();
+        let mut cells: Vec<Cell> = Vec::with_capacity(fixed + subscales.len());
         cells.extend([
             row.client.as_str().into(),
             row.therapist.as_str().into(),

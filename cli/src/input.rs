@@ -194,7 +194,13 @@ pub struct Reader {
     record: csv::ByteRecord,
     /// Long layout: the record read ahead (the first row of the next response).
     ahead: Option<(u64, Vec<String>)>,
+    /// The responses of the current dyad's block of rows (hashes of their keys). Cleared when
+    /// the dyad changes, so memory stays flat on any file: a duplicate is caught within its
+    /// dyad's block here, and anywhere by the commands that build courses
+    /// (`Session::add` refuses a second response).
     seen: HashSet<u64>,
+    /// The dyad of the current block.
+    block: u64,
     /// File rows read (the header excluded).
     pub rows_read: u64,
 }
@@ -381,6 +387,7 @@ impl Reader {
             record: csv::ByteRecord::new(),
             ahead: None,
             seen: HashSet::new(),
+            block: 0,
             rows_read: 0,
         })
     }
@@ -590,15 +597,15 @@ impl Reader {
 
     fn check_duplicate(&mut self, line: u64, ids: &Ids) -> Result<(), Reject> {
         use std::hash::{Hash, Hasher};
+        let mut dyad = std::collections::hash_map::DefaultHasher::new();
+        (&ids.client, &ids.therapist).hash(&mut dyad);
+        let dyad = dyad.finish();
+        if dyad != self.block {
+            self.seen.clear();
+            self.block = dyad;
+        }
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        (
-            &ids.client,
-            &ids.therapist,
-            ids.session,
-            ids.rater.label(),
-            ids.instrument.id(),
-        )
-            .hash(&mut h);
+        (ids.session, ids.rater.label(), ids.instrument.id()).hash(&mut h);
         if self.seen.insert(h.finish()) {
             Ok(())
         } else {

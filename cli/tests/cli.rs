@@ -583,3 +583,35 @@ fn item_kappa_equals_the_library() {
         k.coefficient.value().unwrap().to_bits()
     );
 }
+
+#[test]
+fn a_duplicate_anywhere_in_the_file_is_rejected_by_the_study_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = format!(
+        "{HEADER}\
+C1,T1,1,2026-01-05,client,VAS-4,8,8,8,8\n\
+C2,T1,1,2026-01-05,client,VAS-4,8,8,8,8\n\
+C1,T1,1,2026-01-05,client,VAS-4,7,7,7,7\n\
+C1,T1,2,2026-01-12,client,VAS-4,8,8,8,8\n\
+C1,T1,3,2026-01-19,client,VAS-4,8,8,8,8\n"
+    );
+    let f = write(dir.path(), "dup.csv", body.as_bytes());
+    let out = alliance(dir.path())
+        .args(["trend"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(counts(&out.stderr), (5, 4, 1));
+    let r = rejects(dir.path());
+    assert_eq!(&r[0][1], "4");
+    assert!(
+        r[0][3].contains("already has a client response"),
+        "{:?}",
+        r[0]
+    );
+}

@@ -225,3 +225,9 @@ pub fn read(args: &InputArgs) -> Result<(Vec<Dyad>, Tally, u64), Failure> {
     }
     Ok((out, tally, rows_read))
 }
+
+/// The sample SD (n − 1) of scores, when there are two or more and they vary: the library's
+/// `sample_sd`, with "no spread" as `None`.
+pub fn sd(xs: &[f64]) -> Option<f64> {
+    alliance::trend::sample_sd(xs).ok().filter(|s| *s > 0.0)
+}

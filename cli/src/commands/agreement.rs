@@ -4,6 +4,7 @@ use crate::Failure;
 use crate::input::InputArgs;
 use crate::output::{Cell, OutputArgs, Table};
 use crate::study::Dyad;
+use crate::study::sd;
 use alliance::agreement::{
     Categories, IccForm, IccUnit, LimitMultiplier, Metric, Weighting, bland_altman, cohen_kappa,
     concordance, discrepancy, icc, krippendorff_alpha,
@@ -223,15 +224,6 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     }
     table.finish()?;
     tally.finish(rows_read, "used")
-}
-
-fn sd(xs: &[f64]) -> Option<f64> {
-    if xs.len() < 2 {
-        return None;
-    }
-    let n = xs.len() as f64;
-    let m = xs.iter().sum::<f64>() / n;
-    Some((xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0)).sqrt())
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -3,6 +3,7 @@
 use crate::Failure;
 use crate::input::InputArgs;
 use crate::output::{Cell, Format, OutputArgs, Table};
+use crate::study::sd;
 use crate::svg::{Band, Chart, Marker, Trace, escape};
 use alliance::agreement::{LimitMultiplier, bland_altman, concordance};
 use alliance::caseload::{ScoreOf, TimeAxis, pairs, series};
@@ -120,16 +121,6 @@ fn cutoff_band(instrument: &Instrument) -> Option<Band> {
     })
 }
 
-fn sample_sd(xs: &[f64]) -> Option<f64> {
-    let n = xs.len() as f64;
-    if xs.len() < 2 {
-        return None;
-    }
-    let m = xs.iter().sum::<f64>() / n;
-    let v = xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0);
-    (v > 0.0).then(|| v.sqrt())
-}
-
 pub fn run(args: &Args) -> Result<(), Failure> {
     let level = Level::new(args.level).map_err(|e| Failure::Usage(format!("--level: {e}")))?;
     std::fs::create_dir_all(&args.out_dir)
@@ -163,7 +154,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         })
         .flat_map(|s| s.series.values().to_vec())
         .collect();
-    let rule = sample_sd(&all).and_then(|sd| RuptureRule::builder().reference_sd(sd).build().ok());
+    let rule = sd(&all).and_then(|sd| RuptureRule::builder().reference_sd(sd).build().ok());
 
     let mut lines: Vec<Line> = Vec::with_capacity(dyads.len());
     let mut sections = String::new();

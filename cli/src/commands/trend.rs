@@ -3,6 +3,7 @@
 use crate::Failure;
 use crate::input::InputArgs;
 use crate::output::{Cell, OutputArgs, Table};
+use crate::study::sd;
 use alliance::caseload::{ScoreOf, TimeAxis, series};
 use alliance::reliability::ReliabilityKind;
 use alliance::trend::{
@@ -221,16 +222,6 @@ struct Criterion {
 struct Criteria {
     done: HashMap<(String, String, String), Criterion>,
     alpha: HashMap<(String, String), Option<f64>>,
-}
-
-fn sd(xs: &[f64]) -> Option<f64> {
-    if xs.len() < 2 {
-        return None;
-    }
-    let n = xs.len() as f64;
-    let m = xs.iter().sum::<f64>() / n;
-    let v = xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0);
-    (v > 0.0).then(|| v.sqrt())
 }
 
 impl Criteria {

@@ -231,3 +231,30 @@ pub fn read(args: &InputArgs) -> Result<(Vec<Dyad>, Tally, u64), Failure> {
 pub fn sd(xs: &[f64]) -> Option<f64> {
     alliance::trend::sample_sd(xs).ok().filter(|s| *s > 0.0)
 }
+
+/// The first instrument client and therapist both answered in one session, in file order.
+pub fn shared_instrument(dyads: &[Dyad]) -> Option<alliance::Instrument> {
+    dyads
+        .iter()
+        .flat_map(|d| d.course.sessions())
+        .find_map(|s| {
+            s.responses()
+                .iter()
+                .filter(|r| r.rater() == alliance::Rater::Client)
+                .find(|r| {
+                    s.response(alliance::Rater::Therapist, r.instrument().id())
+                        .is_some()
+                })
+                .map(|r| r.instrument().clone())
+        })
+}
+
+/// The instrument with this id, as the file's responses use it.
+pub fn instrument_named(dyads: &[Dyad], id: &str) -> Option<alliance::Instrument> {
+    dyads
+        .iter()
+        .flat_map(|d| d.course.sessions())
+        .flat_map(|s| s.responses())
+        .find(|r| r.instrument().id() == id)
+        .map(|r| r.instrument().clone())
+}

@@ -84,40 +84,17 @@ enum Form {
     OneWay,
 }
 
-/// The instrument both raters answered (the first such, in file order).
-fn shared_instrument(dyads: &[Dyad], rater: Rater, other: Rater) -> Option<Instrument> {
-    for d in dyads {
-        for s in d.course.sessions() {
-            for r in s.responses().iter().filter(|r| r.rater() == rater) {
-                if s.response(other, r.instrument().id()).is_some() {
-                    return Some(r.instrument().clone());
-                }
-            }
-        }
-    }
-    None
-}
-
-fn find(dyads: &[Dyad], id: &str) -> Option<Instrument> {
-    dyads
-        .iter()
-        .flat_map(|d| d.course.sessions())
-        .flat_map(|s| s.responses())
-        .find(|r| r.instrument().id() == id)
-        .map(|r| r.instrument().clone())
-}
-
 pub fn run(args: &Args) -> Result<(), Failure> {
     let level = Level::new(args.level).map_err(|e| Failure::Usage(format!("--level: {e}")))?;
     let (dyads, tally, rows_read) = crate::study::read(&args.input)?;
     let client_instrument = match &args.client_instrument {
-        Some(id) => find(&dyads, id).ok_or_else(|| Failure::Usage(format!("no client response on '{id}' in the file")))?,
-        None => shared_instrument(&dyads, Rater::Client, Rater::Therapist).ok_or_else(|| {
+        Some(id) => crate::study::instrument_named(&dyads, id).ok_or_else(|| Failure::Usage(format!("no client response on '{id}' in the file")))?,
+        None => crate::study::shared_instrument(&dyads).ok_or_else(|| {
             Failure::Usage("no instrument was answered by both client and therapist in one session; name them with --client-instrument and --therapist-instrument".into())
         })?,
     };
     let therapist_instrument = match &args.therapist_instrument {
-        Some(id) => find(&dyads, id)
+        Some(id) => crate::study::instrument_named(&dyads, id)
             .ok_or_else(|| Failure::Usage(format!("no response on '{id}' in the file")))?,
         None => client_instrument.clone(),
     };

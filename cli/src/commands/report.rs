@@ -91,20 +91,6 @@ fn main_instrument(dyads: &[crate::study::Dyad]) -> Option<Instrument> {
     counts.into_iter().find(|c| c.1 == best).map(|c| c.0)
 }
 
-/// The first instrument client and therapist both answered in one session.
-fn shared_instrument(dyads: &[crate::study::Dyad]) -> Option<Instrument> {
-    dyads
-        .iter()
-        .flat_map(|d| d.course.sessions())
-        .find_map(|s| {
-            s.responses()
-                .iter()
-                .filter(|r| r.rater() == Rater::Client)
-                .find(|r| s.response(Rater::Therapist, r.instrument().id()).is_some())
-                .map(|r| r.instrument().clone())
-        })
-}
-
 /// A cutoff on the total as a POMP band: the flagged side, 0-100.
 fn cutoff_band(instrument: &Instrument) -> Option<Band> {
     let c = instrument.cutoffs().first()?;
@@ -127,17 +113,12 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         .map_err(|e| Failure::Usage(format!("cannot create {}: {e}", args.out_dir.display())))?;
     let (dyads, tally, rows_read) = crate::study::read(&args.input)?;
     let main = match &args.main_instrument {
-        Some(id) => dyads
-            .iter()
-            .flat_map(|d| d.course.sessions())
-            .flat_map(|s| s.responses())
-            .find(|r| r.instrument().id() == id)
-            .map(|r| r.instrument().clone())
+        Some(id) => crate::study::instrument_named(&dyads, id)
             .ok_or_else(|| Failure::Usage(format!("no response on '{id}' in the file")))?,
         None => main_instrument(&dyads)
             .ok_or_else(|| Failure::Data("no client response to report on".into()))?,
     };
-    let shared = shared_instrument(&dyads);
+    let shared = crate::study::shared_instrument(&dyads);
     let band = cutoff_band(&main);
     // the caseload's SD of the main POMP score: the rupture rule's reference SD
     let all: Vec<f64> = dyads

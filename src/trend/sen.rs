@@ -693,6 +693,39 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+
+        /// Issue 14: the two algorithms disagreed (-9.58e13 against -10.84) on a series with
+        /// subnormal time gaps, now outside the numeric domain. At its edges (gaps of 1e-100
+        /// beside gaps of 1e95, scores of ±1e100 and ±1e-100 beside small integers) the
+        /// implicit selection still equals the median of all listed slopes.
+        #[test]
+        fn implicit_sen_equals_brute_force_at_the_domain_edges(
+            gaps in prop::collection::vec(prop_oneof![4 => Just(1.0), 1 => Just(1e-100), 1 => Just(1e95)], 160..360),
+            picks in prop::collection::vec(prop_oneof![4 => (0u8..7).prop_map(f64::from), 1 => Just(1e100), 1 => Just(-1e100), 1 => Just(1e-100), 1 => Just(-1e-100)], 360),
+        ) {
+            let mut t = Vec::with_capacity(gaps.len());
+            let mut now = 0.0;
+            for g in &gaps {
+                let next = now + g;
+                now = if next > now { next } else { now + now * f64::EPSILON };
+                t.push(now);
+            }
+            let y = picks[..t.len()].to_vec();
+            let Ok(s) = Series::new(t, y) else { return Ok(()) };
+            let slopes = brute_slopes(&s);
+            let fast = by(&s, SenOptions::default(), Algorithm::Implicit);
+            let m = slopes.len();
+            let median = if m % 2 == 1 { slopes[m / 2] } else { slopes[m / 2 - 1] + (slopes[m / 2] - slopes[m / 2 - 1]) / 2.0 };
+            prop_assert!(close(fast.slope, median), "{} vs {}", fast.slope, median);
+            if let Outcome::Defined(ci) = fast.ci {
+                prop_assert!(close(ci.lower, at_rank(&slopes, fast.lower_rank)), "{:?}", ci);
+                prop_assert!(close(ci.upper, at_rank(&slopes, fast.upper_rank)), "{:?}", ci);
+            }
+        }
+    }
+
+    proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
 
         /// The same on short series of few distinct scores, where long runs of equal slopes

@@ -136,6 +136,50 @@ impl fmt::Display for Element {
     }
 }
 
+impl Element {
+    /// A short lower-case name for files and columns: `rapport`, `goals`, `expectations`,
+    /// `responsibility`.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::Element;
+    /// assert_eq!(Element::Goals.slug(), "goals");
+    /// ```
+    pub const fn slug(self) -> &'static str {
+        match self {
+            Element::Rapport => "rapport",
+            Element::Goals => "goals",
+            Element::Expectations => "expectations",
+            Element::Responsibility => "responsibility",
+        }
+    }
+}
+
+/// An element from its full name or its [slug](Element::slug), in any case.
+///
+/// # Example
+/// ```
+/// use alliance::Element;
+/// assert_eq!("Positive Rapport".parse::<Element>()?, Element::Rapport);
+/// assert_eq!("GOALS".parse::<Element>()?, Element::Goals);
+/// assert!("trust".parse::<Element>().is_err());
+/// # Ok::<(), alliance::Error>(())
+/// ```
+impl std::str::FromStr for Element {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> crate::Result<Element> {
+        let s2 = s.trim();
+        Element::ALL
+            .into_iter()
+            .find(|e| e.slug().eq_ignore_ascii_case(s2) || e.name().eq_ignore_ascii_case(s2))
+            .ok_or_else(|| crate::Error::Unrecognized {
+                what: "element",
+                value: s.to_owned(),
+                expected: "rapport, goals, expectations or responsibility (or the full names)",
+            })
+    }
+}
+
 /// One element's score in a profile.
 ///
 /// With feature `serde` it serializes; it does not deserialize (a result is computed, not read).

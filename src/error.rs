@@ -128,6 +128,16 @@ pub enum Error {
         /// The offending value.
         value: f64,
     },
+    /// Text that names none of a type's values (a rater, an element, a date).
+    #[error("'{value}' is not a {what}; use {expected}")]
+    Unrecognized {
+        /// What the text should name ("rater", "element", "date").
+        what: &'static str,
+        /// The text given.
+        value: String,
+        /// The accepted forms.
+        expected: &'static str,
+    },
     /// A response gives an item number twice.
     #[error("item {item} is answered twice; give each item once")]
     DuplicateItem {

@@ -41,6 +41,33 @@ impl fmt::Display for Rater {
     }
 }
 
+/// A rater from its name, in any case: `client` (or `patient`), `therapist` (or
+/// `clinician`), `observer`.
+///
+/// # Example
+/// ```
+/// use alliance::Rater;
+/// assert_eq!("Therapist".parse::<Rater>()?, Rater::Therapist);
+/// assert_eq!("patient".parse::<Rater>()?, Rater::Client);
+/// assert!("nurse".parse::<Rater>().is_err());
+/// # Ok::<(), alliance::Error>(())
+/// ```
+impl std::str::FromStr for Rater {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> crate::Result<Rater> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "client" | "patient" => Ok(Rater::Client),
+            "therapist" | "clinician" => Ok(Rater::Therapist),
+            "observer" => Ok(Rater::Observer),
+            _ => Err(crate::Error::Unrecognized {
+                what: "rater",
+                value: s.to_owned(),
+                expected: "client, therapist or observer",
+            }),
+        }
+    }
+}
+
 /// One completed questionnaire by one rater, checked against its instrument when built: the
 /// right number of items, every answer on the scale (range and step), no NaN or infinity, no
 /// item given twice or unknown. Missing answers are `None`.

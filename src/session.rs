@@ -16,10 +16,7 @@ use std::fmt;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(
-    feature = "serde",
-    serde(try_from = "(i32, u8, u8)", into = "(i32, u8, u8)")
-)]
+#[cfg_attr(feature = "serde", serde(try_from = "String", into = "String"))]
 pub struct Date {
     year: i32,
     month: u8,
@@ -130,6 +127,60 @@ impl Date {
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// An ISO 8601 calendar date, `YYYY-MM-DD` (a leading `-` for years before 1 BC), as
+/// [`Display`](fmt::Display) writes it; with feature `serde` it is also the JSON form.
+///
+/// # Example
+/// ```
+/// use alliance::Date;
+/// let d: Date = "2026-03-01".parse()?;
+/// assert_eq!((d.year(), d.month(), d.day()), (2026, 3, 1));
+/// assert_eq!(d.to_string(), "2026-03-01");
+/// assert!("2026-02-30".parse::<Date>().is_err()); // no such day
+/// assert!("01/03/2026".parse::<Date>().is_err());
+/// # Ok::<(), alliance::Error>(())
+/// ```
+impl std::str::FromStr for Date {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Date> {
+        let unrecognized = || Error::Unrecognized {
+            what: "date",
+            value: s.to_owned(),
+            expected: "an ISO 8601 date, YYYY-MM-DD",
+        };
+        let (sign, rest) = match s.strip_prefix('-') {
+            Some(rest) => (-1, rest),
+            None => (1, s),
+        };
+        let mut parts = rest.split('-');
+        let (Some(y), Some(m), Some(d), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(unrecognized());
+        };
+        let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+        if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
+            return Err(unrecognized());
+        }
+        let number = |p: &str| p.parse::<i32>().map_err(|_| unrecognized());
+        let (y, m, d) = (number(y)?, number(m)?, number(d)?);
+        Date::new(sign * y, m as u8, d as u8)
+    }
+}
+
+impl TryFrom<String> for Date {
+    type Error = Error;
+    fn try_from(s: String) -> Result<Date> {
+        s.parse()
+    }
+}
+
+impl From<Date> for String {
+    fn from(d: Date) -> String {
+        d.to_string()
     }
 }
 

@@ -79,6 +79,14 @@ fn texts() -> Vec<(Error, &'static str)> {
             "item 3 is NaN but an answer must be a number on the scale",
         ),
         (
+            Error::Unrecognized {
+                what: "rater",
+                value: "nurse".into(),
+                expected: "client, therapist or observer",
+            },
+            "'nurse' is not a rater; use client, therapist or observer",
+        ),
+        (
             Error::TinyAnswer {
                 item: 4,
                 value: 1e-200,

@@ -102,7 +102,15 @@ fn invalid_data_is_rejected_with_the_constructors_error() {
         "1.5",
         "confidence level must be from 0.000001 to 0.999999, but it is 1.5",
     );
-    rejected::<Date>("[2026,2,30]", "2026-02-30 is not a calendar date");
+    rejected::<Date>("\"2026-02-30\"", "2026-02-30 is not a calendar date");
+    rejected::<Date>(
+        "\"01/03/2026\"",
+        "'01/03/2026' is not a date; use an ISO 8601 date, YYYY-MM-DD",
+    );
+    assert_eq!(
+        serde_json::to_string(&Date::new(2026, 3, 1).unwrap()).unwrap(),
+        "\"2026-03-01\""
+    );
     rejected::<Norm>(
         r#"{"mean":4,"sd":0,"source":"x","n":null}"#,
         "norm SD must be positive, but it is 0",

@@ -561,7 +561,7 @@ impl Reader {
         };
         let rater = match c.rater.map(text) {
             None => self.default_rater.unwrap_or(Rater::Client),
-            Some(r) => parse_rater(r).ok_or_else(|| {
+            Some(r) => r.parse::<Rater>().map_err(|_| {
                 self.reject(
                     line,
                     c.rater,
@@ -846,24 +846,9 @@ pub fn parse_answer(cell: &str) -> Result<Option<f64>, String> {
     }
 }
 
-fn parse_rater(s: &str) -> Option<Rater> {
-    match s.to_ascii_lowercase().as_str() {
-        "client" | "patient" | "c" => Some(Rater::Client),
-        "therapist" | "clinician" | "t" => Some(Rater::Therapist),
-        "observer" | "o" => Some(Rater::Observer),
-        _ => None,
-    }
-}
-
 /// An ISO 8601 date, `YYYY-MM-DD`, optionally followed by a time (`T...`), which is ignored.
 pub fn parse_date(s: &str) -> Option<Date> {
-    let day = s.split(['T', ' ']).next()?;
-    let mut parts = day.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
+    s.split(['T', ' ']).next()?.parse().ok()
 }
 
 impl Iterator for Reader {

@@ -198,7 +198,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
                     .zip(es.series.values().iter().copied())
                     .collect();
                 chart.traces.push(Trace {
-                    label: short(*e).into(),
+                    label: e.slug().into(),
                     colour: ELEMENT_COLOURS[k],
                     points: p,
                     dashed: true,
@@ -394,15 +394,6 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     }
     eprintln!("wrote {}", report.display());
     Ok(())
-}
-
-fn short(e: Element) -> &'static str {
-    match e {
-        Element::Rapport => "rapport",
-        Element::Goals => "goals",
-        Element::Expectations => "expectations",
-        Element::Responsibility => "responsibility",
-    }
 }
 
 fn anchor(client: &str, therapist: &str) -> String {

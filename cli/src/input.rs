@@ -726,7 +726,7 @@ impl Reader {
         loop {
             match self.next_fields() {
                 None => break,
-                Some(Err(r)) => return Err(self.long_rejects(lines, Some(r))),
+                Some(Err(r)) => return Err(self.long_rejects(lines, r, None)),
                 Some(Ok((l, f))) => {
                     if key(&f, &self.columns) == first_key {
                         lines.push((l, f));
@@ -739,12 +739,12 @@ impl Reader {
         }
         let ids = match self.ids(line, &lines[0].1) {
             Ok(ids) => ids,
-            Err(r) => return Err(self.long_rejects(lines, Some(r))),
+            Err(r) => return Err(self.long_rejects(lines, r, Some(0))),
         };
         let k = ids.instrument.items().len();
         let mut answers = vec![None; k];
         let mut given = vec![false; k];
-        for (l, f) in &lines {
+        for (at, (l, f)) in lines.iter().enumerate() {
             let text = &f[item];
             let number: Option<usize> = text.parse().ok().filter(|&n| (1..=k).contains(&n));
             let Some(number) = number else {
@@ -756,7 +756,7 @@ impl Reader {
                         ids.instrument.id()
                     ),
                 );
-                return Err(self.long_rejects(lines, Some(r)));
+                return Err(self.long_rejects(lines, r, Some(at)));
             };
             if given[number - 1] {
                 let r = self.reject(
@@ -764,46 +764,43 @@ impl Reader {
                     Some(item),
                     format!("item {number} is answered twice in this response"),
                 );
-                return Err(self.long_rejects(lines, Some(r)));
+                return Err(self.long_rejects(lines, r, Some(at)));
             }
             given[number - 1] = true;
             match parse_answer(&f[answer]) {
                 Ok(a) => answers[number - 1] = a,
                 Err(reason) => {
                     let r = self.reject(*l, Some(answer), reason);
-                    return Err(self.long_rejects(lines, Some(r)));
+                    return Err(self.long_rejects(lines, r, Some(at)));
                 }
             }
         }
         if let Err(r) = self.check_duplicate(line, &ids) {
-            return Err(self.long_rejects(lines, Some(r)));
+            return Err(self.long_rejects(lines, r, Some(0)));
         }
         let rows = lines.len() as u64;
         let columns = vec![Some(answer); k];
         self.response(line, ids, &answers, &columns, rows)
-            .map_err(|r| self.long_rejects(lines, Some(r)))
+            .map_err(|r| self.long_rejects(lines, r, Some(0)))
     }
 
-    /// Every row of a long-layout response that cannot be used: the bad one with its reason,
-    /// the others pointing to it.
-    fn long_rejects(&self, lines: Vec<(u64, Vec<String>)>, cause: Option<Reject>) -> Vec<Reject> {
+    /// Every row of a long-layout response that cannot be used, each once: the row at
+    /// `at` (an index into `lines`) gets the cause, the others point to it; with `at` None
+    /// the cause is a row of its own (a bad row right after the response).
+    fn long_rejects(
+        &self,
+        lines: Vec<(u64, Vec<String>)>,
+        cause: Reject,
+        at: Option<usize>,
+    ) -> Vec<Reject> {
         let mut out = Vec::with_capacity(lines.len() + 1);
-        let cause_line = cause.as_ref().map_or(0, |c| c.line);
-        let cause_in_lines = lines.iter().any(|(l, _)| *l == cause_line);
-        for (l, _) in &lines {
-            if *l != cause_line {
-                out.push(self.reject(
-                    *l,
-                    None,
-                    format!("its response is rejected: see line {cause_line}"),
-                ));
+        let see = format!("its response is rejected: see line {}", cause.line);
+        for (k, (l, _)) in lines.iter().enumerate() {
+            if Some(k) != at {
+                out.push(self.reject(*l, None, see.clone()));
             }
         }
-        if let Some(c) = cause {
-            // a CSV error on the row after the response is that row's own reject
-            let _ = cause_in_lines;
-            out.push(c);
-        }
+        out.push(cause);
         out.sort_by_key(|r| r.line);
         out
     }
@@ -912,5 +909,123 @@ mod tests {
             parse_date("2026-01-07T10:00:00").map(|d| d.month()),
             Some(1)
         );
+    }
+}
+
+#[cfg(test)]
+mod hostile {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn args(path: &Path, layout: Option<Layout>) -> InputArgs {
+        InputArgs {
+            input: Some(path.to_path_buf()),
+            sample: false,
+            layout,
+            delimiter: None,
+            client_col: None,
+            therapist_col: None,
+            session_col: None,
+            date_col: None,
+            rater_col: None,
+            instrument_col: None,
+            item_col: None,
+            answer_col: None,
+            instrument: None,
+            rater: None,
+            instruments: None,
+            rejects: None,
+            strict: false,
+        }
+    }
+
+    /// Pieces that CSV parsing and answer parsing trip on.
+    fn token() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            ",",
+            ",",
+            ",",
+            ";",
+            "\t",
+            "\n",
+            "\r\n",
+            "\"",
+            "\"\"",
+            "C1",
+            "T1",
+            "1",
+            "2",
+            "12",
+            "client",
+            "therapist",
+            "VAS-4",
+            "WAI-SR",
+            "8",
+            "8.5",
+            "11",
+            "-1",
+            "NaN",
+            "inf",
+            "NA",
+            "",
+            " ",
+            "2026-01-05",
+            "2026-02-30",
+            "\u{feff}",
+            "\u{e9}",
+            "9999999999999999999",
+            "1e400",
+            "0x10",
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Any body under a valid header, wide or long: no panic, and every row read is
+        /// either in a response or rejected, exactly once.
+        #[test]
+        fn every_row_is_used_or_rejected_once(body in prop::collection::vec(token(), 0..120), long in any::<bool>()) {
+            let header = if long {
+                "client,therapist,session,date,rater,instrument,item,answer\n"
+            } else {
+                "client,therapist,session,date,rater,instrument,item1,item2,item3,item4\n"
+            };
+            let dir = std::env::temp_dir().join(format!("alliance-hostile-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join("body.csv");
+            std::fs::write(&path, format!("{header}{}", body.concat())).unwrap();
+            let layout = Some(if long { Layout::Long } else { Layout::Wide });
+            let mut reader = Reader::open(&args(&path, layout), Instruments::load(None).unwrap()).unwrap();
+            let (mut used, mut rejected) = (0u64, 0u64);
+            for item in reader.by_ref() {
+                match item {
+                    Ok(row) => used += row.rows,
+                    Err(r) => rejected += r.len() as u64,
+                }
+            }
+            prop_assert_eq!(used + rejected, reader.rows_read);
+        }
+    }
+
+    /// Found by the property test above: an empty-quoted first row then a ragged row in long
+    /// layout were counted as one reject for two rows (both had the same line number).
+    #[test]
+    fn a_ragged_row_after_a_bad_response_is_its_own_reject() {
+        let dir = std::env::temp_dir().join(format!("alliance-ragged-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("body.csv");
+        let header = "client,therapist,session,date,rater,instrument,item,answer\n";
+        std::fs::write(&path, format!("{header}\"\",,,,,,,\r\n,")).unwrap();
+        let mut reader = Reader::open(
+            &args(&path, Some(Layout::Long)),
+            Instruments::load(None).unwrap(),
+        )
+        .unwrap();
+        let rejected: usize = reader
+            .by_ref()
+            .map(|r| r.err().map_or(0, |r| r.len()))
+            .sum();
+        assert_eq!((rejected as u64, reader.rows_read), (2, 2));
     }
 }

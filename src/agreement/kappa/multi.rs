@@ -284,22 +284,6 @@ fn count_row(
     Ok(r)
 }
 
-/// `Σ_k` `r_ik` (`Σ_l` `w_kl` `r_il` - 1) for one subject's counts, over its `used`
-/// categories in ascending order (the zero counts of the others add nothing).
-fn weighted_pairs(counts: &[f64], used: &[usize], w: &[f64], q: usize) -> f64 {
-    let mut total = 0.0;
-    for &k in used {
-        let rk = counts.get(k).copied().unwrap_or(0.0);
-        let mut star = 0.0;
-        for &l in used {
-            let rl = counts.get(l).copied().unwrap_or(0.0);
-            star += w.get(k * q + l).copied().unwrap_or(0.0) * rl;
-        }
-        total += rk * (star - 1.0);
-    }
-    total
-}
-
 /// `Σ_{k≠l} (1 − w_kl) r_k r_l`: the weighted disagreeing pairs of one subject, from
 /// nonnegative terms (the diagonal weights are 1), so `1 − p_a` never cancels.
 fn disagreeing_pairs(counts: &[f64], used: &[usize], w: &[f64], q: usize) -> f64 {
@@ -329,7 +313,7 @@ fn multi_rater(
     let mut counts = vec![0.0; q];
     let mut shares = vec![Sum::default(); q];
     let mut used: Vec<usize> = Vec::with_capacity(k_raters);
-    let (mut pa_sum, mut da_sum) = (Sum::default(), Sum::default());
+    let mut da_sum = Sum::default();
     let (mut n, mut n2, mut dropped) = (0usize, 0usize, 0usize);
     // Pass 1: category shares and observed agreement.
     for (i, row) in ratings.rows_raw().enumerate() {
@@ -346,7 +330,6 @@ fn multi_rater(
         }
         if r >= 2.0 {
             n2 += 1;
-            pa_sum.add(weighted_pairs(&counts, &used, &w, q) / (r * (r - 1.0)));
             da_sum.add(disagreeing_pairs(&counts, &used, &w, q) / (r * (r - 1.0)));
         }
     }
@@ -436,8 +419,9 @@ fn multi_rater(
     if n2 == 0 {
         return Ok(result);
     }
-    let pa = pa_sum.value() / n2 as f64;
-    result.observed_agreement = Outcome::Defined(pa);
+    // p_a = 1 − D_a: the diagonal weights are 1, so agreeing and disagreeing pairs add to 1
+    let disagreement = da_sum.value() / n2 as f64;
+    result.observed_agreement = Outcome::Defined(1.0 - disagreement);
     // p_e = 1: decided exactly above, or D_e = 0 within rounding the exact tests cannot see
     if pe_one || chance_disagreement <= 0.0 {
         let why = Outcome::Undefined(Undefined::ExpectedAgreementOne);
@@ -452,7 +436,6 @@ fn multi_rater(
         return Ok(result);
     }
     // (p_a − p_e)/(1 − p_e) as 1 − D_a/D_e (see `chance_disagreement`)
-    let disagreement = da_sum.value() / n2 as f64;
     let value = 1.0 - disagreement / chance_disagreement;
     // Per-subject chance-agreement weights for the linearized variance.
     let pe_weight: Vec<f64> = match method {

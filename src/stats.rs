@@ -65,6 +65,12 @@ impl RoundingNoise {
         }
     }
 
+    /// Noise for terms that each carry at most `delta` of rounding (the standardized item
+    /// sums of Cronbach's alpha, whose bound is not a multiple of a magnitude).
+    pub(crate) fn with_delta(delta: f64) -> RoundingNoise {
+        RoundingNoise { delta }
+    }
+
     /// The bound above for a computed sum `ss` of `terms` squared deviations.
     pub(crate) fn bound(self, ss: f64, terms: usize) -> f64 {
         let m = terms as f64;

@@ -289,10 +289,10 @@ fn standardized_sum_var(
     // every row's z-sum is zero; the computed z-sums then hold only rounding. Each term
     // (x − m_j)/s_j carries at most about 2ε(|m_j|/s_j + √n) (a value lies within √n SDs of
     // its mean) plus ε per addition, so each z-sum is off by at most δ below, and their sum
-    // of squares by at most 2δ√(n ss) + n δ². When that bound exceeds 1e-6 of ss, Σ r_ij is
-    // zero to working precision: fewer than six digits of it (and of the standardized alpha,
-    // near ±1e25 there) would be right, and the item order would change them. Decided this
-    // way, not by `ss == 0.0`, no order can turn the zero into ±1e31.
+    // of squares as `RoundingNoise::bound` says. When that bound exceeds 1e-6 of ss, Σ r_ij
+    // is zero to working precision: fewer than six digits of it (and of the standardized
+    // alpha, near ±1e25 there) would be right, and the item order would change them.
+    // Decided this way, not by `ss == 0.0`, no order can turn the zero into ±1e31.
     let root_n = (n as f64).sqrt();
     let k = mean.len() as f64;
     let spread: f64 = mean
@@ -300,11 +300,7 @@ fn standardized_sum_var(
         .zip(&inv_sd)
         .map(|(m, w)| 2.0 * m.abs() * w + (k + 5.0) * root_n)
         .sum();
-    let delta = 4.0 * f64::EPSILON * spread;
-    let nf = n as f64;
-    if 2.0 * delta * (nf * ss.max(0.0)).sqrt() + nf * delta * delta
-        > crate::stats::DENOMINATOR_PRECISION * ss
-    {
+    if stats::RoundingNoise::with_delta(4.0 * f64::EPSILON * spread).is_unresolved(ss, n) {
         return Some(0.0);
     }
     Some(ss / (n as f64 - 1.0))

@@ -377,3 +377,38 @@ fn alpha_with_a_total_variance_below_working_precision_is_undefined() {
     let b = cronbach_alpha(&Ratings::from_rows(&swapped).unwrap(), Level::default()).unwrap();
     assert_eq!(b.coefficient.value(), None, "{b:?}");
 }
+
+/// Values 2 ulps apart near 1e100, two of ten missing: Krippendorff's interval alpha was
+/// −0.3125 in one unit order and 0.625 in the other, because the mean's rounding (about
+/// 1e84) was as large as the spread. Measured from a data value, the squares are at the
+/// scale of the spread. Found by `agreement_matrix` (30-minute campaign).
+#[test]
+fn krippendorff_interval_alpha_near_1e100_does_not_depend_on_unit_order() {
+    use alliance::agreement::{Metric, krippendorff_alpha};
+    let (a, b) = (9.999999999999996e99, 9.999999999999998e99);
+    let rows = [
+        [Some(a), Some(a), Some(b), None, None],
+        [Some(a), Some(a), Some(a), Some(a), Some(a)],
+    ];
+    let alpha = |r: &[[Option<f64>; 5]]| {
+        let cells: Vec<Option<f64>> = r.iter().flatten().copied().collect();
+        krippendorff_alpha(
+            &Ratings::with_missing(2, 5, cells).unwrap(),
+            Metric::Interval,
+            None,
+        )
+        .unwrap()
+        .coefficient
+        .value()
+    };
+    let swapped = [rows[1], rows[0]];
+    // the same data on a small scale: 0 and 2 for the two distinct values
+    let small = [
+        [Some(0.0), Some(0.0), Some(2.0), None, None],
+        [Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0)],
+    ];
+    let want = alpha(&small).unwrap();
+    for got in [alpha(&rows), alpha(&swapped)] {
+        assert!((got.unwrap() - want).abs() < 1e-12, "{got:?} vs {want}");
+    }
+}

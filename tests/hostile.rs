@@ -591,3 +591,25 @@ fn jacobson_truax_cutoffs_at_the_domain_edge_are_finite() {
         .is_err()
     );
 }
+
+/// Values a few ulps apart near 1e100 (a, a + u, a + 2u with u = 2^280): each mean's own
+/// rounding was as large as the spread, and Pearson's r came out 0.75 where it is
+/// 3/√(40/3) = 0.8215838362577491 (exact rational arithmetic on the integers 0, 1, 2, the
+/// same data measured in units of u from a); Lin's CCC is 0.75 = 2·(1/2)/(5/9 + 2/3 + 1/9).
+#[test]
+fn pearson_near_1e100_equals_its_small_scale_twin() {
+    use alliance::agreement::{concordance, pearson};
+    let (a, b, c) = (9.999999999999996e99, 9.999999999999998e99, 1e100);
+    let x = [a, a, b, a, c, b];
+    let y = [a, b, b, a, c, c];
+    let level = Level::default();
+    let twin_x = [0.0, 0.0, 1.0, 0.0, 2.0, 1.0];
+    let twin_y = [0.0, 1.0, 1.0, 0.0, 2.0, 2.0];
+    for (x, y) in [(&x, &y), (&twin_x, &twin_y)] {
+        let p = Paired::new(x, y).unwrap();
+        let r = pearson(&p, level).unwrap().coefficient.value().unwrap();
+        let ccc = concordance(&p, level).unwrap().coefficient.value().unwrap();
+        assert!((r - 3.0 / (40.0f64 / 3.0).sqrt()).abs() < 1e-15, "r {r}");
+        assert!((ccc - 0.75).abs() < 1e-15, "ccc {ccc}");
+    }
+}

@@ -107,7 +107,7 @@ pub fn concordance(paired: &Paired, level: Level) -> Result<Concordance> {
     let m = PairedMoments::of(x, y);
     let n = paired.n();
     let nf = m.n();
-    let d = m.x.mean - m.y.mean;
+    let d = m.mean_difference;
 
     let denominator = m.x.ss + m.y.ss + nf * d * d;
     let coefficient = if m.overflowed() || !denominator.is_finite() {
@@ -162,7 +162,7 @@ pub fn concordance(paired: &Paired, level: Level) -> Result<Concordance> {
     }
     let r = m.r();
     let (sx, sy) = ((m.x.ss / nf).sqrt(), (m.y.ss / nf).sqrt());
-    let u = (m.y.mean - m.x.mean) / (sx * sy).sqrt();
+    let u = -m.mean_difference / (sx * sy).sqrt();
     let se = lin_se(p, r, u, n);
     let z = crate::stats::z_two_sided(level).map_err(|_| Undefined::OutOfRange);
     let se_z = match se {

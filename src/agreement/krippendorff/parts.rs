@@ -16,16 +16,21 @@ where
     I: Iterator<Item = &'a [f64]> + Clone,
 {
     if metric == Metric::Interval {
-        let parts = squared_differences(units.clone(), complete, |x| x)?;
+        // Alpha ignores the origin: measure from a data value, so that the means and squares
+        // are taken at the scale of the spread, not of the values (2 ulps apart near 1e100,
+        // the mean's own rounding was as large as the spread, and alpha changed sign with the
+        // order of the units). x − r is 0 only when x = r, so constancy is still exact.
+        let origin = units.clone().flat_map(present).next().unwrap_or(0.0);
+        let parts = squared_differences(units.clone(), complete, |x| x - origin)?;
         if parts.alpha().is_finite() {
             return Ok(parts);
         }
-        // Squares overflowed (values near f64::MAX): alpha ignores the scale, so divide it out.
+        // Squares overflowed (spreads beyond the numeric domain): alpha ignores the scale too.
         let scale = units
             .clone()
             .flat_map(present)
-            .fold(0.0f64, |m, x| m.max(x.abs()));
-        let mut parts = squared_differences(units, complete, |x| x / scale)?;
+            .fold(0.0f64, |m, x| m.max((x - origin).abs()));
+        let mut parts = squared_differences(units, complete, |x| (x - origin) / scale)?;
         parts.scale = scale;
         return Ok(parts);
     }

@@ -412,3 +412,25 @@ fn krippendorff_interval_alpha_near_1e100_does_not_depend_on_unit_order() {
         assert!((got.unwrap() - want).abs() < 1e-12, "{got:?} vs {want}");
     }
 }
+
+/// A first fix of the finding above measured from the first present value of any unit:
+/// here −1e100 from a unit with one value, which made 1.25, 7 and −7 all −1e100 and alpha
+/// "constant". The origin is now taken only among pairable values clustered far from zero.
+/// Found by `agreement_matrix` (campaign rerun).
+#[test]
+fn krippendorff_interval_origin_comes_from_pairable_clustered_values_only() {
+    use alliance::agreement::{Metric, krippendorff_alpha};
+    let mut cells = vec![None; 28];
+    cells[19] = Some(-9.999999999999998e99);
+    cells[25] = Some(1.25);
+    cells[26] = Some(7.0);
+    cells[27] = Some(-7.0);
+    let k = krippendorff_alpha(
+        &Ratings::with_missing(7, 4, cells).unwrap(),
+        Metric::Interval,
+        None,
+    )
+    .unwrap();
+    assert_eq!(k.coefficient.value(), Some(0.0), "{k:?}"); // one unit: D_o = D_e
+    assert_eq!(k.n, 1);
+}

@@ -5,6 +5,10 @@ use super::{Degenerate, Metric, Parts, present};
 use crate::ratings::Ratings;
 use crate::stats::Sum;
 
+/// Pairable values whose spread is below this share of their magnitude are measured from
+/// their smallest value (2^-20: there a mean's rounding reaches a millionth of the spread).
+const CLUSTERED: f64 = 1.0 / 1_048_576.0;
+
 /// The parts of alpha over `units`. `complete` is the ratings matrix when it has no missing
 /// value and `units` are its rows: then the squared-difference metrics take the fast paths.
 pub(super) fn alpha_parts<'a, I>(
@@ -16,11 +20,21 @@ where
     I: Iterator<Item = &'a [f64]> + Clone,
 {
     if metric == Metric::Interval {
-        // Alpha ignores the origin: measure from a data value, so that the means and squares
-        // are taken at the scale of the spread, not of the values (2 ulps apart near 1e100,
-        // the mean's own rounding was as large as the spread, and alpha changed sign with the
-        // order of the units). x − r is 0 only when x = r, so constancy is still exact.
-        let origin = units.clone().flat_map(present).next().unwrap_or(0.0);
+        // Alpha ignores the origin. Pairable values clustered far from zero relative to
+        // their spread (2 ulps apart near 1e100) are measured from the smallest of them, so
+        // that means and squares are taken at the scale of the spread: from zero, the mean's
+        // own rounding was as large as the spread and alpha changed sign with the unit order.
+        // Clustered values are within a factor 2 of that origin, so x − origin is exact and
+        // distinct values stay distinct. Other data are measured from zero, as before.
+        let (lo, hi) = units
+            .clone()
+            .filter(|u| present(u).nth(1).is_some())
+            .flat_map(present)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+                (lo.min(x), hi.max(x))
+            });
+        let clustered = hi > lo && hi - lo < lo.abs().max(hi.abs()) * CLUSTERED && lo * hi > 0.0;
+        let origin = if clustered { lo } else { 0.0 };
         let parts = squared_differences(units.clone(), complete, |x| x - origin)?;
         if parts.alpha().is_finite() {
             return Ok(parts);

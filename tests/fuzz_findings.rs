@@ -434,3 +434,21 @@ fn krippendorff_interval_origin_comes_from_pairable_clustered_values_only() {
     assert_eq!(k.coefficient.value(), Some(0.0), "{k:?}"); // one unit: D_o = D_e
     assert_eq!(k.n, 1);
 }
+
+/// Three complete targets of 17 (one-decimal and quarter-point ratings, MSR 0.0032): the
+/// ICC(A,1) bounds all but coincide and came out one ulp apart in the wrong order,
+/// [-0.20891214330606425, -0.20891214330606428]. Found by `agreement_matrix` (campaign rerun).
+#[test]
+fn icc_bounds_that_coincide_are_ordered() {
+    let rows = [
+        [7.0, 7.0, -7.0, 7.0, 4.0],
+        [0.0, 2.5, 2.75, 6.0, 6.9],
+        [3.0, 4.0, 2.5, 5.9, 2.5],
+    ];
+    let table = icc_table(&Ratings::from_rows(&rows).unwrap(), Level::default()).unwrap();
+    for icc in table.all() {
+        if let Some(ci) = icc.ci.value() {
+            assert!(ci.lower <= ci.upper, "{} {ci:?}", icc.name);
+        }
+    }
+}

@@ -788,6 +788,15 @@ fn all_combinations(n: usize, k: usize) -> impl Iterator<Item = [i64; 3]> {
 
 fn finite_interval(lower: f64, upper: f64, level: Level) -> Outcome<Interval> {
     if lower.is_finite() && upper.is_finite() {
+        // The bounds are ordered in exact arithmetic (the F quantiles are); where they all but
+        // coincide (MSR near 0: ICC(A,1) gave [-0.20891214330606425, -0.20891214330606428])
+        // rounding can swap them by an ulp or two, which is put back.
+        let slack = 8.0 * f64::EPSILON * lower.abs().max(upper.abs());
+        let (lower, upper) = if lower > upper && lower - upper <= slack {
+            (upper, lower)
+        } else {
+            (lower, upper)
+        };
         Outcome::Defined(Interval::new(lower, upper, level))
     } else {
         Outcome::Undefined(Undefined::OutOfRange)

@@ -452,3 +452,23 @@ fn icc_bounds_that_coincide_are_ordered() {
         }
     }
 }
+
+/// Two distinct points near 1e13 (six pairs at (1e13 + 2, 1e13 + 2), one at (1e13, 0)): a
+/// perfect linear relation, r = 1, came out 0.9999999999999999 in one order of the pairs
+/// (with a t of 1.5e8) and 1 in the other (t undefined). Found by `agreement_matrix`
+/// (campaign rerun).
+#[test]
+fn a_perfect_linear_relation_is_r_one_in_any_order() {
+    use alliance::agreement::pearson;
+    let (a, b) = (10000000000002.0, 10000000000000.0);
+    let mut x = vec![a; 6];
+    x.push(b);
+    let mut y = vec![a; 6];
+    y.push(0.0);
+    for _ in 0..7 {
+        let p = pearson(&Paired::new(&x, &y).unwrap(), Level::default()).unwrap();
+        assert_eq!(p.coefficient.value(), Some(1.0), "{x:?} {p:?}");
+        x.rotate_left(1);
+        y.rotate_left(1);
+    }
+}

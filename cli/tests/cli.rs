@@ -46,6 +46,14 @@ fn rejects(dir: &Path) -> Vec<csv::StringRecord> {
         .collect()
 }
 
+/// The rows of a JSON-lines table.
+fn jsonl(stdout: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 const HEADER: &str = "client,therapist,session,date,rater,instrument,item1,item2,item3,item4\n";
 
 #[test]
@@ -76,11 +84,7 @@ fn scores_equal_the_library() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = jsonl(&out.stdout);
     let mut n = 0;
     for course in alliance::sample::caseload().unwrap() {
         for s in course.sessions() {
@@ -116,11 +120,7 @@ fn agreement_equals_the_library() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = jsonl(&out.stdout);
     let pooled = rows.iter().find(|r| r["dyad"] == "pooled").unwrap();
     let courses = alliance::sample::caseload().unwrap();
     let haq = alliance::catalog::haq_ii();
@@ -508,11 +508,7 @@ fn trends_equal_the_library() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = jsonl(&out.stdout);
     let courses = alliance::sample::caseload().unwrap();
     let wai = alliance::catalog::wai_sr();
     let s = series(
@@ -550,11 +546,7 @@ fn item_kappa_equals_the_library() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = jsonl(&out.stdout);
     assert_eq!(rows.len(), 19, "one row per HAq-II item");
     let (mut a, mut b) = (Vec::new(), Vec::new());
     for course in alliance::sample::caseload().unwrap() {

@@ -46,6 +46,22 @@ fn rejects(dir: &Path) -> Vec<csv::StringRecord> {
         .collect()
 }
 
+/// The rows a command prints as JSON lines on the bundled sample (it must succeed).
+fn sample_jsonl(args: &[&str]) -> Vec<serde_json::Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = alliance(dir.path())
+        .args(args)
+        .args(["--sample", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    jsonl(&out.stdout)
+}
+
 /// The rows of a JSON-lines table.
 fn jsonl(stdout: &[u8]) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(stdout)
@@ -78,13 +94,7 @@ fn every_command_runs_on_the_sample() {
 
 #[test]
 fn scores_equal_the_library() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = alliance(dir.path())
-        .args(["score", "--sample", "--format", "jsonl"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let rows = jsonl(&out.stdout);
+    let rows = sample_jsonl(&["score"]);
     let mut n = 0;
     for course in alliance::sample::caseload().unwrap() {
         for s in course.sessions() {
@@ -114,13 +124,7 @@ fn scores_equal_the_library() {
 fn agreement_equals_the_library() {
     use alliance::agreement::{IccForm, IccUnit, concordance, icc};
     use alliance::caseload::{ScoreOf, pairs};
-    let dir = tempfile::tempdir().unwrap();
-    let out = alliance(dir.path())
-        .args(["agreement", "--sample", "--format", "jsonl"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let rows = jsonl(&out.stdout);
+    let rows = sample_jsonl(&["agreement"]);
     let pooled = rows.iter().find(|r| r["dyad"] == "pooled").unwrap();
     let courses = alliance::sample::caseload().unwrap();
     let haq = alliance::catalog::haq_ii();
@@ -502,13 +506,7 @@ fn the_report_renders_in_a_browser_with_its_charts() {
 fn trends_equal_the_library() {
     use alliance::caseload::{ScoreOf, TimeAxis, series};
     use alliance::trend::{SenOptions, mann_kendall, sen_slope};
-    let dir = tempfile::tempdir().unwrap();
-    let out = alliance(dir.path())
-        .args(["trend", "--sample", "--format", "jsonl"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let rows = jsonl(&out.stdout);
+    let rows = sample_jsonl(&["trend"]);
     let courses = alliance::sample::caseload().unwrap();
     let wai = alliance::catalog::wai_sr();
     let s = series(
@@ -536,17 +534,7 @@ fn trends_equal_the_library() {
 #[test]
 fn item_kappa_equals_the_library() {
     use alliance::agreement::{Categories, Weighting, cohen_kappa};
-    let dir = tempfile::tempdir().unwrap();
-    let out = alliance(dir.path())
-        .args(["agreement", "--sample", "--items", "--format", "jsonl"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let rows = jsonl(&out.stdout);
+    let rows = sample_jsonl(&["agreement", "--items"]);
     assert_eq!(rows.len(), 19, "one row per HAq-II item");
     let (mut a, mut b) = (Vec::new(), Vec::new());
     for course in alliance::sample::caseload().unwrap() {

@@ -105,7 +105,8 @@ pub use paired::Paired;
 pub use ratings::{CaseDeletion, Ratings};
 pub use response::{Rater, Response};
 pub use score::{
-    BatchScorer, BatchScores, CutoffFlag, NormScore, ScaleScore, Score, SubscaleScore, score,
+    BatchScorer, BatchScores, CutoffFlag, NormScore, ScaleScore, Score, ScoreCard, SubscaleScore,
+    score, score_into,
 };
 pub use session::{Course, Date, Session};
 

@@ -1,8 +1,8 @@
 //! Laws of scoring, checked with proptest on every catalog instrument.
 
 use alliance::{
-    BatchScorer, BatchScores, Instrument, Keying, MissingRule, Rater, Response, Scale, ScoringRule,
-    catalog, score,
+    BatchScorer, BatchScores, Element, Instrument, Keying, MissingRule, Rater, Response, Scale,
+    ScoreCard, ScoringRule, catalog, score, score_into,
 };
 use proptest::prelude::*;
 
@@ -40,7 +40,7 @@ fn within(x: f64, lo: f64, hi: f64) -> bool {
 
 /// An instrument on an integer scale within 0-255, of 1 to 45 items (beyond the one-byte fast
 /// path's 40 too), with reverse-keyed items, up to five subscales (some items in none), sum or
-/// mean scoring and a prorating or complete-only rule. Wide scales and long instruments take
+/// mean scoring, items mapped to elements, and a prorating or complete-only rule. Wide scales and long instruments take
 /// the 16-bit lanes, narrow ones the 8-bit lanes.
 fn code_instrument() -> impl Strategy<Value = Instrument> {
     let scale = prop_oneof![
@@ -75,6 +75,16 @@ fn code_instrument() -> impl Strategy<Value = Instrument> {
                     .collect();
                 if !items.is_empty() {
                     b = b.subscale(format!("S{s}"), &items);
+                }
+            }
+            // each item feeds one element or none
+            let elements: Vec<usize> = (0..k).map(|_| next(5) as usize).collect();
+            for (e, element) in Element::ALL.into_iter().enumerate() {
+                let items: Vec<u16> = (1..=k)
+                    .filter(|&i| elements[usize::from(i) - 1] == e)
+                    .collect();
+                if !items.is_empty() {
+                    b = b.element(element, &items);
                 }
             }
             if next(4) > 0 {
@@ -318,6 +328,54 @@ proptest! {
                 let before = one_at_a_time(&inst, &codes[..bad * k], code);
                 prop_assert!(before.is_ok());
                 assert_same(&out, &before.unwrap_or_default())?;
+            }
+        }
+    }
+
+    /// `score_into`, one card reused for every response, gives what `Response::new` and
+    /// `score` give, bit for bit, or the same error; and each element's POMP is the POMP of
+    /// the mean of its answered keyed items (computed here the plain way, item by item).
+    #[test]
+    fn score_into_equals_score(
+        (inst, (codes, code)) in code_instrument().prop_flat_map(|i| {
+            let c = codes_for(&i);
+            (Just(i), c)
+        }),
+    ) {
+        let mut card = ScoreCard::new();
+        let scale = inst.scale();
+        for row in codes.chunks_exact(inst.items().len()) {
+            let answers: Vec<Option<f64>> = row
+                .iter()
+                .map(|&x| (Some(x) != code).then_some(f64::from(x)))
+                .collect();
+            let into = score_into(&inst, &answers, &mut card);
+            match Response::new(&inst, Rater::Client, &answers).and_then(|r| score(&r)) {
+                Err(e) => prop_assert_eq!(into, Err(e)),
+                Ok(single) => {
+                    prop_assert_eq!(into, Ok(()));
+                    prop_assert_eq!(card.total(), single.total);
+                    let subscales: Vec<_> = single.subscales.iter().map(|s| s.score).collect();
+                    prop_assert_eq!(card.subscales(), &subscales[..]);
+                    prop_assert_eq!(card.profile(), single.profile);
+                    let flags: Vec<bool> = single.cutoffs.iter().map(|c| c.flagged).collect();
+                    prop_assert_eq!(card.flags(), &flags[..]);
+                    for element in Element::ALL {
+                        let keyed: Vec<f64> = inst.items().iter().zip(&answers)
+                            .filter(|(item, _)| item.element() == Some(element))
+                            .filter_map(|(item, a)| a.map(|x| match item.keying() {
+                                Keying::Reverse => scale.min() + scale.max() - x,
+                                Keying::Forward => x,
+                            }))
+                            .collect();
+                        let plain = (!keyed.is_empty()).then(|| {
+                            let mean = keyed.iter().sum::<f64>() / keyed.len() as f64;
+                            (100.0 * (mean - scale.min()) / (scale.max() - scale.min()))
+                                .clamp(0.0, 100.0)
+                        });
+                        prop_assert_eq!(card.profile().get(element).map(|e| e.pomp), plain);
+                    }
+                }
             }
         }
     }

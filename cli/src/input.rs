@@ -5,7 +5,7 @@
 //! line, column and the reason in words, so that rows in = rows used + rows rejected.
 
 use crate::instruments::Instruments;
-use alliance::{Date, Instrument, Rater, Response};
+use alliance::{Date, Rater, Response};
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -186,21 +186,26 @@ enum LayoutColumns {
 /// The input, opened: a streaming reader of responses.
 pub struct Reader {
     file: String,
-    csv: csv::Reader<Box<dyn Read>>,
+    origin: Origin,
+    csv: csv::Reader<Box<dyn Read + Send>>,
     columns: Columns,
     instruments: Instruments,
-    default_instrument: Option<std::rc::Rc<Instrument>>,
+    /// The position of the instrument given by `--instrument`.
+    default_instrument: Option<usize>,
     default_rater: Option<Rater>,
-    record: csv::ByteRecord,
+    /// The fields of the last record read.
+    fields: Fields,
+    /// The response being read by the iterator (its buffers reused).
+    answered: Answered,
     /// Long layout: the record read ahead (the first row of the next response).
-    ahead: Option<(u64, Vec<String>)>,
-    /// The responses of the current dyad's block of rows (hashes of their keys). Cleared when
-    /// the dyad changes, so memory stays flat on any file: a duplicate is caught within its
-    /// dyad's block here, and anywhere by the commands that build courses
+    ahead: Option<(u64, Fields)>,
+    /// The responses of the current dyad's block of rows: (session, rater, instrument).
+    /// Cleared when the dyad changes, so memory stays flat on any file: a duplicate is caught
+    /// within its dyad's block here, and anywhere by the commands that build courses
     /// (`Session::add` refuses a second response).
-    seen: HashSet<u64>,
-    /// The dyad of the current block.
-    block: u64,
+    seen: HashSet<(u32, u8, usize), std::hash::BuildHasherDefault<Mix>>,
+    /// The dyad of the current block: client and therapist.
+    block: (String, String),
     /// File rows read (the header excluded).
     pub rows_read: u64,
 }
@@ -289,7 +294,7 @@ impl Reader {
     /// # Errors
     /// A [`Usage`] error when the file cannot be opened, is empty, or lacks a column.
     pub fn open(args: &InputArgs, instruments: Instruments) -> Result<Reader, Usage> {
-        let (file, mut bytes): (String, Box<dyn Read>) = if args.sample {
+        let (file, mut bytes): (String, Box<dyn Read + Send>) = if args.sample {
             (
                 "sample".into(),
                 Box::new(std::io::Cursor::new(
@@ -342,7 +347,7 @@ impl Reader {
             )));
         }
         let delimiter = args.delimiter.unwrap_or_else(|| sniff_delimiter(&head));
-        let chained: Box<dyn Read> = Box::new(std::io::Cursor::new(head).chain(bytes));
+        let chained: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(head).chain(bytes));
         let mut csv = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
@@ -356,7 +361,7 @@ impl Reader {
             .collect();
         let columns = Self::columns(&names, args)?;
         let default_instrument = match &args.instrument {
-            Some(id) => Some(instruments.shared(id).cloned().ok_or_else(|| {
+            Some(id) => Some(instruments.position(id).ok_or_else(|| {
                 Usage(format!(
                     "unknown instrument '{id}'; known: {}",
                     instruments.ids().join(", ")
@@ -378,16 +383,25 @@ impl Reader {
             )));
         }
         Ok(Reader {
+            origin: Origin {
+                file: file.clone(),
+                names: columns.names.clone(),
+                items: match &columns.layout {
+                    LayoutColumns::Wide { items, .. } => items.clone(),
+                    LayoutColumns::Long { .. } => Vec::new(),
+                },
+            },
             file,
             csv,
             columns,
             instruments,
             default_instrument,
             default_rater: args.rater.map(Rater::from),
-            record: csv::ByteRecord::new(),
+            fields: Fields::default(),
+            answered: Answered::default(),
             ahead: None,
-            seen: HashSet::new(),
-            block: 0,
+            seen: HashSet::default(),
+            block: (String::new(), String::new()),
             rows_read: 0,
         })
     }
@@ -473,50 +487,47 @@ impl Reader {
         &self.file
     }
 
-    fn reject(&self, line: u64, column: Option<usize>, reason: impl Into<String>) -> Reject {
-        Reject {
-            file: self.file.clone(),
-            line,
-            column: column
-                .and_then(|c| self.columns.names.get(c).cloned())
-                .unwrap_or_default(),
-            reason: reason.into(),
-        }
+    /// The instruments the reader knows.
+    pub fn instruments(&self) -> &Instruments {
+        &self.instruments
     }
 
-    /// The next raw row as strings: `None` at the end; `Err` for a row that is not valid
-    /// CSV or UTF-8.
-    fn next_fields(&mut self) -> Option<Result<(u64, Vec<String>), Reject>> {
-        match self.csv.read_byte_record(&mut self.record) {
+    fn reject(&self, line: u64, column: Option<usize>, reason: impl Into<String>) -> Reject {
+        self.origin.reject(line, column, reason)
+    }
+
+    /// Where rows come from, for naming rejects (on another thread too).
+    pub fn origin(&self) -> Origin {
+        self.origin.clone()
+    }
+
+    /// Reads the next raw row into `self.fields`: its line, `None` at the end, `Err` for a
+    /// row that is not valid CSV or UTF-8 or has the wrong number of fields.
+    fn read_fields(&mut self) -> Option<Result<u64, Reject>> {
+        match self.csv.read_byte_record(&mut self.fields.record) {
             Ok(false) => None,
             Ok(true) => {
                 self.rows_read += 1;
-                let line = self.record.position().map_or(0, |p| p.line());
-                let mut fields = Vec::with_capacity(self.record.len());
-                for (i, f) in self.record.iter().enumerate() {
-                    match std::str::from_utf8(f) {
-                        Ok(s) => fields.push(s.trim().to_owned()),
-                        Err(_) => {
-                            return Some(Err(self.reject(
-                                line,
-                                Some(i),
-                                "not valid UTF-8; save the file as UTF-8",
-                            )));
-                        }
-                    }
+                let line = self.fields.record.position().map_or(0, |p| p.line());
+                if let Err(i) = self.fields.check() {
+                    return Some(Err(self.reject(
+                        line,
+                        Some(i),
+                        "not valid UTF-8; save the file as UTF-8",
+                    )));
                 }
-                if fields.len() != self.columns.names.len() {
+                if self.fields.len() != self.columns.names.len() {
                     return Some(Err(self.reject(
                         line,
                         None,
                         format!(
                             "has {} fields but the header has {}; check the delimiter and quoting",
-                            fields.len(),
+                            self.fields.len(),
                             self.columns.names.len()
                         ),
                     )));
                 }
-                Some(Ok((line, fields)))
+                Some(Ok(line))
             }
             Err(e) => {
                 self.rows_read += 1;
@@ -530,26 +541,25 @@ impl Reader {
         }
     }
 
-    /// The ids of a row: (client, therapist, session, date, rater, instrument).
-    fn ids(&self, line: u64, f: &[String]) -> Result<Ids, Reject> {
+    /// The ids of a row (client, therapist, session, date, rater, instrument), into `into`.
+    fn ids(&self, line: u64, f: &Fields, into: &mut Answered) -> Result<(), Reject> {
         let c = &self.columns;
-        let text = |i: usize| f.get(i).map_or("", String::as_str);
-        let client = text(c.client);
+        let client = f.get(c.client);
         if client.is_empty() {
             return Err(self.reject(line, Some(c.client), "the client id is empty"));
         }
-        let therapist = text(c.therapist);
+        let therapist = f.get(c.therapist);
         if therapist.is_empty() {
             return Err(self.reject(line, Some(c.therapist), "the therapist id is empty"));
         }
-        let session: u32 = text(c.session).parse().map_err(|_| {
+        let session: u32 = f.get(c.session).parse().map_err(|_| {
             self.reject(
                 line,
                 Some(c.session),
-                format!("session '{}' is not a whole number", text(c.session)),
+                format!("session '{}' is not a whole number", f.get(c.session)),
             )
         })?;
-        let date = match c.date.map(text) {
+        let date = match c.date.map(|i| f.get(i)) {
             None | Some("") | Some("NA") => None,
             Some(d) => Some(parse_date(d).ok_or_else(|| {
                 self.reject(
@@ -559,7 +569,7 @@ impl Reader {
                 )
             })?),
         };
-        let rater = match c.rater.map(text) {
+        let rater = match c.rater.map(|i| f.get(i)) {
             None => self.default_rater.unwrap_or(Rater::Client),
             Some(r) => r.parse::<Rater>().map_err(|_| {
                 self.reject(
@@ -569,12 +579,11 @@ impl Reader {
                 )
             })?,
         };
-        let instrument = match c.instrument.map(text) {
+        let instrument = match c.instrument.map(|i| f.get(i)) {
             None => self
                 .default_instrument
-                .clone()
                 .ok_or_else(|| self.reject(line, None, "no instrument"))?,
-            Some(id) => self.instruments.shared(id).cloned().ok_or_else(|| {
+            Some(id) => self.instruments.position(id).ok_or_else(|| {
                 self.reject(
                     line,
                     c.instrument,
@@ -585,133 +594,138 @@ impl Reader {
                 )
             })?,
         };
-        Ok(Ids {
-            client: client.to_owned(),
-            therapist: therapist.to_owned(),
-            session,
-            date,
-            rater,
-            instrument,
-        })
+        into.line = line;
+        into.client.clear();
+        into.client.push_str(client);
+        into.therapist.clear();
+        into.therapist.push_str(therapist);
+        into.session = session;
+        into.date = date;
+        into.rater = rater;
+        into.instrument = instrument;
+        Ok(())
     }
 
-    fn check_duplicate(&mut self, line: u64, ids: &Ids) -> Result<(), Reject> {
-        use std::hash::{Hash, Hasher};
-        let mut dyad = std::collections::hash_map::DefaultHasher::new();
-        (&ids.client, &ids.therapist).hash(&mut dyad);
-        let dyad = dyad.finish();
-        if dyad != self.block {
+    /// Refuses a second response with the same session, rater and instrument within a dyad's
+    /// block of rows.
+    fn check_duplicate(&mut self, a: &Answered) -> Result<(), Reject> {
+        if a.client != self.block.0 || a.therapist != self.block.1 {
             self.seen.clear();
-            self.block = dyad;
+            self.block.0.clone_from(&a.client);
+            self.block.1.clone_from(&a.therapist);
         }
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (ids.session, ids.rater.label(), ids.instrument.id()).hash(&mut h);
-        if self.seen.insert(h.finish()) {
-            Ok(())
-        } else {
-            Err(self.reject(
-                line,
-                None,
-                format!(
-                    "a second {} {} response for client {} in session {}; keep one",
-                    ids.rater.label(),
-                    ids.instrument.id(),
-                    ids.client,
-                    ids.session
-                ),
-            ))
+        let key = (a.session, a.rater as u8, a.instrument);
+        if self.seen.insert(key) {
+            return Ok(());
         }
+        Err(self.reject(
+            a.line,
+            None,
+            format!(
+                "a second {} {} response for client {} in session {}; keep one",
+                a.rater.label(),
+                self.instruments.at(a.instrument).id(),
+                a.client,
+                a.session
+            ),
+        ))
     }
 
-    fn response(
-        &self,
-        line: u64,
-        ids: Ids,
-        answers: &[Option<f64>],
-        columns: &[Option<usize>],
-        rows: u64,
-    ) -> Result<Row, Reject> {
-        match Response::new(&ids.instrument, ids.rater, answers) {
-            Ok(response) => Ok(Row {
-                line,
-                rows,
-                client: ids.client,
-                therapist: ids.therapist,
-                session: ids.session,
-                date: ids.date,
-                response,
-            }),
-            Err(e) => {
-                let column = item_of(&e).and_then(|item| {
-                    columns
-                        .get(usize::from(item).checked_sub(1)?)
-                        .copied()
-                        .flatten()
-                });
-                Err(self.reject(line, column, e.to_string()))
-            }
+    /// Reads the next response into `into` (its buffers reused): `None` at the end, `Err`
+    /// with the rejected rows (each once). The answers are parsed but not yet checked against
+    /// the scale: [`Answered::response`] or [`alliance::score_into`] does that.
+    pub fn next_into(&mut self, into: &mut Answered) -> Option<Result<(), Vec<Reject>>> {
+        into.further.clear();
+        if let LayoutColumns::Long { .. } = self.columns.layout {
+            return self.long(into);
         }
+        let line = match self.read_fields()? {
+            Ok(line) => line,
+            Err(r) => return Some(Err(vec![r])),
+        };
+        Some(self.wide(line, into).map_err(|r| vec![r]))
     }
 
-    fn wide(&mut self, line: u64, fields: Vec<String>) -> Result<Row, Reject> {
-        let ids = self.ids(line, &fields)?;
+    fn wide(&mut self, line: u64, into: &mut Answered) -> Result<(), Reject> {
+        let fields = std::mem::take(&mut self.fields);
+        let read = self.wide_answers(line, &fields, into);
+        self.fields = fields;
+        read?;
+        self.check_duplicate(into)
+    }
+
+    fn wide_answers(&self, line: u64, f: &Fields, into: &mut Answered) -> Result<(), Reject> {
+        self.ids(line, f, into)?;
+        into.rows = 1;
         let LayoutColumns::Wide { items, packed } = &self.columns.layout else {
             unreachable!("wide layout");
         };
-        let k = ids.instrument.items().len();
-        let mut answers = vec![None; k];
-        let mut where_: Vec<Option<usize>> = vec![None; k];
+        let instrument = self.instruments.at(into.instrument);
+        let k = instrument.items().len();
+        into.answers.clear();
+        into.answers.resize(k, None);
+        into.source = Source::Items;
         if let Some(p) = *packed
-            && !fields[p].is_empty()
+            && !f.get(p).is_empty()
         {
-            let parts: Vec<&str> = fields[p].split(';').collect();
-            if parts.len() != k {
+            let n = f.get(p).split(';').count();
+            if n != k {
                 return Err(self.reject(
                     line,
                     Some(p),
+                    format!("has {n} answers but {} has {k} items", instrument.id()),
+                ));
+            }
+            for (j, a) in f.get(p).split(';').enumerate() {
+                into.answers[j] = parse_answer(a)
+                    .map_err(|r| self.reject(line, Some(p), format!("answer {} {r}", j + 1)))?;
+            }
+            into.source = Source::Column(p);
+            return Ok(());
+        }
+        for &(number, col) in items {
+            let j = usize::from(number) - 1;
+            let cell = f.get(col);
+            if j >= k {
+                if cell.is_empty() || cell == "NA" {
+                    continue; // a column for a longer instrument in a mixed file
+                }
+                return Err(self.reject(
+                    line,
+                    Some(col),
                     format!(
-                        "has {} answers but {} has {k} items",
-                        parts.len(),
-                        ids.instrument.id()
+                        "{} has only {k} items, but item {number} is answered",
+                        instrument.id()
                     ),
                 ));
             }
-            for (j, a) in parts.iter().enumerate() {
-                answers[j] = parse_answer(a)
-                    .map_err(|r| self.reject(line, Some(p), format!("answer {} {r}", j + 1)))?;
-                where_[j] = Some(p);
-            }
-        } else {
-            for &(number, col) in items {
-                let j = usize::from(number) - 1;
-                let cell = fields[col].as_str();
-                if j >= k {
-                    if cell.is_empty() || cell == "NA" {
-                        continue; // a column for a longer instrument in a mixed file
-                    }
-                    return Err(self.reject(
-                        line,
-                        Some(col),
-                        format!(
-                            "{} has only {k} items, but item {number} is answered",
-                            ids.instrument.id()
-                        ),
-                    ));
-                }
-                answers[j] = parse_answer(cell).map_err(|r| self.reject(line, Some(col), r))?;
-                where_[j] = Some(col);
-            }
+            into.answers[j] = parse_answer(cell).map_err(|r| self.reject(line, Some(col), r))?;
         }
-        self.check_duplicate(line, &ids)?;
-        self.response(line, ids, &answers, &where_, 1)
+        Ok(())
     }
 
     /// Long layout: the rows of one response are consecutive and share their ids.
-    fn long(&mut self, line: u64, fields: Vec<String>) -> Result<Row, Vec<Reject>> {
+    fn long(&mut self, into: &mut Answered) -> Option<Result<(), Vec<Reject>>> {
+        let (line, first) = match self.ahead.take() {
+            Some(row) => row,
+            None => match self.read_fields()? {
+                Err(r) => return Some(Err(vec![r])),
+                Ok(line) => (line, self.fields.clone()),
+            },
+        };
+        Some(self.long_response(line, first, into))
+    }
+
+    fn long_response(
+        &mut self,
+        line: u64,
+        first: Fields,
+        into: &mut Answered,
+    ) -> Result<(), Vec<Reject>> {
         let LayoutColumns::Long { item, answer } = self.columns.layout else {
             unreachable!("long layout");
         };
-        let key = |f: &[String], c: &Columns| {
+        let key = |f: &Fields, c: &Columns| {
             [
                 Some(c.client),
                 Some(c.therapist),
@@ -719,33 +733,37 @@ impl Reader {
                 c.rater,
                 c.instrument,
             ]
-            .map(|i| i.map(|i| f[i].clone()))
+            .map(|i| i.map(|i| f.get(i).to_owned()))
         };
-        let first_key = key(&fields, &self.columns);
-        let mut lines = vec![(line, fields)];
+        let first_key = key(&first, &self.columns);
+        let mut lines = vec![(line, first)];
         loop {
-            match self.next_fields() {
+            match self.read_fields() {
                 None => break,
-                Some(Err(r)) => return Err(self.long_rejects(lines, r, None)),
-                Some(Ok((l, f))) => {
-                    if key(&f, &self.columns) == first_key {
-                        lines.push((l, f));
+                Some(Err(r)) => return Err(self.long_rejects(&lines, r, None)),
+                Some(Ok(l)) => {
+                    if key(&self.fields, &self.columns) == first_key {
+                        lines.push((l, self.fields.clone()));
                     } else {
-                        self.ahead = Some((l, f));
+                        self.ahead = Some((l, self.fields.clone()));
                         break;
                     }
                 }
             }
         }
-        let ids = match self.ids(line, &lines[0].1) {
-            Ok(ids) => ids,
-            Err(r) => return Err(self.long_rejects(lines, r, Some(0))),
-        };
-        let k = ids.instrument.items().len();
-        let mut answers = vec![None; k];
+        if let Err(r) = self.ids(line, &lines[0].1, into) {
+            return Err(self.long_rejects(&lines, r, Some(0)));
+        }
+        into.rows = lines.len() as u64;
+        into.further.extend(lines.iter().skip(1).map(|(l, _)| *l));
+        let instrument = self.instruments.at(into.instrument);
+        let k = instrument.items().len();
+        into.answers.clear();
+        into.answers.resize(k, None);
+        into.source = Source::Column(answer);
         let mut given = vec![false; k];
         for (at, (l, f)) in lines.iter().enumerate() {
-            let text = &f[item];
+            let text = f.get(item);
             let number: Option<usize> = text.parse().ok().filter(|&n| (1..=k).contains(&n));
             let Some(number) = number else {
                 let r = self.reject(
@@ -753,10 +771,10 @@ impl Reader {
                     Some(item),
                     format!(
                         "item '{text}' is not an item number of {} (1-{k})",
-                        ids.instrument.id()
+                        instrument.id()
                     ),
                 );
-                return Err(self.long_rejects(lines, r, Some(at)));
+                return Err(self.long_rejects(&lines, r, Some(at)));
             };
             if given[number - 1] {
                 let r = self.reject(
@@ -764,32 +782,29 @@ impl Reader {
                     Some(item),
                     format!("item {number} is answered twice in this response"),
                 );
-                return Err(self.long_rejects(lines, r, Some(at)));
+                return Err(self.long_rejects(&lines, r, Some(at)));
             }
             given[number - 1] = true;
-            match parse_answer(&f[answer]) {
-                Ok(a) => answers[number - 1] = a,
+            match parse_answer(f.get(answer)) {
+                Ok(a) => into.answers[number - 1] = a,
                 Err(reason) => {
                     let r = self.reject(*l, Some(answer), reason);
-                    return Err(self.long_rejects(lines, r, Some(at)));
+                    return Err(self.long_rejects(&lines, r, Some(at)));
                 }
             }
         }
-        if let Err(r) = self.check_duplicate(line, &ids) {
-            return Err(self.long_rejects(lines, r, Some(0)));
+        if let Err(r) = self.check_duplicate(into) {
+            return Err(self.long_rejects(&lines, r, Some(0)));
         }
-        let rows = lines.len() as u64;
-        let columns = vec![Some(answer); k];
-        self.response(line, ids, &answers, &columns, rows)
-            .map_err(|r| self.long_rejects(lines, r, Some(0)))
+        Ok(())
     }
 
-    /// Every row of a long-layout response that cannot be used, each once: the row at
-    /// `at` (an index into `lines`) gets the cause, the others point to it; with `at` None
-    /// the cause is a row of its own (a bad row right after the response).
+    /// Every row of a response that cannot be used, each once: the row at `at` (an index
+    /// into `lines`) gets the cause, the others point to it; with `at` None the cause is a
+    /// row of its own (a bad row right after the response).
     fn long_rejects(
         &self,
-        lines: Vec<(u64, Vec<String>)>,
+        lines: &[(u64, Fields)],
         cause: Reject,
         at: Option<usize>,
     ) -> Vec<Reject> {
@@ -806,13 +821,183 @@ impl Reader {
     }
 }
 
-struct Ids {
-    client: String,
-    therapist: String,
-    session: u32,
-    date: Option<Date>,
-    rater: Rater,
-    instrument: std::rc::Rc<Instrument>,
+/// The file and its column names: what a reject names.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    file: String,
+    names: Vec<String>,
+    /// Wide layout: each item's column (item number, column).
+    items: Vec<(u16, usize)>,
+}
+
+/// Where a response's answers came from.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    /// One column per item.
+    Items,
+    /// One column: packed answers, or a long file's answer column.
+    Column(usize),
+}
+
+impl Origin {
+    fn reject(&self, line: u64, column: Option<usize>, reason: impl Into<String>) -> Reject {
+        Reject {
+            file: self.file.clone(),
+            line,
+            column: column
+                .and_then(|c| self.names.get(c).cloned())
+                .unwrap_or_default(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The rejects of a response read into `a` that its answers or scoring refused (`e`): one
+    /// for its first row, naming the answer's column when the error names an item, and one
+    /// pointing to it for each further row of a long-layout response.
+    pub fn refused(&self, a: &Answered, e: &alliance::Error) -> Vec<Reject> {
+        let column = item_of(e).and_then(|item| match a.source {
+            Source::Column(c) => Some(c),
+            Source::Items => self
+                .items
+                .iter()
+                .find(|(number, _)| *number == item)
+                .map(|(_, c)| *c),
+        });
+        let cause = self.reject(a.line, column, e.to_string());
+        let see = format!("its response is rejected: see line {}", a.line);
+        let mut out = vec![cause];
+        for &l in &a.further {
+            out.push(self.reject(l, None, see.clone()));
+        }
+        out
+    }
+}
+
+/// A row's fields, read in place from its record: text trimmed, answers as bytes.
+#[derive(Debug, Clone, Default)]
+struct Fields {
+    record: csv::ByteRecord,
+}
+
+impl Fields {
+    /// Checks that every field of the record just read is UTF-8; `Err` with the index of the
+    /// first that is not.
+    fn check(&self) -> Result<(), usize> {
+        let all = self.record.as_slice();
+        // One check of the whole record; a field is then valid UTF-8 exactly when both its
+        // ends are character boundaries (a character split across two fields is not), that
+        // is when neither its first byte nor the byte after it continues a character.
+        if std::str::from_utf8(all).is_err() {
+            let bad = self
+                .record
+                .iter()
+                .position(|f| std::str::from_utf8(f).is_err());
+            return Err(bad.unwrap_or(0));
+        }
+        let continues = |at: usize| all.get(at).is_some_and(|&b| b & 0xC0 == 0x80);
+        for i in 0..self.record.len() {
+            if let Some(r) = self.record.range(i)
+                && (continues(r.start) || continues(r.end))
+            {
+                return Err(i);
+            }
+        }
+        Ok(())
+    }
+
+    fn len(&self) -> usize {
+        self.record.len()
+    }
+
+    /// Field `i` as it is (empty past the end).
+    fn bytes(&self, i: usize) -> &[u8] {
+        self.record.get(i).unwrap_or_default()
+    }
+
+    /// Field `i` as trimmed text (empty past the end; checked by [`Fields::check`]).
+    fn get(&self, i: usize) -> &str {
+        let text = std::str::from_utf8(self.bytes(i)).unwrap_or_default();
+        let plain = |x: Option<&u8>| x.is_none_or(|&c| c.is_ascii_graphic());
+        if plain(text.as_bytes().first()) && plain(text.as_bytes().last()) {
+            return text; // the common case: nothing to trim
+        }
+        text.trim()
+    }
+}
+
+/// A hasher for the small integer keys of the duplicate check: a multiply and a rotate per
+/// word (`SipHash`'s protection against chosen keys is not needed for a file's own rows: at
+/// worst a crafted file makes its own check slower).
+#[derive(Default)]
+pub struct Mix(u64);
+
+impl std::hash::Hasher for Mix {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_u8(&mut self, x: u8) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+}
+
+/// One response as read, in buffers reused from one response to the next.
+#[derive(Debug, Clone)]
+pub struct Answered {
+    /// The first line of the response (the only one in wide layout).
+    pub line: u64,
+    /// How many file rows it was read from.
+    pub rows: u64,
+    /// Client id.
+    pub client: String,
+    /// Therapist id.
+    pub therapist: String,
+    /// Session number.
+    pub session: u32,
+    /// Session date, if the file has one.
+    pub date: Option<Date>,
+    /// Who answered.
+    pub rater: Rater,
+    /// The instrument, as its position among the reader's [`Instruments`].
+    pub instrument: usize,
+    /// The answers in item order, `None` for a missing one; not yet checked against the
+    /// scale.
+    pub answers: Vec<Option<f64>>,
+    /// Where its answers came from.
+    source: Source,
+    /// The lines of a long-layout response's further rows.
+    further: Vec<u64>,
+}
+
+impl Default for Answered {
+    fn default() -> Answered {
+        Answered {
+            line: 0,
+            rows: 0,
+            client: String::new(),
+            therapist: String::new(),
+            session: 0,
+            date: None,
+            rater: Rater::Client,
+            instrument: 0,
+            answers: Vec::new(),
+            source: Source::Items,
+            further: Vec::new(),
+        }
+    }
 }
 
 /// The item number an answer error names, if any.
@@ -828,6 +1013,10 @@ fn item_of(e: &alliance::Error) -> Option<u16> {
 
 /// An answer cell: empty or `NA` is missing; a number; anything else is refused in words.
 pub fn parse_answer(cell: &str) -> Result<Option<f64>, String> {
+    // the common case first: one digit
+    if let &[d @ b'0'..=b'9'] = cell.as_bytes() {
+        return Ok(Some(f64::from(d - b'0')));
+    }
     let cell = cell.trim();
     if cell.is_empty() || cell == "NA" || cell == "." {
         return Ok(None);
@@ -851,21 +1040,31 @@ pub fn parse_date(s: &str) -> Option<Date> {
 impl Iterator for Reader {
     type Item = Result<Row, Vec<Reject>>;
 
+    /// The next response, checked: its answers on the scale (scoring comes later).
     fn next(&mut self) -> Option<Self::Item> {
-        let next = match self.ahead.take() {
-            Some(row) => Ok(row),
-            None => match self.next_fields()? {
-                Ok(row) => Ok(row),
-                Err(r) => Err(r),
-            },
+        let mut a = std::mem::take(&mut self.answered);
+        let next = self.next_into(&mut a);
+        let row = match next {
+            None => None,
+            Some(Err(r)) => Some(Err(r)),
+            Some(Ok(())) => {
+                let instrument = self.instruments.at(a.instrument);
+                Some(match Response::new(instrument, a.rater, &a.answers) {
+                    Ok(response) => Ok(Row {
+                        line: a.line,
+                        rows: a.rows,
+                        client: a.client.clone(),
+                        therapist: a.therapist.clone(),
+                        session: a.session,
+                        date: a.date,
+                        response,
+                    }),
+                    Err(e) => Err(self.origin.refused(&a, &e)),
+                })
+            }
         };
-        Some(match next {
-            Err(r) => Err(vec![r]),
-            Ok((line, fields)) => match self.columns.layout {
-                LayoutColumns::Wide { .. } => self.wide(line, fields).map_err(|r| vec![r]),
-                LayoutColumns::Long { .. } => self.long(line, fields),
-            },
-        })
+        self.answered = a;
+        row
     }
 }
 
@@ -909,6 +1108,34 @@ mod tests {
             parse_date("2026-01-07T10:00:00").map(|d| d.month()),
             Some(1)
         );
+    }
+
+    /// Fields are each field's text trimmed as `str::trim` trims it, and a field that is not
+    /// UTF-8 is found even when the whole record is (a character split across two fields).
+    #[test]
+    fn fields_are_trimmed_text_or_the_first_bad_field() {
+        let fields = |record: Vec<&[u8]>| Fields {
+            record: csv::ByteRecord::from(record),
+        };
+        let texts: [&[u8]; 5] = [
+            b" C1 ",
+            "\u{a0}T\u{2003}".as_bytes(),
+            b"",
+            "é".as_bytes(),
+            b"\t4",
+        ];
+        let f = fields(texts.to_vec());
+        assert_eq!(f.check(), Ok(()));
+        let got: Vec<&str> = (0..f.len()).map(|i| f.get(i)).collect();
+        let want: Vec<&str> = texts
+            .iter()
+            .map(|b| std::str::from_utf8(b).unwrap_or_default().trim())
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(f.get(9), "");
+        assert_eq!(fields(vec![b"ok", b"\xC3", b"\xA9"]).check(), Err(1));
+        assert_eq!(fields(vec![b"ok", b"\xC3\xA9", b"\xA9x"]).check(), Err(2));
+        assert_eq!(fields(vec![b"ok", b"ok", b"\xFF"]).check(), Err(2));
     }
 }
 

@@ -3,13 +3,12 @@
 use crate::input::Usage;
 use alliance::{Instrument, catalog};
 use std::path::Path;
-use std::rc::Rc;
 
 /// Instruments by id, catalog first.
 #[derive(Debug, Clone)]
 pub struct Instruments {
-    /// Shared, so that a row refers to its instrument without copying it.
-    list: Vec<Rc<Instrument>>,
+    /// An `Instrument` is shared behind an `Arc`: cloning one copies a pointer.
+    list: Vec<Instrument>,
 }
 
 /// A file of user instruments: one instrument, or a list under `instruments`.
@@ -27,7 +26,7 @@ impl Instruments {
     /// # Errors
     /// A [`Usage`] error when the file cannot be read or parsed, or reuses an id.
     pub fn load(file: Option<&Path>) -> Result<Instruments, Usage> {
-        let mut list: Vec<Rc<Instrument>> = catalog::all().into_iter().map(Rc::new).collect();
+        let mut list: Vec<Instrument> = catalog::all();
         if let Some(path) = file {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| Usage(format!("cannot read {}: {e}", path.display())))?;
@@ -67,7 +66,7 @@ impl Instruments {
                         }
                     )));
                 }
-                list.push(Rc::new(i));
+                list.push(i);
             }
         }
         Ok(Instruments { list })
@@ -75,12 +74,17 @@ impl Instruments {
 
     /// The instrument with this id.
     pub fn get(&self, id: &str) -> Option<&Instrument> {
-        self.shared(id).map(|i| &**i)
+        self.list.iter().find(|i| i.id() == id)
     }
 
-    /// The instrument with this id, shared.
-    pub fn shared(&self, id: &str) -> Option<&Rc<Instrument>> {
-        self.list.iter().find(|i| i.id() == id)
+    /// The position of the instrument with this id.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.list.iter().position(|i| i.id() == id)
+    }
+
+    /// The instrument at `position` (from [`Instruments::position`]).
+    pub fn at(&self, position: usize) -> &Instrument {
+        &self.list[position]
     }
 
     /// Every id, in order.
@@ -90,6 +94,6 @@ impl Instruments {
 
     /// Every instrument, in order.
     pub fn all(&self) -> impl Iterator<Item = &Instrument> {
-        self.list.iter().map(|i| &**i)
+        self.list.iter()
     }
 }

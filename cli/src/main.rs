@@ -1,5 +1,7 @@
 //! `alliance`: a study's CSV in, tidy tables out. See `alliance --help`.
 
+#![forbid(unsafe_code)]
+
 mod commands;
 mod input;
 mod instruments;

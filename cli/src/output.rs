@@ -87,33 +87,21 @@ impl<T: Copy + Into<Cell<'static>>> From<alliance::Outcome<T>> for Cell<'_> {
     }
 }
 
-impl Cell<'_> {
-    /// Writes the cell as one CSV field; numbers through `ryu` (shortest digits that read
-    /// back to the same bits, no allocation).
-    fn write_csv<W: Write>(
-        &self,
-        w: &mut csv::Writer<W>,
-        numbers: &mut ryu::Buffer,
-    ) -> csv::Result<()> {
-        match self {
-            Cell::Text(s) => w.write_field(s.as_bytes()),
-            Cell::Num(x) if x.is_finite() => w.write_field(numbers.format_finite(*x)),
-            Cell::Num(_) | Cell::Empty => w.write_field(b""),
-            Cell::Int(i) => w.write_field(itoa(*i, &mut [0u8; 20])),
-            Cell::Bool(b) => w.write_field(if *b { "true" } else { "false" }),
-        }
+/// Appends `s` as a CSV field: in quotes, with quotes doubled, when it holds a comma, a quote
+/// or a line break; as it is otherwise.
+fn csv_text(out: &mut Vec<u8>, s: &[u8]) {
+    if !s.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.extend_from_slice(s);
+        return;
     }
-
-    fn json(&self) -> serde_json::Value {
-        match self {
-            Cell::Text(s) => serde_json::Value::String(s.to_string()),
-            Cell::Num(x) => serde_json::Number::from_f64(*x)
-                .map_or(serde_json::Value::Null, serde_json::Value::Number),
-            Cell::Int(i) => serde_json::Value::from(*i),
-            Cell::Bool(b) => serde_json::Value::Bool(*b),
-            Cell::Empty => serde_json::Value::Null,
+    out.push(b'"');
+    for &b in s {
+        if b == b'"' {
+            out.push(b'"');
         }
+        out.push(b);
     }
+    out.push(b'"');
 }
 
 /// The decimal digits of `i`, in `buf`.
@@ -135,13 +123,85 @@ fn itoa(i: i64, buf: &mut [u8; 20]) -> &[u8] {
     &buf[at..]
 }
 
+/// The text of finite numbers, shortest that reads back to the same bits (`ryu`), remembered
+/// in a small direct-mapped cache: scores of Likert answers take few distinct values (a
+/// 12-item mean takes at most a few hundred), so most cells copy their text instead of
+/// formatting it again. A miss formats and replaces the slot; the text is always `ryu`'s.
+pub struct Numbers {
+    slots: Vec<Slot>,
+    ryu: ryu::Buffer,
+}
+
+#[derive(Clone, Copy)]
+struct Slot {
+    bits: u64,
+    /// 0: empty.
+    len: u8,
+    text: [u8; 24],
+}
+
+impl Numbers {
+    const BITS: u32 = 12;
+
+    /// An empty cache.
+    pub fn new() -> Numbers {
+        let empty = Slot {
+            bits: 0,
+            len: 0,
+            text: [0; 24],
+        };
+        Numbers {
+            slots: vec![empty; 1 << Self::BITS],
+            ryu: ryu::Buffer::new(),
+        }
+    }
+
+    /// Appends the text of finite `x` to `out`.
+    #[inline]
+    pub fn write(&mut self, x: f64, out: &mut Vec<u8>) {
+        let bits = x.to_bits();
+        let at = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS)) as usize;
+        match self.slots.get(at) {
+            Some(slot) if slot.len > 0 && slot.bits == bits => {
+                // a copy of fixed length (a few vector moves, no call), then cut to size
+                let len = out.len() + usize::from(slot.len);
+                out.extend_from_slice(&slot.text);
+                out.truncate(len);
+            }
+            _ => out.extend_from_slice(self.text(x)),
+        }
+    }
+
+    /// The text of finite `x`.
+    pub fn text(&mut self, x: f64) -> &[u8] {
+        let bits = x.to_bits();
+        let at = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS)) as usize;
+        let Some(slot) = self.slots.get_mut(at) else {
+            return self.ryu.format_finite(x).as_bytes();
+        };
+        if slot.len == 0 || slot.bits != bits {
+            let text = self.ryu.format_finite(x).as_bytes();
+            // ryu writes at most 24 bytes (`-2.2250738585072014e-308`)
+            let len = text.len().min(slot.text.len());
+            slot.text[..len].copy_from_slice(&text[..len]);
+            slot.len = len as u8;
+            slot.bits = bits;
+        }
+        &slot.text[..usize::from(slot.len)]
+    }
+}
+
+/// Bytes gathered before they are handed to the output.
+const CHUNK: usize = 1 << 16;
+
 /// A table being written, row by row.
 pub struct Table {
     columns: Vec<String>,
     format: Format,
-    csv: Option<csv::Writer<Box<dyn Write>>>,
-    json: Option<Box<dyn Write>>,
-    numbers: ryu::Buffer,
+    out: Option<Box<dyn Write>>,
+    /// Formatted rows not yet written.
+    pending: Vec<u8>,
+    numbers: Numbers,
     /// Rows written.
     pub rows: u64,
 }
@@ -154,17 +214,15 @@ impl std::fmt::Debug for Table {
     }
 }
 
+/// The output, unbuffered: [`Table`] gathers its bytes itself.
 fn open(path: Option<&Path>) -> Result<Box<dyn Write>, Usage> {
     Ok(match path {
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-        Some(p) if p == Path::new("-") => {
-            Box::new(std::io::BufWriter::new(std::io::stdout().lock()))
-        }
-        Some(p) => Box::new(std::io::BufWriter::with_capacity(
-            1 << 16,
+        None => Box::new(std::io::stdout().lock()),
+        Some(p) if p == Path::new("-") => Box::new(std::io::stdout().lock()),
+        Some(p) => Box::new(
             std::fs::File::create(p)
                 .map_err(|e| Usage(format!("cannot write {}: {e}", p.display())))?,
-        )),
+        ),
     })
 }
 
@@ -182,25 +240,28 @@ impl Table {
     /// # Errors
     /// A [`Usage`] error when the output cannot be created.
     pub fn to(path: Option<&Path>, format: Format, columns: Vec<String>) -> Result<Table, Usage> {
-        let w = open(path)?;
         let mut t = Table {
+            out: Some(open(path)?),
             columns,
             format,
-            csv: None,
-            json: None,
-            numbers: ryu::Buffer::new(),
+            pending: Vec::with_capacity(CHUNK + 4096),
+            numbers: Numbers::new(),
             rows: 0,
         };
-        match format {
-            Format::Csv => {
-                let mut csv = csv::Writer::from_writer(w);
-                csv.write_record(&t.columns)
-                    .map_err(|e| Usage(format!("cannot write: {e}")))?;
-                t.csv = Some(csv);
-            }
-            Format::Jsonl => t.json = Some(w),
+        if format == Format::Csv {
+            let names = t.columns.clone();
+            let header: Vec<Cell> = names.iter().map(|c| c.as_str().into()).collect();
+            t.csv_row(&header);
         }
         Ok(t)
+    }
+
+    fn csv_row(&mut self, cells: &[Cell]) {
+        let mut row = Row::start(self);
+        for cell in cells {
+            row.cell(cell.clone());
+        }
+        row.end_csv();
     }
 
     /// Writes one row; `cells` has one cell per column.
@@ -209,45 +270,182 @@ impl Table {
     /// An I/O error (a closed pipe, a full disk).
     pub fn row(&mut self, cells: &[Cell]) -> std::io::Result<()> {
         debug_assert_eq!(cells.len(), self.columns.len());
-        self.rows += 1;
-        match self.format {
-            Format::Csv => {
-                let csv = self
-                    .csv
-                    .as_mut()
-                    .ok_or_else(|| std::io::Error::other("closed"))?;
-                for cell in cells {
-                    cell.write_csv(csv, &mut self.numbers)
-                        .map_err(std::io::Error::other)?;
-                }
-                csv.write_record(None::<&[u8]>)
-                    .map_err(std::io::Error::other)
-            }
-            Format::Jsonl => {
-                let w = self
-                    .json
-                    .as_mut()
-                    .ok_or_else(|| std::io::Error::other("closed"))?;
-                let mut object = serde_json::Map::with_capacity(cells.len());
-                for (name, cell) in self.columns.iter().zip(cells) {
-                    object.insert(name.clone(), cell.json());
-                }
-                serde_json::to_writer(&mut *w, &object).map_err(std::io::Error::other)?;
-                w.write_all(b"\n")
-            }
+        let mut row = self.start_row();
+        for cell in cells {
+            row.cell(cell.clone());
         }
+        row.finish()
     }
 
-    /// Flushes the output.
+    /// Starts a row, to be given its cells one by one, in column order.
+    pub fn start_row(&mut self) -> Row<'_> {
+        Row::start(self)
+    }
+
+    fn write_pending(&mut self) -> std::io::Result<()> {
+        let out = self
+            .out
+            .as_mut()
+            .ok_or_else(|| std::io::Error::other("closed"))?;
+        out.write_all(&self.pending)?;
+        self.pending.clear();
+        Ok(())
+    }
+
+    /// Writes what is pending and flushes the output.
     ///
     /// # Errors
     /// An I/O error.
     pub fn finish(mut self) -> std::io::Result<()> {
-        if let Some(mut c) = self.csv.take() {
-            c.flush()?;
+        self.write_pending()?;
+        if let Some(mut out) = self.out.take() {
+            out.flush()?;
         }
-        if let Some(mut w) = self.json.take() {
-            w.flush()?;
+        Ok(())
+    }
+}
+
+/// A row being written cell by cell: straight into the table's bytes (CSV) or into one JSON
+/// object.
+pub struct Row<'t> {
+    table: &'t mut Table,
+    cells: usize,
+    object: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'t> Row<'t> {
+    fn start(table: &'t mut Table) -> Row<'t> {
+        Row {
+            table,
+            cells: 0,
+            object: serde_json::Map::new(),
+        }
+    }
+
+    /// The next cell.
+    pub fn cell(&mut self, cell: Cell) {
+        match cell {
+            Cell::Text(s) => self.text(&s),
+            Cell::Num(x) => self.num(Some(x)),
+            Cell::Int(i) => self.int(i),
+            Cell::Bool(b) => self.bool(b),
+            Cell::Empty => self.num(None),
+        }
+    }
+
+    /// The CSV buffer, after the comma that opens the next field; `None` for JSON lines.
+    #[inline]
+    fn csv(&mut self) -> Option<&mut Vec<u8>> {
+        if self.table.format != Format::Csv {
+            return None;
+        }
+        if self.cells > 0 {
+            self.table.pending.push(b',');
+        }
+        self.cells += 1;
+        Some(&mut self.table.pending)
+    }
+
+    fn json(&mut self, value: serde_json::Value) {
+        let name = self
+            .table
+            .columns
+            .get(self.cells)
+            .cloned()
+            .unwrap_or_default();
+        self.object.insert(name, value);
+        self.cells += 1;
+    }
+
+    /// A text cell.
+    #[inline]
+    pub fn text(&mut self, s: &str) {
+        match self.csv() {
+            Some(out) => csv_text(out, s.as_bytes()),
+            None => self.json(serde_json::Value::String(s.to_owned())),
+        }
+        if s.is_empty() && self.table.columns.len() == 1 && self.table.format == Format::Csv {
+            // a record of one empty field is `""`, else it would read as no record
+            self.table.pending.extend_from_slice(b"\"\"");
+        }
+    }
+
+    /// A number; empty (CSV) or null (JSON) for `None` or a number that is not finite.
+    #[inline]
+    pub fn num(&mut self, x: Option<f64>) {
+        let x = x.filter(|x| x.is_finite());
+        if self.table.format == Format::Csv {
+            if let Some(x) = x {
+                self.cells += 1;
+                if self.cells > 1 {
+                    self.table.pending.push(b',');
+                }
+                self.table.numbers.write(x, &mut self.table.pending);
+            } else {
+                self.text("");
+            }
+            return;
+        }
+        let value = x
+            .and_then(serde_json::Number::from_f64)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number);
+        self.json(value);
+    }
+
+    /// A count or a number of a session.
+    #[inline]
+    pub fn int(&mut self, i: i64) {
+        match self.csv() {
+            Some(out) => out.extend_from_slice(itoa(i, &mut [0u8; 20])),
+            None => self.json(serde_json::Value::from(i)),
+        }
+    }
+
+    /// Yes or no.
+    #[inline]
+    pub fn bool(&mut self, b: bool) {
+        match self.csv() {
+            Some(out) => out.extend_from_slice(if b { b"true" } else { b"false" }),
+            None => self.json(serde_json::Value::Bool(b)),
+        }
+    }
+
+    /// A date (ISO 8601), or nothing.
+    pub fn date(&mut self, d: Option<alliance::Date>) {
+        match (d, self.table.format) {
+            (None, _) => self.num(None),
+            (Some(d), Format::Csv) => {
+                if let Some(out) = self.csv() {
+                    // writing to a vector cannot fail
+                    let _ = write!(out, "{d}");
+                }
+            }
+            (Some(d), Format::Jsonl) => self.json(serde_json::Value::String(d.to_string())),
+        }
+    }
+
+    fn end_csv(self) {
+        self.table.pending.push(b'\n');
+    }
+
+    /// Ends the row (every column given a cell).
+    ///
+    /// # Errors
+    /// An I/O error (a closed pipe, a full disk).
+    pub fn finish(self) -> std::io::Result<()> {
+        debug_assert_eq!(self.cells, self.table.columns.len());
+        let t = self.table;
+        t.rows += 1;
+        match t.format {
+            Format::Csv => t.pending.push(b'\n'),
+            Format::Jsonl => {
+                serde_json::to_writer(&mut t.pending, &self.object)
+                    .map_err(std::io::Error::other)?;
+                t.pending.push(b'\n');
+            }
+        }
+        if t.pending.len() >= CHUNK {
+            t.write_pending()?;
         }
         Ok(())
     }
@@ -340,5 +538,64 @@ pub fn describe(r: &Reject) -> String {
         format!("{}:{}: {}", r.file, r.line, r.reason)
     } else {
         format!("{}:{}: column '{}': {}", r.file, r.line, r.column, r.reason)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The number cache gives `ryu`'s text for every number, colliding slots included.
+        #[test]
+        fn cached_numbers_are_ryu_text(xs in prop::collection::vec(
+            prop_oneof![any::<f64>(), (0u32..400).prop_map(|k| f64::from(k) / 12.0)], 1..300)
+        ) {
+            let mut numbers = Numbers::new();
+            for _ in 0..2 {
+                for &x in xs.iter().filter(|x| x.is_finite()) {
+                    let mut out = b"x".to_vec();
+                    numbers.write(x, &mut out);
+                    let mut ryu = ryu::Buffer::new();
+                    prop_assert_eq!(&out[1..], ryu.format_finite(x).as_bytes());
+                }
+            }
+        }
+
+        /// Rows written here read back through the `csv` crate as the same fields: quoting,
+        /// quotes, delimiters and line breaks inside fields.
+        #[test]
+        fn rows_read_back_through_the_csv_crate(
+            rows in prop::collection::vec(
+                prop::collection::vec("[a-c,\"\r\n ;]{0,6}", 3), 0..20),
+        ) {
+            let dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let path = dir.path().join("t.csv");
+            let columns = vec!["a".to_owned(), "b,c".to_owned(), "d".to_owned()];
+            let mut table = Table::to(Some(&path), Format::Csv, columns.clone())?;
+            for row in &rows {
+                let cells: Vec<Cell> = row.iter().map(|s| s.as_str().into()).collect();
+                table.row(&cells).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            }
+            table.finish().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_path(&path)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let read: Vec<Vec<String>> = reader
+                .records()
+                .map(|r| r.map(|r| r.iter().map(str::to_owned).collect()))
+                .collect::<Result<_, _>>()
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(&read[0], &columns);
+            prop_assert_eq!(&read[1..], &rows[..]);
+        }
+    }
+
+    impl From<Usage> for TestCaseError {
+        fn from(u: Usage) -> TestCaseError {
+            TestCaseError::fail(u.0)
+        }
     }
 }

@@ -15,6 +15,8 @@ pub struct Tally {
     read: u64,
     used: u64,
     rejects: Rejects,
+    /// Rows used and not yet counted on the progress bar.
+    shown: u64,
     /// Rows seen so far, shown on standard error when it is a terminal (hidden otherwise).
     progress: indicatif::ProgressBar,
 }
@@ -32,6 +34,7 @@ impl Tally {
             read: 0,
             used: 0,
             rejects: Rejects::new(args.rejects.clone(), args.strict),
+            shown: 0,
             progress: progress(),
         };
         Ok((reader, tally))
@@ -40,7 +43,12 @@ impl Tally {
     /// Counts a response's rows as used.
     pub fn used(&mut self, rows: u64) {
         self.used += rows;
-        self.progress.inc(rows);
+        self.shown += rows;
+        // the bar is redrawn ten times a second at most: no need to tell it every row
+        if self.shown >= 4096 {
+            self.progress.inc(self.shown);
+            self.shown = 0;
+        }
     }
 
     /// Records rejected rows.

@@ -9,16 +9,18 @@
 
 mod batch;
 mod batch_scores;
+mod card;
 mod codes;
 mod scope;
 
 pub use batch::BatchScorer;
 pub use batch_scores::BatchScores;
-use scope::{check_missing, prorate};
+pub use card::{ScoreCard, score_into};
+use scope::prorate;
 
-use crate::element::{Element, ElementProfile, ElementScore};
+use crate::element::ElementProfile;
 use crate::error::Result;
-use crate::instrument::{CutoffSide, Instrument, Keying, ScoringRule};
+use crate::instrument::{CutoffSide, Instrument, ScoringRule};
 use crate::response::{Rater, Response};
 
 /// A score on one scope (the total or a subscale).
@@ -213,80 +215,42 @@ impl Score {
 /// Cohen, Cohen, Aiken & West (1999), POMP scores, *Multivariate Behavioral Research* 34.
 pub fn score(response: &Response) -> Result<Score> {
     let instrument = response.instrument();
-    let scale = instrument.scale();
-    let keyed = |(item, answer): (&crate::instrument::Item, &Option<f64>)| {
-        answer.map(|x| match item.keying() {
-            Keying::Forward => x,
-            Keying::Reverse => scale.reversed(x),
-        })
-    };
-    let pairs = || instrument.items().iter().zip(response.answers());
-
-    let (total_sum, total_n) = sum_answered(pairs().map(keyed));
-    let rule = instrument.missing_rule();
-    let items = instrument.items().len();
-    check_missing("total", items, total_n, rule.max_total())?;
-    let total = ScaleScore::from_sum(instrument, total_sum, total_n, items);
-
-    let mut subscales = Vec::with_capacity(instrument.subscales().len());
-    for (index, sub) in instrument.subscales().iter().enumerate() {
-        let (s, n) = sum_answered(
-            pairs()
-                .filter(|(item, _)| item.subscale() == Some(index))
-                .map(keyed),
-        );
-        let k = sub.items().len();
-        check_missing(sub.name(), k, n, rule.max_subscale(k))?;
-        subscales.push(SubscaleScore {
+    let mut card = ScoreCard::new();
+    card::tally::<false>(instrument, response.answers(), &mut card)?;
+    let total = card.total();
+    let subscales = instrument
+        .subscales()
+        .iter()
+        .zip(card.subscales())
+        .map(|(sub, &score)| SubscaleScore {
             name: sub.name().to_owned(),
-            score: ScaleScore::from_sum(instrument, s, n, k),
-        });
-    }
-
-    let profile = ElementProfile::from_scores(Element::ALL.map(|element| {
-        let (s, n) = sum_answered(
-            pairs()
-                .filter(|(item, _)| item.element() == Some(element))
-                .map(keyed),
-        );
-        (n > 0).then(|| {
-            ElementScore::new(
-                scale.pomp(s / n as f64),
-                instrument.element_items(element),
-                n,
-            )
+            score,
         })
-    }));
-
+        .collect();
     let cutoffs = instrument
         .cutoffs()
         .iter()
-        .map(|c| CutoffFlag {
+        .zip(card.flags())
+        .map(|(c, &flagged)| CutoffFlag {
             label: c.label().to_owned(),
             threshold: c.threshold(),
             side: c.side(),
-            flagged: c.flags(total.value),
+            flagged,
             source: c.source().to_owned(),
         })
         .collect();
-
     let norm = instrument.norm().map(|n| NormScore {
         z: n.z(total.value),
         percentile: n.percentile(total.value),
         source: n.source().to_owned(),
     });
-
     Ok(Score {
         instrument: instrument.id().to_owned(),
         rater: response.rater(),
         total,
         subscales,
-        profile,
+        profile: card.profile(),
         cutoffs,
         norm,
     })
-}
-
-fn sum_answered(values: impl Iterator<Item = Option<f64>>) -> (f64, usize) {
-    values.flatten().fold((0.0, 0), |(s, n), x| (s + x, n + 1))
 }

@@ -685,6 +685,11 @@ impl Reader {
         }
         for &(number, col) in items {
             let j = usize::from(number) - 1;
+            // the common case, without making text of it: one digit
+            if let (&[d @ b'0'..=b'9'], Some(answer)) = (f.bytes(col), into.answers.get_mut(j)) {
+                *answer = Some(f64::from(d - b'0'));
+                continue;
+            }
             let cell = f.get(col);
             if j >= k {
                 if cell.is_empty() || cell == "NA" {

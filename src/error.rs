@@ -9,8 +9,10 @@
 //! Variants carry numbers, `&'static str` labels fixed by the crate, and owned `String`s only
 //! for names that come from the caller's data (an instrument's id, a subscale's name): no
 //! types of other crates and no types of this crate's higher layers, so the enum can grow
-//! without breaking anyone (`#[non_exhaustive]`). `Error` has no serde support: it is not a
-//! storage format; send its `Display` text.
+//! without breaking anyone (`#[non_exhaustive]`). Every variant has a stable code
+//! ([`Error::code`]); with feature `serde` an error serializes as its code and fields, and
+//! [`Error::report`] adds the message, for an app's JSON replies. It does not deserialize: it
+//! is a report, not a storage format.
 //!
 //! A statistic that is *undefined* for valid input (zero variance, one category used) is not
 //! an error: each module returns a typed undefined value with its reason instead. Errors are
@@ -35,6 +37,11 @@ fn steps(step: &Option<f64>) -> String {
 /// assert_eq!(err.to_string(), "item 7 is 9 but the scale is 1-5");
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(tag = "code", rename_all = "snake_case")
+)]
 #[non_exhaustive]
 pub enum Error {
     // ---- instruments -------------------------------------------------------------------
@@ -282,6 +289,7 @@ pub enum Error {
     )]
     MissingCodeOnScale {
         /// The code declared for a missing answer.
+        #[cfg_attr(feature = "serde", serde(rename = "missing_code"))]
         code: u8,
         /// The scale's minimum.
         min: u8,
@@ -895,6 +903,146 @@ pub enum Error {
         /// The therapist's instrument id.
         therapist_instrument: String,
     },
+}
+
+impl Error {
+    /// A stable, machine-readable code for the kind of error: the variant's name in
+    /// snake case (`Error::OutOfScale` is `"out_of_scale"`). Codes never change meaning; an
+    /// app can key its own translations on them, with the fields of the error as parameters
+    /// (with feature `serde`, [`Error::report`] serializes code, message and fields).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, Rater, Response};
+    /// let err = Response::from_items(&catalog::wai_sr(), Rater::Client, &[(7, 9.0)]).unwrap_err();
+    /// assert_eq!(err.code(), "out_of_scale");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidScale { .. } => "invalid_scale",
+            Error::InvalidInstrument { .. } => "invalid_instrument",
+            Error::InvalidItem { .. } => "invalid_item",
+            Error::OutOfScale { .. } => "out_of_scale",
+            Error::OffStep { .. } => "off_step",
+            Error::NonFiniteAnswer { .. } => "non_finite_answer",
+            Error::NonFinite { .. } => "non_finite",
+            Error::TinyAnswer { .. } => "tiny_answer",
+            Error::Unrecognized { .. } => "unrecognized",
+            Error::DuplicateItem { .. } => "duplicate_item",
+            Error::UnknownItem { .. } => "unknown_item",
+            Error::LengthMismatch { .. } => "length_mismatch",
+            Error::InstrumentMismatch { .. } => "instrument_mismatch",
+            Error::TooManyMissing { .. } => "too_many_missing",
+            Error::EmptyId { .. } => "empty_id",
+            Error::DuplicateSession { .. } => "duplicate_session",
+            Error::DuplicateResponse { .. } => "duplicate_response",
+            Error::DatesOutOfOrder { .. } => "dates_out_of_order",
+            Error::ForeignSession { .. } => "foreign_session",
+            Error::InvalidDate { .. } => "invalid_date",
+            Error::Parse { .. } => "parse",
+            Error::NotByteScale { .. } => "not_byte_scale",
+            Error::MissingCodeOnScale { .. } => "missing_code_on_scale",
+            Error::InBatch { .. } => "in_batch",
+            Error::TooFew { .. } => "too_few",
+            Error::NotIncreasing { .. } => "not_increasing",
+            Error::InvalidParameter { .. } => "invalid_parameter",
+            Error::UnknownCategory { .. } => "unknown_category",
+            Error::TooFewPairs { .. } => "too_few_pairs",
+            Error::TooFewTargets { .. } => "too_few_targets",
+            Error::InvalidLimitMultiplier { .. } => "invalid_limit_multiplier",
+            Error::InvalidMeasurementError { .. } => "invalid_measurement_error",
+            Error::RatingsTooLarge { .. } => "ratings_too_large",
+            Error::OutOfDomain { .. } => "out_of_domain",
+            Error::TooFewCategories { .. } => "too_few_categories",
+            Error::CategoriesNotAscending { .. } => "categories_not_ascending",
+            Error::WeightCount { .. } => "weight_count",
+            Error::WeightMatrixSize { .. } => "weight_matrix_size",
+            Error::WeightOutOfRange { .. } => "weight_out_of_range",
+            Error::DiagonalWeight { .. } => "diagonal_weight",
+            Error::NoDisagreementWeight => "no_disagreement_weight",
+            Error::TableRows { .. } => "table_rows",
+            Error::TableRowLength { .. } => "table_row_length",
+            Error::TableTooLarge { .. } => "table_too_large",
+            Error::TooFewRatedPairs { .. } => "too_few_rated_pairs",
+            Error::TooFewRatedSubjects { .. } => "too_few_rated_subjects",
+            Error::BootstrapReplicates { .. } => "bootstrap_replicates",
+            Error::BootstrapTooCostly { .. } => "bootstrap_too_costly",
+            Error::TooManyCategories { .. } => "too_many_categories",
+            Error::TooManyRatioPairs { .. } => "too_many_ratio_pairs",
+            Error::RaggedReliabilityData { .. } => "ragged_reliability_data",
+            Error::TooFewRespondents { .. } => "too_few_respondents",
+            Error::TooFewPairwise { .. } => "too_few_pairwise",
+            Error::TooFewPoints { .. } => "too_few_points",
+            Error::TooFewScores { .. } => "too_few_scores",
+            Error::ReliabilityOutOfRange { .. } => "reliability_out_of_range",
+            Error::InvalidSd { .. } => "invalid_sd",
+            Error::InvalidCritical { .. } => "invalid_critical",
+            Error::MissingSetting { .. } => "missing_setting",
+            Error::InvalidLags { .. } => "invalid_lags",
+            Error::InvalidPositions { .. } => "invalid_positions",
+            Error::UnsupportedInterval { .. } => "unsupported_interval",
+            Error::TooManyItems { .. } => "too_many_items",
+            Error::TooManyLags { .. } => "too_many_lags",
+            Error::TooLarge { .. } => "too_large",
+            Error::TooSmall { .. } => "too_small",
+            Error::TimesDiffer { .. } => "times_differ",
+            Error::UnpairedSeries { .. } => "unpaired_series",
+            Error::InvalidRuleParameter { .. } => "invalid_rule_parameter",
+            Error::MissingRuleParameter { .. } => "missing_rule_parameter",
+            Error::TooFewSessions { .. } => "too_few_sessions",
+            Error::ThresholdsOutOfOrder { .. } => "thresholds_out_of_order",
+            Error::NotStreamable { .. } => "not_streamable",
+            Error::NoMonitoredScores => "no_monitored_scores",
+            Error::UnknownSubscale { .. } => "unknown_subscale",
+            Error::ElementNotCovered { .. } => "element_not_covered",
+            Error::PartNotAnswered { .. } => "part_not_answered",
+            Error::MissingDate { .. } => "missing_date",
+            Error::SameDate { .. } => "same_date",
+            Error::NoScoredSession { .. } => "no_scored_session",
+            Error::NoPairedSession { .. } => "no_paired_session",
+        }
+    }
+
+    /// The error as code, message and fields, for a JSON reply: with feature `serde` it
+    /// serializes as one object, `{"code": ..., "message": ..., <the variant's fields>}`
+    /// (an error inside a batch nests its cause under `source`, with its own code and fields).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, Rater, Response};
+    /// let err = Response::from_items(&catalog::wai_sr(), Rater::Client, &[(7, 9.0)]).unwrap_err();
+    /// let report = err.report();
+    /// assert_eq!((report.code, report.message.as_str()), ("out_of_scale", "item 7 is 9 but the scale is 1-5"));
+    /// # #[cfg(feature = "serde")]
+    /// # assert_eq!(
+    /// #     serde_json::to_string(&report).unwrap(),
+    /// #     r#"{"code":"out_of_scale","item":7,"value":9.0,"min":1.0,"max":5.0,"message":"item 7 is 9 but the scale is 1-5"}"#
+    /// # );
+    /// ```
+    pub fn report(&self) -> ErrorReport<'_> {
+        ErrorReport {
+            code: self.code(),
+            message: self.to_string(),
+            error: self,
+        }
+    }
+}
+
+/// An error as an app reports it: its stable [`code`](Error::code), its English message and,
+/// when serialized (feature `serde`), the fields of the variant beside them. Made by
+/// [`Error::report`].
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct ErrorReport<'a> {
+    /// The stable code (also written by the error's own fields, so it is not repeated).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub code: &'static str,
+    /// The error's fields, with `code` first.
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub error: &'a Error,
+    /// The English message ([`Display`](std::fmt::Display) text).
+    pub message: String,
 }
 
 /// A list of names for a message: "Goal, Task, Bond", or "none".

@@ -92,7 +92,7 @@ pub mod sample;
 pub mod trend;
 
 pub use element::{Element, ElementProfile, ElementScore};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorReport, Result};
 pub use instrument::catalog;
 pub use instrument::{
     Cutoff, CutoffSide, Instrument, InstrumentBuilder, Item, Keying, MissingRule, Norm,

@@ -645,6 +645,42 @@ fn every_error_reads_as_its_sentence() {
     }
 }
 
+/// Every code is the variant's name in snake case, so no two kinds share one and a code
+/// never silently changes meaning; with serde, the report carries the code, the message and
+/// the variant's fields.
+#[test]
+fn every_error_has_its_stable_code() {
+    let mut codes = BTreeSet::new();
+    for (error, _) in texts() {
+        let name = variant(&error);
+        let mut snake = String::new();
+        for (i, c) in name.chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                snake.push('_');
+            }
+            snake.push(c.to_ascii_lowercase());
+        }
+        assert_eq!(error.code(), snake, "{name}");
+        codes.insert(error.code());
+        let report = error.report();
+        assert_eq!(
+            (report.code, report.message.clone()),
+            (error.code(), error.to_string())
+        );
+        #[cfg(feature = "serde")]
+        {
+            let json = serde_json::to_value(&report).unwrap();
+            assert_eq!(json["code"], error.code(), "{name}");
+            assert_eq!(json["message"], error.to_string(), "{name}");
+            // the fields are there beside them
+            let fields = json.as_object().unwrap().len();
+            assert!(fields >= 2, "{name}: {json}");
+        }
+    }
+    let variants: BTreeSet<String> = texts().iter().map(|(e, _)| variant(e)).collect();
+    assert_eq!(codes.len(), variants.len());
+}
+
 #[test]
 fn every_variant_has_a_text_test() {
     let source = include_str!("../src/error.rs");

@@ -72,20 +72,24 @@ impl std::str::FromStr for Rater {
 
 /// One completed questionnaire by one rater, checked against its instrument when built: the
 /// right number of items, every answer on the scale (range and step), no NaN or infinity, no
-/// item given twice or unknown. Missing answers are `None`.
+/// item given twice or unknown, and enough items answered for the instrument's missing-data
+/// rule, so that a response that exists can always be scored. Missing answers are `None`.
 ///
-/// Whether enough items were answered is decided when scoring, by the instrument's
-/// missing-data rule.
+/// To list every problem of a form's answers at once, use [`Instrument::problems`].
 ///
 /// # Example
 /// ```
 /// use alliance::{catalog, Rater, Response};
 /// let wai_sr = catalog::wai_sr();
-/// let r = Response::from_items(&wai_sr, Rater::Client, &[(1, 4.0), (2, 5.0), (3, 4.0)])?;
-/// assert_eq!(r.answer(2), Some(5.0));
-/// assert_eq!(r.missing(), 9);
+/// let r = Response::new(&wai_sr, Rater::Client, &[Some(4.0), None, Some(5.0), Some(4.0),
+///     Some(4.0), Some(3.0), Some(5.0), Some(4.0), Some(4.0), Some(3.0), Some(4.0), Some(4.0)])?;
+/// assert_eq!(r.answer(3), Some(5.0));
+/// assert_eq!(r.missing(), 1);
 /// let bad = Response::from_items(&wai_sr, Rater::Client, &[(7, 9.0)]);
 /// assert_eq!(bad.unwrap_err().to_string(), "item 7 is 9 but the scale is 1-5");
+/// // three answers of twelve cannot be scored: refused when built, not later
+/// let few = Response::from_items(&wai_sr, Rater::Client, &[(1, 4.0), (2, 5.0), (3, 4.0)]);
+/// assert_eq!(few.unwrap_err().code(), "too_many_missing");
 /// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -111,7 +115,43 @@ pub(crate) fn check_answers(instrument: &Instrument, answers: &[Option<f64>]) ->
             scale.check(item.number(), x)?;
         }
     }
-    Ok(())
+    check_scorable(instrument, answers)
+}
+
+/// Checks that answers in item order leave the total and every subscale scorable under the
+/// instrument's missing-data rule (the first scope that is not, in `score`'s order).
+fn check_scorable(instrument: &Instrument, answers: &[Option<f64>]) -> Result<()> {
+    scorable(instrument, answers)
+        .into_iter()
+        .next()
+        .map_or(Ok(()), Err)
+}
+
+/// The scopes (total first, then subscales in order) that answers in item order leave
+/// unscorable under the instrument's missing-data rule, as [`Error::TooManyMissing`].
+pub(crate) fn scorable(instrument: &Instrument, answers: &[Option<f64>]) -> Vec<Error> {
+    let rule = instrument.missing_rule();
+    let items = instrument.items();
+    let answered = |member: &dyn Fn(&crate::instrument::Item) -> bool| {
+        items
+            .iter()
+            .zip(answers)
+            .filter(|(item, a)| member(item) && a.is_some())
+            .count()
+    };
+    let mut out = Vec::new();
+    let total = answered(&|_| true);
+    if let Err(e) = crate::score::check_missing("total", items.len(), total, rule.max_total()) {
+        out.push(e);
+    }
+    for (index, sub) in instrument.subscales().iter().enumerate() {
+        let k = sub.items().len();
+        let n = answered(&|item| item.subscale() == Some(index));
+        if let Err(e) = crate::score::check_missing(sub.name(), k, n, rule.max_subscale(k)) {
+            out.push(e);
+        }
+    }
+    out
 }
 
 impl Response {
@@ -162,15 +202,15 @@ impl Response {
     ///
     /// # Errors
     /// [`Error::UnknownItem`] for an item number the instrument does not have,
-    /// [`Error::DuplicateItem`] for an item given twice, and the answer errors of
+    /// [`Error::DuplicateItem`] for an item given twice, and the errors of
     /// [`Response::new`].
     ///
     /// # Example
     /// ```
     /// use alliance::{catalog, Error, Rater, Response};
     /// let arm = catalog::arm_5();
-    /// let r = Response::from_items(&arm, Rater::Client, &[(5, 7.0), (1, 6.0)])?;
-    /// assert_eq!(r.answers(), &[Some(6.0), None, None, None, Some(7.0)]);
+    /// let r = Response::from_items(&arm, Rater::Client, &[(5, 7.0), (1, 6.0), (3, 2.0), (4, 6.0)])?;
+    /// assert_eq!(r.answers(), &[Some(6.0), None, Some(2.0), Some(6.0), Some(7.0)]);
     /// let twice = Response::from_items(&arm, Rater::Client, &[(1, 6.0), (1, 5.0)]);
     /// assert_eq!(twice, Err(Error::DuplicateItem { item: 1 }));
     /// # Ok::<(), alliance::Error>(())
@@ -197,6 +237,7 @@ impl Response {
             instrument.scale().check(item, x)?;
             *slot = Some(x);
         }
+        check_scorable(instrument, &ordered)?;
         Ok(Response {
             instrument: instrument.clone(),
             rater,
@@ -235,8 +276,8 @@ impl Response {
     /// # Example
     /// ```
     /// use alliance::{catalog, Rater, Response};
-    /// let r = Response::from_items(&catalog::arm_5(), Rater::Client, &[(2, 4.0)])?;
-    /// assert_eq!(r.answers(), &[None, Some(4.0), None, None, None]);
+    /// let r = Response::from_items(&catalog::arm_5(), Rater::Client, &[(2, 4.0), (3, 5.0), (4, 6.0), (5, 6.0)])?;
+    /// assert_eq!(r.answers(), &[None, Some(4.0), Some(5.0), Some(6.0), Some(6.0)]);
     /// # Ok::<(), alliance::Error>(())
     /// ```
     pub fn answers(&self) -> &[Option<f64>] {
@@ -248,7 +289,7 @@ impl Response {
     /// # Example
     /// ```
     /// use alliance::{catalog, Rater, Response};
-    /// let r = Response::from_items(&catalog::arm_5(), Rater::Client, &[(2, 4.0)])?;
+    /// let r = Response::from_items(&catalog::arm_5(), Rater::Client, &[(2, 4.0), (1, 5.0), (4, 6.0), (5, 6.0)])?;
     /// assert_eq!(r.answer(2), Some(4.0));
     /// assert_eq!(r.answer(3), None); // missing
     /// assert_eq!(r.answer(9), None); // no such item
@@ -265,8 +306,9 @@ impl Response {
     /// # Example
     /// ```
     /// use alliance::{catalog, Rater, Response};
-    /// let r = Response::from_items(&catalog::wai_sr(), Rater::Client, &[(2, 4.0), (3, 5.0)])?;
-    /// assert_eq!(r.missing(), 10);
+    /// let answers: Vec<(u16, f64)> = (1..=12).filter(|&i| i != 2 && i != 3).map(|i| (i, 4.0)).collect();
+    /// let r = Response::from_items(&catalog::wai_sr(), Rater::Client, &answers)?;
+    /// assert_eq!(r.missing(), 2); // one of Task (1 2 10 12), one of Bond (3 5 7 9)
     /// # Ok::<(), alliance::Error>(())
     /// ```
     pub fn missing(&self) -> usize {

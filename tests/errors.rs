@@ -12,7 +12,7 @@
 
 use alliance::{
     BatchScorer, Course, Error, Instrument, IntervalMethod, Level, Norm, Rater, ReliabilityKind,
-    Response, Scale, Session, catalog, score,
+    Response, Scale, Session, catalog,
 };
 use std::collections::BTreeSet;
 
@@ -779,9 +779,10 @@ fn errors_from_real_input_read_as_sentences() {
         "instrument 'MY-4' cannot be built: item 5 is not one of its item numbers"
     );
 
-    let r = Response::new(&wai, Rater::Client, &[None; 12]).unwrap();
     assert_eq!(
-        score(&r).unwrap_err().to_string(),
+        Response::new(&wai, Rater::Client, &[None; 12])
+            .unwrap_err()
+            .to_string(),
         "'total' is missing 12 of its 12 items, but the instrument's missing-data rule allows \
          at most 3, so it cannot be scored"
     );

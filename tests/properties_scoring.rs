@@ -183,8 +183,8 @@ proptest! {
     /// Every score (total, subscales, POMP, element POMP) lies within its possible range.
     #[test]
     fn scores_stay_in_range((inst, answers) in instrument_and_answers(0.1)) {
-        let r = Response::new(&inst, Rater::Client, &answers).unwrap();
-        if let Ok(s) = score(&r) {
+        // answers the missing-data rule cannot score are refused when built
+        if let Ok(s) = Response::new(&inst, Rater::Client, &answers).and_then(|r| score(&r)) {
             let range = inst.total_range();
             let (lo, hi) = (range.min, range.max);
             prop_assert!(within(s.total.value, lo, hi));
@@ -218,8 +218,9 @@ proptest! {
     /// scale minimum and with the maximum (in keyed terms: the worst and best answers).
     #[test]
     fn prorated_score_lies_between_the_extreme_fillings((inst, answers) in instrument_and_answers(0.15)) {
-        let r = Response::new(&inst, Rater::Client, &answers).unwrap();
-        let Ok(s) = score(&r) else { return Ok(()) };
+        let Ok(s) = Response::new(&inst, Rater::Client, &answers).and_then(|r| score(&r)) else {
+            return Ok(());
+        };
         let scale = inst.scale();
         let fill = |best: bool| -> Vec<Option<f64>> {
             inst.items().iter().zip(&answers).map(|(item, a)| {
@@ -240,7 +241,9 @@ proptest! {
     fn item_order_does_not_matter((inst, answers) in instrument_and_answers(0.1), seed in any::<u64>()) {
         let mut pairs: Vec<(u16, f64)> = answers.iter().enumerate()
             .filter_map(|(i, a)| a.map(|x| (i as u16 + 1, x))).collect();
-        let in_order = Response::from_items(&inst, Rater::Client, &pairs).unwrap();
+        let Ok(in_order) = Response::from_items(&inst, Rater::Client, &pairs) else {
+            return Ok(()); // too many missing to score, in any order
+        };
         // a deterministic shuffle driven by the seed
         let mut state = seed;
         for i in (1..pairs.len()).rev() {
@@ -265,7 +268,7 @@ proptest! {
         let scorer = BatchScorer::new(&inst);
         let batch = scorer.score(&flat);
         let singles: Vec<_> = data.iter()
-            .map(|a| score(&Response::new(&inst, Rater::Client, a).unwrap()))
+            .map(|a| Response::new(&inst, Rater::Client, a).and_then(|r| score(&r)))
             .collect();
         match singles.iter().position(Result::is_err) {
             None => {
@@ -329,6 +332,36 @@ proptest! {
                 prop_assert!(before.is_ok());
                 assert_same(&out, &before.unwrap_or_default())?;
             }
+        }
+    }
+
+    /// A form's problems are empty exactly when `Response::new` accepts the answers; then the
+    /// response always scores; otherwise the first problem is `Response::new`'s error, and
+    /// every answer off the scale is listed.
+    #[test]
+    fn problems_are_what_building_refuses(
+        (inst, (codes, code)) in code_instrument().prop_flat_map(|i| {
+            let c = codes_for(&i);
+            (Just(i), c)
+        }),
+    ) {
+        let (min, max) = (inst.scale().min(), inst.scale().max());
+        for row in codes.chunks_exact(inst.items().len()) {
+            let answers: Vec<Option<f64>> = row
+                .iter()
+                .map(|&x| (Some(x) != code).then_some(f64::from(x)))
+                .collect();
+            let problems = inst.problems(&answers);
+            match Response::new(&inst, Rater::Client, &answers) {
+                Ok(r) => {
+                    prop_assert!(problems.is_empty());
+                    prop_assert!(score(&r).is_ok());
+                }
+                Err(e) => prop_assert_eq!(problems.first(), Some(&e)),
+            }
+            let off = answers.iter().flatten().filter(|&&x| x < min || x > max).count();
+            let listed = problems.iter().filter(|p| p.code() == "out_of_scale").count();
+            prop_assert_eq!(listed, off);
         }
     }
 

@@ -261,6 +261,49 @@ impl Instrument {
         self.0.reliability.as_ref()
     }
 
+    /// Every problem with answers in item order (`None` for a missing one), at once, as a
+    /// form shows them: each answer off the scale or its step, not finite or too small (by
+    /// item, with its value and the scale), then each scope the instrument's missing-data rule
+    /// cannot score (the total, then the subscales, with the counts). Empty exactly when
+    /// [`Response::new`](crate::Response::new) accepts the answers, so a stored response is
+    /// always scorable. A wrong number of answers is the one problem reported alone.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// let wai_sr = catalog::wai_sr(); // 1-5; at most 1 of each 4-item subscale missing
+    /// let mut answers = [Some(4.0); 12];
+    /// answers[6] = Some(9.0); // item 7
+    /// answers[1] = Some(2.5); // item 2
+    /// answers[0] = None; // items 1 and 10: two of Task (1 2 10 12)
+    /// answers[9] = None;
+    /// let problems: Vec<String> = wai_sr.problems(&answers).iter().map(|e| e.to_string()).collect();
+    /// assert_eq!(problems.len(), 3);
+    /// assert_eq!(problems[0], "item 2 is 2.5 but the scale moves in steps of 1 from 1");
+    /// assert_eq!(problems[1], "item 7 is 9 but the scale is 1-5");
+    /// assert!(problems[2].starts_with("'Task' is missing 2 of its 4 items"));
+    /// assert!(wai_sr.problems(&[Some(4.0); 12]).is_empty());
+    /// ```
+    pub fn problems(&self, answers: &[Option<f64>]) -> Vec<crate::Error> {
+        let expected = self.items().len();
+        if answers.len() != expected {
+            return vec![crate::Error::LengthMismatch {
+                what: "response",
+                expected,
+                found: answers.len(),
+            }];
+        }
+        let scale = self.scale();
+        let mut out: Vec<crate::Error> = self
+            .items()
+            .iter()
+            .zip(answers)
+            .filter_map(|(item, a)| a.and_then(|x| scale.check(item.number(), x).err()))
+            .collect();
+        out.extend(crate::response::scorable(self, answers));
+        out
+    }
+
     /// Number of items feeding `element`.
     ///
     /// # Example

@@ -16,6 +16,7 @@ mod scope;
 pub use batch::BatchScorer;
 pub use batch_scores::BatchScores;
 pub use card::{ScoreCard, score_into};
+pub(crate) use scope::check_missing;
 use scope::prorate;
 
 use crate::element::ElementProfile;

@@ -497,3 +497,52 @@ mod wire {
         }
     }
 }
+
+/// The catalog's ids, as [`Instrument`]'s `FromStr` names them when it refuses a text.
+const CATALOG_IDS: &str = "a catalog id: WAI-SR, HAq-II, ARM-5, VAS-4 or ALLIANCE-4E";
+
+/// The catalog instrument with this id (any letter case): `"WAI-SR".parse()`. An instrument
+/// of the app's own is not in the catalog; keep it by its id beside the catalog.
+///
+/// # Example
+/// ```
+/// use alliance::Instrument;
+/// let wai: Instrument = "wai-sr".parse()?;
+/// assert_eq!(wai.to_string(), "WAI-SR"); // Display writes the id
+/// let e = "WAI-XL".parse::<Instrument>().unwrap_err();
+/// assert_eq!(e.code(), "unrecognized");
+/// # Ok::<(), alliance::Error>(())
+/// ```
+impl std::str::FromStr for Instrument {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> crate::Result<Instrument> {
+        catalog::by_id(s.trim()).ok_or_else(|| crate::Error::Unrecognized {
+            what: "instrument",
+            value: s.to_owned(),
+            expected: CATALOG_IDS,
+        })
+    }
+}
+
+/// Writes the instrument's id.
+impl std::fmt::Display for Instrument {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+#[cfg(test)]
+mod ids {
+    /// The list a refused text is shown is the catalog's, in its order.
+    #[test]
+    fn the_refusal_names_every_catalog_id() {
+        let ids: Vec<String> = super::catalog::all()
+            .iter()
+            .map(|i| i.id().to_owned())
+            .collect();
+        let listed = super::CATALOG_IDS
+            .trim_start_matches("a catalog id: ")
+            .replace(" or ", ", ");
+        assert_eq!(listed.split(", ").collect::<Vec<_>>(), ids);
+    }
+}

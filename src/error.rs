@@ -145,6 +145,20 @@ pub enum Error {
         /// The accepted forms.
         expected: &'static str,
     },
+    /// A saved monitor state cannot be restored with what it is given: another snapshot
+    /// format, another configuration, another number of scores.
+    #[error("the monitor snapshot cannot be restored here: {what}")]
+    SnapshotMismatch {
+        /// What does not match.
+        what: &'static str,
+    },
+    /// A saved monitor state holds a number or count that no monitor can reach: it was
+    /// corrupted or edited.
+    #[error("the monitor snapshot is damaged: {what} is not one a monitor can reach")]
+    InvalidSnapshot {
+        /// The part at fault.
+        what: &'static str,
+    },
     /// A response gives an item number twice.
     #[error("item {item} is answered twice; give each item once")]
     DuplicateItem {
@@ -928,6 +942,8 @@ impl Error {
             Error::NonFinite { .. } => "non_finite",
             Error::TinyAnswer { .. } => "tiny_answer",
             Error::Unrecognized { .. } => "unrecognized",
+            Error::SnapshotMismatch { .. } => "snapshot_mismatch",
+            Error::InvalidSnapshot { .. } => "invalid_snapshot",
             Error::DuplicateItem { .. } => "duplicate_item",
             Error::UnknownItem { .. } => "unknown_item",
             Error::LengthMismatch { .. } => "length_mismatch",

@@ -30,6 +30,16 @@ fn texts() -> Vec<(Error, &'static str)> {
              below the maximum",
         ),
         (
+            Error::SnapshotMismatch {
+                what: "it was made with another configuration",
+            },
+            "the monitor snapshot cannot be restored here: it was made with another configuration",
+        ),
+        (
+            Error::InvalidSnapshot { what: "the EWMA" },
+            "the monitor snapshot is damaged: the EWMA is not one a monitor can reach",
+        ),
+        (
             Error::InvalidScale {
                 min: 0.0,
                 max: f64::INFINITY,

@@ -15,9 +15,13 @@
 
 mod alert;
 mod config;
+#[cfg(feature = "serde")]
+mod snapshot;
 
 pub use alert::{Alert, AlertDetail, AlertKind};
 pub use config::{MonitorConfig, MonitorConfigBuilder};
+#[cfg(feature = "serde")]
+pub use snapshot::{MonitorSnapshot, SNAPSHOT_FORMAT};
 
 use crate::error::{Error, Result};
 use crate::trend::control::{CusumTracker, EwmaTracker};
@@ -146,8 +150,9 @@ fn check_score(what: &'static str, index: usize, value: f64) -> Result<()> {
 /// # References
 /// Each alert carries its rule's source; see the batch functions in [`crate::trend`].
 ///
-/// No serde: a monitor's running state cannot be saved yet, so a service restores one by
-/// replaying the course's sessions through [`Monitor::push`].
+/// A monitor is not itself serialized: with feature `serde`, [`Monitor::snapshot`] saves its
+/// running state and [`Monitor::restore`] brings it back, checked, with the same
+/// configuration (`MonitorSnapshot`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Monitor<K = &'static str> {
     key: K,
@@ -335,8 +340,9 @@ impl<K: Copy> Monitor<K> {
 /// # Ok::<(), alliance::Error>(())
 /// ```
 ///
-/// No serde: a monitor's running state cannot be saved yet, so a service restores one by
-/// replaying the course's sessions through [`DyadMonitor::push`].
+/// A monitor is not itself serialized: with feature `serde`, [`DyadMonitor::snapshot`] saves
+/// its running state and [`DyadMonitor::restore`] brings it back, checked, with the same
+/// configuration (`MonitorSnapshot`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DyadMonitor<K = &'static str> {
     keys: Vec<K>,

@@ -101,8 +101,8 @@ pub enum BaselineState {
 /// Streaming baseline: collects the first sessions, then holds mu0 and sigma.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct BaselineTracker {
-    collected: Vec<f64>,
-    state: BaselineState,
+    pub(crate) collected: Vec<f64>,
+    pub(crate) state: BaselineState,
 }
 
 impl BaselineTracker {
@@ -493,9 +493,9 @@ pub fn cusum(series: &Series, rule: &CusumRule) -> Result<Cusum> {
 /// Streaming CUSUM state.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct CusumTracker {
-    baseline: BaselineTracker,
-    statistic: f64,
-    charted: usize,
+    pub(crate) baseline: BaselineTracker,
+    pub(crate) statistic: f64,
+    pub(crate) charted: usize,
 }
 
 impl CusumTracker {
@@ -876,12 +876,12 @@ pub fn ewma(series: &Series, rule: &EwmaRule) -> Result<Ewma> {
 /// Streaming EWMA state.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct EwmaTracker {
-    baseline: BaselineTracker,
-    ewma: Option<f64>,
-    charted: usize,
+    pub(crate) baseline: BaselineTracker,
+    pub(crate) ewma: Option<f64>,
+    pub(crate) charted: usize,
     /// (1 - lambda)^(2t), kept by multiplication (exact powers are not needed: it only
     /// shrinks towards 0).
-    decay: f64,
+    pub(crate) decay: f64,
 }
 
 impl EwmaTracker {

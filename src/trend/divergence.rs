@@ -233,10 +233,10 @@ pub fn divergence(
 /// is merged, the lead may route the slope (and its inference) through it.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct DivergenceTracker {
-    d: Moments,
-    mean_time: f64,
-    s_tt: f64,
-    s_td: f64,
+    pub(crate) d: Moments,
+    pub(crate) mean_time: f64,
+    pub(crate) s_tt: f64,
+    pub(crate) s_td: f64,
 }
 
 impl DivergenceTracker {

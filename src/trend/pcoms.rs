@@ -250,7 +250,7 @@ pub fn pcoms_flags(series: &Series, rule: &PcomsRule) -> Result<PcomsFlags> {
 /// Streaming state: the previous score.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct PcomsTracker {
-    previous: Option<f64>,
+    pub(crate) previous: Option<f64>,
 }
 
 impl PcomsTracker {

@@ -653,9 +653,9 @@ pub(crate) enum RuptureEvent {
 /// `repair_window` of them).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct RuptureTracker {
-    history: Moments,
-    open: VecDeque<Rupture>,
-    assessed: usize,
+    pub(crate) history: Moments,
+    pub(crate) open: VecDeque<Rupture>,
+    pub(crate) assessed: usize,
 }
 
 impl RuptureTracker {

@@ -520,9 +520,9 @@ pub(crate) fn check_window(
 /// Streaming state: the last six sessions, enough to test the interval three sessions back.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct SuddenTracker {
-    times: [f64; 6],
-    values: [f64; 6],
-    seen: usize,
+    pub(crate) times: [f64; 6],
+    pub(crate) values: [f64; 6],
+    pub(crate) seen: usize,
 }
 
 impl SuddenTracker {

@@ -299,3 +299,21 @@ fn damaged_or_foreign_snapshots_are_refused() {
         Err("snapshot_mismatch")
     );
 }
+
+/// Found by the fuzzer: the divergence's running mean is of client minus therapist, up to
+/// twice the numeric domain's limit; such a snapshot restores.
+#[test]
+fn a_snapshot_at_the_edges_of_the_domain_restores() {
+    let config = config(1.0, false, 0);
+    let mut m = Monitor::new(1u8, config);
+    for (i, (c, t)) in [(1e100, -1e100), (-1e100, 1e100), (1e100, -1e100)]
+        .into_iter()
+        .enumerate()
+    {
+        feed(&mut m, i as f64 + 1.0, c, Some(t)).unwrap();
+        assert_eq!(
+            Monitor::restore(through_json(&m.snapshot()), config),
+            Ok(m.clone())
+        );
+    }
+}

@@ -2,12 +2,14 @@
 //! the alerts raised so far equal, bit for bit, what the batch detectors report on the
 //! sessions so far (the crate's property test `monitor_equals_batch_on_every_prefix`, with
 //! arbitrary rules and values); a refused session leaves the monitor unchanged; a dyad monitor
-//! gives each key what a single monitor gives it.
+//! gives each key what a single monitor gives it; a snapshot through JSON restores the same
+//! monitor after every session, and a snapshot with one part replaced by fuzzed bytes is
+//! refused or restores a monitor that reports no NaN or infinity.
 #![no_main]
 
 mod common;
 
-use alliance::monitor::{Alert, AlertDetail, DyadMonitor, Monitor, MonitorConfig};
+use alliance::monitor::{Alert, AlertDetail, DyadMonitor, Monitor, MonitorConfig, MonitorSnapshot};
 use alliance::trend::{
     RepairStatus, Series, cusum, divergence, ewma, pcoms_flags, ruptures, sudden_drops,
 };
@@ -132,6 +134,10 @@ fn run(u: &mut Unstructured) -> Result<()> {
                 let mut so_far = raised.clone();
                 so_far.sort();
                 assert_eq!(so_far, expected(&rules, &c, &th), "monitor against batch");
+                let json = serde_json::to_string(&monitor.snapshot()).expect("serializes");
+                let saved: MonitorSnapshot<&str> = serde_json::from_str(&json).expect("reads");
+                let restored = Monitor::restore(saved, *monitor.config()).expect("restores");
+                assert_eq!(restored, monitor, "a snapshot through JSON");
             }
             Err(_) => assert_eq!(monitor, before, "a refused session changed the monitor"),
         }
@@ -175,7 +181,56 @@ fn run(u: &mut Unstructured) -> Result<()> {
             let _ = b.push_paired(t[i], therapist[i], client[i]);
         }
     }
+    damaged_snapshot(u, &monitor, &t, &client)
+}
+
+/// One part of the monitor's snapshot replaced by fuzzed bytes: refused, or a monitor that
+/// goes on reporting finite numbers only.
+fn damaged_snapshot(
+    u: &mut Unstructured,
+    monitor: &Monitor<&'static str>,
+    t: &[f64],
+    client: &[f64],
+) -> Result<()> {
+    let mut json = serde_json::to_value(monitor.snapshot()).expect("serializes");
+    let mut leaves = Vec::new();
+    leaves_of(&json, String::new(), &mut leaves);
+    let path = u.choose(&leaves)?.clone();
+    let replacement = match u.int_in_range(0u8..=2)? {
+        0 => serde_json::Value::String(format!("{:016x}", u.arbitrary::<u64>()?)),
+        1 => serde_json::Value::from(u.arbitrary::<u64>()?),
+        _ => serde_json::Value::Bool(u.arbitrary()?),
+    };
+    if let Some(leaf) = json.pointer_mut(&path) {
+        *leaf = replacement;
+    }
+    let text = json.to_string();
+    let Ok(saved) = serde_json::from_str::<MonitorSnapshot<&str>>(&text) else {
+        return Ok(());
+    };
+    let Ok(mut restored) = Monitor::restore(saved, *monitor.config()) else {
+        return Ok(());
+    };
+    for (&time, &score) in t.iter().zip(client) {
+        if let Ok(alerts) = restored.push(time + 1e6, score) {
+            assert_no_nonfinite("alerts of a restored monitor", &alerts);
+        }
+    }
     Ok(())
+}
+
+fn leaves_of(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => m
+            .iter()
+            .for_each(|(k, x)| leaves_of(x, format!("{at}/{k}"), out)),
+        serde_json::Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| leaves_of(x, format!("{at}/{i}"), out)),
+        serde_json::Value::Null => {}
+        _ => out.push(at),
+    }
 }
 
 fuzz_target!(|data: &[u8]| {

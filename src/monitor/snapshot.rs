@@ -216,9 +216,10 @@ fn number(x: Exact, limit: f64, what: &'static str) -> Result<f64> {
         .ok_or(invalid(what))
 }
 
-/// A value within the numeric domain (a score, a time, a mean).
+/// A value within the numeric domain (a score, a time, a mean), or a difference of two (the
+/// divergence's client minus therapist), with room for rounding: at most 4e100.
 fn value(x: Exact, what: &'static str) -> Result<f64> {
-    number(x, crate::domain::MAGNITUDE_LIMIT, what)
+    number(x, 4.0 * crate::domain::MAGNITUDE_LIMIT, what)
 }
 
 impl MomentsSnapshot {

@@ -216,9 +216,10 @@ impl ElementScore {
 /// the instrument has no item for it (or none of its items was answered), which is a fact
 /// about the questionnaire, not a statistic that is undefined on the data.
 ///
-/// With feature `serde` it serializes (as an array of four scores in [`Element::ALL`] order,
-/// `null` for an element the instrument does not cover); it does not deserialize (a result is
-/// computed, not read).
+/// With feature `serde` it serializes as an object keyed by element, as [`Element`]
+/// serializes (`{"Rapport": {...}, "Goals": null, ...}`, in [`Element::ALL`] order, `null` for
+/// an element the instrument does not cover); it does not deserialize (a result is computed,
+/// not read).
 ///
 /// # Example
 /// ```
@@ -235,9 +236,20 @@ impl ElementScore {
 /// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ElementProfile {
     scores: [Option<ElementScore>; 4],
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ElementProfile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(Element::ALL.len()))?;
+        for (element, score) in Element::ALL.iter().zip(&self.scores) {
+            map.serialize_entry(element, score)?;
+        }
+        map.end()
+    }
 }
 
 impl ElementProfile {

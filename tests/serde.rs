@@ -239,7 +239,14 @@ fn results_serialize() {
     assert_eq!(s["total"]["value"], 4.0);
     assert_eq!(s["total"]["pomp"], 75.0);
     assert_eq!(s["subscales"][1]["name"], "Bond");
-    assert_eq!(s["profile"]["scores"][0]["pomp"], 75.0);
+    assert_eq!(s["profile"]["Rapport"]["pomp"], 75.0);
+    let elements = s["profile"].as_object().unwrap();
+    assert_eq!(elements.len(), 4);
+    assert!(
+        ["Rapport", "Goals", "Expectations", "Responsibility"]
+            .iter()
+            .all(|e| elements.contains_key(*e))
+    );
     assert_eq!(s["norm"], serde_json::Value::Null);
 
     let range = serde_json::to_value(wai.total_range()).unwrap();

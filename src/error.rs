@@ -145,6 +145,16 @@ pub enum Error {
         /// The accepted forms.
         expected: &'static str,
     },
+    /// An instrument read from data carries a catalog id but not the catalog's definition.
+    #[error(
+        "instrument '{id}' differs from the catalog's {id} (its key, scale or rules were \
+         changed); a catalog id names the catalog's definition only, so give an instrument of \
+         your own an id of its own"
+    )]
+    CatalogIdTaken {
+        /// The id given.
+        id: String,
+    },
     /// A saved monitor state cannot be restored with what it is given: another snapshot
     /// format, another configuration, another number of scores.
     #[error("the monitor snapshot cannot be restored here: {what}")]
@@ -942,6 +952,7 @@ impl Error {
             Error::NonFinite { .. } => "non_finite",
             Error::TinyAnswer { .. } => "tiny_answer",
             Error::Unrecognized { .. } => "unrecognized",
+            Error::CatalogIdTaken { .. } => "catalog_id_taken",
             Error::SnapshotMismatch { .. } => "snapshot_mismatch",
             Error::InvalidSnapshot { .. } => "invalid_snapshot",
             Error::DuplicateItem { .. } => "duplicate_item",

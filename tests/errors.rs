@@ -30,6 +30,14 @@ fn texts() -> Vec<(Error, &'static str)> {
              below the maximum",
         ),
         (
+            Error::CatalogIdTaken {
+                id: "WAI-SR".into(),
+            },
+            "instrument 'WAI-SR' differs from the catalog's WAI-SR (its key, scale or rules were \
+             changed); a catalog id names the catalog's definition only, so give an instrument \
+             of your own an id of its own",
+        ),
+        (
             Error::SnapshotMismatch {
                 what: "it was made with another configuration",
             },

@@ -303,3 +303,29 @@ fn options_round_trip_and_validate() {
     let json = serde_json::to_string(&HamedRaoOptions::default()).unwrap();
     rejected::<HamedRaoOptions>(&edit(&json, "0.95", "1.5"), "confidence level");
 }
+
+/// A catalog id names the catalog's definition only: a key edited under it (items 1-3
+/// reversed) is refused when read, while the catalog's own entries and an instrument with an
+/// id of its own are read as they are.
+#[test]
+fn a_tampered_catalog_instrument_is_refused() {
+    let wai = catalog::wai_sr();
+    let tampered = Instrument::builder("WAI-SR", Scale::likert(1, 5).unwrap(), 12)
+        .reverse(&[1, 2, 3])
+        .build()
+        .unwrap();
+    rejected::<Instrument>(
+        &serde_json::to_string(&tampered).unwrap(),
+        "differs from the catalog's WAI-SR",
+    );
+    let lower = Instrument::builder("wai-sr", Scale::likert(1, 5).unwrap(), 12)
+        .build()
+        .unwrap();
+    rejected::<Instrument>(&serde_json::to_string(&lower).unwrap(), "catalog");
+    round_trip(&wai);
+    let own = Instrument::builder("MY-12", Scale::likert(1, 5).unwrap(), 12)
+        .reverse(&[1, 2, 3])
+        .build()
+        .unwrap();
+    round_trip(&own);
+}

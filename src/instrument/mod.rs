@@ -493,7 +493,17 @@ mod wire {
     impl<'de> serde::Deserialize<'de> for Instrument {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Instrument, D::Error> {
             let data = InstrumentData::deserialize(d)?;
-            Instrument::try_from(data).map_err(serde::de::Error::custom)
+            let built = Instrument::try_from(data).map_err(serde::de::Error::custom)?;
+            // A catalog id names the catalog's definition only: an edited key under it (items
+            // reversed, a subscale moved) would be scored and compared as the real one.
+            match catalog::by_id(built.id()) {
+                Some(known) if known != built => {
+                    Err(serde::de::Error::custom(crate::Error::CatalogIdTaken {
+                        id: built.id().to_owned(),
+                    }))
+                }
+                _ => Ok(built),
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 //! sessions so far (the crate's property test `monitor_equals_batch_on_every_prefix`, with
 //! arbitrary rules and values); a refused session leaves the monitor unchanged; a dyad monitor
 //! gives each key what a single monitor gives it; a snapshot through JSON restores the same
-//! monitor after every session, and a snapshot with one part replaced by fuzzed bytes is
+//! monitor (after a session the input picks, and after the last), and a snapshot with one part replaced by fuzzed bytes is
 //! refused or restores a monitor that reports no NaN or infinity.
 #![no_main]
 
@@ -112,6 +112,8 @@ fn run(u: &mut Unstructured) -> Result<()> {
             t[i] = number(u)?; // out of order, repeated or non-finite
         }
     }
+    // one session (and the last) is snapshotted through JSON and restored
+    let snapshot_at = u.int_in_range(0usize..=n)?;
     let mut monitor = Monitor::new("total", config.clone());
     let mut dyad = DyadMonitor::new(&["a", "b"], config.clone()).expect("two distinct keys");
     let mut b = Monitor::new("b", config);
@@ -134,10 +136,12 @@ fn run(u: &mut Unstructured) -> Result<()> {
                 let mut so_far = raised.clone();
                 so_far.sort();
                 assert_eq!(so_far, expected(&rules, &c, &th), "monitor against batch");
-                let json = serde_json::to_string(&monitor.snapshot()).expect("serializes");
-                let saved: MonitorSnapshot<&str> = serde_json::from_str(&json).expect("reads");
-                let restored = Monitor::restore(saved, *monitor.config()).expect("restores");
-                assert_eq!(restored, monitor, "a snapshot through JSON");
+                if i == snapshot_at || i + 1 == n {
+                    let json = serde_json::to_string(&monitor.snapshot()).expect("serializes");
+                    let saved: MonitorSnapshot<&str> = serde_json::from_str(&json).expect("reads");
+                    let restored = Monitor::restore(saved, *monitor.config()).expect("restores");
+                    assert_eq!(restored, monitor, "a snapshot through JSON");
+                }
             }
             Err(_) => assert_eq!(monitor, before, "a refused session changed the monitor"),
         }

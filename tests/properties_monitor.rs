@@ -1,6 +1,6 @@
 //! Laws of the change detectors and the streaming monitor.
 
-use alliance::monitor::{Alert, AlertDetail, DyadMonitor, Monitor, MonitorConfig};
+use alliance::monitor::{Alert, AlertDetail, DyadMonitor, Monitor, MonitorConfig, SessionReport};
 use alliance::trend::{
     Baseline, CusumRule, DivergenceRule, EwmaRule, PcomsRule, RepairStatus, RuptureReference,
     RuptureRule, Series, SuddenDropRule, cusum, divergence, ewma, pcoms_flags, ruptures,
@@ -184,6 +184,42 @@ proptest! {
             let mut so_far = raised.clone();
             so_far.sort();
             prop_assert_eq!(so_far, rules.expected(&c, &t));
+        }
+    }
+
+    /// A session's report holds every alert exactly once, each event groups the alerts of one
+    /// score, change and session with their distinct rules, and no two events share those.
+    #[test]
+    fn a_report_groups_every_alert_once(
+        (times, client, therapist) in course(),
+        ref_sd in 0.1f64..5.0,
+        cutoff in 0.0f64..10.0,
+        srs_cutoff in 10.0f64..40.0,
+        given in any::<bool>(),
+    ) {
+        let rules = Rules::new(ref_sd, cutoff, srs_cutoff, 4.0, given);
+        let mut monitor = Monitor::new("total", rules.config());
+        for i in 0..times.len() {
+            let alerts = monitor.push_paired(times[i], client[i], therapist[i]).unwrap();
+            let report = SessionReport::new(&alerts);
+            let grouped: usize = report.events.iter().map(|e| e.alerts.len()).sum();
+            prop_assert_eq!(grouped, alerts.len());
+            prop_assert_eq!(report.severity().is_none(), alerts.is_empty());
+            for (k, e) in report.events.iter().enumerate() {
+                for a in &e.alerts {
+                    prop_assert!(alerts.contains(a));
+                    prop_assert_eq!((a.score, a.session), (e.score, e.session));
+                    prop_assert!(e.rules.contains(&a.kind));
+                }
+                prop_assert!(e.rules.iter().all(|r| e.alerts.iter().any(|a| a.kind == *r)));
+                let mut distinct = e.rules.clone();
+                distinct.dedup();
+                prop_assert_eq!(distinct.len(), e.rules.len());
+                prop_assert!(!e.message(1).is_empty());
+                for other in &report.events[k + 1..] {
+                    prop_assert!((other.score, other.change, other.session) != (e.score, e.change, e.session));
+                }
+            }
         }
     }
 

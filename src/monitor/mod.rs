@@ -15,11 +15,13 @@
 
 mod alert;
 mod config;
+mod report;
 #[cfg(feature = "serde")]
 mod snapshot;
 
 pub use alert::{Alert, AlertDetail, AlertKind};
 pub use config::{MonitorConfig, MonitorConfigBuilder};
+pub use report::{Change, Event, SessionReport, Severity};
 #[cfg(feature = "serde")]
 pub use snapshot::{MonitorSnapshot, SNAPSHOT_FORMAT};
 

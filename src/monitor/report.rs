@@ -215,7 +215,19 @@ impl<K> Event<K> {
                 let at = numbers
                     .score
                     .map_or(String::new(), |x| format!(": at {}", n(x)));
-                format!("{head}{at}{from} ({})", rules.join(", "))
+                let charts_only = self
+                    .rules
+                    .iter()
+                    .all(|k| matches!(k, AlertKind::CusumLow | AlertKind::EwmaLow));
+                if charts_only {
+                    // the session itself may be fine; the running level is what is low
+                    format!(
+                        "{head}{at}, the running level still low ({})",
+                        rules.join(", ")
+                    )
+                } else {
+                    format!("{head}{at}{from} ({})", rules.join(", "))
+                }
             }
             Change::Repair => format!(
                 "{head}: the rupture was repaired{}",

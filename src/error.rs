@@ -155,6 +155,45 @@ pub enum Error {
         /// The id given.
         id: String,
     },
+    /// Data names an instrument (id and version) that is not registered.
+    #[error(
+        "no instrument '{id}' version {version} is registered; register it, or name a catalog \
+         instrument"
+    )]
+    UnknownInstrument {
+        /// The id named.
+        id: String,
+        /// The version named.
+        version: String,
+    },
+    /// Data names an instrument whose registered key has another hash: it was scored against
+    /// another key.
+    #[error(
+        "instrument '{id}' version {version} has key hash {registered} here, but the data \
+         names {named}: the data was made with another key; register that key under a version \
+         of its own"
+    )]
+    KeyHashMismatch {
+        /// The id named.
+        id: String,
+        /// The version named.
+        version: String,
+        /// The registered key's hash.
+        registered: String,
+        /// The hash the data names.
+        named: String,
+    },
+    /// An instrument's id and version are already registered with another key.
+    #[error(
+        "instrument '{id}' version {version} is already registered with another key; give the \
+         changed key a new version"
+    )]
+    InstrumentConflict {
+        /// The id.
+        id: String,
+        /// The version.
+        version: String,
+    },
     /// A saved monitor state cannot be restored with what it is given: another snapshot
     /// format, another configuration, another number of scores.
     #[error("the monitor snapshot cannot be restored here: {what}")]
@@ -953,6 +992,9 @@ impl Error {
             Error::TinyAnswer { .. } => "tiny_answer",
             Error::Unrecognized { .. } => "unrecognized",
             Error::CatalogIdTaken { .. } => "catalog_id_taken",
+            Error::UnknownInstrument { .. } => "unknown_instrument",
+            Error::KeyHashMismatch { .. } => "key_hash_mismatch",
+            Error::InstrumentConflict { .. } => "instrument_conflict",
             Error::SnapshotMismatch { .. } => "snapshot_mismatch",
             Error::InvalidSnapshot { .. } => "invalid_snapshot",
             Error::DuplicateItem { .. } => "duplicate_item",

@@ -78,6 +78,7 @@ mod method;
 mod outcome;
 mod paired;
 mod ratings;
+mod registry;
 mod response;
 mod score;
 mod session;
@@ -95,14 +96,15 @@ pub use element::{Element, ElementProfile, ElementScore};
 pub use error::{Error, ErrorReport, Result};
 pub use instrument::catalog;
 pub use instrument::{
-    Cutoff, CutoffSide, Instrument, InstrumentBuilder, Item, Keying, MissingRule, Norm,
-    Reliability, ReliabilityKind, Scale, ScoreRange, ScoringRule, Subscale,
+    Cutoff, CutoffSide, Instrument, InstrumentBuilder, InstrumentRef, Item, Keying, MissingRule,
+    Norm, Reliability, ReliabilityKind, Scale, ScoreRange, ScoringRule, Subscale,
 };
 pub use interval::{Interval, Level};
 pub use method::{IntervalMethod, PMethod};
 pub use outcome::{Outcome, Undefined};
 pub use paired::Paired;
 pub use ratings::{CaseDeletion, Ratings};
+pub use registry::{Registry, ResponseRecord};
 pub use response::{Rater, Response};
 pub use score::{
     BatchScorer, BatchScores, CutoffFlag, NormScore, ScaleScore, Score, ScoreCard, SubscaleScore,

@@ -30,6 +30,33 @@ fn texts() -> Vec<(Error, &'static str)> {
              below the maximum",
         ),
         (
+            Error::UnknownInstrument {
+                id: "CLINIC-3".into(),
+                version: "2".into(),
+            },
+            "no instrument 'CLINIC-3' version 2 is registered; register it, or name a catalog \
+             instrument",
+        ),
+        (
+            Error::KeyHashMismatch {
+                id: "CLINIC-3".into(),
+                version: "2".into(),
+                registered: "00000000000000aa".into(),
+                named: "00000000000000bb".into(),
+            },
+            "instrument 'CLINIC-3' version 2 has key hash 00000000000000aa here, but the data \
+             names 00000000000000bb: the data was made with another key; register that key \
+             under a version of its own",
+        ),
+        (
+            Error::InstrumentConflict {
+                id: "CLINIC-3".into(),
+                version: "2".into(),
+            },
+            "instrument 'CLINIC-3' version 2 is already registered with another key; give the \
+             changed key a new version",
+        ),
+        (
             Error::CatalogIdTaken {
                 id: "WAI-SR".into(),
             },

@@ -329,3 +329,70 @@ fn a_tampered_catalog_instrument_is_refused() {
         .unwrap();
     round_trip(&own);
 }
+
+/// A response kept as a record names its instrument instead of embedding it; read back
+/// through a registry it is the same response; a record naming another key, an unknown version
+/// or a tampered hash is refused; instrument data from before versions reads as version 1.
+#[test]
+fn response_records_resolve_through_a_registry() {
+    use alliance::{Registry, ResponseRecord};
+    let wai = catalog::wai_sr();
+    let r = Response::new(&wai, Rater::Client, &[Some(4.0); 12]).unwrap();
+    let record = r.record();
+    let json = serde_json::to_string(&record).unwrap();
+    let embedded = serde_json::to_string(&r).unwrap();
+    assert!(
+        json.len() < 250 && embedded.len() > 3 * json.len(),
+        "{json} / {embedded}"
+    );
+    let back: ResponseRecord = serde_json::from_str(&json).unwrap();
+    let registry = Registry::with_catalog();
+    assert_eq!(registry.response(&back), Ok(r));
+
+    let mut other = back.clone();
+    other.instrument.version = "2".into();
+    assert_eq!(
+        registry.response(&other).unwrap_err().code(),
+        "unknown_instrument"
+    );
+    let mut tampered = back.clone();
+    tampered.instrument.key_hash = Instrument::builder("WAI-SR", Scale::likert(1, 5).unwrap(), 12)
+        .reverse(&[1, 2, 3])
+        .build()
+        .unwrap()
+        .key_hash();
+    assert_eq!(
+        registry.response(&tampered).unwrap_err().code(),
+        "key_hash_mismatch"
+    );
+
+    // instrument data written before versions existed reads as version "1"
+    let mut value = serde_json::to_value(&wai).unwrap();
+    value.as_object_mut().unwrap().remove("version");
+    let old: Instrument = serde_json::from_value(value).unwrap();
+    assert_eq!(old.version(), "1");
+    assert_eq!(old, wai);
+}
+
+/// The key hash is part of the data an app stores: these are the catalog's, and a change to
+/// them (a change of the hash's canonical text) would orphan every stored record. Change the
+/// text's first line (`alliance key 1`) with the format, never silently.
+#[test]
+fn catalog_key_hashes_are_stable() {
+    let hashes: Vec<(String, String)> = catalog::all()
+        .iter()
+        .map(|i| (i.id().to_owned(), i.key_hash()))
+        .collect();
+    let pinned = [
+        ("WAI-SR", "74a5d156dfaeb55b"),
+        ("HAq-II", "385c95cfec3aff2e"),
+        ("ARM-5", "7781f2af0f1f3e2e"),
+        ("VAS-4", "be81e6c33c47f562"),
+        ("ALLIANCE-4E", "0ed199d553fbbe83"),
+    ];
+    let pinned: Vec<(String, String)> = pinned
+        .iter()
+        .map(|(i, h)| ((*i).to_owned(), (*h).to_owned()))
+        .collect();
+    assert_eq!(hashes, pinned);
+}

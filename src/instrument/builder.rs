@@ -24,6 +24,7 @@ use std::sync::Arc;
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct InstrumentBuilder {
     id: String,
+    version: String,
     name: Option<String>,
     source: String,
     licence: String,
@@ -45,6 +46,7 @@ impl InstrumentBuilder {
     pub(super) fn new(id: String, scale: Scale, items: u16) -> InstrumentBuilder {
         InstrumentBuilder {
             id,
+            version: String::from("1"),
             name: None,
             source: String::new(),
             licence: String::new(),
@@ -104,6 +106,22 @@ impl InstrumentBuilder {
     /// ```
     pub fn licence(mut self, licence: impl Into<String>) -> Self {
         self.licence = licence.into();
+        self
+    }
+
+    /// The version of this definition (default `"1"`): give a changed key a new version, so
+    /// that data scored with the old one is not read against the new one (see
+    /// [`Instrument::key_hash`]).
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{Instrument, Scale};
+    /// let i = Instrument::builder("MY-2", Scale::likert(1, 5)?, 2).version("2024-03").build()?;
+    /// assert_eq!(i.version(), "2024-03");
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = version.into();
         self
     }
 
@@ -290,6 +308,7 @@ impl InstrumentBuilder {
     pub fn build(self) -> Result<Instrument> {
         let InstrumentBuilder {
             id,
+            version,
             name,
             source,
             licence,
@@ -395,9 +414,13 @@ impl InstrumentBuilder {
             ));
         }
 
+        if version.trim().is_empty() {
+            return Err(invalid("its version is empty"));
+        }
         let definition = Definition {
             name: name.unwrap_or_else(|| id.clone()),
             id,
+            version,
             source,
             licence,
             validated,

@@ -48,6 +48,7 @@ pub struct Instrument(pub(crate) Arc<Definition>);
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Definition {
     pub(crate) id: String,
+    pub(crate) version: String,
     pub(crate) name: String,
     pub(crate) source: String,
     pub(crate) licence: String,
@@ -90,6 +91,85 @@ impl Instrument {
     /// ```
     pub fn id(&self) -> &str {
         &self.0.id
+    }
+
+    /// The version of this definition (`"1"` unless the builder set another).
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(alliance::catalog::wai_sr().version(), "1");
+    /// ```
+    pub fn version(&self) -> &str {
+        &self.0.version
+    }
+
+    /// A content hash of the scoring key: 16 hex digits (FNV-1a, 64 bits) over a canonical
+    /// text of the item count, the scale, each item's keying, subscale and element, the
+    /// subscales, the scoring and missing-data rules and the cutoffs. Names, sources, item
+    /// wording, norms and reliability do not enter it. Two definitions with the same hash
+    /// score every response alike; data that names an id, a version and a hash is checked
+    /// against it when read back ([`Registry`](crate::Registry)). It detects edits and
+    /// mix-ups, not a forger who crafts a collision.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{catalog, Instrument, Scale};
+    /// let wai = catalog::wai_sr();
+    /// assert_eq!(wai.key_hash().len(), 16);
+    /// assert_eq!(wai.key_hash(), catalog::wai_sr().key_hash());
+    /// let edited = Instrument::builder("WAI-SR", Scale::likert(1, 5)?, 12).reverse(&[1, 2, 3]).build()?;
+    /// assert_ne!(edited.key_hash(), wai.key_hash());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn key_hash(&self) -> String {
+        use std::fmt::Write;
+        let d = &self.0;
+        let bits = |x: f64| format!("{:016x}", x.to_bits());
+        let mut text = String::from("alliance key 1\n");
+        let step = d.scale.step().map_or_else(|| "-".to_owned(), bits);
+        let _ = writeln!(
+            text,
+            "scale {} {} {step}",
+            bits(d.scale.min()),
+            bits(d.scale.max())
+        );
+        let _ = writeln!(text, "scoring {:?}", d.scoring);
+        let _ = writeln!(text, "missing {:?}", d.missing);
+        for item in &d.items {
+            let _ = writeln!(
+                text,
+                "item {} {:?} {:?} {:?}",
+                item.number,
+                item.keying,
+                item.subscale,
+                item.element.map(Element::slug)
+            );
+        }
+        for sub in &d.subscales {
+            let _ = writeln!(text, "subscale {:?} {:?}", sub.name, sub.items);
+        }
+        for c in &d.cutoffs {
+            let _ = writeln!(text, "cutoff {} {:?}", bits(c.threshold()), c.side());
+        }
+        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        format!("{hash:016x}")
+    }
+
+    /// How data names this instrument: id, version and key hash.
+    ///
+    /// # Example
+    /// ```
+    /// let r = alliance::catalog::arm_5().reference();
+    /// assert_eq!((r.id.as_str(), r.version.as_str()), ("ARM-5", "1"));
+    /// ```
+    pub fn reference(&self) -> InstrumentRef {
+        InstrumentRef {
+            id: self.id().to_owned(),
+            version: self.version().to_owned(),
+            key_hash: self.key_hash(),
+        }
     }
 
     /// Full name.
@@ -378,6 +458,8 @@ mod wire {
     #[derive(serde::Serialize, serde::Deserialize)]
     pub(super) struct InstrumentData {
         id: String,
+        #[serde(default = "first_version")]
+        version: String,
         name: String,
         source: String,
         licence: String,
@@ -394,6 +476,11 @@ mod wire {
         cutoffs: Vec<Cutoff>,
         norm: Option<Norm>,
         reliability: Option<Reliability>,
+    }
+
+    /// The version of data written before instruments had one.
+    fn first_version() -> String {
+        String::from("1")
     }
 
     #[derive(serde::Serialize, serde::Deserialize)]
@@ -416,6 +503,7 @@ mod wire {
             };
             InstrumentData {
                 id: d.id.clone(),
+                version: d.version.clone(),
                 name: d.name.clone(),
                 source: d.source.clone(),
                 licence: d.licence.clone(),
@@ -455,6 +543,7 @@ mod wire {
         type Error = Error;
         fn try_from(d: InstrumentData) -> Result<Instrument, Error> {
             let mut b = Instrument::builder(d.id, d.scale, d.items)
+                .version(d.version)
                 .name(d.name)
                 .source(d.source)
                 .licence(d.licence)
@@ -506,6 +595,20 @@ mod wire {
             }
         }
     }
+}
+
+/// How data names an instrument: its id, version and [key hash](Instrument::key_hash). On the
+/// wire a [`ResponseRecord`](crate::ResponseRecord) carries one instead of the whole
+/// definition, and a [`Registry`](crate::Registry) resolves it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct InstrumentRef {
+    /// The instrument's id.
+    pub id: String,
+    /// Its version.
+    pub version: String,
+    /// Its key hash.
+    pub key_hash: String,
 }
 
 /// The catalog's ids, as [`Instrument`]'s `FromStr` names them when it refuses a text.

@@ -1,6 +1,6 @@
 //! A clinical app's use of the crate, end to end: web-form JSON in, every problem of a bad form
-//! back at once with stable codes, a scored response, and a monitor whose state is stored
-//! between sessions (as a stateless server would keep it in its database) and whose alerts
+//! back at once with stable codes, a scored response stored by reference to its instrument
+//! (read back through a registry), and a monitor whose state is stored between sessions (as a stateless server would keep it in its database) and whose alerts
 //! come out as one report per session.
 //!
 //! The forms are client C02's session-scale (VAS-4) answers from the bundled sample: a
@@ -9,7 +9,7 @@
 
 use alliance::monitor::{Monitor, MonitorConfig, MonitorSnapshot, SessionReport};
 use alliance::trend::{PcomsRule, SuddenDropRule};
-use alliance::{Date, Instrument, Rater, Response, sample, score};
+use alliance::{Date, Instrument, Rater, Registry, Response, ResponseRecord, sample, score};
 use std::collections::HashMap;
 use std::error::Error;
 
@@ -59,7 +59,11 @@ fn post(body: &str, store: &mut HashMap<String, String>) -> Result<String, Box<d
         return Ok(serde_json::to_string(&reports)?);
     }
     let rater: Rater = form.rater.parse()?;
-    let scored = score(&Response::new(&instrument, rater, &form.answers)?)?;
+    let response = Response::new(&instrument, rater, &form.answers)?;
+    let scored = score(&response)?;
+    // the response is kept by reference to its instrument (id, version, key hash)
+    let key = format!("{}#{}", form.dyad, form.session);
+    store.insert(key, serde_json::to_string(&response.record())?);
 
     // the monitor's state lives in the store between requests
     let config = config()?;
@@ -111,8 +115,17 @@ fn main() -> Result<(), Box<dyn Error>> {
         let reply = post(&serde_json::to_string(&form)?, &mut store)?;
         println!("session {:2}: {reply}", session.number());
     }
-    let saved = store.values().map(String::len).max().unwrap_or(0);
+    let saved = store.get("C02/T02").map_or(0, String::len);
     println!("\nstored monitor state: {saved} bytes");
+    // a stored response read back, checked against the instrument it names
+    let record: ResponseRecord = serde_json::from_str(store.get("C02/T02#6").ok_or("stored")?)?;
+    let response = Registry::with_catalog().response(&record)?;
+    println!(
+        "stored response of session 6 read back: {} {} total {}",
+        record.instrument.id,
+        record.instrument.version,
+        score(&response)?.total.value
+    );
 
     // A bad form: every problem comes back at once, each with its code and fields.
     let bad = r#"{"dyad": "C02/T02", "session": 13, "date": "2026-04-01", "instrument": "VAS-4",

@@ -110,8 +110,19 @@ fn run(u: &mut Unstructured) -> Result<()> {
         "total range {range:?} of {instrument:?}"
     );
     let json = serde_json::to_string(&instrument).expect("an instrument serializes");
-    let back: Instrument = serde_json::from_str(&json).expect("its own JSON reads back");
-    assert_eq!(back, instrument, "serde round trip");
+    let back = serde_json::from_str::<Instrument>(&json);
+    match alliance::catalog::by_id(instrument.id()) {
+        // a catalog id read from data names the catalog's definition only
+        Some(known) if known != instrument => {
+            let e = back.expect_err("another definition under a catalog id is refused");
+            assert!(e.to_string().contains("differs from the catalog"), "{e}");
+        }
+        _ => assert_eq!(
+            back.expect("its own JSON reads back"),
+            instrument,
+            "serde round trip"
+        ),
+    }
     for _ in 0..3 {
         common::exercise(u, &instrument)?;
     }

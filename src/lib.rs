@@ -72,6 +72,7 @@
 mod element;
 mod error;
 mod exact_sums;
+mod fingerprint;
 mod instrument;
 mod interval;
 mod method;

@@ -151,10 +151,7 @@ impl Instrument {
         for c in &d.cutoffs {
             let _ = writeln!(text, "cutoff {} {:?}", bits(c.threshold()), c.side());
         }
-        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
-        format!("{hash:016x}")
+        crate::fingerprint::fnv1a(&text)
     }
 
     /// How data names this instrument: id, version and key hash.

@@ -190,14 +190,10 @@ struct DivergenceSnapshot {
     s_td: Exact,
 }
 
-/// A fingerprint of every parameter of `config`: FNV-1a over its `Debug` text, which writes
-/// each number in full (shortest round-trip digits).
+/// A fingerprint of every parameter of `config`: the content hash of its `Debug` text, which
+/// writes each number in full (shortest round-trip digits).
 fn fingerprint(config: &MonitorConfig) -> String {
-    let text = format!("{config:?}");
-    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("{hash:016x}")
+    crate::fingerprint::fnv1a(&format!("{config:?}"))
 }
 
 /// The same number, bit for bit (what a restored state must be).

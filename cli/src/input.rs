@@ -185,7 +185,6 @@ enum LayoutColumns {
 
 /// The input, opened: a streaming reader of responses.
 pub struct Reader {
-    file: String,
     origin: Origin,
     csv: csv::Reader<Box<dyn Read + Send>>,
     columns: Columns,
@@ -212,7 +211,9 @@ pub struct Reader {
 
 impl std::fmt::Debug for Reader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Reader").field("file", &self.file).finish()
+        f.debug_struct("Reader")
+            .field("file", &self.origin.file)
+            .finish()
     }
 }
 
@@ -384,14 +385,13 @@ impl Reader {
         }
         Ok(Reader {
             origin: Origin {
-                file: file.clone(),
+                file,
                 names: columns.names.clone(),
                 items: match &columns.layout {
                     LayoutColumns::Wide { items, .. } => items.clone(),
                     LayoutColumns::Long { .. } => Vec::new(),
                 },
             },
-            file,
             csv,
             columns,
             instruments,
@@ -484,7 +484,7 @@ impl Reader {
 
     /// The name the input goes by in messages and rejects.
     pub fn file(&self) -> &str {
-        &self.file
+        &self.origin.file
     }
 
     /// The instruments the reader knows.

@@ -8,11 +8,12 @@ mod common;
 use alliance::agreement::{
     Bootstrap, Categories, ContingencyTable, LimitMultiplier, Metric, WeightMatrix, Weighting,
 };
+use alliance::monitor::{Monitor, MonitorConfig, MonitorSnapshot};
 use alliance::reliability::PairwiseOptions;
 use alliance::trend::{BatchOptions, Critical, HamedRaoOptions, Population, SenOptions, Series};
 use alliance::{
-    Course, Cutoff, Date, Instrument, Level, Norm, Paired, Ratings, Reliability, Response, Scale,
-    Session,
+    Course, Cutoff, Date, Instrument, Level, Norm, Paired, Ratings, Registry, Reliability,
+    Response, ResponseRecord, Scale, Session,
 };
 use libfuzzer_sys::fuzz_target;
 use serde::Serialize;
@@ -45,6 +46,30 @@ where
     let back: T = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("{value:?} wrote {text}, which does not read back: {e}"));
     assert_eq!(back, value, "round trip through {text}");
+}
+
+/// A monitor snapshot from arbitrary JSON: refused, or a monitor that snapshots back to the
+/// same and reports finite numbers only.
+fn snapshot(json: &[u8]) {
+    let Ok(saved) = serde_json::from_slice::<MonitorSnapshot<u8>>(json) else {
+        return;
+    };
+    let Ok(config) = MonitorConfig::builder().reference_sd(1.0).build() else {
+        return;
+    };
+    let Ok(mut m) = Monitor::restore(saved.clone(), config) else {
+        return;
+    };
+    assert_eq!(
+        m.snapshot(),
+        saved,
+        "a restored monitor snapshots back to its snapshot"
+    );
+    for (t, x) in [(1e9, 0.0), (2e9, 50.0), (3e9, -50.0)] {
+        if let Ok(alerts) = m.push(t, x) {
+            common::assert_no_nonfinite("alerts of a restored monitor", &alerts);
+        }
+    }
 }
 
 fn same<T: PartialEq + Debug, E: Debug>(what: &str, got: Result<T, E>, want: &T) {
@@ -85,7 +110,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&which, json)) = data.split_first() else {
         return;
     };
-    match which % 24 {
+    match which % 26 {
         0 => one::<Instrument>(json, |i| {
             let r = i.total_range();
             assert!(
@@ -201,6 +226,17 @@ fuzz_target!(|data: &[u8]| {
         20 => one::<HamedRaoOptions>(json, |_| {}),
         21 => one::<BatchOptions>(json, |_| {}),
         22 => one::<PairwiseOptions>(json, |_| {}),
+        23 => one::<ResponseRecord>(json, |record| {
+            // resolved against the catalog: refused, or a response that records back to it
+            if let Ok(r) = Registry::with_catalog().response(record) {
+                assert_eq!(
+                    &r.record(),
+                    record,
+                    "a resolved record records back to itself"
+                );
+            }
+        }),
+        24 => snapshot(json),
         _ => {
             // Public fields, no constructor: only the round trip.
             one::<Population>(json, |_| {});

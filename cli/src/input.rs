@@ -128,21 +128,11 @@ pub struct Reject {
     pub reason: String,
 }
 
-/// One response read from the file, with the lines it came from.
+/// One response read from the file and checked against its instrument's scale and rule.
 #[derive(Debug, Clone)]
 pub struct Row {
-    /// The first line of the response (the only one in wide layout).
-    pub line: u64,
-    /// How many file rows it was read from.
-    pub rows: u64,
-    /// Client id.
-    pub client: String,
-    /// Therapist id.
-    pub therapist: String,
-    /// Session number.
-    pub session: u32,
-    /// Session date, if the file has one.
-    pub date: Option<Date>,
+    /// Its ids, answers and the lines it came from.
+    pub read: Answered,
     /// The validated response.
     pub response: Response,
 }
@@ -194,8 +184,6 @@ pub struct Reader {
     default_rater: Option<Rater>,
     /// The fields of the last record read.
     fields: Fields,
-    /// The response being read by the iterator (its buffers reused).
-    answered: Answered,
     /// Long layout: the record read ahead (the first row of the next response).
     ahead: Option<(u64, Fields)>,
     /// The responses of the current dyad's block of rows: (session, rater, instrument).
@@ -398,7 +386,6 @@ impl Reader {
             default_instrument,
             default_rater: args.rater.map(Rater::from),
             fields: Fields::default(),
-            answered: Answered::default(),
             ahead: None,
             seen: HashSet::default(),
             block: (String::new(), String::new()),
@@ -1047,29 +1034,17 @@ impl Iterator for Reader {
 
     /// The next response, checked: its answers on the scale (scoring comes later).
     fn next(&mut self) -> Option<Self::Item> {
-        let mut a = std::mem::take(&mut self.answered);
-        let next = self.next_into(&mut a);
-        let row = match next {
-            None => None,
-            Some(Err(r)) => Some(Err(r)),
-            Some(Ok(())) => {
-                let instrument = self.instruments.at(a.instrument);
-                Some(match Response::new(instrument, a.rater, &a.answers) {
-                    Ok(response) => Ok(Row {
-                        line: a.line,
-                        rows: a.rows,
-                        client: a.client.clone(),
-                        therapist: a.therapist.clone(),
-                        session: a.session,
-                        date: a.date,
-                        response,
-                    }),
-                    Err(e) => Err(self.origin.refused(&a, &e)),
-                })
+        let mut read = Answered::default();
+        Some(match self.next_into(&mut read)? {
+            Err(r) => Err(r),
+            Ok(()) => {
+                let instrument = self.instruments.at(read.instrument);
+                match Response::new(instrument, read.rater, &read.answers) {
+                    Ok(response) => Ok(Row { read, response }),
+                    Err(e) => Err(self.origin.refused(&read, &e)),
+                }
             }
-        };
-        self.answered = a;
-        row
+        })
     }
 }
 
@@ -1232,7 +1207,7 @@ mod hostile {
             let (mut used, mut rejected) = (0u64, 0u64);
             for item in reader.by_ref() {
                 match item {
-                    Ok(row) => used += row.rows,
+                    Ok(row) => used += row.read.rows,
                     Err(r) => rejected += r.len() as u64,
                 }
             }

@@ -153,42 +153,47 @@ pub fn read(args: &InputArgs) -> Result<(Vec<Dyad>, Tally, u64), Failure> {
         };
         let order = dyads.len();
         let entry = dyads
-            .entry((row.client.clone(), row.therapist.clone()))
+            .entry((row.read.client.clone(), row.read.therapist.clone()))
             .or_insert_with(|| (order, BTreeMap::new()));
         let sessions = &mut entry.1;
-        let session = match sessions.get_mut(&row.session) {
+        let session = match sessions.get_mut(&row.read.session) {
             Some(s) => s,
             None => {
-                let s = match Session::new(row.client.as_str(), row.therapist.as_str(), row.session)
-                {
+                let s = match Session::new(
+                    row.read.client.as_str(),
+                    row.read.therapist.as_str(),
+                    row.read.session,
+                ) {
                     Ok(s) => s,
                     Err(e) => {
                         tally.reject(&[Reject {
                             file: tally.file.clone(),
-                            line: row.line,
+                            line: row.read.line,
                             column: String::new(),
                             reason: e.to_string(),
                         }])?;
                         continue;
                     }
                 };
-                let s = match row.date {
+                let s = match row.read.date {
                     Some(d) => s.with_date(d),
                     None => s,
                 };
-                sessions.entry(row.session).or_insert((s, 0, row.line))
+                sessions
+                    .entry(row.read.session)
+                    .or_insert((s, 0, row.read.line))
             }
         };
-        if session.0.date() != row.date {
+        if session.0.date() != row.read.date {
             tally.reject(&[Reject {
                 file: tally.file.clone(),
-                line: row.line,
+                line: row.read.line,
                 column: String::new(),
                 reason: format!(
                     "session {} of client {} is dated {} here but {} at line {}; give a session one date",
-                    row.session,
-                    row.client,
-                    row.date.map_or("nothing".into(), |d| d.to_string()),
+                    row.read.session,
+                    row.read.client,
+                    row.read.date.map_or("nothing".into(), |d| d.to_string()),
                     session.0.date().map_or("nothing".into(), |d| d.to_string()),
                     session.2
                 ),
@@ -197,12 +202,12 @@ pub fn read(args: &InputArgs) -> Result<(Vec<Dyad>, Tally, u64), Failure> {
         }
         match session.0.add(row.response) {
             Ok(()) => {
-                session.1 += row.rows;
-                tally.used(row.rows);
+                session.1 += row.read.rows;
+                tally.used(row.read.rows);
             }
             Err(e) => tally.reject(&[Reject {
                 file: tally.file.clone(),
-                line: row.line,
+                line: row.read.line,
                 column: String::new(),
                 reason: e.to_string(),
             }])?,

@@ -520,13 +520,18 @@ pub fn monitor_course(
 ) -> Result<Vec<SessionAlerts>> {
     let scored = series(course, rater, instrument, of, TimeAxis::SessionNumber)?;
     let mut monitor = crate::monitor::Monitor::new("score", config);
-    let points = scored.series.times().iter().zip(scored.series.values());
     let mut out = Vec::with_capacity(scored.sessions.len());
-    for ((&time, &score), &session) in points.zip(&scored.sessions) {
+    for (&score, &session) in scored.series.values().iter().zip(&scored.sessions) {
+        let mut visit = crate::monitor::Visit::new(session);
+        visit.date = course
+            .sessions()
+            .iter()
+            .find(|s| s.number() == session)
+            .and_then(Session::date);
         out.push(SessionAlerts {
             session,
             score,
-            alerts: monitor.push(time, score)?,
+            alerts: monitor.push_visit(visit, score, None)?,
         });
     }
     Ok(out)

@@ -53,12 +53,12 @@ fn every_kind_fires_on_a_designed_course() {
         .iter()
         .find(|a| a.kind == AlertKind::SuddenDrop)
         .unwrap();
-    assert_eq!((drop.session, drop.raised_at), (4, 6));
+    assert_eq!((drop.index, drop.raised_index), (4, 6));
     assert_eq!(drop.source, TANG_DERUBEIS_1999);
 
     // the rupture at session 4 is repaired by session 7 (within 3 sessions)
     let repair = all.iter().find(|a| a.kind == AlertKind::Repair).unwrap();
-    assert_eq!((repair.session, repair.raised_at), (4, 7));
+    assert_eq!((repair.index, repair.raised_index), (4, 7));
 }
 
 #[test]

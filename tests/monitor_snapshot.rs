@@ -5,7 +5,8 @@
 #![cfg(feature = "serde")]
 #![allow(clippy::unwrap_used)] // test helpers fail loudly
 
-use alliance::monitor::{Alert, DyadMonitor, Monitor, MonitorConfig, MonitorSnapshot};
+use alliance::Date;
+use alliance::monitor::{Alert, DyadMonitor, Monitor, MonitorConfig, MonitorSnapshot, Visit};
 use alliance::trend::{
     Baseline, CusumRule, DivergenceRule, EwmaRule, PcomsRule, RuptureRule, SuddenDropRule,
 };
@@ -315,5 +316,54 @@ fn a_snapshot_at_the_edges_of_the_domain_restores() {
             Monitor::restore(through_json(&m.snapshot()), config),
             Ok(m.clone())
         );
+    }
+}
+
+/// Sessions numbered with gaps and dated: a dyad monitor restored at any session names the
+/// later alerts' sessions (numbers and dates, back to open ruptures) as the original does.
+#[test]
+fn restored_monitors_keep_the_sessions_numbers_and_dates() {
+    let config = config(0.5, false, 0);
+    let scores = [
+        30.0, 31.0, 30.0, 18.0, 19.0, 20.0, 31.0, 30.0, 12.0, 29.0, 30.0, 31.0,
+    ];
+    let visit = |i: usize| {
+        let number = 3 * i as u32 + 2;
+        let v = Visit::new(number);
+        if i % 3 == 2 {
+            v
+        } else {
+            v.on(Date::new(2026, 1 + i as u8, 9).unwrap())
+        }
+    };
+    let mut whole = DyadMonitor::new(&[0u8, 1], config).unwrap();
+    let mut raised = Vec::new();
+    for (i, &x) in scores.iter().enumerate() {
+        raised.push(
+            whole
+                .push_visit(visit(i), &[x, x + 1.0], Some(&[x - 5.0, x]))
+                .unwrap(),
+        );
+    }
+    assert!(
+        raised
+            .iter()
+            .flatten()
+            .any(|a| a.session != a.raised_session)
+    );
+    for stop in 0..=scores.len() {
+        let mut first = DyadMonitor::new(&[0u8, 1], config).unwrap();
+        for (i, &x) in scores[..stop].iter().enumerate() {
+            first
+                .push_visit(visit(i), &[x, x + 1.0], Some(&[x - 5.0, x]))
+                .unwrap();
+        }
+        let mut restored = DyadMonitor::restore(through_json(&first.snapshot()), config).unwrap();
+        for (i, &x) in scores.iter().enumerate().skip(stop) {
+            let alerts = restored
+                .push_visit(visit(i), &[x, x + 1.0], Some(&[x - 5.0, x]))
+                .unwrap();
+            assert_eq!(alerts, raised[i], "stopped at {stop}, session {i}");
+        }
     }
 }

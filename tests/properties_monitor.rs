@@ -1,6 +1,9 @@
 //! Laws of the change detectors and the streaming monitor.
 
-use alliance::monitor::{Alert, AlertDetail, DyadMonitor, Monitor, MonitorConfig, SessionReport};
+use alliance::Date;
+use alliance::monitor::{
+    Alert, AlertDetail, DyadMonitor, Monitor, MonitorConfig, SessionReport, Visit,
+};
 use alliance::trend::{
     Baseline, CusumRule, DivergenceRule, EwmaRule, PcomsRule, RepairStatus, RuptureReference,
     RuptureRule, Series, SuddenDropRule, cusum, divergence, ewma, pcoms_flags, ruptures,
@@ -22,7 +25,7 @@ fn key_of(a: &Alert<&'static str>) -> Key {
         AlertDetail::Divergence { point, .. } => format!("{point:?}"),
         _ => unreachable!(),
     };
-    (a.raised_at, a.session, format!("{:?}", a.kind), record)
+    (a.raised_index, a.index, format!("{:?}", a.kind), record)
 }
 
 struct Rules {
@@ -176,7 +179,7 @@ proptest! {
         let mut raised: Vec<Key> = Vec::new();
         for i in 0..times.len() {
             for a in monitor.push_paired(times[i], client[i], therapist[i]).unwrap() {
-                prop_assert_eq!(a.raised_at, i);
+                prop_assert_eq!(a.raised_index, i);
                 raised.push(key_of(&a));
             }
             let c = Series::new(times[..=i].to_vec(), client[..=i].to_vec()).unwrap();
@@ -307,4 +310,95 @@ proptest! {
         let _ = pcoms_flags(&s, &rules.pcoms);
         let _ = divergence(&s, &s, &rules.divergence);
     }
+}
+
+/// Session numbers with gaps of 1-3 and dates that never go back, one per session.
+fn visits(n: usize) -> impl Strategy<Value = Vec<Visit>> {
+    (
+        prop::collection::vec(1u32..4, n),
+        prop::collection::vec(0u32..4, n),
+        prop::collection::vec(any::<bool>(), n),
+    )
+        .prop_map(|(gaps, steps, dated)| {
+            let (mut number, mut day) = (0u32, 0u32);
+            gaps.into_iter()
+                .zip(steps)
+                .zip(dated)
+                .map(|((g, s), d)| {
+                    number += g;
+                    day += s;
+                    let date = Date::new(2026, (day / 28 + 1) as u8, (day % 28 + 1) as u8).unwrap();
+                    if d {
+                        Visit::new(number).on(date)
+                    } else {
+                        Visit::new(number)
+                    }
+                })
+                .collect()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Fed by number and date, every alert names the session at its position (number and
+    /// date) and the session that raised it, and the alerts are those of the same course fed
+    /// by time (numbers and dates are labels, never inputs to a rule).
+    #[test]
+    fn alerts_name_the_sessions_they_are_about(
+        ((times, client, therapist), visits) in course().prop_flat_map(|c| {
+            let n = c.0.len();
+            (Just(c), visits(n))
+        }),
+        ref_sd in 0.1f64..5.0,
+        given in any::<bool>(),
+    ) {
+        let rules = Rules::new(ref_sd, 3.0, 30.0, 4.0, given);
+        let mut by_visit = Monitor::new("total", rules.config());
+        let mut by_time = Monitor::new("total", rules.config());
+        for i in 0..visits.len() {
+            // the rules see the session number as the time
+            let time = f64::from(visits[i].number);
+            let named = by_visit.push_visit(visits[i], client[i], Some(therapist[i])).unwrap();
+            let plain = by_time.push_paired(time, client[i], therapist[i]).unwrap();
+            prop_assert_eq!(named.len(), plain.len());
+            for (a, b) in named.iter().zip(&plain) {
+                prop_assert_eq!((a.kind, a.index, a.raised_index), (b.kind, b.index, b.raised_index));
+                prop_assert_eq!(a.session, visits[a.index].number);
+                prop_assert_eq!(a.date, visits[a.index].date);
+                prop_assert_eq!(a.raised_session, visits[i].number);
+                // fed by time, sessions are numbered 1, 2, 3, ...
+                prop_assert_eq!(b.session as usize, b.index + 1);
+            }
+        }
+        prop_assert_eq!(times.len(), visits.len());
+    }
+}
+
+/// Numbers must increase and dates may not go back; a refused session leaves the monitor as
+/// it was.
+#[test]
+fn visits_out_of_order_are_refused() {
+    let config = MonitorConfig::builder().build().unwrap();
+    let mut m = Monitor::new("total", config);
+    let march = |d| Date::new(2026, 3, d).unwrap();
+    m.push_visit(Visit::new(2).on(march(10)), 30.0, None)
+        .unwrap();
+    let before = m.clone();
+    let e = m.push_visit(Visit::new(2), 30.0, None).unwrap_err();
+    assert_eq!(e.code(), "not_increasing");
+    let e = m
+        .push_visit(Visit::new(3).on(march(9)), 30.0, None)
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "session 3 is dated before session 2; check the dates and the session numbers"
+    );
+    assert_eq!(m, before);
+    // an undated session in between does not lift the date check
+    m.push_visit(Visit::new(3), 30.0, None).unwrap();
+    assert!(
+        m.push_visit(Visit::new(4).on(march(1)), 30.0, None)
+            .is_err()
+    );
 }

@@ -29,7 +29,7 @@ fn key_of(a: &Alert<&'static str>) -> Key {
         AlertDetail::Divergence { point, .. } => format!("{point:?}"),
         _ => unreachable!("a new alert kind: extend the fuzz target"),
     };
-    (a.raised_at, a.session, format!("{:?}", a.kind), record)
+    (a.raised_index, a.index, format!("{:?}", a.kind), record)
 }
 
 fn config(r: &Rules) -> Option<MonitorConfig> {
@@ -125,7 +125,7 @@ fn run(u: &mut Unstructured) -> Result<()> {
             Ok(alerts) => {
                 assert_no_nonfinite("monitor alerts", &alerts);
                 for a in &alerts {
-                    assert_eq!(a.raised_at, at.len(), "raised_at: {a:?}");
+                    assert_eq!(a.raised_index, at.len(), "raised_index: {a:?}");
                     raised.push(key_of(a));
                 }
                 at.push(t[i]);

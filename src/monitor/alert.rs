@@ -90,11 +90,13 @@ pub enum AlertDetail {
 
 /// One alert raised by a monitor.
 ///
-/// `session` is the session the alert is about; `raised_at` the session whose arrival
+/// `session` is the session the alert is about; `raised_session` the session whose arrival
 /// raised it. They differ for detections that need later sessions: a sudden drop is raised
 /// when the third session after it arrives, a repair when the repairing session arrives, an
-/// unrepaired rupture when its window closes. Sessions are 0-based positions in the order
-/// pushed. `Display` gives a one-line reason.
+/// unrepaired rupture when its window closes. Sessions are numbered as the clinic numbers
+/// them ([`Visit`](super::Visit)); `index` and `raised_index` are the same sessions as 0-based
+/// positions in the order pushed, as the batch detectors' records count them. `Display` gives
+/// a one-line reason.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -103,12 +105,18 @@ pub struct Alert<K> {
     pub score: K,
     /// Which rule fired.
     pub kind: AlertKind,
-    /// The session the alert is about.
-    pub session: usize,
+    /// The number of the session the alert is about.
+    pub session: u32,
+    /// Its date, when known.
+    pub date: Option<crate::Date>,
+    /// Its 0-based position.
+    pub index: usize,
     /// Its time.
     pub time: f64,
-    /// The session that raised it.
-    pub raised_at: usize,
+    /// The number of the session that raised it.
+    pub raised_session: u32,
+    /// Its 0-based position.
+    pub raised_index: usize,
     /// Its time.
     pub raised_time: f64,
     /// The numbers and the rule.
@@ -122,7 +130,7 @@ impl<K> Alert<K> {
         score: K,
         rupture: Rupture,
         rule: RuptureRule,
-        raised_at: usize,
+        raised_index: usize,
         raised_time: f64,
     ) -> Alert<K> {
         let (kind, source) = match rupture.repair {
@@ -138,9 +146,12 @@ impl<K> Alert<K> {
         Alert {
             score,
             kind,
-            session: rupture.index,
+            session: 0,
+            date: None,
+            index: rupture.index,
             time: rupture.time,
-            raised_at,
+            raised_session: 0,
+            raised_index,
             raised_time,
             detail: AlertDetail::Rupture { rupture, rule },
             source,
@@ -151,15 +162,18 @@ impl<K> Alert<K> {
         score: K,
         check: IntervalCheck,
         rule: SuddenDropRule,
-        raised_at: usize,
+        raised_index: usize,
         raised_time: f64,
     ) -> Alert<K> {
         Alert {
             score,
             kind: AlertKind::SuddenDrop,
-            session: check.before + 1,
+            session: 0,
+            date: None,
+            index: check.before + 1,
             time: check.time_after,
-            raised_at,
+            raised_session: 0,
+            raised_index,
             raised_time,
             detail: AlertDetail::SuddenDrop { check, rule },
             source: TANG_DERUBEIS_1999,
@@ -170,9 +184,12 @@ impl<K> Alert<K> {
         Alert {
             score,
             kind: AlertKind::CusumLow,
-            session: alarm.index,
+            session: 0,
+            date: None,
+            index: alarm.index,
             time: alarm.time,
-            raised_at: alarm.index,
+            raised_session: 0,
+            raised_index: alarm.index,
             raised_time: alarm.time,
             detail: AlertDetail::Cusum { alarm, rule },
             source: PAGE_1954,
@@ -183,9 +200,12 @@ impl<K> Alert<K> {
         Alert {
             score,
             kind: AlertKind::EwmaLow,
-            session: alarm.index,
+            session: 0,
+            date: None,
+            index: alarm.index,
             time: alarm.time,
-            raised_at: alarm.index,
+            raised_session: 0,
+            raised_index: alarm.index,
             raised_time: alarm.time,
             detail: AlertDetail::Ewma { alarm, rule },
             source: ROBERTS_1959,
@@ -200,9 +220,12 @@ impl<K> Alert<K> {
         Alert {
             score,
             kind,
-            session: flag.index,
+            session: 0,
+            date: None,
+            index: flag.index,
             time: flag.time,
-            raised_at: flag.index,
+            raised_session: 0,
+            raised_index: flag.index,
             raised_time: flag.time,
             detail: AlertDetail::Pcoms { flag, rule },
             source: PCOMS_SOURCE,
@@ -211,16 +234,19 @@ impl<K> Alert<K> {
 
     pub(crate) fn divergence(
         score: K,
-        session: usize,
+        index: usize,
         point: DivergencePoint,
         rule: DivergenceRule,
     ) -> Alert<K> {
         Alert {
             score,
             kind: AlertKind::Divergence,
-            session,
+            session: 0,
+            date: None,
+            index,
             time: point.time,
-            raised_at: session,
+            raised_session: 0,
+            raised_index: index,
             raised_time: point.time,
             detail: AlertDetail::Divergence { point, rule },
             source: DIVERGENCE_SOURCE,
@@ -230,8 +256,11 @@ impl<K> Alert<K> {
 
 impl<K: fmt::Display> fmt::Display for Alert<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // times, not 0-based positions: they are what the caller pushed
-        write!(f, "{} at time {}: ", self.score, self.time)?;
+        write!(f, "{} at session {}", self.score, self.session)?;
+        if let Some(d) = self.date {
+            write!(f, " ({d})")?;
+        }
+        f.write_str(": ")?;
         match self.detail {
             AlertDetail::Rupture { rupture: r, rule } => match r.repair {
                 RepairStatus::Pending => {
@@ -247,10 +276,11 @@ impl<K: fmt::Display> fmt::Display for Alert<K> {
                         r.level, r.score, -r.z, r.baseline_mean, r.baseline_n, r.z, k, r.sd_used
                     )
                 }
-                RepairStatus::Repaired { time, score, .. } => write!(
+                RepairStatus::Repaired { score, .. } => write!(
                     f,
-                    "repaired at time {time}: score {score} is back to at least {:.2} \
+                    "repaired at session {}: score {score} is back to at least {:.2} \
                      (mean {:.2} - {} SD used)",
+                    self.raised_session,
                     r.repair_threshold,
                     r.baseline_mean,
                     rule.repair_fraction()
@@ -265,7 +295,7 @@ impl<K: fmt::Display> fmt::Display for Alert<K> {
             AlertDetail::SuddenDrop { check: c, .. } => write!(
                 f,
                 "sudden drop {} -> {} (drop {:.2} >= minimum {}, >= {:.2} relative; mean {:.2} \
-                 -> {:.2} exceeds {} x pooled SD {:.2}; confirmed at time {})",
+                 -> {:.2} exceeds {} x pooled SD {:.2}; confirmed at session {})",
                 c.score_before,
                 c.score_after,
                 c.drop,
@@ -275,7 +305,7 @@ impl<K: fmt::Display> fmt::Display for Alert<K> {
                 c.mean_after,
                 c.critical_value,
                 c.pooled_sd,
-                self.raised_time
+                self.raised_session
             ),
             AlertDetail::Cusum { alarm: a, rule } => write!(
                 f,

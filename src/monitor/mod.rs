@@ -18,12 +18,14 @@ mod config;
 mod report;
 #[cfg(feature = "serde")]
 mod snapshot;
+mod visit;
 
 pub use alert::{Alert, AlertDetail, AlertKind};
 pub use config::{MonitorConfig, MonitorConfigBuilder};
 pub use report::{Change, Event, SessionReport, Severity};
 #[cfg(feature = "serde")]
 pub use snapshot::{MonitorSnapshot, SNAPSHOT_FORMAT};
+pub use visit::Visit;
 
 use crate::error::{Error, Result};
 use crate::trend::control::{CusumTracker, EwmaTracker};
@@ -31,6 +33,7 @@ use crate::trend::divergence::DivergenceTracker;
 use crate::trend::pcoms::PcomsTracker;
 use crate::trend::rupture::{RuptureEvent, RuptureTracker};
 use crate::trend::sudden::SuddenTracker;
+use visit::Visits;
 
 /// Running state of every rule for one score.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +108,11 @@ impl ScoreState {
         }
         self.sessions += 1;
     }
+
+    /// The position of the oldest rupture still waiting for its repair.
+    fn oldest_open(&self) -> Option<usize> {
+        self.rupture.open.front().map(|r| r.index)
+    }
 }
 
 /// Checks a time against the last one; the position is the session's.
@@ -142,8 +150,9 @@ fn check_score(what: &'static str, index: usize, value: f64) -> Result<()> {
 ///         kinds.push((alert.session, alert.kind));
 ///     }
 /// }
-/// // the rupture at session 4 is repaired by session 6; the repair alert refers to session 4
-/// assert!(kinds.iter().any(|&(s, k)| s == 4 && k == AlertKind::Repair));
+/// // sessions pushed with a plain time are numbered 1, 2, 3, ...: the rupture at session 5
+/// // is repaired by session 7, and the repair alert refers to session 5
+/// assert!(kinds.iter().any(|&(s, k)| s == 5 && k == AlertKind::Repair));
 /// assert!(m.push(7.0, 30.0).is_err()); // time must increase; the monitor is unchanged
 /// assert_eq!(m.sessions(), 7);
 /// # Ok::<(), alliance::Error>(())
@@ -161,6 +170,7 @@ pub struct Monitor<K = &'static str> {
     config: MonitorConfig,
     state: ScoreState,
     last_time: Option<f64>,
+    visits: Visits,
 }
 
 impl<K: Copy> Monitor<K> {
@@ -179,6 +189,7 @@ impl<K: Copy> Monitor<K> {
             state: ScoreState::new(&config),
             config,
             last_time: None,
+            visits: Visits::default(),
         }
     }
 
@@ -269,14 +280,67 @@ impl<K: Copy> Monitor<K> {
         therapist: Option<f64>,
         out: &mut Vec<Alert<K>>,
     ) -> Result<()> {
-        check_time(self.state.sessions, time, self.last_time)?;
+        let visit = self.visits.next();
+        self.push_at(visit, time, score, therapist, out)
+    }
+
+    /// Feeds session `visit` (its number is its time), with the therapist's score if given;
+    /// the alerts name it and the sessions they are about by number and date.
+    ///
+    /// # Errors
+    /// As [`Monitor::push_paired`]; [`Error::NotIncreasing`] when the number is not after the
+    /// previous session's, [`Error::DatesOutOfOrder`] when the date is before the last dated
+    /// session's. On error the monitor is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::{Monitor, MonitorConfig, Visit};
+    /// use alliance::trend::PcomsRule;
+    /// use alliance::Date;
+    /// let config = MonitorConfig::builder().pcoms(PcomsRule::builder().cutoff(36.0).build()?).build()?;
+    /// let mut m = Monitor::new("SRS", config);
+    /// let alerts = m.push_visit(Visit::new(3).on(Date::new(2026, 3, 1)?), 35.0, None)?;
+    /// assert_eq!((alerts[0].session, alerts[0].index), (3, 0));
+    /// assert_eq!(alerts[0].to_string(), "SRS at session 3 (2026-03-01): score 35 below cutoff 36");
+    /// assert!(m.push_visit(Visit::new(3), 38.0, None).is_err()); // numbers must increase
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn push_visit(
+        &mut self,
+        visit: Visit,
+        score: f64,
+        therapist: Option<f64>,
+    ) -> Result<Vec<Alert<K>>> {
+        let mut out = Vec::new();
+        self.push_at(visit, f64::from(visit.number), score, therapist, &mut out)?;
+        Ok(out)
+    }
+
+    fn push_at(
+        &mut self,
+        visit: Visit,
+        time: f64,
+        score: f64,
+        therapist: Option<f64>,
+        out: &mut Vec<Alert<K>>,
+    ) -> Result<()> {
+        let index = self.state.sessions;
+        check_time(index, time, self.last_time)?;
+        self.visits.check(index, visit)?;
         check_score("score", 0, score)?;
         if let Some(t) = therapist {
             check_score("therapist score", 0, t)?;
         }
+        self.visits.push(index, visit);
+        let start = out.len();
         self.state
             .push(&self.config, self.key, time, score, therapist, out);
         self.last_time = Some(time);
+        if let Some(new) = out.get_mut(start..) {
+            self.visits.label(new, visit);
+        }
+        self.visits
+            .forget(self.state.sessions, self.state.oldest_open());
         Ok(())
     }
 
@@ -352,6 +416,7 @@ pub struct DyadMonitor<K = &'static str> {
     states: Vec<ScoreState>,
     sessions: usize,
     last_time: Option<f64>,
+    visits: Visits,
 }
 
 impl<K: Copy> DyadMonitor<K> {
@@ -379,6 +444,7 @@ impl<K: Copy> DyadMonitor<K> {
             config,
             sessions: 0,
             last_time: None,
+            visits: Visits::default(),
         })
     }
 
@@ -440,7 +506,51 @@ impl<K: Copy> DyadMonitor<K> {
         therapist: Option<&[f64]>,
         out: &mut Vec<Alert<K>>,
     ) -> Result<()> {
+        let visit = self.visits.next();
+        self.push_at(visit, time, client, therapist, out)
+    }
+
+    /// Feeds session `visit` (its number is its time): the client's scores and optionally the
+    /// therapist's, as [`DyadMonitor::push`]; the alerts name the sessions by number and date.
+    ///
+    /// # Errors
+    /// As [`DyadMonitor::push`]; [`Error::NotIncreasing`] when the number is not after the
+    /// previous session's, [`Error::DatesOutOfOrder`] when the date is before the last dated
+    /// session's. On error the monitor is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::{DyadMonitor, MonitorConfig, Visit};
+    /// use alliance::trend::DivergenceRule;
+    /// let config = MonitorConfig::builder()
+    ///     .divergence(DivergenceRule::builder().bound(3.0).build()?)
+    ///     .build()?;
+    /// let mut dyad = DyadMonitor::new(&["total"], config)?;
+    /// let alerts = dyad.push_visit(Visit::new(4), &[30.0], Some(&[25.0]))?;
+    /// assert_eq!(alerts[0].session, 4);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn push_visit(
+        &mut self,
+        visit: Visit,
+        client: &[f64],
+        therapist: Option<&[f64]>,
+    ) -> Result<Vec<Alert<K>>> {
+        let mut out = Vec::new();
+        self.push_at(visit, f64::from(visit.number), client, therapist, &mut out)?;
+        Ok(out)
+    }
+
+    fn push_at(
+        &mut self,
+        visit: Visit,
+        time: f64,
+        client: &[f64],
+        therapist: Option<&[f64]>,
+        out: &mut Vec<Alert<K>>,
+    ) -> Result<()> {
         check_time(self.sessions, time, self.last_time)?;
+        self.visits.check(self.sessions, visit)?;
         let n = self.keys.len();
         if client.len() != n {
             return Err(Error::LengthMismatch {
@@ -464,6 +574,7 @@ impl<K: Copy> DyadMonitor<K> {
                 check_score("therapist score", i, x)?;
             }
         }
+        let start = out.len();
         for (i, ((state, &key), &x)) in self
             .states
             .iter_mut()
@@ -474,8 +585,14 @@ impl<K: Copy> DyadMonitor<K> {
             let t = therapist.and_then(|t| t.get(i).copied());
             state.push(&self.config, key, time, x, t, out);
         }
+        self.visits.push(self.sessions, visit);
+        if let Some(new) = out.get_mut(start..) {
+            self.visits.label(new, visit);
+        }
         self.sessions += 1;
         self.last_time = Some(time);
+        let oldest_open = self.states.iter().filter_map(ScoreState::oldest_open).min();
+        self.visits.forget(self.sessions, oldest_open);
         Ok(())
     }
 

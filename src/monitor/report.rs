@@ -146,8 +146,12 @@ pub struct Event<K> {
     pub score: K,
     /// What changed.
     pub change: Change,
-    /// The session it is about (0-based position, as in [`Alert::session`]).
-    pub session: usize,
+    /// The number of the session it is about (as in [`Alert::session`]).
+    pub session: u32,
+    /// Its date, when known.
+    pub date: Option<crate::Date>,
+    /// Its 0-based position (as in [`Alert::index`]).
+    pub index: usize,
     /// Its time.
     pub time: f64,
     /// How urgent it is.
@@ -191,7 +195,7 @@ impl<K> Event<K> {
     /// let config = MonitorConfig::builder().pcoms(PcomsRule::builder().cutoff(36.0).build()?).build()?;
     /// let mut m = Monitor::new("SRS", config);
     /// let report = SessionReport::new(&m.push(1.0, 30.26)?);
-    /// assert_eq!(report.events[0].message(1), "SRS at time 1: at 30.3 (below the PCOMS cutoff)");
+    /// assert_eq!(report.events[0].message(1), "SRS at session 1: at 30.3 (below the PCOMS cutoff)");
     /// # Ok::<(), alliance::Error>(())
     /// ```
     pub fn message(&self, decimals: usize) -> String
@@ -200,7 +204,10 @@ impl<K> Event<K> {
     {
         let n = |x: f64| trim(format!("{x:.decimals$}"));
         let rules: Vec<&str> = self.rules.iter().map(|k| k.label()).collect();
-        let head = format!("{} at time {}", self.score, n(self.time));
+        let head = match self.date {
+            Some(d) => format!("{} at session {} ({d})", self.score, self.session),
+            None => format!("{} at session {}", self.score, self.session),
+        };
         let mut numbers = Numbers::default();
         for a in &self.alerts {
             numbers.take(a);
@@ -231,9 +238,8 @@ impl<K> Event<K> {
             }
             Change::Repair => format!(
                 "{head}: the rupture was repaired{}",
-                numbers.repaired.map_or(String::new(), |(t, x)| format!(
-                    " at time {}, back to {}",
-                    n(t),
+                numbers.repaired.map_or(String::new(), |(at, x)| format!(
+                    " at session {at}, back to {}",
                     n(x)
                 ))
             ),
@@ -266,7 +272,7 @@ struct Numbers {
     score: Option<f64>,
     mean: Option<f64>,
     previous: Option<f64>,
-    repaired: Option<(f64, f64)>,
+    repaired: Option<(u32, f64)>,
     pair: Option<(f64, f64)>,
 }
 
@@ -276,8 +282,8 @@ impl Numbers {
             AlertDetail::Rupture { rupture, .. } => {
                 self.score.get_or_insert(rupture.score);
                 self.mean.get_or_insert(rupture.baseline_mean);
-                if let crate::trend::RepairStatus::Repaired { time, score, .. } = rupture.repair {
-                    self.repaired = Some((time, score));
+                if let crate::trend::RepairStatus::Repaired { score, .. } = rupture.repair {
+                    self.repaired = Some((a.raised_session, score));
                 }
             }
             AlertDetail::SuddenDrop { check, .. } => {
@@ -331,7 +337,7 @@ impl<K: fmt::Display> fmt::Display for Event<K> {
 /// let drop = &report.events[0];
 /// assert_eq!((drop.change, drop.severity), (Change::Decline, Severity::Act));
 /// assert_eq!(report.severity(), Some(Severity::Act));
-/// assert!(drop.to_string().starts_with("[act] total at time 5: at 26 from a mean of 34.5 (rupture (2 SD)"));
+/// assert!(drop.to_string().starts_with("[act] total at session 5: at 26 from a mean of 34.5 (rupture (2 SD)"));
 /// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -348,9 +354,8 @@ impl<K: Copy + PartialEq> SessionReport<K> {
         let mut events: Vec<Event<K>> = Vec::new();
         for a in alerts {
             let change = Change::of(a.kind);
-            let same = |e: &&mut Event<K>| {
-                e.score == a.score && e.change == change && e.session == a.session
-            };
+            let same =
+                |e: &&mut Event<K>| e.score == a.score && e.change == change && e.index == a.index;
             match events.iter_mut().find(same) {
                 Some(e) => {
                     if !e.rules.contains(&a.kind) {
@@ -362,6 +367,8 @@ impl<K: Copy + PartialEq> SessionReport<K> {
                     score: a.score,
                     change,
                     session: a.session,
+                    date: a.date,
+                    index: a.index,
                     time: a.time,
                     severity: Severity::Info,
                     rules: vec![a.kind],

@@ -13,8 +13,10 @@
 //! a monitor can reach, so that a corrupted or edited snapshot is refused with
 //! [`Error::InvalidSnapshot`] instead of making a monitor that panics or reports NaN.
 
-use super::{DyadMonitor, Monitor, MonitorConfig, ScoreState};
+use super::visit::Visits;
+use super::{DyadMonitor, Monitor, MonitorConfig, ScoreState, Visit};
 use crate::error::{Error, Result};
+use crate::session::Date;
 use crate::stats::Moments;
 use crate::trend::control::{BaselineTracker, CusumTracker, EwmaTracker};
 use crate::trend::rupture::RuptureTracker;
@@ -37,9 +39,10 @@ const MAX_SQUARES: f64 = 1e250;
 /// goes on exactly (bit for bit) as if it had never stopped.
 ///
 /// It serializes to a small JSON object (`format`, `config`, `sessions`, `last_time`, `keys`,
-/// `states`) whose size does not grow with the number of sessions: at most about 1.5 KB per
+/// `states`, `visits`) whose size does not grow with the number of sessions: at most about 1.5 KB per
 /// score plus 0.3 KB per open rupture (at most the rupture rule's repair window) and 20 bytes
-/// per control-chart baseline session still being collected.
+/// per control-chart baseline session still being collected, plus about 60 bytes for each
+/// session an alert may still name (the last four, and those of open ruptures).
 ///
 /// # Example
 /// ```
@@ -69,6 +72,71 @@ pub struct MonitorSnapshot<K> {
     last_time: Option<Exact>,
     keys: Vec<K>,
     states: Vec<StateSnapshot>,
+    visits: VisitsSnapshot,
+}
+
+/// The sessions alerts may still name ([`Visits`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct VisitsSnapshot {
+    kept: Vec<KeptVisit>,
+    last_dated: Option<Visit>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+struct KeptVisit {
+    index: usize,
+    number: u32,
+    date: Option<Date>,
+}
+
+impl VisitsSnapshot {
+    fn of(v: &Visits) -> VisitsSnapshot {
+        VisitsSnapshot {
+            kept: v
+                .kept
+                .iter()
+                .map(|&(index, visit)| KeptVisit {
+                    index,
+                    number: visit.number,
+                    date: visit.date,
+                })
+                .collect(),
+            last_dated: v
+                .last_date
+                .map(|(number, date)| Visit::new(number).on(date)),
+        }
+    }
+
+    /// Checked against the session count and the open ruptures; forgets what no alert can
+    /// name any more.
+    fn restore(&self, sessions: usize, oldest_open: Option<usize>) -> Result<Visits> {
+        let mut kept: VecDeque<(usize, Visit)> = VecDeque::with_capacity(self.kept.len());
+        for k in &self.kept {
+            let after = kept
+                .back()
+                .is_none_or(|&(i, v)| k.index > i && k.number > v.number);
+            if !after || k.index >= sessions {
+                return Err(invalid("the sessions' numbers"));
+            }
+            let mut visit = Visit::new(k.number);
+            visit.date = k.date;
+            kept.push_back((k.index, visit));
+        }
+        let last = kept.back().map(|&(i, v)| (i, v.number));
+        if last.map(|(i, _)| i + 1) != (sessions > 0).then_some(sessions) {
+            return Err(invalid("the sessions' numbers"));
+        }
+        let last_date = match self.last_dated {
+            Some(v) => match (v.date, last) {
+                (Some(date), Some((_, n))) if v.number <= n => Some((v.number, date)),
+                _ => return Err(invalid("the last dated session")),
+            },
+            None => None,
+        };
+        let mut visits = Visits { kept, last_date };
+        visits.forget(sessions, oldest_open);
+        Ok(visits)
+    }
 }
 
 impl<K> MonitorSnapshot<K> {
@@ -548,6 +616,7 @@ impl<K: Copy> Monitor<K> {
             last_time: self.last_time.map(Exact),
             keys: vec![self.key],
             states: vec![StateSnapshot::of(&self.state)],
+            visits: VisitsSnapshot::of(&self.visits),
         }
     }
 
@@ -576,11 +645,16 @@ impl<K: Copy> Monitor<K> {
                 what: "it holds another number of scores than one",
             });
         };
+        let state = state.restore(&config, snapshot.sessions)?;
+        let visits = snapshot
+            .visits
+            .restore(snapshot.sessions, state.oldest_open())?;
         Ok(Monitor {
             key,
-            state: state.restore(&config, snapshot.sessions)?,
+            state,
             config,
             last_time,
+            visits,
         })
     }
 }
@@ -606,6 +680,7 @@ impl<K: Copy> DyadMonitor<K> {
             last_time: self.last_time.map(Exact),
             keys: self.keys.clone(),
             states: self.states.iter().map(StateSnapshot::of).collect(),
+            visits: VisitsSnapshot::of(&self.visits),
         }
     }
 
@@ -636,12 +711,15 @@ impl<K: Copy> DyadMonitor<K> {
             .iter()
             .map(|s| s.restore(&config, snapshot.sessions))
             .collect::<Result<Vec<_>>>()?;
+        let oldest_open = states.iter().filter_map(ScoreState::oldest_open).min();
+        let visits = snapshot.visits.restore(snapshot.sessions, oldest_open)?;
         Ok(DyadMonitor {
             keys: snapshot.keys,
             config,
             states,
             sessions: snapshot.sessions,
             last_time,
+            visits,
         })
     }
 }

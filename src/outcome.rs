@@ -10,8 +10,8 @@
 /// the caller can match on. Each function documents which inputs give which reason.
 ///
 /// With feature `serde` it serializes (`{"Defined": 0.8}` or `{"Undefined": "ConstantValues"}`
-/// in JSON), as part of the result that holds it; it does not deserialize (a result is
-/// computed, not read). [`Undefined`] serializes and deserializes.
+/// in JSON), as part of the result that holds it, and deserializes, so that results an app
+/// keeps (a monitor's alerts and reports) read back. [`Undefined`] does both too.
 ///
 /// # Example
 /// Every statistic's result holds its quantities as `Outcome`s; a caller asks for the value
@@ -29,7 +29,7 @@
 /// assert_eq!(report(Outcome::Undefined(Undefined::ConstantValues)), "no variation to assess");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Outcome<T = f64> {
     /// The statistic is defined and has this value.
     Defined(T),

@@ -6,7 +6,9 @@
 #![allow(clippy::unwrap_used)] // test helpers fail loudly
 
 use alliance::Date;
-use alliance::monitor::{Alert, DyadMonitor, Monitor, MonitorConfig, MonitorSnapshot, Visit};
+use alliance::monitor::{
+    Alert, DyadMonitor, Monitor, MonitorConfig, MonitorSnapshot, SessionReport, Visit,
+};
 use alliance::trend::{
     Baseline, CusumRule, DivergenceRule, EwmaRule, PcomsRule, RuptureRule, SuddenDropRule,
 };
@@ -366,4 +368,62 @@ fn restored_monitors_keep_the_sessions_numbers_and_dates() {
             assert_eq!(alerts, raised[i], "stopped at {stop}, session {i}");
         }
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Alerts and session reports read back from JSON equal what was written, bit for bit,
+    /// for every rule and every kind of alert the courses raise.
+    #[test]
+    fn alerts_and_reports_round_trip(
+        (times, client, therapist, rated) in course(),
+        ref_sd in 0.1f64..5.0,
+        given in any::<bool>(),
+        variant in 0u8..3,
+    ) {
+        let config = config(ref_sd, given, variant);
+        let mut m = Monitor::new(7u32, config);
+        for i in 0..times.len() {
+            let alerts = feed(&mut m, times[i], client[i], rated[i].then_some(therapist[i])).unwrap();
+            let json = serde_json::to_string(&alerts).unwrap();
+            let back: Vec<Alert<u32>> = serde_json::from_str(&json).unwrap();
+            prop_assert_eq!(&back, &alerts);
+            let report = SessionReport::new(&alerts);
+            let json = serde_json::to_string(&report).unwrap();
+            let back: SessionReport<u32> = serde_json::from_str(&json).unwrap();
+            prop_assert_eq!(back, report);
+        }
+    }
+}
+
+/// An alert read back is checked: its kind must match its detail, its rule must be one the
+/// builder accepts, and its source comes from the rule, not from the text.
+#[test]
+fn edited_alerts_are_refused_or_corrected() {
+    let config = config(1.0, false, 0);
+    let mut m = Monitor::new(1u8, config);
+    let mut alerts = Vec::new();
+    for (i, x) in [30.0, 31.0, 29.0, 30.0, 12.0].into_iter().enumerate() {
+        alerts.extend(m.push(i as f64 + 1.0, x).unwrap());
+    }
+    let rupture = alerts
+        .iter()
+        .find(|a| matches!(a.kind, alliance::monitor::AlertKind::Rupture { .. }))
+        .unwrap();
+    let json = serde_json::to_value(rupture).unwrap();
+    let read = |edit: &dyn Fn(&mut Value)| {
+        let mut v = json.clone();
+        edit(&mut v);
+        serde_json::from_value::<Alert<u8>>(v).map_err(|e| e.to_string())
+    };
+    assert_eq!(read(&|_| {}).unwrap(), *rupture);
+    let e = read(&|v| v["kind"] = "CusumLow".into()).unwrap_err();
+    assert!(e.contains("does not match its detail"), "{e}");
+    let e = read(&|v| v["detail"]["Rupture"]["rule"]["lenient"] = (-1.0).into()).unwrap_err();
+    assert!(e.contains("lenient"), "{e}");
+    let forged = read(&|v| v["source"] = "my own paper".into()).unwrap();
+    assert_eq!(forged.source, rupture.source);
+    let e = read(&|v| v["raised_index"] = 0.into()).unwrap_err();
+    assert!(e.contains("raised at or after"), "{e}");
 }

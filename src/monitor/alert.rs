@@ -12,7 +12,7 @@ use crate::trend::{
 
 /// Which rule fired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum AlertKind {
     /// A session far below the client's level so far.
@@ -41,7 +41,7 @@ pub enum AlertKind {
 /// The numbers behind an alert: the same record the batch function reports, and the rule
 /// with its parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum AlertDetail {
     /// A rupture, a repair or a closed repair window (see the rupture's `repair`).
@@ -97,6 +97,9 @@ pub enum AlertDetail {
 /// them ([`Visit`](super::Visit)); `index` and `raised_index` are the same sessions as 0-based
 /// positions in the order pushed, as the batch detectors' records count them. `Display` gives
 /// a one-line reason.
+///
+/// With feature `serde` it serializes and deserializes; reading one back checks that its kind
+/// matches its detail and takes the source from the rule (the one written is not trusted).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -338,6 +341,98 @@ impl<K: fmt::Display> fmt::Display for Alert<K> {
                 rule.bound(),
                 p.mean_difference
             ),
+        }
+    }
+}
+
+/// The source of the rule behind an alert of `kind` with `detail`; `None` when they do not
+/// belong together.
+#[cfg(feature = "serde")]
+fn source_of(kind: AlertKind, detail: &AlertDetail) -> Option<&'static str> {
+    Some(match (kind, detail) {
+        (AlertKind::Rupture { level }, AlertDetail::Rupture { rupture, .. })
+            if rupture.level == level && rupture.repair == RepairStatus::Pending =>
+        {
+            level.source()
+        }
+        (AlertKind::Repair, AlertDetail::Rupture { rupture, .. })
+            if matches!(rupture.repair, RepairStatus::Repaired { .. }) =>
+        {
+            REPAIR_SOURCE
+        }
+        (AlertKind::Unrepaired, AlertDetail::Rupture { rupture, .. })
+            if rupture.repair == RepairStatus::Unrepaired =>
+        {
+            REPAIR_SOURCE
+        }
+        (AlertKind::SuddenDrop, AlertDetail::SuddenDrop { .. }) => TANG_DERUBEIS_1999,
+        (AlertKind::CusumLow, AlertDetail::Cusum { .. }) => PAGE_1954,
+        (AlertKind::EwmaLow, AlertDetail::Ewma { .. }) => ROBERTS_1959,
+        (AlertKind::BelowCutoff, AlertDetail::Pcoms { flag, .. })
+            if flag.kind == PcomsKind::BelowCutoff =>
+        {
+            PCOMS_SOURCE
+        }
+        (AlertKind::DropFromPrevious, AlertDetail::Pcoms { flag, .. })
+            if flag.kind == PcomsKind::DropFromPrevious =>
+        {
+            PCOMS_SOURCE
+        }
+        (AlertKind::Divergence, AlertDetail::Divergence { .. }) => DIVERGENCE_SOURCE,
+        _ => return None,
+    })
+}
+
+/// An alert as it arrives on the wire: its source is not read but taken from the rule.
+#[cfg(feature = "serde")]
+mod wire {
+    use super::{AlertDetail, AlertKind};
+    use crate::Date;
+
+    #[derive(serde::Deserialize)]
+    pub(super) struct Alert<K> {
+        score: K,
+        kind: AlertKind,
+        session: u32,
+        date: Option<Date>,
+        index: usize,
+        time: f64,
+        raised_session: u32,
+        raised_index: usize,
+        raised_time: f64,
+        detail: AlertDetail,
+        #[serde(rename = "source")]
+        _source: Option<String>,
+    }
+
+    impl<'de, K: serde::Deserialize<'de>> serde::Deserialize<'de> for super::Alert<K> {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let w = Alert::<K>::deserialize(d)?;
+            super::Alert::try_from(w).map_err(serde::de::Error::custom)
+        }
+    }
+
+    impl<K> TryFrom<Alert<K>> for super::Alert<K> {
+        type Error = &'static str;
+        fn try_from(w: Alert<K>) -> Result<Self, &'static str> {
+            let source = super::source_of(w.kind, &w.detail)
+                .ok_or("the alert's kind does not match its detail")?;
+            if w.raised_index < w.index || w.raised_session < w.session {
+                return Err("an alert is raised at or after the session it is about");
+            }
+            Ok(super::Alert {
+                score: w.score,
+                kind: w.kind,
+                session: w.session,
+                date: w.date,
+                index: w.index,
+                time: w.time,
+                raised_session: w.raised_session,
+                raised_index: w.raised_index,
+                raised_time: w.raised_time,
+                detail: w.detail,
+                source,
+            })
         }
     }
 }

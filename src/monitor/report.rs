@@ -139,7 +139,11 @@ impl AlertKind {
 /// precision of the instrument; the citations are in [`Event::sources`], not repeated in the
 /// message.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(bound(deserialize = "K: serde::Deserialize<'de>"))
+)]
 #[non_exhaustive]
 pub struct Event<K> {
     /// Which score.
@@ -341,7 +345,11 @@ impl<K: fmt::Display> fmt::Display for Event<K> {
 /// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(bound(deserialize = "K: serde::Deserialize<'de>"))
+)]
 #[non_exhaustive]
 pub struct SessionReport<K> {
     /// The events, in the order their first alert was raised.

@@ -18,7 +18,7 @@ Introduction to Statistical Quality Control";
 
 /// Where the in-control level mu0 and SD sigma come from.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum Baseline {
     /// Mean and sample SD (n - 1) of the client's first `sessions` sessions (at least 3, at
@@ -69,7 +69,7 @@ impl Baseline {
 
 /// The in-control level a chart uses, once known.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ControlBaseline {
     /// mu0.
@@ -159,7 +159,8 @@ impl BaselineTracker {
 /// alarm when C_t > h sigma, then C_t = 0
 /// ```
 ///
-/// The rule serializes; it does not deserialize (build it with its builder, which checks it).
+/// With feature `serde` the rule serializes and deserializes; reading one runs its builder, so
+/// a rule read back holds the same checks as one built.
 ///
 /// # Example
 /// ```
@@ -170,7 +171,8 @@ impl BaselineTracker {
 /// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "super::wire::CusumRule"))]
 pub struct CusumRule {
     baseline: Baseline,
     sd_floor: f64,
@@ -405,7 +407,7 @@ impl CusumRule {
 
 /// One CUSUM alarm.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct CusumAlarm {
     /// 0-based position of the session.
@@ -544,7 +546,8 @@ impl CusumTracker {
 /// alarm when z_t < LCL_t
 /// ```
 ///
-/// The rule serializes; it does not deserialize (build it with its builder, which checks it).
+/// With feature `serde` the rule serializes and deserializes; reading one runs its builder, so
+/// a rule read back holds the same checks as one built.
 ///
 /// # Example
 /// ```
@@ -554,7 +557,8 @@ impl CusumTracker {
 /// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "super::wire::EwmaRule"))]
 pub struct EwmaRule {
     baseline: Baseline,
     sd_floor: f64,
@@ -782,7 +786,7 @@ impl EwmaRule {
 
 /// One session where the EWMA is below its lower limit.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct EwmaAlarm {
     /// 0-based position of the session.

@@ -19,7 +19,8 @@ Psychotherapy Research, 17(6), 629-642; flag when |D| exceeds a reliable-differe
 /// flag at t when |C_t - T_t| > bound      (e.g. bound = 1.96 sqrt(SE_C^2 + SE_T^2))
 /// ```
 ///
-/// The rule serializes; it does not deserialize (build it with its builder, which checks it).
+/// With feature `serde` the rule serializes and deserializes; reading one runs its builder, so
+/// a rule read back holds the same checks as one built.
 ///
 /// # Example
 /// ```
@@ -29,7 +30,8 @@ Psychotherapy Research, 17(6), 629-642; flag when |D| exceeds a reliable-differe
 /// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "super::wire::DivergenceRule"))]
 pub struct DivergenceRule {
     bound: f64,
 }
@@ -126,7 +128,7 @@ impl DivergenceRule {
 
 /// The discrepancy at one paired session, with its history so far.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct DivergencePoint {
     /// 0-based position in the paired series.

@@ -45,6 +45,8 @@ mod pairs;
 mod reliable_change;
 mod sen;
 mod sen_select;
+#[cfg(feature = "serde")]
+mod wire;
 
 pub use batch::{BatchOptions, TrendSummary, mann_kendall_sen_batch};
 pub use mann_kendall::{

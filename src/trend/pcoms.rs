@@ -18,7 +18,8 @@ article 204000069702): below the cutoff, or at least 1 point below the previous 
 /// DropFromPrevious   x_{t-1} - x_t >= min_drop          (t >= 1)
 /// ```
 ///
-/// The rule serializes; it does not deserialize (build it with its builder, which checks it).
+/// With feature `serde` the rule serializes and deserializes; reading one runs its builder, so
+/// a rule read back holds the same checks as one built.
 ///
 /// # Example
 /// ```
@@ -28,7 +29,8 @@ article 204000069702): below the cutoff, or at least 1 point below the previous 
 /// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "super::wire::PcomsRule"))]
 pub struct PcomsRule {
     cutoff: f64,
     drop: f64,
@@ -165,7 +167,7 @@ impl PcomsRule {
 
 /// Which PCOMS rule a session broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum PcomsKind {
     /// The score is below the cutoff.
@@ -176,7 +178,7 @@ pub enum PcomsKind {
 
 /// One broken rule at one session.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct PcomsFlag {
     /// The rule broken.

@@ -27,7 +27,7 @@ Methodology, 12, 10; return threshold m - 0.5 s as in the alliance crate's desig
 
 /// Which of the client's other sessions a session is compared with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum RuptureReference {
     /// The sessions before it: what was known when the session was scored. Verdicts never
@@ -41,7 +41,7 @@ pub enum RuptureReference {
 
 /// How far below the client's level a rupture went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum RuptureLevel {
     /// z at or below minus the lenient threshold (1 SD by default; Strauss et al. 2006) but
@@ -70,7 +70,7 @@ impl RuptureLevel {
 
 /// Whether a rupture has been repaired.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum RepairStatus {
     /// Fewer than `repair_window` later sessions are known, and none has repaired it yet.
@@ -107,7 +107,8 @@ pub enum RepairStatus {
 /// [`RuptureReference::AllOthers`] gives the retrospective (leave-one-out) reading for
 /// completed courses: `m_t` and `s_t` then come from every session but t.
 ///
-/// The rule serializes; it does not deserialize (build it with its builder, which checks it).
+/// With feature `serde` the rule serializes and deserializes; reading one runs its builder, so
+/// a rule read back holds the same checks as one built.
 ///
 /// # Example
 /// ```
@@ -117,7 +118,8 @@ pub enum RepairStatus {
 /// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "super::wire::RuptureRule"))]
 pub struct RuptureRule {
     reference_sd: f64,
     lenient: f64,
@@ -470,7 +472,7 @@ impl RuptureRule {
 
 /// One rupture: a session far below the client's level so far.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Rupture {
     /// 0-based position of the session.

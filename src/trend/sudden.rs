@@ -19,7 +19,7 @@ const T_CRIT_2_2: f64 = 4.303;
 
 /// Which intervals near the end of a series are tested.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum SeriesEnd {
     /// Test an interval n -> n+1 only once three sessions after n are known. Verdicts never
@@ -50,7 +50,8 @@ pub enum SeriesEnd {
 /// (2.776445, 3.182446, 4.302653), which can only matter for a stability margin within
 /// 0.0005 pooled SD of zero.
 ///
-/// The rule serializes; it does not deserialize (build it with its builder, which checks it).
+/// With feature `serde` the rule serializes and deserializes; reading one runs its builder, so
+/// a rule read back holds the same checks as one built.
 ///
 /// # Example
 /// ```
@@ -60,7 +61,8 @@ pub enum SeriesEnd {
 /// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "super::wire::SuddenDropRule"))]
 pub struct SuddenDropRule {
     min_drop: f64,
     min_ratio: f64,
@@ -275,7 +277,7 @@ impl SuddenDropRule {
 
 /// Every criterion value for one interval n -> n+1.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct IntervalCheck {
     /// 0-based position of session n (before the drop).

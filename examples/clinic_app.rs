@@ -7,8 +7,7 @@
 //! rupture at session 6, repaired by session 8. Run with
 //! `cargo run --example clinic_app --features serde`.
 
-use alliance::monitor::{Monitor, MonitorConfig, MonitorSnapshot, SessionReport};
-use alliance::trend::{PcomsRule, SuddenDropRule};
+use alliance::monitor::{Monitor, MonitorConfig, MonitorSnapshot, SessionReport, Visit};
 use alliance::{Date, Instrument, Rater, Registry, Response, ResponseRecord, sample, score};
 use std::collections::HashMap;
 use std::error::Error;
@@ -36,15 +35,6 @@ impl std::fmt::Display for Tracked {
     }
 }
 
-/// The app's monitor configuration for the session scale (0-40, cutoff 36).
-fn config() -> Result<MonitorConfig, alliance::Error> {
-    MonitorConfig::builder()
-        .reference_sd(2.0)
-        .sudden_drops(SuddenDropRule::builder().min_drop(5.0).build()?)
-        .pcoms(PcomsRule::builder().cutoff(36.0).build()?)
-        .build()
-}
-
 /// Handles one posted form against the stored monitor states: the reply's JSON.
 fn post(body: &str, store: &mut HashMap<String, String>) -> Result<String, Box<dyn Error>> {
     let form: Form = serde_json::from_str(body)?;
@@ -65,8 +55,9 @@ fn post(body: &str, store: &mut HashMap<String, String>) -> Result<String, Box<d
     let key = format!("{}#{}", form.dyad, form.session);
     store.insert(key, serde_json::to_string(&response.record())?);
 
-    // the monitor's state lives in the store between requests
-    let config = config()?;
+    // the monitor's state lives in the store between requests; its rules take their numbers
+    // from what the instrument publishes (MonitorConfig::for_instrument says which)
+    let config = MonitorConfig::for_instrument(&instrument)?.config;
     let mut monitor = match store.get(&form.dyad) {
         Some(saved) => {
             let saved: MonitorSnapshot<Tracked> = serde_json::from_str(saved)?;
@@ -74,7 +65,9 @@ fn post(body: &str, store: &mut HashMap<String, String>) -> Result<String, Box<d
         }
         None => Monitor::new(Tracked::Total, config),
     };
-    let alerts = monitor.push(f64::from(form.session), scored.total.value)?;
+    let mut visit = Visit::new(form.session);
+    visit.date = form.date;
+    let alerts = monitor.push_visit(visit, scored.total.value, None)?;
     store.insert(
         form.dyad.clone(),
         serde_json::to_string(&monitor.snapshot())?,

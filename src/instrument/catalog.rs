@@ -12,7 +12,7 @@
 //! # Left out, and why
 //! See [`UNVERIFIED`].
 
-use super::{Cutoff, Instrument, MissingRule, Scale, ScoringRule};
+use super::{Cutoff, Instrument, MissingRule, Reliability, ReliabilityKind, Scale, ScoringRule};
 use crate::element::Element;
 
 /// Instruments the crate does not ship yet, each with the reason (their scoring keys could
@@ -79,6 +79,14 @@ fn fixed(builder: super::InstrumentBuilder) -> Instrument {
     }
 }
 
+/// A published coefficient of a catalog entry; fixed and tested, so failure is a bug.
+fn reliability(value: f64, kind: ReliabilityKind, source: &str) -> Reliability {
+    match Reliability::new(value, kind, source) {
+        Ok(r) => r,
+        Err(e) => unreachable!("catalog reliability is invalid: {e}"),
+    }
+}
+
 fn likert(min: u8, max: u8) -> Scale {
     match Scale::likert(min, max) {
         Ok(s) => s,
@@ -96,6 +104,12 @@ fn likert(min: u8, max: u8) -> Scale {
 /// - Missing data: at most 1 of 4 items per subscale (so at most 3 in all), prorated. The
 ///   developers published no rule; this follows the usual 75% convention.
 /// - No developer norms or cutoffs exist; vendor bands are unvalidated and not shipped.
+/// - Reliability: alpha above .80 in German outpatients (N = 88) and inpatients (N = 243)
+///   (Munder, Wilmers, Leonhart, Linster & Barth 2010, *Clinical Psychology & Psychotherapy*
+///   17:231-239, abstract). The entry carries .80, the bound: reliable-change thresholds
+///   built on it are conservative. The developers' own alpha and any SD of a clinical sample
+///   could not be read in a public source and are not shipped, so [`Instrument::norm`] is
+///   `None`.
 /// - Elements: Rapport = Bond (3 5 7 9); Goals = Goal (4 6 8 11); Responsibility = Task 2 12;
 ///   Expectations = Task 1 10 (2 items: flagged low reliability).
 /// - Key checked: Hatcher & Gillaspy (2006) as reproduced by public scoring code and a
@@ -133,7 +147,14 @@ pub fn wai_sr() -> Instrument {
             .missing(MissingRule::Prorate {
                 max_missing: 3,
                 max_missing_per_subscale: Some(1),
-            }),
+            })
+            .reliability(reliability(
+                0.80,
+                ReliabilityKind::Alpha,
+                "alpha > .80, the bound, in German outpatients (N = 88) and inpatients \
+                 (N = 243): Munder, Wilmers, Leonhart, Linster & Barth (2010), Clinical \
+                 Psychology & Psychotherapy 17(3), 231-239",
+            )),
     )
 }
 
@@ -150,6 +171,9 @@ pub fn wai_sr() -> Instrument {
 ///   published 19-item total.
 /// - Scored as the sum, 19-114 (the mean is in [`ScaleScore::mean`]); no subscales.
 /// - Missing data: at most 2 of 19, prorated (no published rule).
+/// - Reliability, SD, norms: none shipped. The 1996 abstract calls reliability "excellent"
+///   without a number; the alphas found (.88 patient, .93 therapist) are of a Spanish
+///   translation, not of this form.
 /// - Elements: Rapport 2 4 7 9 12 18 19; Goals 3 6 (2 items: low reliability);
 ///   Responsibility 5 8 10 11 15 16 17; Expectations 1 13 14.
 /// - Licence: the item list is printed in the 1996 paper; no explicit licence found. Only
@@ -188,7 +212,7 @@ pub fn haq_ii() -> Instrument {
 }
 
 /// **ARM-5**, Agnew Relationship Measure, five-item version (Cahill, Stiles, Barkham, Hardy,
-/// Stone, Agnew-Davies & Unsworth 2012, *Psychotherapy Research* 22:406-416).
+/// Stone, Agnew-Davies & Unsworth 2012, *Psychotherapy Research* 22(3):241-255).
 ///
 /// - 5 items, 7-point agreement scale 1-7 (strongly disagree ... strongly agree).
 /// - Item 3, the one negatively worded item, is reverse keyed (8 - x). Scored as the item
@@ -199,6 +223,8 @@ pub fn haq_ii() -> Instrument {
 ///   follows the items' content (1 Bond, 2-3 Partnership, 4-5 Confidence): Rapport 1,
 ///   Responsibility 2 3, Expectations 4 5. Every element rests on 1-2 items (low reliability).
 /// - A public ARM-5 scorer sums four items and never reverses item 3: it is wrong.
+/// - Reliability, SD, norms: the paper reports them by sample, but no public copy of its
+///   tables could be read, so none is shipped.
 ///
 /// # Example
 /// ```
@@ -212,7 +238,7 @@ pub fn arm_5() -> Instrument {
             .name("Agnew Relationship Measure, 5-item version")
             .source(
                 "Cahill, Stiles, Barkham, Hardy, Stone, Agnew-Davies & Unsworth (2012), \
-                 Psychotherapy Research 22(4), 406-416",
+                 Psychotherapy Research 22(3), 241-255",
             )
             .licence("Distributed by the authors, free for non-commercial use; key only")
             .validated(true)

@@ -332,7 +332,8 @@ impl Instrument {
     /// # Example
     /// ```
     /// use alliance::catalog;
-    /// assert!(catalog::wai_sr().reliability().is_none()); // none is attached to the catalog entries
+    /// assert_eq!(catalog::wai_sr().reliability().map(|r| r.value()), Some(0.80)); // a published bound
+    /// assert!(catalog::arm_5().reliability().is_none()); // none could be checked in a public source
     /// ```
     pub fn reliability(&self) -> Option<&Reliability> {
         self.0.reliability.as_ref()

@@ -15,6 +15,7 @@
 
 mod alert;
 mod config;
+mod defaults;
 mod report;
 #[cfg(feature = "serde")]
 mod snapshot;
@@ -22,6 +23,7 @@ mod visit;
 
 pub use alert::{Alert, AlertDetail, AlertKind};
 pub use config::{MonitorConfig, MonitorConfigBuilder};
+pub use defaults::{Basis, InstrumentConfig};
 pub use report::{Change, Event, SessionReport, Severity};
 #[cfg(feature = "serde")]
 pub use snapshot::{MonitorSnapshot, SNAPSHOT_FORMAT};

@@ -8,7 +8,7 @@ mod common;
 use alliance::agreement::{
     Bootstrap, Categories, ContingencyTable, LimitMultiplier, Metric, WeightMatrix, Weighting,
 };
-use alliance::monitor::{Monitor, MonitorConfig, MonitorSnapshot};
+use alliance::monitor::{Alert, Monitor, MonitorConfig, MonitorSnapshot, SessionReport};
 use alliance::reliability::PairwiseOptions;
 use alliance::trend::{BatchOptions, Critical, HamedRaoOptions, Population, SenOptions, Series};
 use alliance::{
@@ -110,7 +110,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&which, json)) = data.split_first() else {
         return;
     };
-    match which % 26 {
+    match which % 28 {
         0 => one::<Instrument>(json, |i| {
             let r = i.total_range();
             assert!(
@@ -237,6 +237,17 @@ fuzz_target!(|data: &[u8]| {
             }
         }),
         24 => snapshot(json),
+        // alerts and reports kept by an app, read back: checked kind, rule and source
+        25 => one::<SessionReport<u8>>(json, |_| {}),
+        26 => one::<Vec<Alert<u8>>>(json, |alerts| {
+            for a in alerts {
+                assert!(
+                    a.raised_index >= a.index && a.raised_session >= a.session,
+                    "{a:?}"
+                );
+                assert!(!a.source.is_empty(), "{a:?}");
+            }
+        }),
         _ => {
             // Public fields, no constructor: only the round trip.
             one::<Population>(json, |_| {});

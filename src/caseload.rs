@@ -17,6 +17,7 @@ use crate::trend::Series;
 /// Which number of a [`Score`] to take.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum ScoreOf {
     /// The total in the instrument's native metric (sum or mean).
     Total,
@@ -97,6 +98,7 @@ impl ScoreOf {
 /// How sessions are placed in time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum TimeAxis {
     /// Session numbers as recorded.
     #[default]
@@ -108,6 +110,7 @@ pub enum TimeAxis {
 /// A session left out of a series or a set of pairs, and why.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Skipped {
     /// The client's id.
@@ -122,6 +125,7 @@ pub struct Skipped {
 /// One course's scores over time.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CourseSeries {
     /// The scores on their session times.
@@ -227,6 +231,7 @@ pub fn series(
 /// Client and therapist scores paired by session across a caseload.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Pairs {
     /// The client's score in each paired session.
@@ -242,6 +247,7 @@ pub struct Pairs {
 /// Where one client-therapist pair comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PairedSession {
     /// The client's id.
@@ -397,6 +403,7 @@ fn session_time(session: &Session, origin: Option<crate::Date>, time: TimeAxis) 
 /// Client-therapist agreement on one score across a caseload.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ScoreAgreement {
     /// The score compared.
@@ -481,6 +488,7 @@ pub fn agreement_by_element(
 /// arrive, session by session: what a clinic's app would have shown after each session.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SessionAlerts {
     /// The session number.

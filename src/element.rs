@@ -17,6 +17,7 @@ use std::fmt;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Element {
     /// Positive Rapport: trust, warmth and feeling understood (Bordin's bond).
     Rapport,
@@ -185,6 +186,7 @@ impl std::str::FromStr for Element {
 /// With feature `serde` it serializes; it does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ElementScore {
     /// Percent of maximum possible, 0-100: 100 (mean - min) / (max - min) over the element's
@@ -249,6 +251,30 @@ impl serde::Serialize for ElementProfile {
             map.serialize_entry(element, score)?;
         }
         map.end()
+    }
+}
+
+/// An object with one property per element, each a score or `null`.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for ElementProfile {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ElementProfile".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let score = g.subschema_for::<Option<ElementScore>>();
+        // the names as Element serializes them, in Element::ALL's order
+        schemars::json_schema!({
+            "description": "The POMP score of each alliance element, null where the instrument has no item for it",
+            "type": "object",
+            "properties": {
+                "Rapport": score,
+                "Goals": score,
+                "Expectations": score,
+                "Responsibility": score
+            },
+            "required": ["Rapport", "Goals", "Expectations", "Responsibility"],
+            "additionalProperties": false
+        })
     }
 }
 

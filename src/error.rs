@@ -42,6 +42,7 @@ fn steps(step: &Option<f64>) -> String {
     derive(serde::Serialize),
     serde(tag = "code", rename_all = "snake_case")
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum Error {
     // ---- instruments -------------------------------------------------------------------
@@ -50,10 +51,16 @@ pub enum Error {
     #[error("the response scale from {min} to {max}{} cannot be used: {reason}", steps(.step))]
     InvalidScale {
         /// Lower bound given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         min: f64,
         /// Upper bound given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         max: f64,
         /// Step given, if any.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "optional_number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Option<Number>"))]
         step: Option<f64>,
         /// Which rule the scale breaks.
         reason: &'static str,
@@ -86,10 +93,16 @@ pub enum Error {
         /// The item number.
         item: u16,
         /// The answer given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
         /// The scale's minimum.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         min: f64,
         /// The scale's maximum.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         max: f64,
     },
     /// An answer is not a multiple of the scale's step above its minimum.
@@ -98,10 +111,16 @@ pub enum Error {
         /// The item number.
         item: u16,
         /// The answer given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
         /// The scale's step.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         step: f64,
         /// The scale's minimum.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         min: f64,
     },
     /// An answer is NaN or infinite.
@@ -111,6 +130,8 @@ pub enum Error {
         /// [`Scale::reverse`](crate::Scale::reverse)).
         item: u16,
         /// The offending value (NaN or an infinity).
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
     },
     /// A value is NaN or infinite.
@@ -121,6 +142,8 @@ pub enum Error {
         /// Its 0-based position.
         index: usize,
         /// The offending value (NaN or an infinity).
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
     },
     /// An answer on the scale but nonzero and below
@@ -133,6 +156,8 @@ pub enum Error {
         /// The item number (0 for a value checked outside any item).
         item: u16,
         /// The offending value.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
     },
     /// Text that names none of a type's values (a rater, an element, a date).
@@ -339,10 +364,16 @@ pub enum Error {
     )]
     NotByteScale {
         /// The scale's minimum.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         min: f64,
         /// The scale's maximum.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         max: f64,
         /// The scale's step, if any.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "optional_number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Option<Number>"))]
         step: Option<f64>,
     },
     /// The code declared for a missing answer is itself an answer on the scale.
@@ -387,8 +418,12 @@ pub enum Error {
         /// 0-based position.
         index: usize,
         /// The time there.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
         /// The time before it.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         previous: f64,
     },
     /// A parameter is outside its allowed range (a confidence level of 1.2, a reliability of
@@ -398,6 +433,8 @@ pub enum Error {
         /// The parameter's name.
         name: &'static str,
         /// The value given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
         /// The allowed range, in words.
         expected: &'static str,
@@ -408,6 +445,8 @@ pub enum Error {
         /// 0-based position.
         index: usize,
         /// The value given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
     },
 
@@ -439,6 +478,8 @@ pub enum Error {
     )]
     InvalidLimitMultiplier {
         /// The multiplier given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
     },
     /// A standard error of measurement that is negative or not finite.
@@ -450,6 +491,8 @@ pub enum Error {
         /// Whose rating it belongs to ("client" or "therapist").
         rater: &'static str,
         /// The value given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
     },
     /// Ratings so large that their differences or sums of squares overflow a 64-bit float.
@@ -471,6 +514,8 @@ pub enum Error {
         /// 0-based (row-major) position.
         index: usize,
         /// The value given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
         /// The allowed domain, in words.
         expected: &'static str,
@@ -489,8 +534,12 @@ pub enum Error {
         /// 0-based position in the declared list.
         index: usize,
         /// The code there.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
         /// The code before it.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         previous: f64,
     },
     /// A weight matrix given with the wrong number of weights for its size.
@@ -522,6 +571,8 @@ pub enum Error {
         /// 0-based column (second rater's category).
         column: usize,
         /// The weight given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
         /// The allowed range, in words.
         expected: &'static str,
@@ -534,8 +585,12 @@ pub enum Error {
         /// 0-based category.
         category: usize,
         /// The weight given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
         /// The required value (1 for an agreement weight, 0 for a disagreement weight).
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         expected: f64,
     },
     /// Disagreement weights that are all 0, so no pair of categories counts as disagreeing.
@@ -683,6 +738,8 @@ pub enum Error {
     #[error("the reliability is {value}; it must lie between 0 and 1")]
     ReliabilityOutOfRange {
         /// The value given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
     },
     /// A standard deviation that is negative, zero where it must be positive, or not finite.
@@ -691,6 +748,8 @@ pub enum Error {
         /// Which standard deviation (e.g. "standard deviation", "clinical SD").
         what: &'static str,
         /// The value given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
         /// What it must be, in words ("a finite number above 0").
         expected: &'static str,
@@ -699,6 +758,8 @@ pub enum Error {
     #[error("the critical value is {value}; it must be a finite number above 0")]
     InvalidCritical {
         /// The value given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
     },
     /// A reliable change criterion built without a setting it needs.
@@ -783,8 +844,12 @@ pub enum Error {
         /// Its 0-based position.
         index: usize,
         /// The value given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
         /// The largest magnitude accepted.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         limit: f64,
     },
     /// A nonzero number of magnitude below
@@ -800,8 +865,12 @@ pub enum Error {
         /// Its 0-based position.
         index: usize,
         /// The value given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
         /// The smallest nonzero magnitude accepted.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         limit: f64,
     },
     /// Two series that must be paired session by session have different session times.
@@ -813,8 +882,12 @@ pub enum Error {
         /// 0-based position.
         index: usize,
         /// The time in the first series.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         left: f64,
         /// The time in the second series.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         right: f64,
     },
     /// Two series that must be paired session by session differ in length.
@@ -837,6 +910,8 @@ pub enum Error {
         /// The parameter, as the literature names it.
         parameter: &'static str,
         /// The value given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         value: f64,
         /// The allowed range, in words.
         expected: &'static str,
@@ -872,8 +947,12 @@ pub enum Error {
     )]
     ThresholdsOutOfOrder {
         /// The lenient threshold given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         lenient: f64,
         /// The strict threshold given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
         strict: f64,
     },
     /// A rule option that looks at later sessions was given to a streaming monitor.
@@ -1102,6 +1181,7 @@ impl Error {
 /// [`Error::report`].
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ErrorReport<'a> {
     /// The stable code (also written by the error's own fields, so it is not repeated).
@@ -1120,5 +1200,49 @@ fn names(list: &[String]) -> String {
         "none".to_owned()
     } else {
         list.join(", ")
+    }
+}
+
+/// An error's number as JSON: itself when finite, else `"NaN"`, `"inf"` or `"-inf"`. JSON has
+/// no such numbers, and in an error the offending value is often the point.
+#[cfg(feature = "serde")]
+fn number<S: serde::Serializer>(x: &f64, s: S) -> std::result::Result<S::Ok, S::Error> {
+    if x.is_finite() {
+        s.serialize_f64(*x)
+    } else if x.is_nan() {
+        s.serialize_str("NaN")
+    } else if *x > 0.0 {
+        s.serialize_str("inf")
+    } else {
+        s.serialize_str("-inf")
+    }
+}
+
+/// [`number`], or `null`.
+#[cfg(feature = "serde")]
+fn optional_number<S: serde::Serializer>(
+    x: &Option<f64>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match x {
+        Some(v) => number(v, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// The schema of [`number`]'s output.
+#[cfg(feature = "schema")]
+struct Number;
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Number {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ErrorNumber".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A number, or \"NaN\", \"inf\" or \"-inf\" for one that is not finite",
+            "oneOf": [{ "type": "number" }, { "enum": ["NaN", "inf", "-inf"] }]
+        })
     }
 }

@@ -6,6 +6,7 @@
 /// The method behind a confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum IntervalMethod {
     /// Exact bounds from quantiles of the F distribution of the test statistic (one-way and
@@ -36,6 +37,7 @@ pub enum IntervalMethod {
 /// The method behind a p-value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum PMethod {
     /// The exact null distribution of the statistic (Mann-Kendall's S for short series without

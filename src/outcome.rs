@@ -30,6 +30,7 @@
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Outcome<T = f64> {
     /// The statistic is defined and has this value.
     Defined(T),
@@ -135,6 +136,7 @@ impl<T: Copy> Outcome<T> {
 /// Why a statistic is undefined for valid input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum Undefined {
     /// Every value used is the same: there is no variance to partition or explain (constant

@@ -26,6 +26,7 @@ use crate::ratings::{CaseDeletion, Ratings};
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(try_from = "PairedData", into = "PairedData"))]
 pub struct Paired {
     first: Vec<f64>,
@@ -221,6 +222,7 @@ fn check_lengths(first: usize, second: usize) -> Result<()> {
 /// The serialized form: the kept pairs and the dropped count, validated on the way in.
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct PairedData {
     first: Vec<f64>,
     second: Vec<f64>,

@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 /// How missing cells were handled, recorded on every result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CaseDeletion {
     /// Listwise: a target (respondent) with any missing cell is dropped entirely.
@@ -38,6 +39,7 @@ pub enum CaseDeletion {
 /// ```
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(
     feature = "serde",
     serde(try_from = "RatingsData", into = "RatingsData")
@@ -340,6 +342,7 @@ fn check_shape(targets: usize, raters: usize, len: usize) -> Result<()> {
 /// Deserialization goes through [`Ratings::with_missing`].
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct RatingsData {
     targets: usize,
     raters: usize,

@@ -164,6 +164,7 @@ impl Registry {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ResponseRecord {
     /// The instrument.
     pub instrument: InstrumentRef,

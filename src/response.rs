@@ -7,6 +7,7 @@ use std::fmt;
 /// Who filled in a questionnaire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Rater {
     /// The client (patient).
     Client,
@@ -321,6 +322,7 @@ mod wire {
     use super::*;
 
     #[derive(serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     struct ResponseData {
         instrument: Instrument,
         rater: Rater,
@@ -335,6 +337,16 @@ mod wire {
                 answers: self.answers.clone(),
             }
             .serialize(s)
+        }
+    }
+
+    #[cfg(feature = "schema")]
+    impl schemars::JsonSchema for Response {
+        fn schema_name() -> std::borrow::Cow<'static, str> {
+            "Response".into()
+        }
+        fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+            ResponseData::json_schema(g)
         }
     }
 

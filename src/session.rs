@@ -143,6 +143,21 @@ impl fmt::Display for Date {
 /// assert!("01/03/2026".parse::<Date>().is_err());
 /// # Ok::<(), alliance::Error>(())
 /// ```
+/// An ISO 8601 calendar date, `YYYY-MM-DD` (a year before 1 with a leading `-`).
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An ISO 8601 calendar date, YYYY-MM-DD",
+            "type": "string",
+            "pattern": "^-?[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+        })
+    }
+}
+
 impl std::str::FromStr for Date {
     type Err = Error;
     fn from_str(s: &str) -> Result<Date> {
@@ -212,6 +227,7 @@ impl From<Date> for (i32, u8, u8) {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(try_from = "wire::SessionData"))]
 pub struct Session {
     client: String,
@@ -400,6 +416,7 @@ impl Session {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(try_from = "wire::CourseData"))]
 pub struct Course {
     client: String,
@@ -596,6 +613,7 @@ mod wire {
     use super::*;
 
     #[derive(serde::Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub(super) struct SessionData {
         client: String,
         therapist: String,
@@ -617,6 +635,7 @@ mod wire {
     }
 
     #[derive(serde::Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub(super) struct CourseData {
         client: String,
         therapist: String,

@@ -396,3 +396,21 @@ fn catalog_key_hashes_are_stable() {
         .collect();
     assert_eq!(hashes, pinned);
 }
+
+/// A number that is not finite, the point of many errors, is written as text: JSON has no NaN
+/// (serde_json would write `null`, losing it).
+#[test]
+fn errors_write_non_finite_numbers_as_text() {
+    let mut m = alliance::monitor::Monitor::new(
+        "total",
+        alliance::monitor::MonitorConfig::builder().build().unwrap(),
+    );
+    let e = m.push(1.0, f64::NAN).unwrap_err();
+    let json = serde_json::to_value(e.report()).unwrap();
+    assert_eq!(json["code"], "non_finite");
+    assert_eq!(json["value"], "NaN");
+    let e = m.push(1.0, f64::NEG_INFINITY).unwrap_err();
+    assert_eq!(serde_json::to_value(&e).unwrap()["value"], "-inf");
+    let e = alliance::Scale::new(1.0, f64::INFINITY).unwrap_err();
+    assert_eq!(serde_json::to_value(&e).unwrap()["max"], "inf");
+}

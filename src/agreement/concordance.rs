@@ -25,6 +25,7 @@ use crate::stats::PairedMoments;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Concordance {
     /// The concordance correlation ρc; undefined only when both raters are constant at the

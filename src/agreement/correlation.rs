@@ -13,6 +13,7 @@ use crate::stats::PairedMoments;
 /// Which correlation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CorrelationMethod {
     /// Pearson's product-moment r.
@@ -37,6 +38,7 @@ pub enum CorrelationMethod {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Correlation {
     /// Pearson or Spearman.

@@ -9,6 +9,7 @@ use crate::stats;
 /// Which rater gave the higher score in a pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum HigherRater {
     /// The client rated higher (D > 0).
@@ -31,6 +32,7 @@ pub enum HigherRater {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PairDiscrepancy {
     /// D = client − therapist.
@@ -57,6 +59,7 @@ pub struct PairDiscrepancy {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Discrepancy {
     /// One entry per pair, in input order.

@@ -18,6 +18,7 @@ use crate::stats::{self, Sum};
 /// Table 4), so one variant covers both; they differ only in interpretation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum IccForm {
     /// One-way random effects: each target rated by its own set of raters; rater differences
@@ -35,6 +36,7 @@ pub enum IccForm {
 /// Whether the ICC describes one rater's score or the mean of the k raters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum IccUnit {
     /// Reliability of a single rater's score: ICC(·, 1).
@@ -56,6 +58,7 @@ pub enum IccUnit {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MeanSquares {
     /// Between targets (rows), SSR / (n − 1).
@@ -88,6 +91,7 @@ pub struct MeanSquares {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Icc {
     /// Model.
@@ -154,6 +158,7 @@ pub struct Icc {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct IccTable {
     /// ICC(1), Shrout-Fleiss ICC(1,1).

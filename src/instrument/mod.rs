@@ -423,6 +423,7 @@ impl Instrument {
 /// instrument, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ScoreRange {
     /// The lowest possible score.
@@ -454,6 +455,7 @@ mod wire {
     use crate::error::Error;
 
     #[derive(serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub(super) struct InstrumentData {
         id: String,
         #[serde(default = "first_version")]
@@ -482,12 +484,14 @@ mod wire {
     }
 
     #[derive(serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     struct SubscaleData {
         name: String,
         items: Vec<u16>,
     }
 
     #[derive(serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     struct ElementData {
         element: Element,
         items: Vec<u16>,
@@ -571,6 +575,16 @@ mod wire {
         }
     }
 
+    #[cfg(feature = "schema")]
+    impl schemars::JsonSchema for Instrument {
+        fn schema_name() -> std::borrow::Cow<'static, str> {
+            "Instrument".into()
+        }
+        fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+            InstrumentData::json_schema(g)
+        }
+    }
+
     impl serde::Serialize for Instrument {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             InstrumentData::from(self.clone()).serialize(s)
@@ -600,6 +614,7 @@ mod wire {
 /// definition, and a [`Registry`](crate::Registry) resolves it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InstrumentRef {
     /// The instrument's id.
     pub id: String,

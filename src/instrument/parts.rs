@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 /// Whether an item counts as given or reversed (`min + max - x`) before scoring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Keying {
     /// A higher answer means a stronger alliance.
     #[default]
@@ -29,6 +30,7 @@ pub enum Keying {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Item {
     pub(crate) number: u16,
     pub(crate) keying: Keying,
@@ -91,6 +93,7 @@ impl Item {
 /// subscale), so subscales come in through a deserialized [`Instrument`](super::Instrument).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Subscale {
     pub(crate) name: String,
     pub(crate) items: Vec<u16>,
@@ -123,6 +126,7 @@ impl Subscale {
 /// How item answers combine into the instrument's native score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum ScoringRule {
     /// The sum of the (keyed) answers, e.g. WAI-SR 12-60.
     #[default]
@@ -141,6 +145,7 @@ pub enum ScoringRule {
 /// instrument that holds it checks it against its item count when built or deserialized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum MissingRule {
     /// Every item must be answered (e.g. a session scale whose cutoff is defined on complete
     /// totals).
@@ -179,6 +184,7 @@ impl MissingRule {
 /// Which side of a cutoff raises the flag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum CutoffSide {
     /// Flag scores strictly below the threshold (e.g. a session scale total below 36).
     Below,
@@ -202,6 +208,7 @@ pub enum CutoffSide {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(try_from = "wire::Cutoff"))]
 pub struct Cutoff {
     label: String,
@@ -345,6 +352,7 @@ impl Cutoff {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(try_from = "wire::Norm"))]
 pub struct Norm {
     mean: f64,
@@ -468,6 +476,7 @@ pub use crate::reliability::ReliabilityKind;
 /// A published reliability coefficient of the total, for reliable-change thresholds.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(try_from = "wire::Reliability"))]
 pub struct Reliability {
     value: f64,
@@ -554,6 +563,7 @@ mod wire {
     use crate::error::Error;
 
     #[derive(serde::Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub(super) struct Cutoff {
         label: String,
         threshold: f64,
@@ -569,6 +579,7 @@ mod wire {
     }
 
     #[derive(serde::Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub(super) struct Norm {
         mean: f64,
         sd: f64,
@@ -584,6 +595,7 @@ mod wire {
     }
 
     #[derive(serde::Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub(super) struct Reliability {
         value: f64,
         kind: ReliabilityKind,

@@ -13,6 +13,7 @@ use crate::trend::{
 /// Which rule fired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum AlertKind {
     /// A session far below the client's level so far.
@@ -42,6 +43,7 @@ pub enum AlertKind {
 /// with its parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum AlertDetail {
     /// A rupture, a repair or a closed repair window (see the rupture's `repair`).
@@ -102,6 +104,7 @@ pub enum AlertDetail {
 /// matches its detail and takes the source from the rule (the one written is not trusted).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Alert<K> {
     /// Which score (a label, an element, an index).
@@ -390,6 +393,7 @@ mod wire {
     use crate::Date;
 
     #[derive(serde::Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub(super) struct Alert<K> {
         score: K,
         kind: AlertKind,

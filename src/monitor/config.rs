@@ -26,6 +26,7 @@ use crate::trend::{
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MonitorConfig {
     rupture: Option<RuptureRule>,
     sudden: Option<SuddenDropRule>,

@@ -20,6 +20,7 @@ const Z_95: f64 = 1.959_963_984_540_054;
 /// the basis of every number in it.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InstrumentConfig {
     /// The configuration.
@@ -32,6 +33,7 @@ pub struct InstrumentConfig {
 /// One rule's parameter in a derived configuration, or a rule left off.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Basis {
     /// The rule (`rupture`, `sudden_drop`, `cusum`, `ewma`, `pcoms`, `divergence`).

@@ -64,6 +64,7 @@ const MAX_SQUARES: f64 = 1e250;
 /// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MonitorSnapshot<K> {
     format: u32,
     /// Fingerprint of the configuration the monitor ran with.
@@ -77,12 +78,14 @@ pub struct MonitorSnapshot<K> {
 
 /// The sessions alerts may still name ([`Visits`]).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct VisitsSnapshot {
     kept: Vec<KeptVisit>,
     last_dated: Option<Visit>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct KeptVisit {
     index: usize,
     number: u32,
@@ -172,6 +175,21 @@ impl<K> MonitorSnapshot<K> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Exact(f64);
 
+/// The 16 hex digits of an `f64`'s bits.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Exact {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ExactNumber".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A number as the 16 hex digits of its IEEE 754 bits",
+            "type": "string",
+            "pattern": "^[0-9a-f]{16}$"
+        })
+    }
+}
+
 impl serde::Serialize for Exact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         s.serialize_str(&format!("{:016x}", self.0.to_bits()))
@@ -195,6 +213,7 @@ impl<'de> serde::Deserialize<'de> for Exact {
 
 /// One score's state.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct StateSnapshot {
     history: MomentsSnapshot,
     open_ruptures: Vec<OpenRupture>,
@@ -209,6 +228,7 @@ struct StateSnapshot {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct MomentsSnapshot {
     n: usize,
     mean: Exact,
@@ -217,6 +237,7 @@ struct MomentsSnapshot {
 
 /// A rupture waiting for its repair.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct OpenRupture {
     index: usize,
     time: Exact,
@@ -234,6 +255,7 @@ struct OpenRupture {
 /// A control chart: its baseline (or the sessions collected for it), its statistic (CUSUM)
 /// or last value (EWMA), the sessions charted, and the EWMA's decay.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct ChartSnapshot {
     collected: Vec<Exact>,
     baseline: Option<BaselineSnapshot>,
@@ -243,6 +265,7 @@ struct ChartSnapshot {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct BaselineSnapshot {
     mean: Exact,
     sd: Exact,
@@ -251,6 +274,7 @@ struct BaselineSnapshot {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct DivergenceSnapshot {
     d: MomentsSnapshot,
     mean_time: Exact,

@@ -29,6 +29,7 @@ use moments::ItemMoments;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum ReliabilityKind {
     /// Test-retest correlation (Jacobson & Truax's original choice for reliable change).
     TestRetest,
@@ -41,6 +42,7 @@ pub enum ReliabilityKind {
 /// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CronbachAlpha {
     /// Raw alpha from the sample covariances (psych's `raw_alpha`); negative values are
@@ -83,6 +85,7 @@ pub struct CronbachAlpha {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum FeldtN {
     /// The smallest number of respondents who answered both items of a pair (the default):
@@ -105,6 +108,7 @@ pub enum FeldtN {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PairwiseOptions {
     /// The respondent count of Feldt's interval (default: the smallest pairwise count).
@@ -132,6 +136,7 @@ impl PairwiseOptions {
 /// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ItemStatistics {
     /// 0-based column of the item.
@@ -152,6 +157,7 @@ pub struct ItemStatistics {
 /// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ItemAnalysis {
     /// Alpha of the whole scale, raw and standardized.

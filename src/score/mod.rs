@@ -29,6 +29,7 @@ use crate::response::{Rater, Response};
 /// With feature `serde` it serializes; it does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ScaleScore {
     /// The score in the instrument's native metric: `sum` or `mean` by its scoring rule.
@@ -80,6 +81,7 @@ impl ScaleScore {
 /// With feature `serde` it serializes; it does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubscaleScore {
     /// The subscale's published name.
@@ -93,6 +95,7 @@ pub struct SubscaleScore {
 /// With feature `serde` it serializes; it does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CutoffFlag {
     /// What the flag means, e.g. "alliance concern".
@@ -112,6 +115,7 @@ pub struct CutoffFlag {
 /// With feature `serde` it serializes; it does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct NormScore {
     /// `(total - norm mean) / norm SD`.
@@ -127,6 +131,7 @@ pub struct NormScore {
 /// With feature `serde` it serializes; it does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Score {
     /// The instrument's id.

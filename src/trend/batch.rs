@@ -12,6 +12,7 @@ const MIN_PER_THREAD: usize = 2048;
 /// Options of [`mann_kendall_sen_batch`].
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BatchOptions {
     /// Confidence level of Sen's interval (default 95%).
@@ -74,6 +75,7 @@ impl BatchOptions {
 /// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TrendSummary {
     /// [`mann_kendall`] of the series.

@@ -19,6 +19,7 @@ Introduction to Statistical Quality Control";
 /// Where the in-control level mu0 and SD sigma come from.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum Baseline {
     /// Mean and sample SD (n - 1) of the client's first `sessions` sessions (at least 3, at
@@ -70,6 +71,7 @@ impl Baseline {
 /// The in-control level a chart uses, once known.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ControlBaseline {
     /// mu0.
@@ -85,6 +87,7 @@ pub struct ControlBaseline {
 /// Whether the chart's baseline is known yet.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum BaselineState {
     /// Still collecting baseline sessions: nothing is charted yet.
@@ -172,6 +175,7 @@ impl BaselineTracker {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(try_from = "super::wire::CusumRule"))]
 pub struct CusumRule {
     baseline: Baseline,
@@ -191,6 +195,7 @@ pub struct CusumRule {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CusumDesign {
     /// k, the reference value (allowance): shortfalls below mu0 - k sigma accumulate.
@@ -408,6 +413,7 @@ impl CusumRule {
 /// One CUSUM alarm.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CusumAlarm {
     /// 0-based position of the session.
@@ -428,6 +434,7 @@ pub struct CusumAlarm {
 /// read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Cusum {
     /// Baseline state after the last session.
@@ -558,6 +565,7 @@ impl CusumTracker {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(try_from = "super::wire::EwmaRule"))]
 pub struct EwmaRule {
     baseline: Baseline,
@@ -577,6 +585,7 @@ pub struct EwmaRule {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct EwmaDesign {
     /// lambda, the weight of the newest session, in (0, 1].
@@ -787,6 +796,7 @@ impl EwmaRule {
 /// One session where the EWMA is below its lower limit.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct EwmaAlarm {
     /// 0-based position of the session.
@@ -809,6 +819,7 @@ pub struct EwmaAlarm {
 /// read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Ewma {
     /// Baseline state after the last session.

@@ -31,6 +31,7 @@ Psychotherapy Research, 17(6), 629-642; flag when |D| exceeds a reliable-differe
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(try_from = "super::wire::DivergenceRule"))]
 pub struct DivergenceRule {
     bound: f64,
@@ -129,6 +130,7 @@ impl DivergenceRule {
 /// The discrepancy at one paired session, with its history so far.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DivergencePoint {
     /// 0-based position in the paired series.
@@ -156,6 +158,7 @@ pub struct DivergencePoint {
 /// computed, not read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Divergence {
     /// One point per session.

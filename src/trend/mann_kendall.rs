@@ -19,6 +19,7 @@ const DIRECT_MAX: usize = 64;
 /// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TieInfo {
     /// Number of groups of two or more equal scores.
@@ -39,6 +40,7 @@ pub struct TieInfo {
 /// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MannKendall {
     /// S = concordant − discordant pairs.
@@ -218,6 +220,7 @@ pub fn mann_kendall(series: &Series) -> Result<MannKendall> {
 /// Options of the Hamed-Rao corrected test.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct HamedRaoOptions {
     /// Level whose normal quantile bounds a "significant" autocorrelation, z(1 − α/2)/√n
@@ -305,6 +308,7 @@ impl HamedRaoOptions {
 /// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct HamedRao {
     /// S (as in the uncorrected test).

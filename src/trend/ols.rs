@@ -19,6 +19,7 @@ use crate::{Interval, Level};
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum OlsFit {
     /// Some residual is non-zero: every statistic is an ordinary finite number (given n ≥ 3).
@@ -38,6 +39,7 @@ pub enum OlsFit {
 /// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct OlsTrend {
     /// Change in score per unit of time (per session when times are session numbers).

@@ -30,6 +30,7 @@ article 204000069702): below the cutoff, or at least 1 point below the previous 
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(try_from = "super::wire::PcomsRule"))]
 pub struct PcomsRule {
     cutoff: f64,
@@ -168,6 +169,7 @@ impl PcomsRule {
 /// Which PCOMS rule a session broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum PcomsKind {
     /// The score is below the cutoff.
@@ -179,6 +181,7 @@ pub enum PcomsKind {
 /// One broken rule at one session.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PcomsFlag {
     /// The rule broken.
@@ -200,6 +203,7 @@ pub struct PcomsFlag {
 /// read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PcomsFlags {
     /// The flags in session order; at one session `BelowCutoff` comes before `DropFromPrevious`.

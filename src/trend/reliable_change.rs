@@ -10,6 +10,7 @@ use crate::stats;
 /// Where the standard deviation SD₁ comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum SdSource {
     /// A published normative (reference) sample.
@@ -21,6 +22,7 @@ pub enum SdSource {
 /// Which way is better on the scale (alliance scores: higher).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum Polarity {
     /// Higher scores are better (alliance, outcome rating scales).
@@ -33,6 +35,7 @@ pub enum Polarity {
 /// The direction of an observed change, judged by the scale's [`Polarity`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ChangeDirection {
     /// The score moved in the better direction.
@@ -46,6 +49,7 @@ pub enum ChangeDirection {
 /// Jacobson-Truax clinical-significance category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ClinicalCategory {
     /// Reliable improvement and the later score is beyond the cutoff on the functional side.
@@ -61,6 +65,7 @@ pub enum ClinicalCategory {
 /// A cutoff between the dysfunctional and the functional range of a scale.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ClinicalCutoff {
     /// The cutoff score.
@@ -72,6 +77,7 @@ pub struct ClinicalCutoff {
 /// Jacobson-Truax cutoff rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CutoffRule {
     /// a: two clinical SDs beyond the clinical mean, towards the functional side.
@@ -93,6 +99,7 @@ pub enum CutoffRule {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Population {
     /// The population's mean score.
     pub mean: f64,
@@ -198,6 +205,7 @@ impl ClinicalCutoff {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum Critical {
     /// The two-sided normal quantile z(1 − α/2) at this level (1.959964 at 95%, the default).
@@ -276,6 +284,7 @@ pub fn sample_sd(scores: &[f64]) -> Result<f64> {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ChangeCriterion {
     sd: f64,
     sd_source: SdSource,
@@ -548,6 +557,7 @@ impl ChangeCriterion {
 /// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ReliableChange {
     /// Earlier score.

@@ -28,6 +28,7 @@ Methodology, 12, 10; return threshold m - 0.5 s as in the alliance crate's desig
 /// Which of the client's other sessions a session is compared with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum RuptureReference {
     /// The sessions before it: what was known when the session was scored. Verdicts never
@@ -42,6 +43,7 @@ pub enum RuptureReference {
 /// How far below the client's level a rupture went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum RuptureLevel {
     /// z at or below minus the lenient threshold (1 SD by default; Strauss et al. 2006) but
@@ -71,6 +73,7 @@ impl RuptureLevel {
 /// Whether a rupture has been repaired.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum RepairStatus {
     /// Fewer than `repair_window` later sessions are known, and none has repaired it yet.
@@ -119,6 +122,7 @@ pub enum RepairStatus {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(try_from = "super::wire::RuptureRule"))]
 pub struct RuptureRule {
     reference_sd: f64,
@@ -141,6 +145,7 @@ pub struct RuptureRule {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RuptureThresholds {
     /// z at or below minus this is a lenient rupture (1 SD by default; Strauss et al. 2006).
@@ -473,6 +478,7 @@ impl RuptureRule {
 /// One rupture: a session far below the client's level so far.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Rupture {
     /// 0-based position of the session.
@@ -505,6 +511,7 @@ pub struct Rupture {
 /// read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Ruptures {
     /// The ruptures, in session order.

@@ -22,6 +22,7 @@ const MATERIALIZE_MAX_N: usize = 150;
 /// Which intercept goes with Sen's slope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum SenIntercept {
     /// Conover (1980): median(y) − slope · median(t), on the times as given.
@@ -59,6 +60,7 @@ enum Algorithm {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SenOptions {
     /// The intercept (default Conover).
@@ -114,6 +116,7 @@ impl SenOptions {
 /// Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SenSlope {
     /// Median of the pairwise slopes.

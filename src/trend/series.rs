@@ -22,6 +22,7 @@ use crate::error::{Error, Result};
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(try_from = "SeriesData", into = "SeriesData"))]
 pub struct Series {
     times: Vec<f64>,
@@ -157,6 +158,7 @@ impl Series {
 /// The unchecked wire form of a [`Series`]; deserialization goes through [`Series::new`].
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct SeriesData {
     times: Vec<f64>,
     values: Vec<f64>,

@@ -20,6 +20,7 @@ const T_CRIT_2_2: f64 = 4.303;
 /// Which intervals near the end of a series are tested.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum SeriesEnd {
     /// Test an interval n -> n+1 only once three sessions after n are known. Verdicts never
@@ -62,6 +63,7 @@ pub enum SeriesEnd {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(try_from = "super::wire::SuddenDropRule"))]
 pub struct SuddenDropRule {
     min_drop: f64,
@@ -278,6 +280,7 @@ impl SuddenDropRule {
 /// Every criterion value for one interval n -> n+1.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct IntervalCheck {
     /// 0-based position of session n (before the drop).
@@ -342,6 +345,7 @@ impl IntervalCheck {
 /// read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SuddenDrops {
     /// The intervals that met all three criteria, in order.

@@ -5,6 +5,7 @@
 use crate::error::Error;
 
 #[derive(serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RuptureRule {
     reference_sd: f64,
@@ -32,6 +33,7 @@ impl TryFrom<RuptureRule> for super::RuptureRule {
 }
 
 #[derive(serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SuddenDropRule {
     min_drop: f64,
@@ -53,6 +55,7 @@ impl TryFrom<SuddenDropRule> for super::SuddenDropRule {
 }
 
 #[derive(serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CusumRule {
     baseline: super::Baseline,
@@ -74,6 +77,7 @@ impl TryFrom<CusumRule> for super::CusumRule {
 }
 
 #[derive(serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct EwmaRule {
     baseline: super::Baseline,
@@ -95,6 +99,7 @@ impl TryFrom<EwmaRule> for super::EwmaRule {
 }
 
 #[derive(serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PcomsRule {
     cutoff: f64,
@@ -112,6 +117,7 @@ impl TryFrom<PcomsRule> for super::PcomsRule {
 }
 
 #[derive(serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DivergenceRule {
     bound: f64,

@@ -18,6 +18,7 @@ use crate::stats;
 /// agreement stay defined. Serializes; does not deserialize (a result is computed, not read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CohenKappa {
     /// Kappa, (`p_o` - `p_e`) / (1 - `p_e`). Negative values are reported as they are.
@@ -73,6 +74,7 @@ pub struct CohenKappa {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(try_from = "TableData", into = "TableData"))]
 pub struct ContingencyTable {
     categories: Categories,
@@ -225,6 +227,7 @@ impl ContingencyTable {
 /// The wire form of [`ContingencyTable`], validated on the way in.
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct TableData {
     categories: Categories,
     counts: Vec<Vec<u64>>,

@@ -31,6 +31,7 @@ use crate::error::{Error, Result};
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(try_from = "Vec<f64>", into = "Vec<f64>"))]
 pub struct Categories {
     values: Vec<f64>,
@@ -260,6 +261,7 @@ impl From<Categories> for Vec<f64> {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(try_from = "WeightData", into = "WeightData"))]
 pub struct WeightMatrix {
     size: usize,
@@ -270,6 +272,7 @@ pub struct WeightMatrix {
 /// the way in by [`WeightMatrix::agreement`].
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct WeightData {
     size: usize,
     agreement_weights: Vec<f64>,
@@ -444,6 +447,7 @@ fn check_weights(size: usize, weights: &[f64]) -> Result<()> {
 /// `weights` argument to get these).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum Weighting {
     /// Credit only for identical categories (Cohen 1960).

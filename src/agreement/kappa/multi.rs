@@ -13,6 +13,7 @@ use crate::stats::{self, Sum};
 /// Which chance-agreement model a multi-rater coefficient uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum MultiRaterMethod {
     /// Fleiss' (1971) kappa, generalized to weights and missing ratings: `p_e` = Σ `w_kl` `π_k π_l`.
@@ -30,6 +31,7 @@ pub enum MultiRaterMethod {
 /// deserialize (a result is computed, not read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MultiRaterAgreement {
     /// Which coefficient this is.

@@ -16,6 +16,7 @@ use parts::alpha_parts;
 /// The difference function δ² of Krippendorff's alpha.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum Metric {
     /// δ²(c, k) = 0 if c = k, else 1.
@@ -68,6 +69,7 @@ impl Metric {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(
     feature = "serde",
     serde(try_from = "BootstrapData", into = "BootstrapData")
@@ -82,6 +84,7 @@ pub struct Bootstrap {
 /// and level default as there.
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct BootstrapData {
     replicates: usize,
     #[serde(default)]
@@ -224,6 +227,7 @@ impl Bootstrap {
 /// deserialize (a result is computed, not read).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Krippendorff {
     /// alpha = 1 - `D_o` / `D_e`. Negative values are reported as they are.

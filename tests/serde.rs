@@ -398,7 +398,7 @@ fn catalog_key_hashes_are_stable() {
 }
 
 /// A number that is not finite, the point of many errors, is written as text: JSON has no NaN
-/// (serde_json would write `null`, losing it).
+/// (`serde_json` would write `null`, losing it).
 #[test]
 fn errors_write_non_finite_numbers_as_text() {
     let mut m = alliance::monitor::Monitor::new(

@@ -113,14 +113,16 @@ impl MonitorConfig {
     ///   keep a flat run from giving an infinite z; each client's own SD does the rest.
     /// - **Ruptures**, **CUSUM** and **EWMA**: on, with that SD and the rules' documented
     ///   defaults (the charts' baseline from the client's first sessions).
-    /// - **PCOMS** (Duncan et al. 2003; OpenFIT's alert rules): on when the instrument has a "below" cutoff, with that
-    ///   cutoff; the drop rule's 1 point on the 0-40 Session Rating Scale becomes 1/40 of this
-    ///   instrument's range (1 point on VAS-4, 0.1 on WAI-SR's 1-5 mean).
+    /// - **PCOMS** ([`PCOMS_SOURCE`](crate::trend::PCOMS_SOURCE)): on when the instrument has
+    ///   a "below" cutoff, with that cutoff; the drop rule's 1 point on the 0-40 Session
+    ///   Rating Scale becomes 1/40 of this instrument's range (1 point on VAS-4, 0.1 on
+    ///   WAI-SR's 1-5 mean).
     /// - **Divergence**: on when the instrument has both a norm and a reliability coefficient:
     ///   bound 1.96 * sqrt(2) * SD * sqrt(1 - r), the reliable difference of two raters with
     ///   the same standard error (Jacobson & Truax 1991).
-    /// - **Sudden drops** (Tang & DeRubeis 1999): off; their absolute criterion is set per
-    ///   instrument in the literature and none is published for these measures.
+    /// - **Sudden drops** ([`TANG_DERUBEIS_1999`](crate::trend::TANG_DERUBEIS_1999)): off;
+    ///   their absolute criterion is set per instrument in the literature and none is
+    ///   published for these measures.
     ///
     /// # Errors
     /// Only if a derived number is outside what a rule accepts (an instrument whose range is

@@ -105,7 +105,7 @@ pub use method::{IntervalMethod, PMethod};
 pub use outcome::{Outcome, Undefined};
 pub use paired::Paired;
 pub use ratings::{CaseDeletion, Ratings};
-pub use registry::{Registry, ResponseRecord};
+pub use registry::{CourseRecord, Registry, ResponseRecord, SessionRecord};
 pub use response::{Rater, Response};
 pub use score::{
     BatchScorer, BatchScores, CutoffFlag, NormScore, ScaleScore, Score, ScoreCard, SubscaleScore,

@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use crate::instrument::{Instrument, InstrumentRef, catalog};
 use crate::response::{Rater, Response};
+use crate::session::{Course, Date, Session};
 
 /// The instruments data may name: the catalog, plus those the app registers. Data names an
 /// instrument by id, version and key hash ([`InstrumentRef`]); resolving it checks all three,
@@ -143,6 +144,137 @@ impl Registry {
             record.rater,
             &record.answers,
         )
+    }
+
+    /// The session a record describes, every response resolved and checked.
+    ///
+    /// # Errors
+    /// As [`Session::new`], [`Registry::response`] and [`Session::add`].
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{sample, Registry};
+    /// let session = &sample::caseload()?[0].sessions()[0];
+    /// assert_eq!(&Registry::with_catalog().session(&session.record())?, session);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn session(&self, record: &SessionRecord) -> Result<Session> {
+        let mut session = Session::new(&record.client, &record.therapist, record.number)?;
+        if let Some(date) = record.date {
+            session = session.with_date(date);
+        }
+        for r in &record.responses {
+            session.add(self.response(r)?)?;
+        }
+        Ok(session)
+    }
+
+    /// The course a record describes, every session resolved and checked.
+    ///
+    /// # Errors
+    /// As [`Registry::session`] and [`Course::from_sessions`].
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::{sample, Registry};
+    /// let course = &sample::caseload()?[1];
+    /// assert_eq!(&Registry::with_catalog().course(&course.record())?, course);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn course(&self, record: &CourseRecord) -> Result<Course> {
+        let sessions = record
+            .sessions
+            .iter()
+            .map(|s| self.session(s))
+            .collect::<Result<Vec<_>>>()?;
+        Course::from_sessions(&record.client, &record.therapist, sessions)
+    }
+}
+
+/// A session as data keeps it: its responses as [`ResponseRecord`]s. Read it back with
+/// [`Registry::session`].
+///
+/// # Example
+/// ```
+/// let session = &alliance::sample::caseload()?[0].sessions()[0];
+/// assert_eq!(session.record().responses.len(), session.responses().len());
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct SessionRecord {
+    /// The client's id.
+    pub client: String,
+    /// The therapist's id.
+    pub therapist: String,
+    /// The session number.
+    pub number: u32,
+    /// Its date, when known.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub date: Option<Date>,
+    /// Its responses, each naming its instrument by reference.
+    pub responses: Vec<ResponseRecord>,
+}
+
+/// A course as data keeps it: its sessions as [`SessionRecord`]s (a WAI-SR response takes
+/// about 150 bytes instead of 900). Read it back with [`Registry::course`].
+///
+/// # Example
+/// ```
+/// let course = &alliance::sample::caseload()?[0];
+/// assert_eq!(course.record().sessions.len(), course.sessions().len());
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct CourseRecord {
+    /// The client's id.
+    pub client: String,
+    /// The therapist's id.
+    pub therapist: String,
+    /// The sessions in order.
+    pub sessions: Vec<SessionRecord>,
+}
+
+impl Session {
+    /// The session as a [`SessionRecord`]: its instruments by reference.
+    ///
+    /// # Example
+    /// ```
+    /// let session = &alliance::sample::caseload()?[0].sessions()[2];
+    /// assert_eq!(session.record().number, session.number());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn record(&self) -> SessionRecord {
+        SessionRecord {
+            client: self.client().to_owned(),
+            therapist: self.therapist().to_owned(),
+            number: self.number(),
+            date: self.date(),
+            responses: self.responses().iter().map(Response::record).collect(),
+        }
+    }
+}
+
+impl Course {
+    /// The course as a [`CourseRecord`]: its instruments by reference.
+    ///
+    /// # Example
+    /// ```
+    /// let course = &alliance::sample::caseload()?[0];
+    /// assert_eq!(course.record().client, course.client());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn record(&self) -> CourseRecord {
+        CourseRecord {
+            client: self.client().to_owned(),
+            therapist: self.therapist().to_owned(),
+            sessions: self.sessions().iter().map(Session::record).collect(),
+        }
     }
 }
 

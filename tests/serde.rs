@@ -414,3 +414,31 @@ fn errors_write_non_finite_numbers_as_text() {
     let e = alliance::Scale::new(1.0, f64::INFINITY).unwrap_err();
     assert_eq!(serde_json::to_value(&e).unwrap()["max"], "inf");
 }
+
+/// A course on the wire names its instruments by reference: through JSON and the registry it
+/// comes back equal, at a fraction of the embedded size, and a record naming an edited key is
+/// refused.
+#[test]
+fn course_records_round_trip_through_the_registry() {
+    let registry = alliance::Registry::with_catalog();
+    for course in alliance::sample::caseload().unwrap() {
+        let json = serde_json::to_string(&course.record()).unwrap();
+        let embedded = serde_json::to_string(&course).unwrap();
+        assert!(
+            json.len() * 3 < embedded.len(),
+            "{} vs {}",
+            json.len(),
+            embedded.len()
+        );
+        let record: alliance::CourseRecord = serde_json::from_str(&json).unwrap();
+        assert_eq!(registry.course(&record).unwrap(), course);
+    }
+    let course = &alliance::sample::caseload().unwrap()[0];
+    let mut record = course.record();
+    let tampered = &mut record.sessions[0].responses[0].instrument;
+    tampered.key_hash = "0123456789abcdef".into();
+    assert_eq!(
+        registry.course(&record).unwrap_err().code(),
+        "key_hash_mismatch"
+    );
+}

@@ -4,12 +4,14 @@
 //! committed file is stale and validate real documents against each.
 //!
 //! A schema describes the JSON in one direction: what the crate reads (an instrument
-//! definition, a response record, a visit, a course) or what it writes (a score, a session
+//! definition, a response, session or course record, a visit, a course) or what it writes (a score, a session
 //! report, a monitor snapshot, an error report). Where the app picks a label type for a
 //! monitored score, the schemas use a string.
 
 use alliance::monitor::{Alert, InstrumentConfig, MonitorSnapshot, SessionReport, Visit};
-use alliance::{Course, ErrorReport, Instrument, Response, ResponseRecord, Score};
+use alliance::{
+    Course, CourseRecord, ErrorReport, Instrument, Response, ResponseRecord, Score, SessionRecord,
+};
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema};
 
@@ -61,6 +63,8 @@ pub fn all() -> Vec<Entry> {
         entry::<Response>("response", Read),
         entry::<Visit>("visit", Read),
         entry::<Course>("course", Read),
+        entry::<SessionRecord>("session_record", Read),
+        entry::<CourseRecord>("course_record", Read),
         entry::<Score>("score", Write),
         entry::<Alert<String>>("alert", Write),
         entry::<SessionReport<String>>("session_report", Write),

@@ -99,6 +99,14 @@ fn definitions_records_courses_and_scores_validate() {
             .collect::<Vec<_>>(),
     );
     validate("course", &caseload.iter().map(to_json).collect::<Vec<_>>());
+    let records: Vec<Value> = caseload.iter().map(|c| to_json(&c.record())).collect();
+    validate("course_record", &records);
+    let sessions: Vec<Value> = caseload
+        .iter()
+        .flat_map(|c| c.sessions())
+        .map(|s| to_json(&s.record()))
+        .collect();
+    validate("session_record", &sessions);
     let configs: Vec<Value> = catalog::all()
         .iter()
         .map(|i| to_json(&MonitorConfig::for_instrument(i).unwrap()))

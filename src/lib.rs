@@ -88,6 +88,7 @@ mod stats;
 pub mod agreement;
 pub mod caseload;
 pub mod domain;
+mod interop;
 pub mod monitor;
 pub mod reliability;
 pub mod sample;

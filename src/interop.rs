@@ -42,12 +42,13 @@ impl TryFrom<chrono::NaiveDate> for Date {
 impl TryFrom<Date> for chrono::NaiveDate {
     type Error = Error;
     fn try_from(d: Date) -> Result<chrono::NaiveDate> {
-        chrono::NaiveDate::from_ymd_opt(d.year(), u32::from(d.month()), u32::from(d.day()))
-            .ok_or(Error::InvalidDate {
+        chrono::NaiveDate::from_ymd_opt(d.year(), u32::from(d.month()), u32::from(d.day())).ok_or(
+            Error::InvalidDate {
                 year: d.year(),
                 month: d.month(),
                 day: d.day(),
-            })
+            },
+        )
     }
 }
 

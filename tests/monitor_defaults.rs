@@ -99,3 +99,29 @@ fn a_norm_and_a_reliability_switch_divergence_on() {
         "{text:?}"
     );
 }
+
+/// Reliable change takes its defaults from the instrument too: the norm's SD and the
+/// reliability, the same criterion as set by hand.
+#[test]
+fn reliable_change_takes_the_instruments_numbers() {
+    use alliance::trend::{ChangeCriterion, SdSource};
+    let instrument = Instrument::builder("NORMED", Scale::likert(1, 7).unwrap(), 5)
+        .norm(Norm::new(5.2, 0.9, "clinic sample", Some(400)).unwrap())
+        .reliability(Reliability::new(0.84, ReliabilityKind::TestRetest, "clinic sample").unwrap())
+        .build()
+        .unwrap();
+    let by_hand = ChangeCriterion::builder()
+        .sd(0.9, SdSource::Norm)
+        .reliability(0.84, ReliabilityKind::TestRetest)
+        .build()
+        .unwrap();
+    assert_eq!(
+        ChangeCriterion::builder_for(&instrument).build().unwrap(),
+        by_hand
+    );
+    // the catalog's entries carry no SD: the builder names what is missing
+    for i in catalog::all() {
+        let e = ChangeCriterion::builder_for(&i).build().unwrap_err();
+        assert_eq!(e.code(), "missing_setting", "{}", i.id());
+    }
+}

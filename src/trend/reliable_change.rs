@@ -499,6 +499,34 @@ impl ChangeCriterion {
         ChangeCriterionBuilder::default()
     }
 
+    /// A builder with the instrument's published numbers already set: its norm's SD
+    /// ([`SdSource::Norm`]) and its reliability coefficient, each where the instrument carries
+    /// one. Set what it lacks before [`build`](ChangeCriterionBuilder::build), which otherwise
+    /// names the missing setting; a value set on the builder replaces the instrument's.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::catalog;
+    /// use alliance::trend::{ChangeCriterion, SdSource};
+    /// let wai = catalog::wai_sr(); // a published alpha bound (.80), no published SD
+    /// let missing = ChangeCriterion::builder_for(&wai).build().unwrap_err();
+    /// assert_eq!(missing.to_string(), "the reliable change criterion needs a standard deviation; set it before building");
+    /// let crit = ChangeCriterion::builder_for(&wai).sd(0.70, SdSource::Sample).build()?;
+    /// // SE = 0.70 * sqrt(1 - .80)
+    /// assert!((crit.se() - 0.70 * 0.2f64.sqrt()).abs() < 1e-15);
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn builder_for(instrument: &crate::Instrument) -> ChangeCriterionBuilder {
+        let mut builder = ChangeCriterionBuilder::default();
+        if let Some(norm) = instrument.norm() {
+            builder = builder.sd(norm.sd(), SdSource::Norm);
+        }
+        if let Some(r) = instrument.reliability() {
+            builder = builder.reliability(r.value(), r.kind());
+        }
+        builder
+    }
+
     /// SE of measurement SD₁ √(1 − `r_xx`).
     ///
     /// # Example

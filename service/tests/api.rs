@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Server, count_rows, sample_posts, vas_form};
+use common::{Server, assert_schema, count_rows, sample_posts, vas_form};
 use serde_json::{Value, json};
 
 fn temp() -> tempfile::TempDir {
@@ -37,6 +37,9 @@ fn the_sample_caseload_end_to_end() {
             reply.text()
         );
         let json = reply.json();
+        // the reply's parts are the library's wire types, as their schemas describe them
+        assert_schema("score", &json["scores"]["client"]);
+        assert_schema("session_report", &json["report"]);
         // the reply's scores are the library's scores of the same responses
         let expected = serde_json::to_value(alliance::score(&post.client).unwrap()).unwrap();
         assert_eq!(json["scores"]["client"], expected);
@@ -225,6 +228,9 @@ fn every_problem_of_a_bad_form_at_once() {
     assert_eq!(errors[2]["scope"], "Task");
     assert_eq!(errors[2]["missing"], 2);
     assert!(errors.iter().all(|e| e["message"].is_string()));
+    for e in &errors {
+        assert_schema("error_report", e); // plus the service's rater and field
+    }
 
     // the therapist's problems too, each with its rater
     let body = json!({

@@ -164,3 +164,18 @@ pub fn count_rows(db: &Path, table: &str, dyad: &str) -> i64 {
     )
     .expect("the table is readable")
 }
+
+/// Checks `doc` against the library's committed JSON Schema `name` (`schema/<name>.schema.json`),
+/// naming every complaint.
+pub fn assert_schema(name: &str, doc: &serde_json::Value) {
+    let entry = alliance_schema::all()
+        .into_iter()
+        .find(|e| e.name == name)
+        .unwrap_or_else(|| panic!("no schema {name}"));
+    let validator = jsonschema::validator_for(entry.schema.as_value()).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{name}: {errors:?}\nin {doc}");
+}

@@ -86,7 +86,7 @@ pub(crate) struct Visits {
 }
 
 impl Visits {
-    /// The visit a plain time push gets at position `index`: numbered on from the last.
+    /// The visit a push with a plain time gets: numbered on from the last session.
     pub(crate) fn next(&self) -> Visit {
         let number = self
             .kept
@@ -144,7 +144,7 @@ impl Visits {
         )
     }
 
-    /// Names the alerts a push at position `index` appended.
+    /// Names the sessions of the alerts one push appended (`raised` is the pushed session).
     pub(crate) fn label<K>(&self, alerts: &mut [super::Alert<K>], raised: Visit) {
         for a in alerts {
             let about = self.at(a.index);

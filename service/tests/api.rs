@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Server, assert_schema, count_rows, sample_posts, vas_form};
+use common::{Server, assert_schema, count_rows, sample_posts, uninterrupted_replies, vas_form};
 use serde_json::{Value, json};
 
 fn temp() -> tempfile::TempDir {
@@ -461,15 +461,7 @@ fn a_restarted_server_goes_on_from_the_database() {
         .filter(|p| p.dyad == "C02-T02")
         .collect();
     // all in one run
-    let reference: Vec<Vec<u8>> = {
-        let other = temp();
-        let server = Server::start(&other.path().join("service.db"));
-        let mut client = server.client();
-        posts
-            .iter()
-            .map(|p| client.post(&p.path(), p.body.as_bytes()).unwrap().body)
-            .collect()
-    };
+    let reference = uninterrupted_replies(&posts);
     // half, a clean restart, the rest
     let half = posts.len() / 2;
     let mut server = Server::start(&db);
@@ -495,15 +487,7 @@ fn a_damaged_snapshot_is_rebuilt_from_the_stored_sessions() {
         .into_iter()
         .filter(|p| p.dyad == "C02-T02" && p.instrument == "VAS-4")
         .collect();
-    let reference: Vec<Vec<u8>> = {
-        let other = temp();
-        let server = Server::start(&other.path().join("service.db"));
-        let mut client = server.client();
-        posts
-            .iter()
-            .map(|p| client.post(&p.path(), p.body.as_bytes()).unwrap().body)
-            .collect()
-    };
+    let reference = uninterrupted_replies(&posts);
     let dir = temp();
     let db = dir.path().join("service.db");
     let half = 7; // the rupture of session 6 is still open

@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{SamplePost, Server, sample_posts};
+use common::{SamplePost, Server, sample_posts, uninterrupted_replies};
 use std::sync::mpsc;
 
 /// What the posting thread saw of one post.
@@ -138,15 +138,7 @@ fn a_post_whose_reply_was_lost_in_a_kill_is_found_again() {
         .into_iter()
         .filter(|p| p.dyad == "C03-T01")
         .collect();
-    let reference_dir = tempfile::tempdir().unwrap();
-    let reference: Vec<Vec<u8>> = {
-        let server = Server::start(&reference_dir.path().join("service.db"));
-        let mut client = server.client();
-        posts
-            .iter()
-            .map(|p| client.post(&p.path(), p.body.as_bytes()).unwrap().body)
-            .collect()
-    };
+    let reference = uninterrupted_replies(&posts);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("service.db");
     let lost = posts.len() / 2;

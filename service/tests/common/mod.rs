@@ -179,3 +179,15 @@ pub fn assert_schema(name: &str, doc: &serde_json::Value) {
         .collect();
     assert!(errors.is_empty(), "{name}: {errors:?}\nin {doc}");
 }
+
+/// The reply bodies an uninterrupted server on a fresh database gives `posts`, in order: what
+/// every test of restarts and repeats compares with.
+pub fn uninterrupted_replies(posts: &[SamplePost]) -> Vec<Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("service.db"));
+    let mut client = server.client();
+    posts
+        .iter()
+        .map(|p| client.post(&p.path(), p.body.as_bytes()).unwrap().body)
+        .collect()
+}

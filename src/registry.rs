@@ -154,7 +154,8 @@ impl Registry {
     /// # Example
     /// ```
     /// use alliance::{sample, Registry};
-    /// let session = &sample::caseload()?[0].sessions()[0];
+    /// let caseload = sample::caseload()?;
+    /// let session = &caseload[0].sessions()[0];
     /// assert_eq!(&Registry::with_catalog().session(&session.record())?, session);
     /// # Ok::<(), alliance::Error>(())
     /// ```
@@ -196,7 +197,8 @@ impl Registry {
 ///
 /// # Example
 /// ```
-/// let session = &alliance::sample::caseload()?[0].sessions()[0];
+/// let caseload = alliance::sample::caseload()?;
+/// let session = &caseload[0].sessions()[0];
 /// assert_eq!(session.record().responses.len(), session.responses().len());
 /// # Ok::<(), alliance::Error>(())
 /// ```
@@ -245,7 +247,8 @@ impl Session {
     ///
     /// # Example
     /// ```
-    /// let session = &alliance::sample::caseload()?[0].sessions()[2];
+    /// let caseload = alliance::sample::caseload()?;
+    /// let session = &caseload[0].sessions()[2];
     /// assert_eq!(session.record().number, session.number());
     /// # Ok::<(), alliance::Error>(())
     /// ```

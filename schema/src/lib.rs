@@ -41,10 +41,39 @@ fn entry<T: JsonSchema>(name: &'static str, direction: Direction) -> Entry {
         Direction::Read => settings.for_deserialize(),
         Direction::Write => settings.for_serialize(),
     };
+    let mut schema = settings.into_generator().into_root_schema_for::<T>();
+    if let Some(object) = schema.as_object_mut() {
+        let mut root = serde_json::Value::Object(std::mem::take(object));
+        prose(&mut root);
+        if let serde_json::Value::Object(map) = root {
+            *object = map;
+        }
+    }
     Entry {
         name,
         direction,
-        schema: settings.into_generator().into_root_schema_for::<T>(),
+        schema,
+    }
+}
+
+/// Keeps the prose of every description: the doc comments' examples and headings are for
+/// Rust readers, and a schema should not change when an example does.
+fn prose(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match v {
+                    serde_json::Value::String(text) if key == "description" => {
+                        let end = text.find("\n# ").unwrap_or(text.len());
+                        let end = text[..end].find("\n```").unwrap_or(end);
+                        *text = text[..end].trim_end().to_owned();
+                    }
+                    _ => prose(v),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(prose),
+        _ => {}
     }
 }
 

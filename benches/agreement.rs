@@ -12,16 +12,21 @@ use alliance::reliability::cronbach_alpha;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
-/// Likert-like 1-7 ratings: a target effect, a rater offset and a deterministic "noise".
-fn likert(targets: usize, raters: usize) -> Ratings {
-    let cells = (0..targets * raters)
+/// Likert-like 1-7 ratings, row by row: a target effect, a rater offset and a deterministic
+/// "noise".
+fn likert_cells(targets: usize, raters: usize) -> Vec<f64> {
+    (0..targets * raters)
         .map(|c| {
             let (i, j) = (c / raters, c % raters);
             let noise = (i.wrapping_mul(7919) ^ j.wrapping_mul(104_729)) % 3;
             (1 + (i % 5) + (j % 2) + noise).min(7) as f64
         })
-        .collect();
-    Ratings::new(targets, raters, cells).expect("valid by construction")
+        .collect()
+}
+
+/// [`likert_cells`] as a matrix.
+fn likert(targets: usize, raters: usize) -> Ratings {
+    Ratings::new(targets, raters, likert_cells(targets, raters)).expect("valid by construction")
 }
 
 // ---- continuous agreement: ICC ----------------------------------------------------------
@@ -42,6 +47,27 @@ fn icc_benches(c: &mut Criterion) {
             },
         );
     }
+    group.finish();
+
+    // The whole call from a row-major table of numbers, as a caller holding its data in a
+    // buffer makes it (and the Python binding makes it from a numpy array): the matrix built
+    // and checked, then the six forms.
+    let mut group = c.benchmark_group("agreement/icc_from_cells");
+    let (n, k) = (100_000, 2);
+    let cells = likert_cells(n, k);
+    group.throughput(Throughput::Elements((n * k) as u64));
+    group.bench_with_input(
+        BenchmarkId::from_parameter(format!("{n}x{k}")),
+        &cells,
+        |b, cells| {
+            b.iter(|| {
+                let r = Ratings::new(n, k, black_box(cells).clone()).expect("valid cells");
+                let t = icc_table(&r, Level::default()).expect("enough targets");
+                assert!(t.agreement_single.coefficient.is_defined());
+                t
+            })
+        },
+    );
     group.finish();
 }
 

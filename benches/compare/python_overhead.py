@@ -2,14 +2,15 @@
 the same in Rust (criterion), and against the Python references on the same inputs.
 
 Workloads, built by the formulas of the Rust benches:
-- ICC, all six forms, 100,000 targets x 2 raters (`benches/agreement.rs`, `agreement/icc/100000x2`);
+- ICC, all six forms, 100,000 targets x 2 raters, from a row-major buffer (`benches/agreement.rs`,
+  `agreement/icc_from_cells/100000x2`: the matrix built and checked, then the six forms);
 - Krippendorff's interval alpha, 1,000,000 units x 2 coders
   (`benches/agreement_krippendorff.rs`, `agreement/krippendorff/interval/1000000x2`);
 - Mann-Kendall + Sen's slope on 100,000 series of 20 sessions (`benches/trend.rs`,
   `trend/batch_mk_sen/100000x20` on one core and `100000x20_all_cores`).
 
 The Rust times are read from criterion's estimates under `target/criterion/` (run
-`cargo bench --bench agreement -- agreement/icc/100000x2`,
+`cargo bench --bench agreement -- agreement/icc_from_cells/100000x2`,
 `cargo bench --bench agreement_krippendorff -- interval/1000000x2` and
 `cargo bench --bench trend -- batch_mk_sen` first; a missing one is reported as such). The
 references (pingouin, krippendorff, pymannkendall) run on a part of the workload and are
@@ -105,7 +106,9 @@ def main():
     py_frame = best_of(lambda: alliance.icc_wide(m), args.repeat)
     long = pd.DataFrame({"t": np.repeat(np.arange(len(m)), 2), "r": np.tile([0, 1], len(m)), "x": m.ravel()})
     py_long = best_of(lambda: alliance.icc(long, "t", "r", "x"), args.repeat)
-    rust = criterion("agreement_icc", "100000x2")
+    # the same call in Rust: the matrix built and checked from a row-major buffer, then the six
+    # forms (`agreement/icc_from_cells`); `agreement/icc` alone starts from a built matrix
+    rust = criterion("agreement_icc_from_cells", "100000x2")
     try:
         import pingouin as pg
 

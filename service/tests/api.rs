@@ -6,7 +6,9 @@
 
 mod common;
 
-use common::{Server, assert_schema, count_rows, sample_posts, uninterrupted_replies, vas_form};
+use common::{
+    Server, assert_schema, count_rows, post_all_new, sample_posts, uninterrupted_replies, vas_form,
+};
 use serde_json::{Value, json};
 
 fn temp() -> tempfile::TempDir {
@@ -494,15 +496,7 @@ fn a_damaged_snapshot_is_rebuilt_from_the_stored_sessions() {
     {
         let server = Server::start(&db);
         let mut client = server.client();
-        for post in &posts[..half] {
-            assert_eq!(
-                client
-                    .post(&post.path(), post.body.as_bytes())
-                    .unwrap()
-                    .status,
-                201
-            );
-        }
+        post_all_new(&mut client, &posts[..half]);
     }
     // the snapshot is damaged while the server is down
     let conn = rusqlite::Connection::open(&db).unwrap();

@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{SamplePost, Server, sample_posts, uninterrupted_replies};
+use common::{SamplePost, Server, post_all_new, sample_posts, uninterrupted_replies};
 use std::sync::mpsc;
 
 /// What the posting thread saw of one post.
@@ -144,15 +144,7 @@ fn a_post_whose_reply_was_lost_in_a_kill_is_found_again() {
     let lost = posts.len() / 2;
     let mut server = Server::start(&db);
     let mut client = server.client();
-    for post in &posts[..lost] {
-        assert_eq!(
-            client
-                .post(&post.path(), post.body.as_bytes())
-                .unwrap()
-                .status,
-            201
-        );
-    }
+    post_all_new(&mut client, &posts[..lost]);
     // the post is sent, its reply never read; once it is stored, the server is killed
     {
         use std::io::Write;

@@ -191,3 +191,11 @@ pub fn uninterrupted_replies(posts: &[SamplePost]) -> Vec<Vec<u8>> {
         .map(|p| client.post(&p.path(), p.body.as_bytes()).unwrap().body)
         .collect()
 }
+
+/// Posts each of `posts` in order, each acknowledged as stored (201).
+pub fn post_all_new(client: &mut http::Client, posts: &[SamplePost]) {
+    for post in posts {
+        let reply = client.post(&post.path(), post.body.as_bytes()).unwrap();
+        assert_eq!(reply.status, 201, "{}", reply.text());
+    }
+}

@@ -346,7 +346,7 @@ proptest! {
     /// by time (numbers and dates are labels, never inputs to a rule).
     #[test]
     fn alerts_name_the_sessions_they_are_about(
-        ((times, client, therapist), visits) in course().prop_flat_map(|c| {
+        ((_times, client, therapist), visits) in course().prop_flat_map(|c| {
             let n = c.0.len();
             (Just(c), visits(n))
         }),
@@ -371,7 +371,6 @@ proptest! {
                 prop_assert_eq!(b.session as usize, b.index + 1);
             }
         }
-        prop_assert_eq!(times.len(), visits.len());
     }
 }
 

@@ -5,6 +5,7 @@
 //! line, column and the reason in words, so that rows in = rows used + rows rejected.
 
 use crate::instruments::Instruments;
+use crate::records::{Record, Records};
 use alliance::{Date, Rater, Response};
 use std::collections::HashSet;
 use std::io::Read;
@@ -176,7 +177,7 @@ enum LayoutColumns {
 /// The input, opened: a streaming reader of responses.
 pub struct Reader {
     origin: Origin,
-    csv: csv::Reader<Box<dyn Read + Send>>,
+    records: Records,
     columns: Columns,
     instruments: Instruments,
     /// The position of the instrument given by `--instrument`.
@@ -190,12 +191,16 @@ pub struct Reader {
     /// Cleared when the dyad changes, so memory stays flat on any file: a duplicate is caught
     /// within its dyad's block here, and anywhere by the commands that build courses
     /// (`Session::add` refuses a second response).
-    seen: HashSet<(u32, u8, usize), std::hash::BuildHasherDefault<Mix>>,
+    seen: Seen,
     /// The dyad of the current block: client and therapist.
     block: (String, String),
     /// File rows read (the header excluded).
     pub rows_read: u64,
+    delimiter: u8,
 }
+
+/// The (session, rater, instrument) of the responses of a dyad's block of rows.
+pub type Seen = HashSet<(u32, u8, usize), std::hash::BuildHasherDefault<Mix>>;
 
 impl std::fmt::Debug for Reader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -277,12 +282,16 @@ fn sniff_delimiter(first_line: &[u8]) -> u8 {
         .map_or(b',', |(d, c)| if *c == 0 { b',' } else { *d })
 }
 
-impl Reader {
-    /// Opens the input and reads its header.
-    ///
-    /// # Errors
-    /// A [`Usage`] error when the file cannot be opened, is empty, or lacks a column.
-    pub fn open(args: &InputArgs, instruments: Instruments) -> Result<Reader, Usage> {
+/// The input opened and its header line read (a byte-order mark dropped).
+struct Input {
+    file: String,
+    head: Vec<u8>,
+    delimiter: u8,
+}
+
+impl Input {
+    /// Opens the input and reads its header line; returns it and the rest of the input.
+    fn open(args: &InputArgs) -> Result<(Input, Box<dyn Read + Send>), Usage> {
         let (file, mut bytes): (String, Box<dyn Read + Send>) = if args.sample {
             (
                 "sample".into(),
@@ -336,12 +345,118 @@ impl Reader {
             )));
         }
         let delimiter = args.delimiter.unwrap_or_else(|| sniff_delimiter(&head));
-        let chained: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(head).chain(bytes));
+        Ok((
+            Input {
+                file,
+                head,
+                delimiter,
+            },
+            bytes,
+        ))
+    }
+}
+
+impl Reader {
+    /// Opens the input and reads its header.
+    ///
+    /// # Errors
+    /// A [`Usage`] error when the file cannot be opened, is empty, or lacks a column.
+    pub fn open(args: &InputArgs, instruments: Instruments) -> Result<Reader, Usage> {
+        let (mut reader, rest) = Reader::open_split(args, instruments)?;
+        // the header is line 1
+        reader.restart(rest, 2);
+        Ok(reader)
+    }
+
+    /// Opens the input for reading in chunks: a reader that has read the header (and nothing
+    /// else), and the rest of the input, to be cut into chunks of whole records and read by
+    /// [`Reader::restart`]ed copies of it.
+    ///
+    /// # Errors
+    /// As [`Reader::open`].
+    pub fn open_split(
+        args: &InputArgs,
+        instruments: Instruments,
+    ) -> Result<(Reader, Box<dyn Read + Send>), Usage> {
+        let (input, rest) = Input::open(args)?;
+        let reader = Reader::over(args, instruments, input.file, input.delimiter, &input.head)?;
+        Ok((reader, rest))
+    }
+
+    /// A reader like this one (columns, instruments, defaults) with nothing to read yet: one
+    /// for each thread that reads chunks.
+    pub fn fork(&self) -> Reader {
+        Reader {
+            origin: self.origin.clone(),
+            records: Records::new(Box::new(std::io::empty()), self.delimiter, 2),
+            columns: self.columns.clone(),
+            instruments: self.instruments.clone(),
+            default_instrument: self.default_instrument,
+            default_rater: self.default_rater,
+            fields: Fields::default(),
+            ahead: None,
+            seen: Seen::default(),
+            block: (String::new(), String::new()),
+            rows_read: 0,
+            delimiter: self.delimiter,
+        }
+    }
+
+    /// Whether responses span rows (the long layout).
+    pub fn is_long(&self) -> bool {
+        matches!(self.columns.layout, LayoutColumns::Long { .. })
+    }
+
+    /// Reads `chunk`, whole records that begin on line `first_line` of the file, from its
+    /// start (its rows counted afresh, the duplicate check started afresh).
+    pub fn restart(&mut self, chunk: Box<dyn Read + Send>, first_line: u64) {
+        self.records = Records::new(chunk, self.delimiter, first_line);
+        self.ahead = None;
+        self.seen.clear();
+        self.block.0.clear();
+        self.block.1.clear();
+        self.rows_read = 0;
+    }
+
+    /// The duplicate check's state: the dyad of the current block of rows (empty before the
+    /// first response) and the (session, rater, instrument) of its responses so far.
+    pub fn dyad_block(&self) -> (&(String, String), &Seen) {
+        (&self.block, &self.seen)
+    }
+
+    /// The field delimiter.
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// The reject of a response whose (session, rater, instrument) its dyad's block of rows
+    /// already has.
+    pub fn duplicate(&self, a: &Answered) -> Reject {
+        self.reject(
+            a.line,
+            None,
+            format!(
+                "a second {} {} response for client {} in session {}; keep one",
+                a.rater.label(),
+                self.instruments.at(a.instrument).id(),
+                a.client,
+                a.session
+            ),
+        )
+    }
+
+    fn over(
+        args: &InputArgs,
+        instruments: Instruments,
+        file: String,
+        delimiter: u8,
+        head: &[u8],
+    ) -> Result<Reader, Usage> {
         let mut csv = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
             .has_headers(true)
-            .from_reader(chained);
+            .from_reader(head);
         let names: Vec<String> = csv
             .byte_headers()
             .map_err(|e| Usage(format!("cannot read the header of {file}: {e}")))?
@@ -380,7 +495,7 @@ impl Reader {
                     LayoutColumns::Long { .. } => Vec::new(),
                 },
             },
-            csv,
+            records: Records::new(Box::new(std::io::empty()), delimiter, 2),
             columns,
             instruments,
             default_instrument,
@@ -390,6 +505,7 @@ impl Reader {
             seen: HashSet::default(),
             block: (String::new(), String::new()),
             rows_read: 0,
+            delimiter,
         })
     }
 
@@ -491,11 +607,9 @@ impl Reader {
     /// Reads the next raw row into `self.fields`: its line, `None` at the end, `Err` for a
     /// row that is not valid CSV or UTF-8 or has the wrong number of fields.
     fn read_fields(&mut self) -> Option<Result<u64, Reject>> {
-        match self.csv.read_byte_record(&mut self.fields.record) {
-            Ok(false) => None,
-            Ok(true) => {
+        match self.records.read(&mut self.fields.record)? {
+            Ok(line) => {
                 self.rows_read += 1;
-                let line = self.fields.record.position().map_or(0, |p| p.line());
                 if let Err(i) = self.fields.check() {
                     return Some(Err(self.reject(
                         line,
@@ -517,12 +631,13 @@ impl Reader {
                 Some(Ok(line))
             }
             Err(e) => {
+                // the rest of the input is lost: one reject says so, on the line reached
                 self.rows_read += 1;
-                let line = e.position().map_or(0, |p| p.line());
+                let line = self.records.line();
                 Some(Err(self.reject(
                     line,
                     None,
-                    format!("is not valid CSV: {e}"),
+                    format!("could not be read ({e}); the rows after it are not read either"),
                 )))
             }
         }
@@ -601,21 +716,10 @@ impl Reader {
             self.block.0.clone_from(&a.client);
             self.block.1.clone_from(&a.therapist);
         }
-        let key = (a.session, a.rater as u8, a.instrument);
-        if self.seen.insert(key) {
+        if self.seen.insert(a.key()) {
             return Ok(());
         }
-        Err(self.reject(
-            a.line,
-            None,
-            format!(
-                "a second {} {} response for client {} in session {}; keep one",
-                a.rater.label(),
-                self.instruments.at(a.instrument).id(),
-                a.client,
-                a.session
-            ),
-        ))
+        Err(self.duplicate(a))
     }
 
     /// Reads the next response into `into` (its buffers reused): `None` at the end, `Err`
@@ -868,7 +972,7 @@ impl Origin {
 /// A row's fields, read in place from its record: text trimmed, answers as bytes.
 #[derive(Debug, Clone, Default)]
 struct Fields {
-    record: csv::ByteRecord,
+    record: Record,
 }
 
 impl Fields {
@@ -876,6 +980,15 @@ impl Fields {
     /// first that is not.
     fn check(&self) -> Result<(), usize> {
         let all = self.record.as_slice();
+        // The common case: ASCII, a word at a time.
+        let (words, tail) = all.as_chunks::<8>();
+        let high = words
+            .iter()
+            .fold(0u64, |acc, w| acc | u64::from_ne_bytes(*w))
+            | tail.iter().fold(0u64, |acc, &b| acc | u64::from(b));
+        if high & 0x8080_8080_8080_8080 == 0 {
+            return Ok(());
+        }
         // One check of the whole record; a field is then valid UTF-8 exactly when both its
         // ends are character boundaries (a character split across two fields is not), that
         // is when neither its first byte nor the byte after it continues a character.
@@ -972,6 +1085,13 @@ pub struct Answered {
     source: Source,
     /// The lines of a long-layout response's further rows.
     further: Vec<u64>,
+}
+
+impl Answered {
+    /// What the duplicate check compares within a dyad: session, rater and instrument.
+    pub fn key(&self) -> (u32, u8, usize) {
+        (self.session, self.rater as u8, self.instrument)
+    }
 }
 
 impl Default for Answered {
@@ -1095,7 +1215,7 @@ mod tests {
     #[test]
     fn fields_are_trimmed_text_or_the_first_bad_field() {
         let fields = |record: Vec<&[u8]>| Fields {
-            record: csv::ByteRecord::from(record),
+            record: Record::of(&record),
         };
         let texts: [&[u8]; 5] = [
             b" C1 ",

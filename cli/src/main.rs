@@ -6,6 +6,7 @@ mod commands;
 mod input;
 mod instruments;
 mod output;
+mod records;
 mod study;
 mod svg;
 

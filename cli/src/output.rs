@@ -168,8 +168,16 @@ impl Numbers {
                 out.extend_from_slice(&slot.text);
                 out.truncate(len);
             }
-            _ => out.extend_from_slice(self.text(x)),
+            _ => self.write_missed(x, out),
         }
+    }
+
+    /// A number not in the cache: formatted, and remembered (kept out of line, so that the
+    /// common case above stays small enough to inline).
+    #[cold]
+    #[inline(never)]
+    fn write_missed(&mut self, x: f64, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.text(x));
     }
 
     /// The text of finite `x`.
@@ -256,6 +264,45 @@ impl Table {
         Ok(t)
     }
 
+    /// A table kept in memory, with no header: rows formatted on another thread, to be
+    /// [`Table::take`]n and [`Table::append`]ed to the table they belong to.
+    pub fn memory(format: Format, columns: Vec<String>) -> Table {
+        Table {
+            out: None,
+            columns,
+            format,
+            pending: Vec::with_capacity(CHUNK + 4096),
+            numbers: Numbers::new(),
+            rows: 0,
+        }
+    }
+
+    /// The rows formatted so far (a table in memory); the table goes on in `spare` (cleared).
+    pub fn take(&mut self, mut spare: Vec<u8>) -> Vec<u8> {
+        spare.clear();
+        std::mem::replace(&mut self.pending, spare)
+    }
+
+    /// Writes `rows` rows formatted by a table in memory with the same columns.
+    ///
+    /// # Errors
+    /// An I/O error (a closed pipe, a full disk).
+    pub fn append(&mut self, bytes: &[u8], rows: u64) -> std::io::Result<()> {
+        self.rows += rows;
+        if self.pending.len() + bytes.len() < CHUNK {
+            self.pending.extend_from_slice(bytes);
+            return Ok(());
+        }
+        self.write_pending()?;
+        match self.out.as_mut() {
+            Some(out) => out.write_all(bytes),
+            None => {
+                self.pending.extend_from_slice(bytes);
+                Ok(())
+            }
+        }
+    }
+
     fn csv_row(&mut self, cells: &[Cell]) {
         let mut row = Row::start(self);
         for cell in cells {
@@ -283,10 +330,9 @@ impl Table {
     }
 
     fn write_pending(&mut self) -> std::io::Result<()> {
-        let out = self
-            .out
-            .as_mut()
-            .ok_or_else(|| std::io::Error::other("closed"))?;
+        let Some(out) = self.out.as_mut() else {
+            return Ok(()); // a table in memory keeps its rows
+        };
         out.write_all(&self.pending)?;
         self.pending.clear();
         Ok(())
@@ -375,17 +421,24 @@ impl<'t> Row<'t> {
     pub fn num(&mut self, x: Option<f64>) {
         let x = x.filter(|x| x.is_finite());
         if self.table.format == Format::Csv {
-            if let Some(x) = x {
-                self.cells += 1;
-                if self.cells > 1 {
-                    self.table.pending.push(b',');
+            self.cells += 1;
+            if self.cells > 1 {
+                self.table.pending.push(b',');
+            }
+            match x {
+                Some(x) => self.table.numbers.write(x, &mut self.table.pending),
+                // a record of one empty field is `""`, else it would read as no record
+                None if self.table.columns.len() == 1 => {
+                    self.table.pending.extend_from_slice(b"\"\"");
                 }
-                self.table.numbers.write(x, &mut self.table.pending);
-            } else {
-                self.text("");
+                None => {}
             }
             return;
         }
+        self.num_json(x);
+    }
+
+    fn num_json(&mut self, x: Option<f64>) {
         let value = x
             .and_then(serde_json::Number::from_f64)
             .map_or(serde_json::Value::Null, serde_json::Value::Number);
@@ -444,7 +497,7 @@ impl<'t> Row<'t> {
                 t.pending.push(b'\n');
             }
         }
-        if t.pending.len() >= CHUNK {
+        if t.pending.len() >= CHUNK && t.out.is_some() {
             t.write_pending()?;
         }
         Ok(())

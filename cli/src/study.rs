@@ -29,15 +29,32 @@ impl Tally {
     pub fn open(args: &InputArgs) -> Result<(Reader, Tally), Failure> {
         let known = Instruments::load(args.instruments.as_deref())?;
         let reader = Reader::open(args, known)?;
-        let tally = Tally {
+        let tally = Tally::new(args, &reader);
+        Ok((reader, tally))
+    }
+
+    /// Opens the input for reading in chunks (see [`Reader::open_split`]) and the rejects file.
+    ///
+    /// # Errors
+    /// A usage failure when the input cannot be opened.
+    pub fn open_split(
+        args: &InputArgs,
+    ) -> Result<(Reader, Box<dyn std::io::Read + Send>, Tally), Failure> {
+        let known = Instruments::load(args.instruments.as_deref())?;
+        let (reader, rest) = Reader::open_split(args, known)?;
+        let tally = Tally::new(args, &reader);
+        Ok((reader, rest, tally))
+    }
+
+    fn new(args: &InputArgs, reader: &Reader) -> Tally {
+        Tally {
             file: reader.file().to_owned(),
             read: 0,
             used: 0,
             rejects: Rejects::new(args.rejects.clone(), args.strict),
             shown: 0,
             progress: progress(),
-        };
-        Ok((reader, tally))
+        }
     }
 
     /// Counts a response's rows as used.

@@ -595,3 +595,170 @@ C1,T1,3,2026-01-19,client,VAS-4,8,8,8,8\n"
         r[0]
     );
 }
+
+/// `alliance score` on `study` in `dir`, with `chunk` bytes per chunk (`0`: one reader): its
+/// exit code, table and rejects file.
+fn score_in_chunks(
+    dir: &Path,
+    study: &Path,
+    chunk: usize,
+    extra: &[&str],
+) -> (Option<i32>, String, String) {
+    let rejects = dir.join("alliance-rejects.csv");
+    let _ = std::fs::remove_file(&rejects);
+    let out = alliance(dir)
+        .env("ALLIANCE_SCORE_CHUNK_BYTES", chunk.to_string())
+        .args(["score"])
+        .arg(study)
+        .args(extra)
+        .output()
+        .unwrap();
+    let rejects = std::fs::read(rejects).unwrap_or_default();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&rejects).into_owned(),
+    )
+}
+
+/// The first line where two texts differ, for a readable failure.
+fn first_difference(a: &str, b: &str) -> String {
+    let (mut x, mut y) = (a.lines(), b.lines());
+    for n in 1.. {
+        match (x.next(), y.next()) {
+            (None, None) => return "no difference".into(),
+            (l, r) if l != r => return format!("line {n}: {l:?} vs {r:?}"),
+            _ => {}
+        }
+    }
+    unreachable!()
+}
+
+/// A study of wide rows drawn from `seed`: dyads in blocks of rows, with duplicate sessions
+/// next to each other and apart, bad answers, ragged rows, quoted fields holding commas and
+/// line ends, CRLF and bare CR line ends, and blank lines.
+fn tricky_study(seed: u64, rows: usize) -> Vec<u8> {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = |n: u64| {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        s % n
+    };
+    let mut body = HEADER.as_bytes().to_vec();
+    let (mut dyad, mut session) = (1u64, 1u64);
+    for _ in 0..rows {
+        match next(10) {
+            0 => dyad += 1,
+            1 => session = session.saturating_sub(next(3)).max(1), // a session again
+            _ => session += 1,
+        }
+        if next(7) == 0 {
+            session = 1;
+            dyad = 1 + next(dyad); // back to an earlier dyad: a block of its own
+        }
+        let client = match next(20) {
+            0 => format!("\"C,{dyad}\""),
+            1 => format!("\"C\n{dyad}\""),
+            _ => format!("C{dyad}"),
+        };
+        let answers: Vec<String> = (0..4)
+            .map(|_| match next(30) {
+                0 => "x".into(),
+                1 => "".into(),
+                2 => "12".into(),
+                3 => "\"7\"".into(),
+                _ => next(11).to_string(),
+            })
+            .collect();
+        let ragged = if next(40) == 0 { 3 } else { 4 };
+        let end = match next(12) {
+            0 => "\r\n",
+            1 => "\r",
+            2 => "\n\n",
+            _ => "\n",
+        };
+        body.extend_from_slice(
+            format!(
+                "{client},T{},{session},2026-01-05,{},VAS-4,{}{end}",
+                dyad % 3,
+                if next(9) == 0 { "therapist" } else { "client" },
+                answers[..ragged].join(",")
+            )
+            .as_bytes(),
+        );
+    }
+    body
+}
+
+#[test]
+fn scoring_in_chunks_equals_reading_on_one_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    for seed in 1..=12 {
+        let study = write(dir.path(), "study.csv", &tricky_study(seed, 150));
+        let one = score_in_chunks(dir.path(), &study, 0, &[]);
+        assert_eq!(one.0, Some(0), "seed {seed}");
+        assert!(!one.2.is_empty(), "seed {seed}: the study has bad rows");
+        for chunk in [1, 2, 7, 40, 333, 1 << 20] {
+            let chunked = score_in_chunks(dir.path(), &study, chunk, &[]);
+            let at = format!("seed {seed}, {chunk} bytes per chunk");
+            assert_eq!(chunked.0, one.0, "{at}");
+            assert!(
+                chunked.1 == one.1,
+                "{at}: table {}",
+                first_difference(&chunked.1, &one.1)
+            );
+            assert!(
+                chunked.2 == one.2,
+                "{at}: rejects {}",
+                first_difference(&chunked.2, &one.2)
+            );
+        }
+        let jsonl = score_in_chunks(dir.path(), &study, 0, &["--format", "jsonl"]);
+        assert_eq!(
+            score_in_chunks(dir.path(), &study, 5, &["--format", "jsonl"]),
+            jsonl,
+            "seed {seed}"
+        );
+    }
+}
+
+#[test]
+fn rejects_name_their_own_line_after_blank_lines_and_in_crlf_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = "C1,T1,1,2026-01-05,client,VAS-4,8,8,8,8";
+    let bad = |s: u32| format!("C1,T1,{s},2026-01-05,client,VAS-4,x,8,8,8");
+    for (name, body, lines) in [
+        (
+            "crlf.csv",
+            format!(
+                "{}{good}\r\n{}\r\n{}\r\n",
+                HEADER.replace('\n', "\r\n"),
+                bad(2),
+                bad(3)
+            ),
+            ["3", "4"],
+        ),
+        (
+            "blank.csv",
+            format!("{HEADER}{good}\n\n\n{}\n\r\n{}\n", bad(2), bad(3)),
+            ["5", "7"],
+        ),
+    ] {
+        let f = write(dir.path(), name, body.as_bytes());
+        for chunk in [0, 1, 1 << 20] {
+            let out = alliance(dir.path())
+                .env("ALLIANCE_SCORE_CHUNK_BYTES", chunk.to_string())
+                .args(["score"])
+                .arg(&f)
+                .output()
+                .unwrap();
+            assert_eq!(counts(&out.stderr), (3, 1, 2), "{name}");
+            let got: Vec<String> = rejects(dir.path())
+                .iter()
+                .map(|r| r[1].to_owned())
+                .collect();
+            assert_eq!(got, lines, "{name}, {chunk} bytes per chunk");
+        }
+    }
+}

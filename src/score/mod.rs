@@ -51,6 +51,10 @@ pub struct ScaleScore {
 impl ScaleScore {
     /// The score of a scope from the sum of its answered keyed items, after the missing-data
     /// check (`answered >= 1` is guaranteed by the caller's rule check).
+    ///
+    /// Inlined: built in place, the score is not written to the stack field by field and
+    /// then read back whole (a stalled store-to-load forward per field).
+    #[inline(always)]
     fn from_sum(
         instrument: &Instrument,
         answered_sum: f64,

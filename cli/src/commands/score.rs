@@ -2,6 +2,8 @@
 
 use crate::Failure;
 use crate::input::{Answered, InputArgs, Reader};
+
+mod chunked;
 use crate::instruments::Instruments;
 use crate::output::{OutputArgs, Table};
 use crate::study::Tally;
@@ -37,7 +39,18 @@ const BLOCK: usize = 1024;
 const IN_FLIGHT: usize = 4;
 
 pub fn run(args: &Args) -> Result<(), Failure> {
-    let (reader, mut tally) = Tally::open(&args.input)?;
+    let (mut reader, rest, tally) = Tally::open_split(&args.input)?;
+    let chunk_bytes = chunked::chunk_bytes();
+    if reader.is_long() || args.input.strict || chunk_bytes == 0 {
+        // a response spans rows, or the first bad row must stop the run where it is
+        reader.restart(rest, 2);
+        return pipeline(reader, tally, args);
+    }
+    chunked::run(&reader, rest, tally, args, chunk_bytes)
+}
+
+/// Reads on one thread and scores and writes on this one.
+fn pipeline(reader: Reader, mut tally: Tally, args: &Args) -> Result<(), Failure> {
     let known = reader.instruments().clone();
     let origin = reader.origin();
     let mut rows = Rows::new(&known, args)?;
@@ -147,6 +160,19 @@ struct Rows {
 
 impl Rows {
     fn new(known: &Instruments, args: &Args) -> Result<Rows, Failure> {
+        let columns = Rows::columns(known, args);
+        let table = Table::new(&args.output, columns.clone())?;
+        Ok(Rows::with(known, columns, table))
+    }
+
+    /// Rows formatted in memory (on a thread that scores chunks).
+    fn in_memory(known: &Instruments, args: &Args) -> Rows {
+        let columns = Rows::columns(known, args);
+        let table = Table::memory(args.output.format, columns.clone());
+        Rows::with(known, columns, table)
+    }
+
+    fn columns(known: &Instruments, args: &Args) -> Vec<String> {
         let in_play: Vec<&alliance::Instrument> = match &args.input.instrument {
             Some(id) => known.get(id).into_iter().collect(),
             None => known.all().collect(),
@@ -159,6 +185,14 @@ impl Rows {
         }
         let mut columns: Vec<String> = FIXED.map(String::from).to_vec();
         columns.extend(subscales.iter().map(|s| format!("subscale:{s}")));
+        columns
+    }
+
+    fn with(known: &Instruments, columns: Vec<String>, table: Table) -> Rows {
+        let subscales: Vec<&str> = columns
+            .iter()
+            .filter_map(|c| c.strip_prefix("subscale:"))
+            .collect();
         let sources = known
             .all()
             .map(|i| {
@@ -168,13 +202,13 @@ impl Rows {
                     .collect()
             })
             .collect();
-        Ok(Rows {
+        Rows {
             width: columns.len(),
-            table: Table::new(&args.output, columns)?,
+            table,
             card: ScoreCard::new(),
             sources,
             flags: String::new(),
-        })
+        }
     }
 
     /// Writes the row of `a`, scored into `self.card`.

@@ -654,13 +654,16 @@ impl Reader {
         if therapist.is_empty() {
             return Err(self.reject(line, Some(c.therapist), "the therapist id is empty"));
         }
-        let session: u32 = f.get(c.session).parse().map_err(|_| {
-            self.reject(
-                line,
-                Some(c.session),
-                format!("session '{}' is not a whole number", f.get(c.session)),
-            )
-        })?;
+        let session: u32 = match whole_number(f.bytes(c.session)) {
+            Some(n) => n,
+            None => f.get(c.session).parse().map_err(|_| {
+                self.reject(
+                    line,
+                    Some(c.session),
+                    format!("session '{}' is not a whole number", f.get(c.session)),
+                )
+            })?,
+        };
         let date = match c.date.map(|i| f.get(i)) {
             None | Some("") | Some("NA") => None,
             Some(d) => Some(parse_date(d).ok_or_else(|| {
@@ -671,30 +674,41 @@ impl Reader {
                 )
             })?),
         };
-        let rater = match c.rater.map(|i| f.get(i)) {
+        let rater = match c.rater {
             None => self.default_rater.unwrap_or(Rater::Client),
-            Some(r) => r.parse::<Rater>().map_err(|_| {
-                self.reject(
-                    line,
-                    c.rater,
-                    format!("rater '{r}' is not client, therapist or observer"),
-                )
-            })?,
+            // the common cases compared as bytes, the rest parsed as text
+            Some(i) => match f.bytes(i) {
+                b"client" => Rater::Client,
+                b"therapist" => Rater::Therapist,
+                _ => f.get(i).parse::<Rater>().map_err(|_| {
+                    self.reject(
+                        line,
+                        c.rater,
+                        format!("rater '{}' is not client, therapist or observer", f.get(i)),
+                    )
+                })?,
+            },
         };
-        let instrument = match c.instrument.map(|i| f.get(i)) {
+        let instrument = match c.instrument {
             None => self
                 .default_instrument
                 .ok_or_else(|| self.reject(line, None, "no instrument"))?,
-            Some(id) => self.instruments.position(id).ok_or_else(|| {
-                self.reject(
-                    line,
-                    c.instrument,
-                    format!(
-                        "unknown instrument '{id}'; known: {}",
-                        self.instruments.ids().join(", ")
-                    ),
-                )
-            })?,
+            Some(i) => match self.instruments.position_of_bytes(f.bytes(i)) {
+                Some(p) => p,
+                None => {
+                    let id = f.get(i);
+                    self.instruments.position(id).ok_or_else(|| {
+                        self.reject(
+                            line,
+                            c.instrument,
+                            format!(
+                                "unknown instrument '{id}'; known: {}",
+                                self.instruments.ids().join(", ")
+                            ),
+                        )
+                    })?
+                }
+            },
         };
         into.line = line;
         into.client.clear();
@@ -738,10 +752,7 @@ impl Reader {
     }
 
     fn wide(&mut self, line: u64, into: &mut Answered) -> Result<(), Reject> {
-        let fields = std::mem::take(&mut self.fields);
-        let read = self.wide_answers(line, &fields, into);
-        self.fields = fields;
-        read?;
+        self.wide_answers(line, &self.fields, into)?;
         self.check_duplicate(into)
     }
 
@@ -1142,6 +1153,15 @@ pub fn parse_answer(cell: &str) -> Result<Option<f64>, String> {
             "answer '{cell}' is not a number; leave the cell empty or write NA for a missing answer"
         )),
     }
+}
+
+/// A field of 1 to 9 ASCII digits as a number (the common session number, read without
+/// making text of it); `None` for anything else, which is then parsed as text.
+fn whole_number(bytes: &[u8]) -> Option<u32> {
+    if bytes.is_empty() || bytes.len() > 9 || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(bytes.iter().fold(0, |n, &d| n * 10 + u32::from(d - b'0')))
 }
 
 /// An ISO 8601 date, `YYYY-MM-DD`, optionally followed by a time (`T...`), which is ignored.

@@ -82,6 +82,11 @@ impl Instruments {
         self.list.iter().position(|i| i.id() == id)
     }
 
+    /// As [`Instruments::position`], for an id given as bytes exactly as written.
+    pub fn position_of_bytes(&self, id: &[u8]) -> Option<usize> {
+        self.list.iter().position(|i| i.id().as_bytes() == id)
+    }
+
     /// The instrument at `position` (from [`Instruments::position`]).
     pub fn at(&self, position: usize) -> &Instrument {
         &self.list[position]

@@ -22,7 +22,9 @@ pub struct Records {
     eof: bool,
     /// No record is left (the input ended or failed).
     done: bool,
-    /// The line of the next unread byte.
+    /// The line of the input's first byte, plus the line feeds skipped outside `core`
+    /// (`core` counts those it reads: the line of the next unread byte is this plus
+    /// `core.line() - 1`).
     line: u64,
 }
 
@@ -74,7 +76,7 @@ impl Records {
             }
             self.pos += 1;
         }
-        let line = self.line;
+        let line = self.line();
         loop {
             if self.pos == self.len
                 && !self.eof
@@ -89,8 +91,6 @@ impl Records {
                 record.data.get_mut(record.used..).unwrap_or_default(),
                 record.ends.get_mut(record.fields..).unwrap_or_default(),
             );
-            let consumed = input.get(..read).unwrap_or_default();
-            self.line += consumed.iter().filter(|&&b| b == b'\n').count() as u64;
             self.pos += read;
             record.used += wrote;
             record.fields += ended;
@@ -115,7 +115,7 @@ impl Records {
 
     /// The line reached.
     pub fn line(&self) -> u64 {
-        self.line
+        self.line + self.core.line().saturating_sub(1)
     }
 
     fn refill(&mut self) -> std::io::Result<()> {

@@ -167,21 +167,9 @@ pub(super) fn run(
 
 /// Appends up to `bytes` of the input to `buf`; `true` at its end.
 fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, bytes: usize) -> std::io::Result<bool> {
-    let start = buf.len();
-    buf.resize(start + bytes, 0);
-    loop {
-        match input.read(buf.get_mut(start..).unwrap_or_default()) {
-            Ok(n) => {
-                buf.truncate(start + n);
-                return Ok(n == 0);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                buf.truncate(start);
-                return Err(e);
-            }
-        }
-    }
+    // `read_to_end` reads into the spare capacity without zeroing it first
+    let read = input.take(bytes as u64).read_to_end(buf)?;
+    Ok(read == 0)
 }
 
 /// A worker: reads, scores and formats whole chunks until there are none.

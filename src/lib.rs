@@ -90,6 +90,7 @@ pub mod caseload;
 pub mod domain;
 mod interop;
 pub mod monitor;
+pub mod multilevel;
 pub mod reliability;
 pub mod sample;
 pub mod trend;

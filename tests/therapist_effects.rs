@@ -346,3 +346,146 @@ fn oneway_icc_matches_anova_and_the_published_interval() {
     }
     assert!(checked >= 30);
 }
+
+#[test]
+fn designs_that_cannot_be_partitioned_are_errors() {
+    use alliance::Error;
+    let empty: [(u32, u32, f64); 0] = [];
+    assert_eq!(
+        therapist_effects(&empty).unwrap_err(),
+        Error::TooFewGroups {
+            model: "a therapist-effects model",
+            level: "therapists",
+            needed: 2,
+            found: 0
+        }
+    );
+    let one_therapist = [(1, 1, 3.0), (1, 1, 4.0), (1, 2, 5.0)];
+    assert!(matches!(
+        therapist_effects(&one_therapist),
+        Err(Error::TooFewGroups { found: 1, .. })
+    ));
+    // the same client label under two therapists is two clients, one each
+    let one_client_each = [(1, 1, 3.0), (1, 1, 4.0), (2, 1, 5.0), (2, 1, 7.0)];
+    assert!(matches!(
+        therapist_effects(&one_client_each),
+        Err(Error::NoReplication {
+            upper: "therapist",
+            lower: "client",
+            ..
+        })
+    ));
+    let one_session_each = [(1, 1, 3.0), (1, 2, 4.0), (2, 3, 5.0), (2, 4, 7.0)];
+    assert!(matches!(
+        therapist_effects(&one_session_each),
+        Err(Error::NoReplication {
+            upper: "client",
+            lower: "session",
+            ..
+        })
+    ));
+    let nan = [(1, 1, 3.0), (1, 1, f64::NAN)];
+    assert!(matches!(
+        therapist_effects(&nan),
+        Err(Error::NonFinite { index: 1, .. })
+    ));
+    let singles = [("a", 1.0), ("b", 2.0)];
+    assert!(matches!(
+        two_level(&singles),
+        Err(Error::NoReplication { .. })
+    ));
+    assert!(matches!(
+        oneway_icc(&singles, Level::default()),
+        Err(Error::NoReplication { .. })
+    ));
+    assert!(matches!(
+        oneway_icc(&[("a", 1.0), ("a", 2.0)], Level::default()),
+        Err(Error::TooFewGroups { found: 1, .. })
+    ));
+    assert!(matches!(
+        two_level(&[("a", 1.0), ("b", 1e101)]),
+        Err(Error::TooLarge { index: 1, .. })
+    ));
+}
+
+/// Values that vary between clients but never within one: the session variance is 0 and the
+/// others are undefined (the REML likelihood is unbounded), every count kept.
+#[test]
+fn no_variation_within_clients_keeps_the_counts() {
+    let rows = [
+        (1, 1, 3.0),
+        (1, 1, 3.0),
+        (1, 2, 5.0),
+        (2, 3, 4.0),
+        (2, 3, 4.0),
+        (2, 4, 6.0),
+    ];
+    let fit = therapist_effects(&rows).unwrap();
+    let why = Outcome::Undefined(Undefined::ZeroErrorVariance);
+    assert_eq!(fit.session.variance, Outcome::Defined(0.0));
+    assert!(fit.session.boundary);
+    assert_eq!((fit.therapist.variance, fit.client.variance), (why, why));
+    assert_eq!(fit.coefficient, why);
+    assert_eq!((fit.n, fit.therapists, fit.clients), (6, 2, 4));
+    assert_eq!(
+        (fit.therapists_with_one_client, fit.clients_with_one_session),
+        (0, 2)
+    );
+    // the one-way ICC of the same clients: MSW = 0, so ICC(1) = 1, F infinite and p = 0
+    let pairs: Vec<(u32, f64)> = rows.iter().map(|&(_, c, v)| (c, v)).collect();
+    let icc = oneway_icc(&pairs, Level::default()).unwrap();
+    assert_eq!(icc.coefficient, Outcome::Defined(1.0));
+    assert_eq!(icc.f, Outcome::Undefined(Undefined::ZeroErrorVariance));
+    assert_eq!(icc.p, Outcome::Defined(0.0));
+}
+
+/// The caseload link partitions the sessions of a caseload by the course's therapist and
+/// client, and gives what the plain-number function gives.
+#[test]
+fn caseload_link_matches_the_plain_numbers() {
+    use alliance::caseload::{ScoreOf, therapist_effects as caseload_effects};
+    use alliance::{Course, Rater, Response, Session, catalog};
+    let srs = catalog::session_scale();
+    let plan: [(&str, &str, &[f64]); 6] = [
+        ("T1", "C1", &[7.0, 8.0, 8.5, 9.0]),
+        ("T1", "C2", &[6.0, 6.5]),
+        ("T2", "C3", &[8.5, 9.0, 9.5]),
+        ("T2", "C4", &[9.0]),
+        ("T3", "C5", &[5.0, 6.0, 5.5, 4.5, 6.5]),
+        ("T3", "C1", &[6.5, 7.0]), // client C1 again, with another therapist
+    ];
+    let mut courses = Vec::new();
+    let mut rows = Vec::new();
+    for (therapist, client, ratings) in plan {
+        let mut course = Course::new(client, therapist).unwrap();
+        for (number, &rating) in (1..).zip(ratings) {
+            let mut session = Session::new(client, therapist, number).unwrap();
+            let items = [rating, rating - 0.5, rating, rating + 0.5];
+            session
+                .add(Response::complete(&srs, Rater::Client, &items).unwrap())
+                .unwrap();
+            rows.push((therapist, client, items.iter().sum::<f64>()));
+            course.add(session).unwrap();
+        }
+        // a session with the therapist's rating only: not the client's, so left out
+        let mut last = Session::new(client, therapist, 99).unwrap();
+        last.add(Response::complete(&srs, Rater::Therapist, &[5.0; 4]).unwrap())
+            .unwrap();
+        course.add(last).unwrap();
+        courses.push(course);
+    }
+    let got = caseload_effects(&courses, Rater::Client, &srs, &ScoreOf::Total).unwrap();
+    let want = therapist_effects(&rows).unwrap();
+    assert_eq!(got.effects, want);
+    assert_eq!((got.effects.clients, got.effects.n), (6, 17));
+    assert!(got.skipped.is_empty());
+    let therapist = caseload_effects(&courses, Rater::Therapist, &srs, &ScoreOf::Total);
+    // one therapist rating per course: every client has a single session
+    assert!(matches!(
+        therapist,
+        Err(alliance::Error::NoReplication {
+            upper: "client",
+            ..
+        })
+    ));
+}

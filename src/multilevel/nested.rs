@@ -18,6 +18,8 @@
 //! gradient is `tr(P ∂H) − (N − 1) yᵀP ∂H P y / r`, which reduces to sums over therapists and
 //! clients (see [`Design::eval`]). Everything is O(clients) per evaluation.
 
+#![allow(clippy::doc_markdown)] // formulas (y = μ + a_t + ...) are maths, not code
+
 use crate::domain;
 use crate::outcome::{Outcome, Undefined};
 use crate::stats::Sum;

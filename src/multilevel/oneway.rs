@@ -93,10 +93,10 @@ pub struct OneWayIcc {
 /// ```
 ///
 /// is exact when the groups are of equal size (n0 = n; Searle 1971, as `psych::ICC` and
-/// `psych::statsBy`), and an approximation when they are not (Searle 1971, p. 474; Donner
-/// 1986), reported as [`IntervalMethod::SearleN0`]: F then is not exactly a scaled F
-/// variable away from ICC = 0. (`psych::statsBy` and `multilevel::ICC1` put the mean group
-/// size N/k where n0 belongs, which overstates the ICC of unbalanced data.)
+/// `psych::statsBy`), and an approximation when they are not (n0 in place of the common
+/// size: Searle 1971; reviewed by Donner 1986), reported as [`IntervalMethod::SearleN0`]: F then is not exactly a scaled F
+/// variable away from ICC = 0. (`psych::statsBy` puts the mean group size N/k where n0
+/// belongs, which overstates the ICC of unbalanced data.)
 ///
 /// Undefined cases: every value equal gives [`Undefined::ConstantValues`]; groups that differ
 /// with each group constant (MSW = 0) give ICC(1) = 1, F undefined
@@ -126,7 +126,7 @@ pub struct OneWayIcc {
 /// ```
 ///
 /// # References
-/// Searle, S. R. (1971). *Linear Models*. Wiley (§9.7: n0 and the interval). Donner, A.
+/// Searle, S. R. (1971). *Linear Models*. Wiley (n0 and the interval). Donner, A.
 /// (1986). A review of inference procedures for the intraclass correlation coefficient in
 /// the one-way random effects model. *International Statistical Review*, 54, 67-82. Matches
 /// R's `anova(lm(y ~ factor(group)))` for the mean squares, F and p, `psych::statsBy` 2.2.9

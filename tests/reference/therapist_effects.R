@@ -7,8 +7,8 @@
 # One-way ICC(1): mean squares, F and p from R's anova(lm(y ~ factor(g))) (independent of the
 # crate's code); n0 = (N - sum(n_i^2)/N)/(k - 1) and the interval
 # L = (FL - 1)/(FL + n0 - 1), U = (FU - 1)/(FU + n0 - 1), FL = F/qf(1 - a/2, k - 1, N - k),
-# FU = F qf(1 - a/2, N - k, k - 1), transcribed here from Searle (1971, sec. 9.7) and Donner
-# (1986, eq. 2.8); for balanced data also psych::statsBy's ICC1 and ci1 (psych uses the mean
+# FU = F qf(1 - a/2, N - k, k - 1), transcribed here from Searle (1971) and Donner
+# (1986); for balanced data also psych::statsBy's ICC1 and ci1 (psych uses the mean
 # group size, equal to n0 only when balanced).
 suppressPackageStartupMessages({library(lme4); library(jsonlite); library(psych)})
 args <- commandArgs(trailingOnly = TRUE)

@@ -553,3 +553,103 @@ fn serialize_message<S: serde::Serializer>(
 ) -> std::result::Result<S::Ok, S::Error> {
     s.collect_str(error)
 }
+
+// ---- therapist effects -------------------------------------------------------------------
+
+/// The therapist-effects partition of one score across a caseload (see
+/// [`therapist_effects`]).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct CaseloadTherapistEffects {
+    /// The score partitioned.
+    pub of: ScoreOf,
+    /// Whose ratings.
+    pub rater: Rater,
+    /// The REML variance partition: therapist, client and session variance, the
+    /// therapist-level ICC and the counts.
+    pub effects: crate::multilevel::TherapistEffects,
+    /// Sessions with the response that could not be scored, and why.
+    pub skipped: Vec<Skipped>,
+}
+
+/// How much of the alliance lies between therapists: the three-level REML partition
+/// ([`multilevel::therapist_effects`](crate::multilevel::therapist_effects)) of one rater's
+/// score on one instrument over every session of every course, sessions nested in clients
+/// nested in therapists.
+///
+/// A client is the course's (therapist, client) pair: two courses of one client with one
+/// therapist pool their sessions; the same client id with another therapist is another
+/// client (a client who changed therapist is not followed across, as in lme4's
+/// `therapist/client`). Sessions without the response are left out; responses that cannot
+/// be scored are listed in `skipped`, as in [`series`].
+///
+/// # Errors
+/// [`Error::UnknownSubscale`] or [`Error::ElementNotCovered`] when the instrument has no such
+/// part (see [`ScoreOf::check`]); [`Error::InstrumentMismatch`] when a response with this
+/// instrument's id was made on another definition; and as
+/// [`multilevel::therapist_effects`](crate::multilevel::therapist_effects) on the scores
+/// found: [`Error::TooFewGroups`] when fewer than 2 therapists have a score,
+/// [`Error::NoReplication`] when every therapist has one scored client or every client one
+/// scored session.
+///
+/// # Example
+/// ```
+/// use alliance::caseload::{therapist_effects, ScoreOf};
+/// use alliance::{catalog, Course, Rater, Response, Session};
+/// let srs = catalog::session_scale();
+/// // therapist, client, the client's session ratings (the same on each of the four items)
+/// let caseload = [
+///     ("T1", "C1", [7.0, 8.0, 8.5]), ("T1", "C2", [6.0, 6.5, 7.5]),
+///     ("T2", "C3", [8.5, 9.0, 9.5]), ("T2", "C4", [9.0, 8.0, 9.0]),
+///     ("T3", "C5", [5.0, 6.0, 5.5]), ("T3", "C6", [6.5, 7.0, 6.0]),
+/// ];
+/// let mut courses = Vec::new();
+/// for (therapist, client, ratings) in caseload {
+///     let mut course = Course::new(client, therapist)?;
+///     for (number, rating) in (1..).zip(ratings) {
+///         let mut session = Session::new(client, therapist, number)?;
+///         session.add(Response::complete(&srs, Rater::Client, &[rating; 4])?)?;
+///         course.add(session)?;
+///     }
+///     courses.push(course);
+/// }
+/// let fit = therapist_effects(&courses, Rater::Client, &srs, &ScoreOf::Total)?;
+/// assert_eq!((fit.effects.therapists, fit.effects.clients, fit.effects.n), (3, 6, 18));
+/// assert!(fit.effects.coefficient.value().is_some_and(|icc| icc > 0.5));
+/// assert!(fit.skipped.is_empty());
+/// # Ok::<(), alliance::Error>(())
+/// ```
+pub fn therapist_effects(
+    courses: &[Course],
+    rater: Rater,
+    instrument: &Instrument,
+    of: &ScoreOf,
+) -> Result<CaseloadTherapistEffects> {
+    of.check(instrument)?;
+    let mut rows: Vec<(&str, &str, f64)> = Vec::new();
+    let mut skipped = Vec::new();
+    for course in courses {
+        for session in course.sessions() {
+            let Some(response) = session.response(rater, instrument.id()) else {
+                continue;
+            };
+            same_instrument(response, instrument, course, session)?;
+            match pick(response, of) {
+                Ok(value) => rows.push((course.therapist(), course.client(), value)),
+                Err(reason) => skipped.push(Skipped {
+                    client: course.client().to_owned(),
+                    session: session.number(),
+                    reason,
+                }),
+            }
+        }
+    }
+    Ok(CaseloadTherapistEffects {
+        of: of.clone(),
+        rater,
+        effects: crate::multilevel::therapist_effects(&rows)?,
+        skipped,
+    })
+}

@@ -505,6 +505,35 @@ pub enum Error {
         what: &'static str,
     },
 
+    // ---- mixed models: therapist effects ---------------------------------------------------
+    /// Fewer groups at a level of a nested design than a variance partition needs (one
+    /// therapist: the therapist variance is confounded with the mean).
+    #[error("{model} needs at least {needed} {level}, found {found}")]
+    TooFewGroups {
+        /// The model asked for ("a therapist-effects model", "a one-way ICC", ...).
+        model: &'static str,
+        /// The level counted, in the plural ("therapists", "groups").
+        level: &'static str,
+        /// The fewest it needs.
+        needed: usize,
+        /// The number given.
+        found: usize,
+    },
+    /// Every group at a level has a single member, so the variances of the two levels cannot
+    /// be told apart.
+    #[error(
+        "every {upper} has a single {lower}, so the {upper} and {lower} variances cannot be \
+         told apart; {advice}"
+    )]
+    NoReplication {
+        /// The upper level ("therapist", "client", "group").
+        upper: &'static str,
+        /// The level nested in it ("client", "session", "observation").
+        lower: &'static str,
+        /// What to do instead.
+        advice: &'static str,
+    },
+
     // ---- categorical agreement (kappa family, Krippendorff) ---------------------------------
     /// A value outside the domain a method needs (a negative value on a ratio scale).
     #[error("{what} at position {index} is {value}, but it must be {expected}")]
@@ -1100,6 +1129,8 @@ impl Error {
             Error::InvalidLimitMultiplier { .. } => "invalid_limit_multiplier",
             Error::InvalidMeasurementError { .. } => "invalid_measurement_error",
             Error::RatingsTooLarge { .. } => "ratings_too_large",
+            Error::TooFewGroups { .. } => "too_few_groups",
+            Error::NoReplication { .. } => "no_replication",
             Error::OutOfDomain { .. } => "out_of_domain",
             Error::TooFewCategories { .. } => "too_few_categories",
             Error::CategoriesNotAscending { .. } => "categories_not_ascending",

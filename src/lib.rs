@@ -25,6 +25,7 @@
 //! | Did it change reliably between two sessions? | [`trend::reliable_change`] |
 //! | Was there a rupture, and was it repaired? A sudden drop? | [`trend::ruptures`], [`trend::sudden_drops`], [`trend::cusum`], [`trend::ewma`], [`trend::pcoms_flags`] |
 //! | While therapy runs, session by session? | [`monitor::Monitor`], [`monitor::DyadMonitor`] |
+//! | How much of the alliance lies between therapists, and between clients of one therapist? | [`multilevel::therapist_effects`] (REML, unbalanced), [`caseload::therapist_effects`]; two levels: [`multilevel::two_level`], [`multilevel::oneway_icc`] |
 //!
 //! # One shape for every result
 //!
@@ -90,6 +91,7 @@ pub mod caseload;
 pub mod domain;
 mod interop;
 pub mod monitor;
+pub mod multilevel;
 pub mod reliability;
 pub mod sample;
 pub mod trend;

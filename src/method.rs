@@ -32,6 +32,10 @@ pub enum IntervalMethod {
     /// Sen's slope: Gilbert's (1987) interval, interpolating between neighbouring ranked
     /// slopes (R `mannkendall`).
     InterpolatedSlopes,
+    /// The one-way ICC's F bounds with Searle's effective group size n0 in place of a common
+    /// group size, for unequal group sizes: approximate (Searle 1971; Donner 1986), exact only
+    /// when the groups are of equal size.
+    SearleN0,
 }
 
 /// The method behind a p-value.

@@ -339,6 +339,25 @@ fn texts() -> Vec<(Error, &'static str)> {
             },
             "an ICC needs at least 2 targets rated by every rater, found 0",
         ),
+        // ---- mixed models: therapist effects
+        (
+            Error::TooFewGroups {
+                model: "a therapist-effects model",
+                level: "therapists",
+                needed: 2,
+                found: 1,
+            },
+            "a therapist-effects model needs at least 2 therapists, found 1",
+        ),
+        (
+            Error::NoReplication {
+                upper: "therapist",
+                lower: "client",
+                advice: "fit the clients' values as two levels (multilevel::two_level) instead",
+            },
+            "every therapist has a single client, so the therapist and client variances cannot \
+             be told apart; fit the clients' values as two levels (multilevel::two_level) instead",
+        ),
         (
             Error::InvalidLimitMultiplier { value: -1.0 },
             "the limits-of-agreement multiplier is -1, but it must be a positive number of \

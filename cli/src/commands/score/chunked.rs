@@ -85,15 +85,18 @@ pub(super) fn run(
     // output buffers written, handed back to the workers to fill again
     let spare: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
     let spare = &spare;
+    let gone =
+        || Failure::Data("internal error: a scoring thread failed; please report this".into());
     std::thread::scope(|scope| -> Result<(), Failure> {
         let (send_chunk, chunks) = sync_channel::<Chunk>(2 * workers);
         let chunks = Arc::new(Mutex::new(chunks));
         let (send_done, dones) = channel::<Done>();
+        let mut threads = Vec::with_capacity(workers);
         for _ in 0..workers {
             let (chunks, send_done) = (Arc::clone(&chunks), send_done.clone());
             let mut reader = template.fork();
             let (known, origin) = (&known, &origin);
-            scope.spawn(move || {
+            threads.push(scope.spawn(move || {
                 // made here: a table holds an output, which stays on its thread
                 let mut rows = Rows::in_memory(known, args);
                 work(
@@ -105,61 +108,70 @@ pub(super) fn run(
                     &send_done,
                     spare,
                 );
-            });
+            }));
         }
         // the workers hold the only ends left: when they stop, sending and receiving fail
         drop((chunks, send_done));
         let mut sink = |d: Done, merge: &mut Merge| {
             merge.take(d, template, &known, &origin, &mut rows, &mut tally, spare)
         };
-        let mut cutter = Cutter::new(template.delimiter());
-        // small chunks (in tests) are read in small pieces, so that each is cut on its own
-        let read_bytes = chunk_bytes.clamp(1, READ_BYTES);
-        let mut buf = Vec::with_capacity(chunk_bytes.min(CHUNK_BYTES) + read_bytes);
-        let (mut seq, mut line) = (0u64, 2u64);
-        let gone =
-            || Failure::Data("internal error: a scoring thread failed; please report this".into());
-        loop {
-            let eof = fill(&mut rest, &mut buf, read_bytes)
-                .map_err(|e| Failure::Data(format!("cannot read {file}: {e}")))?;
-            cutter.scan(&buf);
-            let cut = match (eof, cutter.end) {
-                (true, _) => buf.len(),
-                (false, end) if end > 0 && buf.len() >= chunk_bytes => end,
-                _ => continue,
-            };
-            if cut > 0 {
-                let mut next = Vec::with_capacity(chunk_bytes.min(CHUNK_BYTES) + read_bytes);
-                next.extend_from_slice(&buf[cut..]);
-                buf.truncate(cut);
-                let bytes = std::mem::replace(&mut buf, next);
-                let first_line = line;
-                line += line_feeds(&bytes);
-                send_chunk
-                    .send(Chunk {
+        // owns the sending end of the chunks, dropped when it returns: the workers then stop
+        let cut_and_merge = || -> Result<(), Failure> {
+            let mut cutter = Cutter::new(template.delimiter());
+            // small chunks (in tests) are read in small pieces, so that each is cut on its own
+            let read_bytes = chunk_bytes.clamp(1, READ_BYTES);
+            let capacity = chunk_bytes.min(CHUNK_BYTES) + read_bytes;
+            let mut buf = Vec::with_capacity(capacity);
+            let (mut seq, mut line) = (0u64, 2u64);
+            loop {
+                let eof = fill(&mut rest, &mut buf, read_bytes)
+                    .map_err(|e| Failure::Data(format!("cannot read {file}: {e}")))?;
+                cutter.scan(&buf);
+                let cut = match (eof, cutter.end) {
+                    (true, _) => buf.len(),
+                    (false, end) if end > 0 && buf.len() >= chunk_bytes => end,
+                    _ => continue,
+                };
+                if cut > 0 {
+                    let mut next = Vec::with_capacity(capacity);
+                    next.extend_from_slice(buf.get(cut..).unwrap_or_default());
+                    buf.truncate(cut);
+                    let bytes = std::mem::replace(&mut buf, next);
+                    let first_line = line;
+                    line += line_feeds(&bytes);
+                    let chunk = Chunk {
                         seq,
                         bytes,
                         first_line,
-                    })
-                    .map_err(|_| gone())?;
-                seq += 1;
-                cutter.reset();
+                    };
+                    send_chunk.send(chunk).map_err(|_| gone())?;
+                    seq += 1;
+                    cutter.reset();
+                }
+                while let Ok(d) = dones.try_recv() {
+                    sink(d, &mut merge)?;
+                }
+                if eof {
+                    break;
+                }
             }
-            while let Ok(d) = dones.try_recv() {
+            drop(send_chunk);
+            for d in dones.iter() {
                 sink(d, &mut merge)?;
             }
-            if eof {
-                break;
+            match merge.next == seq {
+                true => Ok(()),
+                false => Err(gone()),
             }
+        };
+        let outcome = cut_and_merge();
+        // joined here, so that a worker's panic is an error, not this thread's panic
+        let failed: Vec<bool> = threads.into_iter().map(|t| t.join().is_err()).collect();
+        let crashed = failed.contains(&true);
+        match crashed {
+            true => Err(gone()),
+            false => outcome,
         }
-        drop(send_chunk);
-        for d in dones.iter() {
-            sink(d, &mut merge)?;
-        }
-        if merge.next != seq {
-            return Err(gone());
-        }
-        Ok(())
     })?;
     rows.table.finish()?;
     tally.finish(merge.rows_read, "scored")

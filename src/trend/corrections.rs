@@ -464,6 +464,9 @@ pub fn mann_kendall_pre_whitened(
 /// S, Var(S), Z, p: the Mann-Kendall test on w
 /// ```
 ///
+/// Whitened values that differ by no more than their rounding (about 1e-14 of the scores'
+/// magnitude) are taken as the ties they are in exact arithmetic (on scores on a grid, equal
+/// scores after equal residuals), where pymannkendall may count them as a difference.
 /// The trend is removed before r₁ is estimated, so r₁ is not inflated by it, and is added back
 /// before testing. On sessions 1..n the results equal pymannkendall's
 /// `trend_free_pre_whitening_modification_test`, which adds the trend back as b · (i − 1) at
@@ -506,6 +509,31 @@ pub fn mann_kendall_trend_free_pre_whitened(
     options: PreWhiteningOptions,
 ) -> Result<PreWhitened> {
     whitened_test(series, options, true)
+}
+
+/// Makes whitened values that differ by no more than their rounding (`delta`) exactly equal.
+///
+/// Values equal in exact arithmetic can come out a few ulps apart: on scores on a grid,
+/// yᵢ = yⱼ and d_{i−1} = d_{j−1} give wᵢ = wⱼ, but the trend-free wᵢ = dᵢ − r d_{i−1} + b tᵢ
+/// rounds differently at tᵢ and tⱼ. Left apart, such a tie would count as a concordant or
+/// discordant pair and drop out of the tie correction (the crate's convention: differences
+/// below rounding are ties; see `stats::RoundingNoise`). Runs are chained in sorted order and
+/// set to their smallest value. O(m log m).
+fn merge_rounding_ties(w: &mut [f64], delta: f64) {
+    let mut order: Vec<usize> = (0..w.len()).collect();
+    order.sort_unstable_by(|&a, &b| w[a].total_cmp(&w[b]));
+    let mut k = 0;
+    while k < order.len() {
+        let head = w[order[k]];
+        let mut previous = head;
+        let mut j = k + 1;
+        while j < order.len() && w[order[j]] - previous <= delta {
+            previous = w[order[j]];
+            w[order[j]] = head;
+            j += 1;
+        }
+        k = j;
+    }
 }
 
 fn whitened_test(
@@ -552,6 +580,9 @@ fn whitened_test(
                 let w = d[i] - r * d[i - 1];
                 if trend_free { w + slope * t[i] } else { w }
             }));
+            // each term of w is at most `magnitude` (|r| times it for the lagged one)
+            let delta = 64.0 * f64::EPSILON * (2.0 + r.abs()) * magnitude;
+            merge_rounding_ties(&mut dev, delta);
             &dev
         }
         None => y,

@@ -192,6 +192,12 @@ def cases():
         t = np.cumsum(rng.integers(1, 5, n)).astype(float)
         _, y = ar1(rng, n, 0.6, 0.02, t=t)
         out.append(("uneven_ar1_n%d" % n, t, y))
+    # quarter-point scores on uneven times whose trend-free pre-whitened series has a tie in
+    # exact arithmetic (y_5 = y_10 and d_4 = d_9) that float rounding splits (found by the
+    # crate's property tests)
+    out.append(("tfpw_exact_tie_uneven_n14",
+                np.array([2.0, 6, 8, 9, 10, 11, 14, 16, 17, 20, 22, 26, 28, 30]),
+                np.array([1.25, 9.0, 0.75, 3.0, 3.25, 9.25, 1.0, 0.5, 2.25, 4.0, 9.25, 1.25, 5.75, 5.75])))
     return out
 
 

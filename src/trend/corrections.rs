@@ -23,7 +23,7 @@
 //! whose |r₁| is below 1 on every non-constant series (so pre-whitening never divides the
 //! series away). Where every residual is equal (constant scores for pre-whitening; constant
 //! scores or scores exactly on a line for the trend-free methods) r is 0/0 and is reported as
-//! [`Undefined::ConstantValues`]. Series shorter than [`MIN_POINTS`] sessions are refused
+//! [`Undefined::ConstantValues`]. Series shorter than [`CORRECTION_MIN_POINTS`] sessions are refused
 //! ([`Error::TooShortForCorrection`]): three sessions give two lag-1 products, too few to
 //! estimate an autocorrelation, and pre-whitening would leave two points to test.
 
@@ -38,18 +38,18 @@ use crate::outcome::{Outcome, Undefined};
 use crate::stats::{self, RoundingNoise};
 
 /// The fewest sessions an autocorrelation correction accepts.
-pub const MIN_POINTS: usize = 4;
+pub const CORRECTION_MIN_POINTS: usize = 4;
 
 /// The most products `lags x n` the Yue-Wang autocorrelations may take (as
 /// [`HamedRaoOptions::MAX_WORK`](super::HamedRaoOptions::MAX_WORK)): 2^28.
 const MAX_WORK: u64 = 1 << 28;
 
-/// Refuses series shorter than [`MIN_POINTS`].
+/// Refuses series shorter than [`CORRECTION_MIN_POINTS`].
 fn require(series: &Series, method: &'static str) -> Result<()> {
-    if series.len() < MIN_POINTS {
+    if series.len() < CORRECTION_MIN_POINTS {
         return Err(Error::TooShortForCorrection {
             method,
-            needed: MIN_POINTS,
+            needed: CORRECTION_MIN_POINTS,
             found: series.len(),
         });
     }
@@ -181,7 +181,7 @@ pub struct YueWang {
     pub s: i64,
     /// Var(S) of the uncorrected test (tie-corrected).
     pub var_s_uncorrected: f64,
-    /// The variance inflation n/n* = 1 + 2 Σ_k (1 − k/n) r_k; [`Undefined::ConstantValues`]
+    /// The variance inflation n/n* = 1 + 2 Σₖ (1 − k/n) rₖ; [`Undefined::ConstantValues`]
     /// when the detrended scores are all equal.
     pub correction: Outcome,
     /// The effective sample size n* = n / (n/n*); undefined with the correction, and
@@ -232,7 +232,7 @@ pub struct YueWang {
 /// which `with_lags(1)` captures most of the correction. The cost is O(n · lags).
 ///
 /// # Errors
-/// [`Error::TooShortForCorrection`] below [`MIN_POINTS`] sessions;
+/// [`Error::TooShortForCorrection`] below [`CORRECTION_MIN_POINTS`] sessions;
 /// [`Error::InvalidCorrectionLags`] when `lags` is 0, not below n, or beyond 2^28 / n.
 ///
 /// # Example
@@ -429,7 +429,7 @@ pub struct PreWhitened {
 /// p = 1), where pymannkendall tests n − 1 NaNs.
 ///
 /// # Errors
-/// [`Error::TooShortForCorrection`] below [`MIN_POINTS`] sessions.
+/// [`Error::TooShortForCorrection`] below [`CORRECTION_MIN_POINTS`] sessions.
 ///
 /// # Example
 /// ```
@@ -478,7 +478,7 @@ pub fn mann_kendall_pre_whitened(
 /// S = 0, p = 1, "no trend".
 ///
 /// # Errors
-/// [`Error::TooShortForCorrection`] below [`MIN_POINTS`] sessions.
+/// [`Error::TooShortForCorrection`] below [`CORRECTION_MIN_POINTS`] sessions.
 ///
 /// # Example
 /// ```

@@ -65,7 +65,7 @@ mod corrections;
 mod siegel;
 
 pub use corrections::{
-    MIN_POINTS as CORRECTION_MIN_POINTS, PreWhitened, PreWhiteningOptions, YueWang, YueWangOptions,
+    CORRECTION_MIN_POINTS, PreWhitened, PreWhiteningOptions, YueWang, YueWangOptions,
     mann_kendall_pre_whitened, mann_kendall_trend_free_pre_whitened, mann_kendall_yue_wang,
 };
 pub use siegel::{SiegelIntercept, SiegelOptions, SiegelSlope, siegel_slope, siegel_slopes};

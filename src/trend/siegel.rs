@@ -27,8 +27,8 @@ pub enum SiegelIntercept {
     /// `method="hierarchical"`).
     #[default]
     Hierarchical,
-    /// The repeated median of the pairwise intercepts, median_j median_{i: xᵢ ≠ xⱼ}
-    /// (yᵢ xⱼ − yⱼ xᵢ)/(xⱼ − xᵢ), estimated separately from the slope (Siegel 1982;
+    /// The repeated median of the pairwise intercepts, `median_j median_{i: xᵢ ≠ xⱼ}`
+    /// `(yᵢ xⱼ − yⱼ xᵢ)/(xⱼ − xᵢ)`, estimated separately from the slope (Siegel 1982;
     /// scipy's `method="separate"`).
     Separate,
 }

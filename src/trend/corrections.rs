@@ -23,9 +23,9 @@
 //! whose |r₁| is below 1 on every non-constant series (so pre-whitening never divides the
 //! series away). Where every residual is equal (constant scores for pre-whitening; constant
 //! scores or scores exactly on a line for the trend-free methods) r is 0/0 and is reported as
-//! [`Undefined::ConstantValues`]. Series shorter than [`CORRECTION_MIN_POINTS`] sessions are refused
-//! ([`Error::TooShortForCorrection`]): three sessions give two lag-1 products, too few to
-//! estimate an autocorrelation, and pre-whitening would leave two points to test.
+//! [`Undefined::ConstantValues`]. Series shorter than [`CORRECTION_MIN_POINTS`] sessions are
+//! refused ([`Error::TooShortForCorrection`]): three sessions give two lag-1 products, too
+//! few to estimate an autocorrelation, and pre-whitening would leave two points to test.
 
 use super::Series;
 use super::mahonian::exact_p;

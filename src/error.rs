@@ -862,6 +862,19 @@ pub enum Error {
         /// most 2^28 products lags x n).
         max_lags: usize,
     },
+    /// More points than Siegel's repeated-median line accepts
+    /// ([`crate::trend::SIEGEL_MAX_POINTS`]): its time grows with the square of the points.
+    #[error(
+        "Siegel's repeated-median slope takes time growing with the square of the points and \
+         accepts at most {limit}, found {points}; use Sen's slope (sen_slope), which handles \
+         millions"
+    )]
+    TooManyPointsForSiegel {
+        /// Points given.
+        points: usize,
+        /// The most accepted.
+        limit: usize,
+    },
 
     // ---- trend detectors and monitor (trend-detect) ---------------------------------------
     /// A number beyond [`MAGNITUDE_LIMIT`](crate::domain::MAGNITUDE_LIMIT), where sums of
@@ -1166,6 +1179,7 @@ impl Error {
             Error::TooManyLags { .. } => "too_many_lags",
             Error::TooShortForCorrection { .. } => "too_short_for_correction",
             Error::InvalidCorrectionLags { .. } => "invalid_correction_lags",
+            Error::TooManyPointsForSiegel { .. } => "too_many_points_for_siegel",
             Error::TooLarge { .. } => "too_large",
             Error::TooSmall { .. } => "too_small",
             Error::TimesDiffer { .. } => "times_differ",

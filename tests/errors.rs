@@ -669,6 +669,15 @@ fn texts() -> Vec<(Error, &'static str)> {
             "Yue-Wang lags is 12; it must be at least 1 and at most 11 on this series of 12 points",
         ),
         (
+            Error::TooManyPointsForSiegel {
+                points: 40_000,
+                limit: 32_768,
+            },
+            "Siegel's repeated-median slope takes time growing with the square of the points and \
+             accepts at most 32768, found 40000; use Sen's slope (sen_slope), which handles \
+             millions",
+        ),
+        (
             Error::InvalidLags {
                 lags: 0,
                 points: 10,

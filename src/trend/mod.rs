@@ -68,4 +68,6 @@ pub use corrections::{
     CORRECTION_MIN_POINTS, PreWhitened, PreWhiteningOptions, YueWang, YueWangOptions,
     mann_kendall_pre_whitened, mann_kendall_trend_free_pre_whitened, mann_kendall_yue_wang,
 };
-pub use siegel::{SiegelIntercept, SiegelOptions, SiegelSlope, siegel_slope, siegel_slopes};
+pub use siegel::{
+    SIEGEL_MAX_POINTS, SiegelIntercept, SiegelOptions, SiegelSlope, siegel_slope, siegel_slopes,
+};

@@ -91,6 +91,23 @@ pub struct SiegelSlope {
 
 const REFERENCE: &str = "scipy.stats.siegelslopes 1.17.1";
 
+/// The most points Siegel's line accepts: 2^15 = 32,768 (about 10^9 pairwise slopes, some
+/// seconds). Its cost grows with the square of the points, so a million points would take
+/// an hour; beyond the limit the functions refuse at once ([`Error::TooManyPointsForSiegel`])
+/// and point to Sen's slope, which takes O(n log n).
+pub const SIEGEL_MAX_POINTS: usize = 1 << 15;
+
+/// Refuses more than [`SIEGEL_MAX_POINTS`] points.
+fn check_size(n: usize) -> Result<()> {
+    if n > SIEGEL_MAX_POINTS {
+        return Err(Error::TooManyPointsForSiegel {
+            points: n,
+            limit: SIEGEL_MAX_POINTS,
+        });
+    }
+    Ok(())
+}
+
 /// Siegel's repeated-median slope of a series on its real session times.
 ///
 /// ```text
@@ -110,7 +127,8 @@ const REFERENCE: &str = "scipy.stats.siegelslopes 1.17.1";
 /// arbitrary (x, y) pairs, ties in x included. O(n²) time, O(n) memory (module doc).
 ///
 /// # Errors
-/// [`Error::TooFewPoints`] for fewer than 2 points.
+/// [`Error::TooFewPoints`] for fewer than 2 points; [`Error::TooManyPointsForSiegel`] beyond
+/// [`SIEGEL_MAX_POINTS`].
 ///
 /// # Example
 /// ```
@@ -131,6 +149,7 @@ const REFERENCE: &str = "scipy.stats.siegelslopes 1.17.1";
 /// (`tests/reference/siegel.py`).
 pub fn siegel_slope(series: &Series, options: SiegelOptions) -> Result<SiegelSlope> {
     series.require(2)?;
+    check_size(series.len())?;
     Ok(repeated_median(series.times(), series.values(), options))
 }
 
@@ -144,7 +163,8 @@ pub fn siegel_slope(series: &Series, options: SiegelOptions) -> Result<SiegelSlo
 ///
 /// # Errors
 /// [`Error::LengthMismatch`] when x and y differ in length; [`Error::TooFewPoints`] for fewer
-/// than 2 points; [`Error::NonFinite`], [`Error::TooLarge`] or [`Error::TooSmall`] for a value
+/// than 2 points; [`Error::TooManyPointsForSiegel`] beyond [`SIEGEL_MAX_POINTS`];
+/// [`Error::NonFinite`], [`Error::TooLarge`] or [`Error::TooSmall`] for a value
 /// outside the numeric domain ([`crate::domain`]), with its position.
 ///
 /// # Example
@@ -178,6 +198,7 @@ pub fn siegel_slopes(x: &[f64], y: &[f64], options: SiegelOptions) -> Result<Sie
             found: x.len(),
         });
     }
+    check_size(x.len())?;
     crate::domain::check("x value", x)?;
     crate::domain::check("y value", y)?;
     Ok(repeated_median(x, y, options))

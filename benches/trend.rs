@@ -1,9 +1,10 @@
 //! Trend statistics benchmarks: Mann-Kendall and Sen's slope on long series and on a batch of
-//! many short ones. Inputs are built by formula (the same as benches/compare/trend.py).
+//! many short ones; Siegel's repeated-median line (O(n²)) at 1,000 and 10,000 points. Inputs are built by formula (the same as benches/compare/trend.py).
 
 use alliance::Level;
 use alliance::trend::{
-    BatchOptions, SenOptions, Series, mann_kendall, mann_kendall_sen_batch, sen_slope,
+    BatchOptions, SenOptions, Series, SiegelIntercept, SiegelOptions, mann_kendall,
+    mann_kendall_sen_batch, sen_slope, siegel_slope,
 };
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -89,5 +90,33 @@ fn mk_and_sen_batch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, mann_kendall_long, sen_long, mk_and_sen_batch);
+fn siegel_long(c: &mut Criterion) {
+    let mut group = c.benchmark_group("trend/siegel_slope");
+    group.sample_size(10);
+    for n in [1_000usize, 10_000] {
+        let s = long_series(n);
+        for (name, intercept) in [
+            ("hierarchical", SiegelIntercept::Hierarchical),
+            ("separate", SiegelIntercept::Separate),
+        ] {
+            let options = SiegelOptions::default().with_intercept(intercept);
+            group.bench_with_input(BenchmarkId::new(name, n), &s, |b, s| {
+                b.iter(|| {
+                    let line = siegel_slope(black_box(s), options).expect("siegel");
+                    assert!(line.slope.is_defined());
+                    line
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    mann_kendall_long,
+    sen_long,
+    mk_and_sen_batch,
+    siegel_long
+);
 criterion_main!(benches);

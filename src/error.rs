@@ -859,6 +859,52 @@ pub enum Error {
         max_lags: usize,
     },
 
+    // ---- trend: autocorrelation corrections and Siegel ---------------------------------------
+    /// A series too short to estimate the autocorrelation an autocorrelation-corrected
+    /// Mann-Kendall test needs ([`crate::trend::CORRECTION_MIN_POINTS`]).
+    #[error(
+        "the {method} correction estimates the series' autocorrelation and needs at least \
+         {needed} sessions, found {found}; use the uncorrected Mann-Kendall test on a series \
+         this short"
+    )]
+    TooShortForCorrection {
+        /// The correction ("Yue-Wang", "pre-whitening", "trend-free pre-whitening").
+        method: &'static str,
+        /// Sessions the correction needs.
+        needed: usize,
+        /// Sessions in the series.
+        found: usize,
+    },
+    /// A lag count for an autocorrelation correction of 0, or beyond what the series allows.
+    #[error(
+        "{method} lags is {lags}; it must be at least 1 and at most {max_lags} on this series \
+         of {points} points"
+    )]
+    InvalidCorrectionLags {
+        /// The correction ("Yue-Wang").
+        method: &'static str,
+        /// Lags asked for.
+        lags: usize,
+        /// Points in the series.
+        points: usize,
+        /// The most lags accepted on this series: n − 1, or fewer on very long series (at
+        /// most 2^28 products lags x n).
+        max_lags: usize,
+    },
+    /// More points than Siegel's repeated-median line accepts
+    /// ([`crate::trend::SIEGEL_MAX_POINTS`]): its time grows with the square of the points.
+    #[error(
+        "Siegel's repeated-median slope takes time growing with the square of the points and \
+         accepts at most {limit}, found {points}; use Sen's slope (sen_slope), which handles \
+         millions"
+    )]
+    TooManyPointsForSiegel {
+        /// Points given.
+        points: usize,
+        /// The most accepted.
+        limit: usize,
+    },
+
     // ---- trend detectors and monitor (trend-detect) ---------------------------------------
     /// A number beyond [`MAGNITUDE_LIMIT`](crate::domain::MAGNITUDE_LIMIT), where sums of
     /// squares could overflow (alliance scores and session times are many orders of magnitude
@@ -1162,6 +1208,9 @@ impl Error {
             Error::UnsupportedInterval { .. } => "unsupported_interval",
             Error::TooManyItems { .. } => "too_many_items",
             Error::TooManyLags { .. } => "too_many_lags",
+            Error::TooShortForCorrection { .. } => "too_short_for_correction",
+            Error::InvalidCorrectionLags { .. } => "invalid_correction_lags",
+            Error::TooManyPointsForSiegel { .. } => "too_many_points_for_siegel",
             Error::TooLarge { .. } => "too_large",
             Error::TooSmall { .. } => "too_small",
             Error::TimesDiffer { .. } => "times_differ",

@@ -669,6 +669,34 @@ fn texts() -> Vec<(Error, &'static str)> {
             "the reliable change criterion needs an SD (.sd(value, source)); set it before building",
         ),
         (
+            Error::TooShortForCorrection {
+                method: "trend-free pre-whitening",
+                needed: 4,
+                found: 3,
+            },
+            "the trend-free pre-whitening correction estimates the series' autocorrelation and \
+             needs at least 4 sessions, found 3; use the uncorrected Mann-Kendall test on a \
+             series this short",
+        ),
+        (
+            Error::InvalidCorrectionLags {
+                method: "Yue-Wang",
+                lags: 12,
+                points: 12,
+                max_lags: 11,
+            },
+            "Yue-Wang lags is 12; it must be at least 1 and at most 11 on this series of 12 points",
+        ),
+        (
+            Error::TooManyPointsForSiegel {
+                points: 40_000,
+                limit: 32_768,
+            },
+            "Siegel's repeated-median slope takes time growing with the square of the points and \
+             accepts at most 32768, found 40000; use Sen's slope (sen_slope), which handles \
+             millions",
+        ),
+        (
             Error::InvalidLags {
                 lags: 0,
                 points: 10,

@@ -16,7 +16,10 @@ use alliance::agreement::{
 use alliance::domain::{MAGNITUDE_LIMIT, RESOLUTION_LIMIT};
 use alliance::reliability::{cronbach_alpha, cronbach_alpha_pairwise, item_analysis};
 use alliance::trend::{
-    HamedRaoOptions, SenOptions, Series, mann_kendall, mann_kendall_hamed_rao, ols_trend, sen_slope,
+    HamedRaoOptions, PreWhiteningOptions, SenOptions, Series, SiegelIntercept, SiegelOptions,
+    YueWangOptions, mann_kendall, mann_kendall_hamed_rao, mann_kendall_pre_whitened,
+    mann_kendall_trend_free_pre_whitened, mann_kendall_yue_wang, ols_trend, sen_slope,
+    siegel_slope,
 };
 use alliance::{Interval, Level, Outcome, Paired, Ratings};
 use proptest::prelude::*;
@@ -123,6 +126,24 @@ proptest! {
         }
         if let Ok(h) = mann_kendall_hamed_rao(&s, HamedRaoOptions::default()) {
             no_nonfinite(&h)?;
+        }
+        for options in [YueWangOptions::default(), YueWangOptions::default().with_lags(1)] {
+            if let Ok(yw) = mann_kendall_yue_wang(&s, options) {
+                no_nonfinite(&yw)?;
+            }
+        }
+        if let Ok(pw) = mann_kendall_pre_whitened(&s, PreWhiteningOptions::default()) {
+            no_nonfinite(&pw)?;
+            prop_assert!((0.0..=1.0).contains(&pw.p));
+        }
+        if let Ok(pw) = mann_kendall_trend_free_pre_whitened(&s, PreWhiteningOptions::default()) {
+            no_nonfinite(&pw)?;
+            prop_assert!((0.0..=1.0).contains(&pw.p));
+        }
+        for intercept in [SiegelIntercept::Hierarchical, SiegelIntercept::Separate] {
+            if let Ok(line) = siegel_slope(&s, SiegelOptions::default().with_intercept(intercept)) {
+                no_nonfinite(&line)?;
+            }
         }
         if let Ok(r) = sen_slope(&s, level, SenOptions::default()) {
             no_nonfinite(&r)?;

@@ -298,6 +298,18 @@ fn options_round_trip_and_validate() {
         .with_ci_method(IntervalMethod::InterpolatedSlopes);
     round_trip(&sen);
     round_trip(&HamedRaoOptions::default().with_lags(3));
+    round_trip(
+        &alliance::trend::YueWangOptions::default()
+            .with_lags(2)
+            .with_level(alliance::Level::NINETY_FIVE),
+    );
+    round_trip(
+        &alliance::trend::PreWhiteningOptions::default().with_level(alliance::Level::NINETY_FIVE),
+    );
+    round_trip(
+        &alliance::trend::SiegelOptions::default()
+            .with_intercept(alliance::trend::SiegelIntercept::Separate),
+    );
     let batch = BatchOptions::default().with_sen(sen);
     round_trip(&batch);
     let json = serde_json::to_string(&HamedRaoOptions::default()).unwrap();

@@ -59,3 +59,15 @@ pub use reliable_change::{
     reliable_change_between, reliable_change_from_baseline, sample_sd,
 };
 pub use sen::{SenIntercept, SenOptions, SenSlope, sen_slope};
+
+// ---- trend: autocorrelation corrections and Siegel ---------------------------------------
+mod corrections;
+mod siegel;
+
+pub use corrections::{
+    CORRECTION_MIN_POINTS, PreWhitened, PreWhiteningOptions, YueWang, YueWangOptions,
+    mann_kendall_pre_whitened, mann_kendall_trend_free_pre_whitened, mann_kendall_yue_wang,
+};
+pub use siegel::{
+    SIEGEL_MAX_POINTS, SiegelIntercept, SiegelOptions, SiegelSlope, siegel_slope, siegel_slopes,
+};

@@ -32,6 +32,10 @@ pub enum IntervalMethod {
     /// Sen's slope: Gilbert's (1987) interval, interpolating between neighbouring ranked
     /// slopes (R `mannkendall`).
     InterpolatedSlopes,
+    /// MOVER, the method of variance estimates recovery (Zou 2013): chi-squared bounds for
+    /// each variance component, recombined into bounds for their sum and for the limits of
+    /// agreement built on it (repeated-measures Bland-Altman; the bias by the normal quantile).
+    Mover,
 }
 
 /// The method behind a p-value.

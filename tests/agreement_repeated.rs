@@ -447,3 +447,37 @@ fn undefined_paths_keep_every_defined_count() {
     assert_eq!(pb.p, Outcome::Undefined(Undefined::NoResidualDegreesOfFreedom));
     assert_eq!((pb.n, pb.df), (2, 0.0));
 }
+
+/// The caseload link pools every session of every dyad with the course as the subject: the
+/// same numbers as the statistics on the pairs `caseload::pairs` lists, grouped by client, and
+/// the same skipped sessions.
+#[test]
+fn caseload_link_groups_sessions_by_dyad() {
+    use alliance::caseload::{ScoreOf, pairs, repeated_agreement, repeated_agreement_by_element};
+    use alliance::{catalog, sample};
+    let caseload = sample::caseload().unwrap();
+    let haq = catalog::haq_ii();
+    let level = Level::default();
+    let all = repeated_agreement_by_element(&caseload, &haq, &haq, TrueValue::Varying, level)
+        .unwrap();
+    assert_eq!(all.len(), 5);
+    for a in &all {
+        let p = pairs(&caseload, &haq, &haq, &a.of).unwrap();
+        let labels: Vec<&str> = p.sessions.iter().map(|s| s.client.as_str()).collect();
+        let d = Repeated::new(&labels, &p.client, &p.therapist).unwrap();
+        assert_eq!((a.n, a.dyads), (d.n(), d.subjects()));
+        assert_eq!(a.rm_corr, rm_corr(&d, level).unwrap());
+        let ba = bland_altman_repeated(&d, TrueValue::Varying, LimitMultiplier::default(), level)
+            .unwrap();
+        assert_eq!(a.bland_altman, ba);
+        assert_eq!(a.skipped, p.skipped);
+        let one = repeated_agreement(&caseload, &haq, &haq, &a.of, TrueValue::Varying, level)
+            .unwrap();
+        assert_eq!(&one, a);
+    }
+    assert_eq!(all[0].of, ScoreOf::TotalPomp);
+    // one dyad is too few for limits between dyads
+    let err = repeated_agreement(&caseload[..1], &haq, &haq, &ScoreOf::TotalPomp, TrueValue::Varying, level)
+        .unwrap_err();
+    assert!(matches!(err, Error::TooFewRepeatedSubjects { found: 1, .. }), "{err:?}");
+}

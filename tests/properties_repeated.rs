@@ -265,3 +265,58 @@ proptest! {
         }
     }
 }
+
+/// Values anywhere in the numeric domain: from 1e-100 to 1e100 in magnitude, and zero.
+fn extreme() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        Just(0.0),
+        (-100i32..=99, 1.0f64..10.0, any::<bool>())
+            .prop_map(|(e, m, neg)| if neg { -m } else { m } * 10f64.powi(e)),
+    ]
+}
+
+fn finite_interval(ci: Outcome<Interval>) -> bool {
+    ci.value().is_none_or(|c| c.lower.is_finite() && c.upper.is_finite())
+}
+
+fn finite(v: Outcome<f64>) -> bool {
+    v.value().is_none_or(f64::is_finite)
+}
+
+proptest! {
+    /// No input in the domain panics or puts a NaN or an infinity inside an `Ok`.
+    #[test]
+    fn extreme_values_never_panic_nor_leak_non_finite_numbers(
+        sizes in prop::collection::vec(1usize..=4, 1..=4),
+        values in prop::collection::vec((extreme(), extreme()), 16),
+        level in 1e-6f64..0.999_999,
+    ) {
+        let n: usize = sizes.iter().sum();
+        let labels: Vec<usize> = sizes.iter().enumerate().flat_map(|(i, &m)| std::iter::repeat_n(i, m)).collect();
+        let x: Vec<f64> = values[..n].iter().map(|v| v.0).collect();
+        let y: Vec<f64> = values[..n].iter().map(|v| v.1).collect();
+        let d = Repeated::new(&labels, &x, &y).unwrap();
+        let level = Level::new(level).unwrap();
+        if let Ok(c) = rm_corr(&d, level) {
+            prop_assert!(finite(c.coefficient) && finite(c.slope) && finite(c.t) && finite(c.p));
+            prop_assert!(finite_interval(c.ci) && c.df.is_finite());
+        }
+        for t in TRUTHS {
+            if let Ok(b) = bland_altman_repeated(&d, t, LimitMultiplier::default(), level) {
+                let plain = [b.bias, b.variance, b.sd, b.lower_limit, b.upper_limit,
+                    b.subject_mean_variance, b.between_variance, b.harmonic_mean_pairs, b.divisor];
+                prop_assert!(plain.iter().all(|v| v.is_finite()), "{:?}", b);
+                prop_assert!(finite(b.within_variance));
+                prop_assert!(finite_interval(b.bias_ci) && finite_interval(b.variance_ci));
+                prop_assert!(finite_interval(b.lower_limit_ci) && finite_interval(b.upper_limit_ci));
+            }
+        }
+        if let Ok(p) = proportional_bias_repeated(&d, LimitMultiplier::default(), level) {
+            prop_assert!(finite(p.intercept) && finite(p.slope) && finite(p.se) && finite(p.t));
+            prop_assert!(finite(p.p) && finite(p.spread_intercept) && finite(p.spread_slope));
+            prop_assert!(finite_interval(p.ci));
+            let at = p.limits_at(x[0]);
+            prop_assert!(at.value().is_none_or(|l| l.lower.is_finite() && l.upper.is_finite()));
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! Repeated-measures agreement against the stored references of
 //! `tests/reference/repeated_reference.json` (made by `repeated_reference.py` and
 //! `repeated_r.R`): mpmath from the published formulas, R rmcorr 0.7.0, pingouin 0.7.0,
-//! R SimplyAgree 0.3.0 `agree_nest`, statsmodels 0.15.0; and the published r_rm of Bland &
+//! R `SimplyAgree` 0.3.0 `agree_nest`, statsmodels 0.15.0; and the published `r_rm` of Bland &
 //! Altman (1995).
 #![allow(clippy::unwrap_used, clippy::float_cmp)] // test helpers fail loudly
 
@@ -100,17 +100,28 @@ fn rm_corr_matches_mpmath_rmcorr_and_pingouin() {
         let got = rm_corr(&d, level).unwrap();
         let want = &case["rm_corr"];
         assert_eq!(got.n as u64, want["n"].as_u64().unwrap(), "{name} n");
-        assert_eq!(got.subjects as u64, want["subjects"].as_u64().unwrap(), "{name}");
+        assert_eq!(
+            got.subjects as u64,
+            want["subjects"].as_u64().unwrap(),
+            "{name}"
+        );
         assert_eq!(
             got.single_pair_subjects as u64,
             want["single_pair_subjects"].as_u64().unwrap(),
             "{name}"
         );
-        assert_eq!(got.dropped as u64, case["dropped"].as_u64().unwrap(), "{name}");
+        assert_eq!(
+            got.dropped as u64,
+            case["dropped"].as_u64().unwrap(),
+            "{name}"
+        );
         assert_eq!(got.df, f(&want["df"]), "{name} df");
         match want.get("undefined").and_then(Value::as_str) {
             Some("NoPairableUnit") => {
-                assert_eq!(got.coefficient, Outcome::Undefined(Undefined::NoPairableUnit));
+                assert_eq!(
+                    got.coefficient,
+                    Outcome::Undefined(Undefined::NoPairableUnit)
+                );
             }
             Some("ZeroVariance") => {
                 assert_eq!(got.coefficient, Outcome::Undefined(Undefined::ZeroVariance));
@@ -123,7 +134,11 @@ fn rm_corr_matches_mpmath_rmcorr_and_pingouin() {
         let perfect = got.coefficient.value().is_some_and(|r| r.abs() == 1.0);
         if perfect && got.df > 0.0 {
             // t would be infinite: undefined, and p is 0 (mpmath has no finite t either)
-            assert_eq!(got.t, Outcome::Undefined(Undefined::ZeroErrorVariance), "{name}");
+            assert_eq!(
+                got.t,
+                Outcome::Undefined(Undefined::ZeroErrorVariance),
+                "{name}"
+            );
             assert_eq!(got.p, Outcome::Defined(0.0), "{name}");
         } else {
             check_outcome(&format!("{name} t"), got.t, &want["t"]);
@@ -138,10 +153,18 @@ fn rm_corr_matches_mpmath_rmcorr_and_pingouin() {
         }
         if let Some(r) = case.get("rmcorr") {
             compared.0 += 1;
-            check(&format!("{name} rmcorr r"), got.coefficient.value().unwrap(), f(&r["r"]));
+            check(
+                &format!("{name} rmcorr r"),
+                got.coefficient.value().unwrap(),
+                f(&r["r"]),
+            );
             assert_eq!(got.df, f(&r["df"]), "{name} rmcorr df");
             if !perfect {
-                check(&format!("{name} rmcorr p"), got.p.value().unwrap(), f(&r["p"]));
+                check(
+                    &format!("{name} rmcorr p"),
+                    got.p.value().unwrap(),
+                    f(&r["p"]),
+                );
             }
             if !r["ci"].is_null() {
                 check_interval(&format!("{name} rmcorr ci"), got.ci, &r["ci"]);
@@ -149,20 +172,37 @@ fn rm_corr_matches_mpmath_rmcorr_and_pingouin() {
         }
         if let Some(pg) = case.get("pingouin_rm_corr") {
             compared.1 += 1;
-            check(&format!("{name} pingouin r"), got.coefficient.value().unwrap(), f(&pg["r"]));
+            check(
+                &format!("{name} pingouin r"),
+                got.coefficient.value().unwrap(),
+                f(&pg["r"]),
+            );
             assert_eq!(got.df, f(&pg["dof"]), "{name} pingouin dof");
             if !perfect {
-                check(&format!("{name} pingouin p"), got.p.value().unwrap(), f(&pg["pval"]));
+                check(
+                    &format!("{name} pingouin p"),
+                    got.p.value().unwrap(),
+                    f(&pg["pval"]),
+                );
             }
             // pingouin rounds its interval to 2 decimals
             let ci = got.ci.value().unwrap();
             let b = pg["ci_rounded_2dp"].as_array().unwrap();
-            assert!((ci.lower - f(&b[0])).abs() <= 0.005 + 1e-12, "{name} {ci:?} {b:?}");
-            assert!((ci.upper - f(&b[1])).abs() <= 0.005 + 1e-12, "{name} {ci:?} {b:?}");
+            assert!(
+                (ci.lower - f(&b[0])).abs() <= 0.005 + 1e-12,
+                "{name} {ci:?} {b:?}"
+            );
+            assert!(
+                (ci.upper - f(&b[1])).abs() <= 0.005 + 1e-12,
+                "{name} {ci:?} {b:?}"
+            );
         }
         compared.2 += 1;
     }
-    assert!(compared.2 >= 15 && compared.0 >= 15 && compared.1 >= 14, "{compared:?}");
+    assert!(
+        compared.2 >= 15 && compared.0 >= 15 && compared.1 >= 14,
+        "{compared:?}"
+    );
     eprintln!(
         "rm_corr: {} cases, {} vs rmcorr, {} vs pingouin; largest relative error {:e}",
         compared.2,
@@ -175,7 +215,10 @@ fn rm_corr_matches_mpmath_rmcorr_and_pingouin() {
 #[test]
 fn rm_corr_published_bland_altman_1995() {
     // Bland & Altman (1995), BMJ 310:446: PaCO2 and pH, r_rm = -0.507 on 38 df
-    let case = cases().into_iter().find(|c| c["name"] == "bland1995").unwrap();
+    let case = cases()
+        .into_iter()
+        .find(|c| c["name"] == "bland1995")
+        .unwrap();
     let got = rm_corr(&data(&case), Level::default()).unwrap();
     assert_eq!((got.n, got.subjects, got.df), (47, 8, 38.0));
     let r = got.coefficient.value().unwrap();
@@ -184,7 +227,10 @@ fn rm_corr_published_bland_altman_1995() {
 
 #[test]
 fn rm_corr_with_one_subject_is_pearson() {
-    let case = cases().into_iter().find(|c| c["name"] == "one_subject").unwrap();
+    let case = cases()
+        .into_iter()
+        .find(|c| c["name"] == "one_subject")
+        .unwrap();
     let d = data(&case);
     let got = rm_corr(&d, Level::default()).unwrap();
     let p = alliance::agreement::pearson(
@@ -231,7 +277,11 @@ fn check_ba(name: &str, got: &alliance::agreement::RepeatedBlandAltman, want: &V
         check_interval(&format!("{name} {key}"), value, &want[key]);
     }
     assert_eq!(got.n as u64, want["n"].as_u64().unwrap(), "{name}");
-    assert_eq!(got.subjects as u64, want["subjects"].as_u64().unwrap(), "{name}");
+    assert_eq!(
+        got.subjects as u64,
+        want["subjects"].as_u64().unwrap(),
+        "{name}"
+    );
     assert_eq!(
         got.single_pair_subjects as u64,
         want["single_pair_subjects"].as_u64().unwrap(),
@@ -261,7 +311,11 @@ fn bland_altman_repeated_matches_mpmath_and_simplyagree() {
             }
             let got = got.unwrap();
             assert_eq!(got.true_value, truth);
-            assert_eq!(got.dropped as u64, case["dropped"].as_u64().unwrap(), "{name}");
+            assert_eq!(
+                got.dropped as u64,
+                case["dropped"].as_u64().unwrap(),
+                "{name}"
+            );
             check_ba(&format!("{name} {key}"), &got, want);
             if truth == TrueValue::Varying {
                 cases_done += 1;
@@ -291,7 +345,10 @@ fn bland_altman_repeated_matches_mpmath_and_simplyagree() {
             }
         }
     }
-    assert!(cases_done >= 15 && agree_nest >= 10, "{cases_done} {agree_nest}");
+    assert!(
+        cases_done >= 15 && agree_nest >= 10,
+        "{cases_done} {agree_nest}"
+    );
     eprintln!(
         "bland_altman_repeated: {cases_done} cases x 2 estimators, {agree_nest} vs SimplyAgree \
          agree_nest; largest relative error {:e}",
@@ -332,10 +389,26 @@ fn proportional_bias_matches_mpmath_and_statsmodels() {
                 check_outcome(&format!("{name} {key}"), value, &want[key]);
             }
             let absent = Value::Null;
-            check_outcome(&format!("{name} se"), got.se, want.get("se").unwrap_or(&absent));
-            check_outcome(&format!("{name} t"), got.t, want.get("t").unwrap_or(&absent));
-            check_outcome(&format!("{name} p"), got.p, want.get("p").unwrap_or(&absent));
-            check_interval(&format!("{name} ci"), got.ci, want.get("ci").unwrap_or(&absent));
+            check_outcome(
+                &format!("{name} se"),
+                got.se,
+                want.get("se").unwrap_or(&absent),
+            );
+            check_outcome(
+                &format!("{name} t"),
+                got.t,
+                want.get("t").unwrap_or(&absent),
+            );
+            check_outcome(
+                &format!("{name} p"),
+                got.p,
+                want.get("p").unwrap_or(&absent),
+            );
+            check_interval(
+                &format!("{name} ci"),
+                got.ci,
+                want.get("ci").unwrap_or(&absent),
+            );
             for at in want["limits_at"].as_array().unwrap() {
                 let lim = got.limits_at(f(&at["mean"])).value().unwrap();
                 check(&format!("{name} limits bias"), lim.bias, f(&at["bias"]));
@@ -348,7 +421,11 @@ fn proportional_bias_matches_mpmath_and_statsmodels() {
                     common::assert_close(what, g.value().unwrap(), f(w), 1e-7, 1e-10);
                 };
                 loose(&format!("{name} sm slope"), got.slope, &sm["slope"]);
-                loose(&format!("{name} sm intercept"), got.intercept, &sm["intercept"]);
+                loose(
+                    &format!("{name} sm intercept"),
+                    got.intercept,
+                    &sm["intercept"],
+                );
                 loose(&format!("{name} sm se"), got.se, &sm["se"]);
                 loose(&format!("{name} sm p"), got.p, &sm["p"]);
             }
@@ -366,7 +443,12 @@ fn proportional_bias_matches_mpmath_and_statsmodels() {
 fn errors_name_what_is_missing() {
     let one = Repeated::new(&["a", "a", "a"], &[1.0, 2.0, 3.0], &[1.0, 2.5, 3.0]).unwrap();
     assert_eq!(
-        bland_altman_repeated(&one, TrueValue::Varying, LimitMultiplier::default(), Level::default()),
+        bland_altman_repeated(
+            &one,
+            TrueValue::Varying,
+            LimitMultiplier::default(),
+            Level::default()
+        ),
         Err(Error::TooFewRepeatedSubjects {
             statistic: "a Bland-Altman analysis of repeated pairs",
             needed: 2,
@@ -376,22 +458,37 @@ fn errors_name_what_is_missing() {
     let single = Repeated::new(&["a"], &[1.0], &[2.0]).unwrap();
     assert!(matches!(
         rm_corr(&single, Level::default()),
-        Err(Error::TooFewPairs { needed: 2, found: 1, .. })
+        Err(Error::TooFewPairs {
+            needed: 2,
+            found: 1,
+            ..
+        })
     ));
     assert!(matches!(
         proportional_bias_repeated(&single, LimitMultiplier::default(), Level::default()),
-        Err(Error::TooFewPairs { needed: 2, found: 1, .. })
+        Err(Error::TooFewPairs {
+            needed: 2,
+            found: 1,
+            ..
+        })
     ));
     assert_eq!(
         Repeated::new(&["a"], &[1.0, 2.0], &[2.0, 3.0]),
-        Err(Error::SubjectLabelsMismatch { labels: 1, pairs: 2 })
+        Err(Error::SubjectLabelsMismatch {
+            labels: 1,
+            pairs: 2
+        })
     );
     assert!(matches!(
         Repeated::new(&["a", "b"], &[1.0, f64::NAN], &[2.0, 3.0]),
         Err(Error::NonFinite { index: 1, .. })
     ));
     assert!(matches!(
-        Repeated::with_missing(&["a", "b"], &[Some(1.0), None], &[Some(2.0), Some(f64::INFINITY)]),
+        Repeated::with_missing(
+            &["a", "b"],
+            &[Some(1.0), None],
+            &[Some(2.0), Some(f64::INFINITY)]
+        ),
         Err(Error::NonFinite { index: 1, .. })
     ));
 }
@@ -412,8 +509,12 @@ fn undefined_paths_keep_every_defined_count() {
         (3, 3, 3, 1, 0.0)
     );
     // the first measure constant within each dyad
-    let flat = Repeated::new(&["a", "a", "b", "b"], &[2.0, 2.0, 5.0, 5.0], &[1.0, 2.0, 3.0, 5.0])
-        .unwrap();
+    let flat = Repeated::new(
+        &["a", "a", "b", "b"],
+        &[2.0, 2.0, 5.0, 5.0],
+        &[1.0, 2.0, 3.0, 5.0],
+    )
+    .unwrap();
     let c = rm_corr(&flat, Level::default()).unwrap();
     assert_eq!(c.coefficient, Outcome::Undefined(Undefined::ZeroVariance));
     assert_eq!(c.slope, Outcome::Undefined(Undefined::ZeroVariance));
@@ -425,16 +526,24 @@ fn undefined_paths_keep_every_defined_count() {
         &[1.5, 2.5, 4.5, 3.5, 5.5],
     )
     .unwrap();
-    let ba = bland_altman_repeated(&equal, TrueValue::Constant, LimitMultiplier::default(), Level::default())
-        .unwrap();
-    assert_eq!((ba.bias, ba.sd, ba.lower_limit, ba.upper_limit), (0.5, 0.0, 0.5, 0.5));
+    let ba = bland_altman_repeated(
+        &equal,
+        TrueValue::Constant,
+        LimitMultiplier::default(),
+        Level::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        (ba.bias, ba.sd, ba.lower_limit, ba.upper_limit),
+        (0.5, 0.0, 0.5, 0.5)
+    );
     assert_eq!(ba.within_variance, Outcome::Defined(0.0));
     let ci = ba.upper_limit_ci.value().unwrap();
     assert_eq!((ci.lower, ci.upper), (0.5, 0.5));
     assert_eq!((ba.n, ba.subjects, ba.single_pair_subjects), (5, 2, 0));
     // proportional bias with a perfect fit of zero slope: t and p undefined, slope 0
-    let pb = proportional_bias_repeated(&equal, LimitMultiplier::default(), Level::default())
-        .unwrap();
+    let pb =
+        proportional_bias_repeated(&equal, LimitMultiplier::default(), Level::default()).unwrap();
     assert_eq!(pb.slope, Outcome::Defined(0.0));
     assert_eq!(pb.se, Outcome::Defined(0.0));
     assert_eq!(pb.t, Outcome::Undefined(Undefined::ZeroErrorVariance));
@@ -444,7 +553,10 @@ fn undefined_paths_keep_every_defined_count() {
     let two = Paired::new(&[1.0, 3.0], &[1.5, 2.0]).unwrap();
     let pb = proportional_bias(&two, LimitMultiplier::default(), Level::default()).unwrap();
     assert!(pb.slope.is_defined());
-    assert_eq!(pb.p, Outcome::Undefined(Undefined::NoResidualDegreesOfFreedom));
+    assert_eq!(
+        pb.p,
+        Outcome::Undefined(Undefined::NoResidualDegreesOfFreedom)
+    );
     assert_eq!((pb.n, pb.df), (2, 0.0));
 }
 
@@ -458,8 +570,8 @@ fn caseload_link_groups_sessions_by_dyad() {
     let caseload = sample::caseload().unwrap();
     let haq = catalog::haq_ii();
     let level = Level::default();
-    let all = repeated_agreement_by_element(&caseload, &haq, &haq, TrueValue::Varying, level)
-        .unwrap();
+    let all =
+        repeated_agreement_by_element(&caseload, &haq, &haq, TrueValue::Varying, level).unwrap();
     assert_eq!(all.len(), 5);
     for a in &all {
         let p = pairs(&caseload, &haq, &haq, &a.of).unwrap();
@@ -471,13 +583,23 @@ fn caseload_link_groups_sessions_by_dyad() {
             .unwrap();
         assert_eq!(a.bland_altman, ba);
         assert_eq!(a.skipped, p.skipped);
-        let one = repeated_agreement(&caseload, &haq, &haq, &a.of, TrueValue::Varying, level)
-            .unwrap();
+        let one =
+            repeated_agreement(&caseload, &haq, &haq, &a.of, TrueValue::Varying, level).unwrap();
         assert_eq!(&one, a);
     }
     assert_eq!(all[0].of, ScoreOf::TotalPomp);
     // one dyad is too few for limits between dyads
-    let err = repeated_agreement(&caseload[..1], &haq, &haq, &ScoreOf::TotalPomp, TrueValue::Varying, level)
-        .unwrap_err();
-    assert!(matches!(err, Error::TooFewRepeatedSubjects { found: 1, .. }), "{err:?}");
+    let err = repeated_agreement(
+        &caseload[..1],
+        &haq,
+        &haq,
+        &ScoreOf::TotalPomp,
+        TrueValue::Varying,
+        level,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::TooFewRepeatedSubjects { found: 1, .. }),
+        "{err:?}"
+    );
 }

@@ -12,9 +12,12 @@ use alliance::agreement::{
 use alliance::{Interval, Level, Outcome, Paired};
 use proptest::prelude::*;
 
+/// Subject labels, first and second measures.
+type Design = (Vec<String>, Vec<f64>, Vec<f64>);
+
 /// 2-6 subjects of 1-6 pairs, ratings in halves from 0 to 10 (every sum is exact): subject
 /// labels, first and second measures.
-fn design() -> impl Strategy<Value = (Vec<String>, Vec<f64>, Vec<f64>)> {
+fn design() -> impl Strategy<Value = Design> {
     prop::collection::vec(1usize..=6, 2..=6).prop_flat_map(|sizes| {
         let labels: Vec<String> = sizes
             .iter()
@@ -32,7 +35,7 @@ fn design() -> impl Strategy<Value = (Vec<String>, Vec<f64>, Vec<f64>)> {
 }
 
 /// A design with a permutation of its pairs.
-fn permuted() -> impl Strategy<Value = ((Vec<String>, Vec<f64>, Vec<f64>), Vec<usize>)> {
+fn permuted() -> impl Strategy<Value = (Design, Vec<usize>)> {
     design().prop_flat_map(|d| {
         let n = d.0.len();
         (Just(d), Just((0..n).collect::<Vec<_>>()).prop_shuffle())
@@ -43,7 +46,11 @@ fn near(a: f64, b: f64) -> bool {
     common::close(a, b, 1e-9, 1e-9)
 }
 
-fn same<T: Copy + std::fmt::Debug>(a: Outcome<T>, b: Outcome<T>, eq: impl Fn(T, T) -> bool) -> bool {
+fn same<T: Copy + std::fmt::Debug>(
+    a: Outcome<T>,
+    b: Outcome<T>,
+    eq: impl Fn(T, T) -> bool,
+) -> bool {
     match (a, b) {
         (Outcome::Defined(x), Outcome::Defined(y)) => eq(x, y),
         (Outcome::Undefined(x), Outcome::Undefined(y)) => x == y,
@@ -52,7 +59,9 @@ fn same<T: Copy + std::fmt::Debug>(a: Outcome<T>, b: Outcome<T>, eq: impl Fn(T, 
 }
 
 fn same_interval(a: Outcome<Interval>, b: Outcome<Interval>) -> bool {
-    same(a, b, |x, y| near(x.lower, y.lower) && near(x.upper, y.upper))
+    same(a, b, |x, y| {
+        near(x.lower, y.lower) && near(x.upper, y.upper)
+    })
 }
 
 fn same_rm(a: &RepeatedCorrelation, b: &RepeatedCorrelation) -> bool {
@@ -66,7 +75,9 @@ fn same_rm(a: &RepeatedCorrelation, b: &RepeatedCorrelation) -> bool {
 /// Equal except for the bias (and everything located by it), which differs by `shift`.
 fn same_ba_shifted(a: &RepeatedBlandAltman, b: &RepeatedBlandAltman, shift: f64) -> bool {
     let moved = |x: Outcome<Interval>, y: Outcome<Interval>| {
-        same(x, y, |x, y| near(x.lower + shift, y.lower) && near(x.upper + shift, y.upper))
+        same(x, y, |x, y| {
+            near(x.lower + shift, y.lower) && near(x.upper + shift, y.upper)
+        })
     };
     near(a.bias + shift, b.bias)
         && near(a.variance, b.variance)
@@ -270,13 +281,17 @@ proptest! {
 fn extreme() -> impl Strategy<Value = f64> {
     prop_oneof![
         Just(0.0),
-        (-100i32..=99, 1.0f64..10.0, any::<bool>())
-            .prop_map(|(e, m, neg)| if neg { -m } else { m } * 10f64.powi(e)),
+        (-100i32..=99, 1.0f64..10.0, any::<bool>()).prop_map(|(e, m, neg)| if neg {
+            -m
+        } else {
+            m
+        } * 10f64.powi(e)),
     ]
 }
 
 fn finite_interval(ci: Outcome<Interval>) -> bool {
-    ci.value().is_none_or(|c| c.lower.is_finite() && c.upper.is_finite())
+    ci.value()
+        .is_none_or(|c| c.lower.is_finite() && c.upper.is_finite())
 }
 
 fn finite(v: Outcome<f64>) -> bool {

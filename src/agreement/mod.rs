@@ -21,9 +21,9 @@ pub use icc::{Icc, IccForm, IccTable, IccUnit, MeanSquares, icc, icc_table};
 mod repeated;
 
 pub use repeated::{
-    ProportionalBias, RegressionLimits, Repeated, RepeatedBlandAltman, RepeatedCorrelation,
-    SubjectPairs, TrueValue, bland_altman_repeated, proportional_bias,
-    proportional_bias_repeated, rm_corr,
+    Label, ProportionalBias, RegressionLimits, Repeated, RepeatedBlandAltman, RepeatedCorrelation,
+    SubjectPairs, TrueValue, bland_altman_repeated, proportional_bias, proportional_bias_repeated,
+    rm_corr,
 };
 
 // ---- categorical agreement (kappa family, Krippendorff) --------------------------------

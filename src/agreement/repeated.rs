@@ -9,6 +9,8 @@
 //! the within-dyad association with differences between dyads and understates the
 //! uncertainty. These functions take the dyad of every pair ([`Repeated`]).
 
+#![allow(clippy::doc_markdown)] // formulas such as s²_w, m_h and r_rm are maths, not code
+
 use super::bland_altman::LimitMultiplier;
 use crate::error::{Error, Result};
 use crate::interval::{Interval, Level};
@@ -52,6 +54,21 @@ pub struct Repeated {
     dropped: usize,
 }
 
+/// What can label a subject: anything comparable, hashable and printable (`&str`, `String`,
+/// integers, ...). Implemented for every such type.
+///
+/// # Example
+/// ```
+/// use alliance::agreement::Repeated;
+/// // client ids as numbers
+/// let r = Repeated::new(&[101u32, 101, 102], &[1.0, 2.0, 3.0], &[1.0, 2.0, 3.0])?;
+/// assert_eq!(r.labels(), &["101".to_owned(), "102".to_owned()]);
+/// # Ok::<(), alliance::Error>(())
+/// ```
+pub trait Label: Eq + std::hash::Hash + ToString {}
+
+impl<T: Eq + std::hash::Hash + ToString + ?Sized> Label for T {}
+
 /// One subject's complete pairs (a getter's named record).
 ///
 /// # Example
@@ -94,7 +111,7 @@ impl Repeated {
     /// );
     /// # Ok::<(), alliance::Error>(())
     /// ```
-    pub fn new<S: ToString>(subjects: &[S], first: &[f64], second: &[f64]) -> Result<Repeated> {
+    pub fn new<S: Label>(subjects: &[S], first: &[f64], second: &[f64]) -> Result<Repeated> {
         check_lengths(subjects.len(), first.len(), second.len())?;
         crate::domain::check("first rater's value", first)?;
         crate::domain::check("second rater's value", second)?;
@@ -116,7 +133,7 @@ impl Repeated {
     /// assert_eq!((r.n(), r.dropped(), r.subjects()), (2, 1, 2));
     /// # Ok::<(), alliance::Error>(())
     /// ```
-    pub fn with_missing<S: ToString>(
+    pub fn with_missing<S: Label>(
         subjects: &[S],
         first: &[Option<f64>],
         second: &[Option<f64>],
@@ -135,13 +152,13 @@ impl Repeated {
         ))
     }
 
-    /// Groups validated pairs by subject (a counting sort: two passes, no per-pair allocation
-    /// beyond the label map).
-    fn group<S: ToString>(
+    /// Groups validated pairs by subject (a counting sort: two passes; a label is turned into
+    /// a string once per subject, not per pair).
+    fn group<S: Label>(
         subjects: &[S],
         pairs: impl Iterator<Item = Option<(f64, f64)>> + Clone,
     ) -> Repeated {
-        let mut index_of: HashMap<String, usize> = HashMap::new();
+        let mut index_of: HashMap<&S, usize> = HashMap::new();
         let mut labels = Vec::new();
         let mut counts: Vec<usize> = Vec::new();
         let mut subject_of = Vec::with_capacity(subjects.len());
@@ -152,11 +169,10 @@ impl Repeated {
                 subject_of.push(usize::MAX);
                 continue;
             }
-            let label = label.to_string();
             let next = labels.len();
-            let i = *index_of.entry(label.clone()).or_insert(next);
+            let i = *index_of.entry(label).or_insert(next);
             if i == next {
-                labels.push(label);
+                labels.push(label.to_string());
                 counts.push(0);
             }
             counts[i] += 1;

@@ -1137,7 +1137,8 @@ pub fn proportional_bias(
 /// The coefficients and the regression-based limits describe single pairs, as the ordinary
 /// limits do; the slope's t test and interval treat the pairs as independent, so with
 /// subjects that differ they are too narrow (anti-conservative): read the p-value as a
-/// screen, not a test (Bland & Altman 2007 give no repeated-measures version).
+/// screen, not a test. A mixed model with a random subject intercept (as R SimplyAgree's
+/// `agree_nest(prop_bias = TRUE)` fits with lme4) is the fuller analysis.
 ///
 /// # Errors
 /// As [`proportional_bias`].

@@ -91,5 +91,50 @@ fn cronbach_benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, icc_benches, cronbach_benches);
+// ---- repeated-measures agreement ---------------------------------------------------------
+/// 10,000 dyads of 10 sessions (100,000 pairs): `rm_corr`, Bland-Altman for repeated pairs and
+/// proportional bias on the grouped pairs; and grouping the pairs by dyad label.
+fn repeated_benches(c: &mut Criterion) {
+    use alliance::agreement::{
+        LimitMultiplier, Repeated, TrueValue, bland_altman_repeated, proportional_bias_repeated,
+        rm_corr,
+    };
+    let mut group = c.benchmark_group("agreement/repeated");
+    let n = 100_000;
+    let cells = likert_cells(n, 2);
+    let (first, second): (Vec<f64>, Vec<f64>) = cells.chunks(2).map(|p| (p[0], p[1])).unzip();
+    let dyads: Vec<usize> = (0..n).map(|i| (i * 7919) % 10_000).collect();
+    let data = Repeated::new(&dyads, &first, &second).expect("valid by construction");
+    group.throughput(Throughput::Elements(n as u64));
+    group.bench_function("group_100000_pairs", |b| {
+        b.iter(|| Repeated::new(black_box(&dyads), &first, &second).expect("valid"))
+    });
+    group.bench_function("rm_corr_100000_pairs", |b| {
+        b.iter(|| rm_corr(black_box(&data), Level::default()).expect("enough pairs"))
+    });
+    group.bench_function("bland_altman_repeated_100000_pairs", |b| {
+        b.iter(|| {
+            bland_altman_repeated(
+                black_box(&data),
+                TrueValue::Varying,
+                LimitMultiplier::default(),
+                Level::default(),
+            )
+            .expect("enough subjects")
+        })
+    });
+    group.bench_function("proportional_bias_repeated_100000_pairs", |b| {
+        b.iter(|| {
+            proportional_bias_repeated(
+                black_box(&data),
+                LimitMultiplier::default(),
+                Level::default(),
+            )
+            .expect("enough pairs")
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, icc_benches, cronbach_benches, repeated_benches);
 criterion_main!(benches);

@@ -653,3 +653,177 @@ pub fn therapist_effects(
         skipped,
     })
 }
+
+// ---- repeated-measures agreement ------------------------------------------------------------
+
+/// Client-therapist agreement on one score pooled over every session of every dyad of a
+/// caseload, by the repeated-measures methods: each course (one client with one therapist) is
+/// a subject, so the sessions of a dyad are not taken as independent pairs.
+/// Serializes; does not deserialize (a result is computed, not read).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct RepeatedAgreement {
+    /// The score compared.
+    pub of: ScoreOf,
+    /// Sessions paired (both scored), over all dyads.
+    pub n: usize,
+    /// Dyads (courses) with at least one paired session.
+    pub dyads: usize,
+    /// The within-dyad association of the client's and the therapist's scores across
+    /// sessions ([`rm_corr`](crate::agreement::rm_corr), client first).
+    pub rm_corr: crate::agreement::RepeatedCorrelation,
+    /// Bias (client − therapist) and limits of agreement of a single session, with MOVER
+    /// confidence limits ([`bland_altman_repeated`](crate::agreement::bland_altman_repeated)).
+    pub bland_altman: crate::agreement::RepeatedBlandAltman,
+    /// Whether the bias changes with the level of the scores
+    /// ([`proportional_bias_repeated`](crate::agreement::proportional_bias_repeated)).
+    pub proportional_bias: crate::agreement::ProportionalBias,
+    /// Sessions left out, and why.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Client-therapist agreement on one score across a caseload, pooled over the sessions of
+/// every dyad by the repeated-measures methods: the repeated-measures correlation, Bland-Altman
+/// limits for repeated pairs (`true_value`: [`TrueValue::Varying`](crate::agreement::TrueValue)
+/// for the alliance, which changes over sessions) and proportional bias, with each course as a
+/// subject. Responses that cannot be scored are left out and listed in `skipped`, as
+/// [`pairs`] does.
+///
+/// # Errors
+/// As [`pairs`] ([`Error::NoPairedSession`] when no session has both scores); then
+/// [`Error::TooFewPairs`] for fewer than 2 paired sessions and
+/// [`Error::TooFewRepeatedSubjects`] when they all come from one dyad.
+///
+/// # Example
+/// ```
+/// use alliance::agreement::TrueValue;
+/// use alliance::caseload::{repeated_agreement, ScoreOf};
+/// use alliance::{catalog, sample, Level};
+/// let caseload = sample::caseload()?;
+/// let haq = catalog::haq_ii();
+/// let a = repeated_agreement(&caseload, &haq, &haq, &ScoreOf::TotalPomp, TrueValue::Varying, Level::NINETY_FIVE)?;
+/// assert_eq!((a.n, a.dyads), (a.rm_corr.n, a.bland_altman.subjects));
+/// assert!(a.bland_altman.lower_limit <= a.bland_altman.upper_limit);
+/// # Ok::<(), alliance::Error>(())
+/// ```
+pub fn repeated_agreement(
+    courses: &[Course],
+    client_instrument: &Instrument,
+    therapist_instrument: &Instrument,
+    of: &ScoreOf,
+    true_value: crate::agreement::TrueValue,
+    level: crate::Level,
+) -> Result<RepeatedAgreement> {
+    use crate::agreement::{
+        LimitMultiplier, bland_altman_repeated, proportional_bias_repeated, rm_corr,
+    };
+    let (data, skipped) = repeated_pairs(courses, client_instrument, therapist_instrument, of)?;
+    let rm = rm_corr(&data, level)?;
+    let ba = bland_altman_repeated(&data, true_value, LimitMultiplier::default(), level)?;
+    let pb = proportional_bias_repeated(&data, LimitMultiplier::default(), level)?;
+    Ok(RepeatedAgreement {
+        of: of.clone(),
+        n: data.n(),
+        dyads: data.subjects(),
+        rm_corr: rm,
+        bland_altman: ba,
+        proportional_bias: pb,
+        skipped,
+    })
+}
+
+/// [`repeated_agreement`] on the total (POMP) and on each of the four elements, as
+/// [`agreement_by_element`] does for the pooled methods: an element the instruments do not
+/// cover, or that no session pairs, is left out.
+///
+/// # Errors
+/// As [`repeated_agreement`] for the total and for each element that is paired.
+///
+/// # Example
+/// ```
+/// use alliance::agreement::TrueValue;
+/// use alliance::caseload::{repeated_agreement_by_element, ScoreOf};
+/// use alliance::{catalog, sample, Element, Level};
+/// let caseload = sample::caseload()?;
+/// let haq = catalog::haq_ii();
+/// let all = repeated_agreement_by_element(&caseload, &haq, &haq, TrueValue::Varying, Level::NINETY_FIVE)?;
+/// assert_eq!(all.len(), 5); // the total and four elements
+/// assert_eq!(all[1].of, ScoreOf::Element(Element::Rapport));
+/// # Ok::<(), alliance::Error>(())
+/// ```
+pub fn repeated_agreement_by_element(
+    courses: &[Course],
+    client_instrument: &Instrument,
+    therapist_instrument: &Instrument,
+    true_value: crate::agreement::TrueValue,
+    level: crate::Level,
+) -> Result<Vec<RepeatedAgreement>> {
+    let scores = std::iter::once(ScoreOf::TotalPomp).chain(Element::ALL.map(ScoreOf::Element));
+    let mut out = Vec::new();
+    for of in scores {
+        match repeated_agreement(
+            courses,
+            client_instrument,
+            therapist_instrument,
+            &of,
+            true_value,
+            level,
+        ) {
+            Ok(a) => out.push(a),
+            Err(Error::ElementNotCovered { .. } | Error::NoPairedSession { .. })
+                if matches!(of, ScoreOf::Element(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
+/// The paired sessions of every course, with the course (dyad) as the subject, and the
+/// sessions skipped; the same pairing and skipping rules as [`pairs`].
+fn repeated_pairs(
+    courses: &[Course],
+    client_instrument: &Instrument,
+    therapist_instrument: &Instrument,
+    of: &ScoreOf,
+) -> Result<(crate::agreement::Repeated, Vec<Skipped>)> {
+    of.check(client_instrument)?;
+    of.check(therapist_instrument)?;
+    let (mut dyad, mut client, mut therapist, mut skipped) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (index, course) in courses.iter().enumerate() {
+        for session in course.sessions() {
+            let (Some(c), Some(t)) = (
+                session.response(Rater::Client, client_instrument.id()),
+                session.response(Rater::Therapist, therapist_instrument.id()),
+            ) else {
+                continue;
+            };
+            same_instrument(c, client_instrument, course, session)?;
+            same_instrument(t, therapist_instrument, course, session)?;
+            match pick(c, of).and_then(|c| pick(t, of).map(|t| (c, t))) {
+                Ok((c, t)) => {
+                    dyad.push(index);
+                    client.push(c);
+                    therapist.push(t);
+                }
+                Err(reason) => skipped.push(Skipped {
+                    client: course.client().to_owned(),
+                    session: session.number(),
+                    reason,
+                }),
+            }
+        }
+    }
+    if client.is_empty() {
+        return Err(Error::NoPairedSession {
+            client_instrument: client_instrument.id().to_owned(),
+            therapist_instrument: therapist_instrument.id().to_owned(),
+        });
+    }
+    Ok((
+        crate::agreement::Repeated::new(&dyad, &client, &therapist)?,
+        skipped,
+    ))
+}

@@ -533,6 +533,31 @@ pub enum Error {
         /// What to do instead.
         advice: &'static str,
     },
+    // ---- repeated-measures agreement (rm_corr, Bland-Altman for repeated pairs) -----------
+    /// Repeated pairs whose subject labels and values differ in number.
+    #[error(
+        "{labels} subject labels were given for {pairs} pairs; give one subject (dyad) label \
+         per pair"
+    )]
+    SubjectLabelsMismatch {
+        /// Subject labels given.
+        labels: usize,
+        /// Pairs given (values of the first measure).
+        pairs: usize,
+    },
+    /// Fewer subjects (dyads) with a complete pair than a repeated-measures statistic needs.
+    #[error(
+        "{statistic} needs complete pairs from at least {needed} subjects (dyads), found \
+         {found}; with a single dyad, use the ordinary analysis of its sessions"
+    )]
+    TooFewRepeatedSubjects {
+        /// The statistic asked for ("a Bland-Altman analysis of repeated pairs", ...).
+        statistic: &'static str,
+        /// The minimum it needs.
+        needed: usize,
+        /// Subjects with at least one complete pair.
+        found: usize,
+    },
 
     // ---- categorical agreement (kappa family, Krippendorff) ---------------------------------
     /// A value outside the domain a method needs (a negative value on a ratio scale).
@@ -1177,6 +1202,8 @@ impl Error {
             Error::RatingsTooLarge { .. } => "ratings_too_large",
             Error::TooFewGroups { .. } => "too_few_groups",
             Error::NoReplication { .. } => "no_replication",
+            Error::SubjectLabelsMismatch { .. } => "subject_labels_mismatch",
+            Error::TooFewRepeatedSubjects { .. } => "too_few_repeated_subjects",
             Error::OutOfDomain { .. } => "out_of_domain",
             Error::TooFewCategories { .. } => "too_few_categories",
             Error::CategoriesNotAscending { .. } => "categories_not_ascending",

@@ -36,6 +36,10 @@ pub enum IntervalMethod {
     /// group size, for unequal group sizes: approximate (Searle 1971; Donner 1986), exact only
     /// when the groups are of equal size.
     SearleN0,
+    /// MOVER, the method of variance estimates recovery (Zou 2013): chi-squared bounds for
+    /// each variance component, recombined into bounds for their sum and for the limits of
+    /// agreement built on it (repeated-measures Bland-Altman; the bias by the normal quantile).
+    Mover,
 }
 
 /// The method behind a p-value.

@@ -553,6 +553,65 @@ pub(crate) fn f_quantile(p: f64, d1: f64, d2: f64) -> Result<f64> {
     Ok(d2 * (1.0 - x) / (d1 * x))
 }
 
+/// Quantile of the chi-squared distribution on `df` degrees of freedom at a tail probability:
+/// with `upper` false the x with P(X ≤ x) = `prob`, with `upper` true the x with
+/// P(X > x) = `prob` (each tail solved on its own regularized incomplete gamma function, so
+/// a small tail keeps its relative precision). Safeguarded Newton steps inside a bisection
+/// bracket; used by the MOVER intervals of repeated-measures Bland-Altman limits.
+pub(crate) fn chi_squared_quantile(prob: f64, df: f64, upper: bool) -> Result<f64> {
+    check_probability(prob)?;
+    check_df("degrees of freedom", df)?;
+    let a = 0.5 * df;
+    let ln_norm = a * std::f64::consts::LN_2 + gamma::ln_gamma(a);
+    // g(x) increases in x and is 0 at the quantile
+    let g = |x: f64| -> f64 {
+        if upper {
+            prob - gamma::checked_gamma_ur(a, 0.5 * x).unwrap_or(0.0)
+        } else {
+            gamma::checked_gamma_lr(a, 0.5 * x).unwrap_or(1.0) - prob
+        }
+    };
+    let density = |x: f64| ((a - 1.0) * x.ln() - 0.5 * x - ln_norm).exp();
+    let (mut lo, mut hi) = (0.0, df.max(1.0));
+    let mut doublings = 0;
+    while g(hi) < 0.0 {
+        lo = hi;
+        hi *= 2.0;
+        doublings += 1;
+        if doublings > 2000 || !hi.is_finite() {
+            return Err(Error::InvalidParameter {
+                name: "probability",
+                value: prob,
+                expected: "a tail probability whose chi-squared quantile is finite",
+            });
+        }
+    }
+    let mut x = 0.5 * (lo + hi);
+    for _ in 0..400 {
+        let gx = g(x);
+        if gx == 0.0 {
+            return Ok(x);
+        }
+        if gx < 0.0 {
+            lo = x;
+        } else {
+            hi = x;
+        }
+        let step = gx / density(x);
+        let newton = x - step;
+        let next = if step.is_finite() && newton > lo && newton < hi {
+            newton
+        } else {
+            0.5 * (lo + hi)
+        };
+        if (next - x).abs() <= 4.0 * f64::EPSILON * x.abs() || hi - lo <= f64::MIN_POSITIVE {
+            return Ok(next);
+        }
+        x = next;
+    }
+    Ok(x)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

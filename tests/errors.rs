@@ -333,6 +333,23 @@ fn texts() -> Vec<(Error, &'static str)> {
             "a correlation needs at least 2 complete pairs of ratings, found 1",
         ),
         (
+            Error::SubjectLabelsMismatch {
+                labels: 3,
+                pairs: 4,
+            },
+            "3 subject labels were given for 4 pairs; give one subject (dyad) label per pair",
+        ),
+        (
+            Error::TooFewRepeatedSubjects {
+                statistic: "a Bland-Altman analysis of repeated pairs",
+                needed: 2,
+                found: 1,
+            },
+            "a Bland-Altman analysis of repeated pairs needs complete pairs from at least 2 \
+             subjects (dyads), found 1; with a single dyad, use the ordinary analysis of its \
+             sessions",
+        ),
+        (
             Error::TooFewTargets {
                 needed: 2,
                 found: 0,

@@ -17,6 +17,15 @@ pub use correlation::{Correlation, CorrelationMethod, pearson, spearman};
 pub use discrepancy::{Discrepancy, HigherRater, PairDiscrepancy, discrepancy};
 pub use icc::{Icc, IccForm, IccTable, IccUnit, MeanSquares, icc, icc_table};
 
+// ---- repeated-measures agreement (rm_corr, Bland-Altman for repeated pairs) -------------
+mod repeated;
+
+pub use repeated::{
+    Label, ProportionalBias, RegressionLimits, Repeated, RepeatedBlandAltman, RepeatedCorrelation,
+    SubjectPairs, TrueValue, bland_altman_repeated, proportional_bias, proportional_bias_repeated,
+    rm_corr,
+};
+
 // ---- categorical agreement (kappa family, Krippendorff) --------------------------------
 mod kappa;
 mod krippendorff;

@@ -122,15 +122,15 @@ proptest! {
         let stop = stop.index(times.len() + 1);
         let therapist_at = |i: usize| rated[i].then_some(therapist[i]);
 
-        let mut whole = Monitor::new(7u32, config);
-        let mut first = Monitor::new(7u32, config);
+        let mut whole = Monitor::new(7u32, config.clone());
+        let mut first = Monitor::new(7u32, config.clone());
         for i in 0..stop {
             prop_assert_eq!(
                 feed(&mut first, times[i], client[i], therapist_at(i)).unwrap(),
                 feed(&mut whole, times[i], client[i], therapist_at(i)).unwrap()
             );
         }
-        let mut restored = Monitor::restore(through_json(&first.snapshot()), config).unwrap();
+        let mut restored = Monitor::restore(through_json(&first.snapshot()), config.clone()).unwrap();
         prop_assert_eq!(&restored, &first);
         for i in stop..times.len() {
             prop_assert_eq!(
@@ -140,8 +140,8 @@ proptest! {
         }
         prop_assert_eq!(&restored, &whole);
 
-        let mut dyad_whole = DyadMonitor::new(&[1u8, 2], config).unwrap();
-        let mut dyad = DyadMonitor::new(&[1u8, 2], config).unwrap();
+        let mut dyad_whole = DyadMonitor::new(&[1u8, 2], config.clone()).unwrap();
+        let mut dyad = DyadMonitor::new(&[1u8, 2], config.clone()).unwrap();
         let push = |d: &mut DyadMonitor<u8>, i: usize| {
             let t = [therapist[i], client[i]];
             d.push(times[i], &[client[i], therapist[i]], rated[i].then_some(&t[..])).unwrap()
@@ -150,7 +150,7 @@ proptest! {
             push(&mut dyad, i);
             push(&mut dyad_whole, i);
         }
-        let mut dyad = DyadMonitor::restore(through_json(&dyad.snapshot()), config).unwrap();
+        let mut dyad = DyadMonitor::restore(through_json(&dyad.snapshot()), config.clone()).unwrap();
         for i in stop..times.len() {
             prop_assert_eq!(push(&mut dyad, i), push(&mut dyad_whole, i));
         }
@@ -169,7 +169,7 @@ proptest! {
         variant in 0u8..3,
     ) {
         let config = config(1.0, false, variant);
-        let mut m = Monitor::new(1u8, config);
+        let mut m = Monitor::new(1u8, config.clone());
         let half = times.len() / 2;
         for i in 0..half {
             feed(&mut m, times[i], client[i], rated[i].then_some(therapist[i])).unwrap();
@@ -187,7 +187,7 @@ proptest! {
         let Ok(snapshot) = serde_json::from_value::<MonitorSnapshot<u8>>(json) else {
             return Ok(());
         };
-        let Ok(mut restored) = Monitor::restore(snapshot, config) else {
+        let Ok(mut restored) = Monitor::restore(snapshot, config.clone()) else {
             return Ok(());
         };
         for i in half..times.len() {
@@ -222,8 +222,8 @@ fn collect_leaves(v: &Value, at: String, out: &mut Vec<String>) {
 #[test]
 fn a_snapshot_does_not_grow_with_the_sessions() {
     let config = config(0.5, false, 0);
-    let mut m = Monitor::new(1u8, config);
-    let mut dyad = DyadMonitor::new(&[1u8, 2, 3, 4, 5], config).unwrap();
+    let mut m = Monitor::new(1u8, config.clone());
+    let mut dyad = DyadMonitor::new(&[1u8, 2, 3, 4, 5], config.clone()).unwrap();
     let mut at_100 = (0, 0);
     let mut largest = (0, 0);
     for i in 0..10_000 {
@@ -260,7 +260,7 @@ fn a_snapshot_does_not_grow_with_the_sessions() {
 #[test]
 fn damaged_or_foreign_snapshots_are_refused() {
     let config = config(1.0, false, 0);
-    let mut m = Monitor::new(1u8, config);
+    let mut m = Monitor::new(1u8, config.clone());
     for (i, x) in [30.0, 31.0, 29.0, 30.0, 22.0].into_iter().enumerate() {
         m.push(i as f64 + 1.0, x).unwrap();
     }
@@ -270,7 +270,7 @@ fn damaged_or_foreign_snapshots_are_refused() {
         edit(&mut v);
         serde_json::from_value::<MonitorSnapshot<u8>>(v)
             .map_err(|e| e.to_string())
-            .and_then(|s| Monitor::restore(s, config).map_err(|e| e.code().to_owned()))
+            .and_then(|s| Monitor::restore(s, config.clone()).map_err(|e| e.code().to_owned()))
     };
     assert_eq!(restore(&|_| {}), Ok(m.clone()));
     assert_eq!(
@@ -296,9 +296,9 @@ fn damaged_or_foreign_snapshots_are_refused() {
         Err("snapshot_mismatch")
     );
     // a dyad's snapshot is not a single monitor's
-    let dyad = DyadMonitor::new(&[1u8, 2], config).unwrap();
+    let dyad = DyadMonitor::new(&[1u8, 2], config.clone()).unwrap();
     assert_eq!(
-        Monitor::restore(dyad.snapshot(), config).map_err(|e| e.code()),
+        Monitor::restore(dyad.snapshot(), config.clone()).map_err(|e| e.code()),
         Err("snapshot_mismatch")
     );
 }
@@ -308,14 +308,14 @@ fn damaged_or_foreign_snapshots_are_refused() {
 #[test]
 fn a_snapshot_at_the_edges_of_the_domain_restores() {
     let config = config(1.0, false, 0);
-    let mut m = Monitor::new(1u8, config);
+    let mut m = Monitor::new(1u8, config.clone());
     for (i, (c, t)) in [(1e100, -1e100), (-1e100, 1e100), (1e100, -1e100)]
         .into_iter()
         .enumerate()
     {
         feed(&mut m, i as f64 + 1.0, c, Some(t)).unwrap();
         assert_eq!(
-            Monitor::restore(through_json(&m.snapshot()), config),
+            Monitor::restore(through_json(&m.snapshot()), config.clone()),
             Ok(m.clone())
         );
     }
@@ -338,7 +338,7 @@ fn restored_monitors_keep_the_sessions_numbers_and_dates() {
             v.on(Date::new(2026, 1 + i as u8, 9).unwrap())
         }
     };
-    let mut whole = DyadMonitor::new(&[0u8, 1], config).unwrap();
+    let mut whole = DyadMonitor::new(&[0u8, 1], config.clone()).unwrap();
     let mut raised = Vec::new();
     for (i, &x) in scores.iter().enumerate() {
         raised.push(
@@ -354,13 +354,13 @@ fn restored_monitors_keep_the_sessions_numbers_and_dates() {
             .any(|a| a.session != a.raised_session)
     );
     for stop in 0..=scores.len() {
-        let mut first = DyadMonitor::new(&[0u8, 1], config).unwrap();
+        let mut first = DyadMonitor::new(&[0u8, 1], config.clone()).unwrap();
         for (i, &x) in scores[..stop].iter().enumerate() {
             first
                 .push_visit(visit(i), &[x, x + 1.0], Some(&[x - 5.0, x]))
                 .unwrap();
         }
-        let mut restored = DyadMonitor::restore(through_json(&first.snapshot()), config).unwrap();
+        let mut restored = DyadMonitor::restore(through_json(&first.snapshot()), config.clone()).unwrap();
         for (i, &x) in scores.iter().enumerate().skip(stop) {
             let alerts = restored
                 .push_visit(visit(i), &[x, x + 1.0], Some(&[x - 5.0, x]))
@@ -383,7 +383,7 @@ proptest! {
         variant in 0u8..3,
     ) {
         let config = config(ref_sd, given, variant);
-        let mut m = Monitor::new(7u32, config);
+        let mut m = Monitor::new(7u32, config.clone());
         for i in 0..times.len() {
             let alerts = feed(&mut m, times[i], client[i], rated[i].then_some(therapist[i])).unwrap();
             let json = serde_json::to_string(&alerts).unwrap();
@@ -402,7 +402,7 @@ proptest! {
 #[test]
 fn edited_alerts_are_refused_or_corrected() {
     let config = config(1.0, false, 0);
-    let mut m = Monitor::new(1u8, config);
+    let mut m = Monitor::new(1u8, config.clone());
     let mut alerts = Vec::new();
     for (i, x) in [30.0, 31.0, 29.0, 30.0, 12.0].into_iter().enumerate() {
         alerts.extend(m.push(i as f64 + 1.0, x).unwrap());

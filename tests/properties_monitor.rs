@@ -255,7 +255,7 @@ proptest! {
         let retrospective = rule.reference(RuptureReference::AllOthers).build().unwrap();
         prop_assert!(ruptures(&s, &retrospective).unwrap().ruptures.is_empty());
         let config = MonitorConfig::builder().reference_sd(ref_sd).build().unwrap();
-        let mut m = Monitor::new("x", config);
+        let mut m = Monitor::new("x", config.clone());
         for t in 0..n {
             prop_assert!(m.push(t as f64, level).unwrap().is_empty());
         }
@@ -379,7 +379,7 @@ proptest! {
 #[test]
 fn visits_out_of_order_are_refused() {
     let config = MonitorConfig::builder().build().unwrap();
-    let mut m = Monitor::new("total", config);
+    let mut m = Monitor::new("total", config.clone());
     let march = |d| Date::new(2026, 3, d).unwrap();
     m.push_visit(Visit::new(2).on(march(10)), 30.0, None)
         .unwrap();

@@ -230,7 +230,7 @@ pub fn series(
 
 /// The expected alliance by session number from a reference caseload: one rater's score
 /// `of` on one instrument (the total, or an element's POMP score), at each course's session
-/// numbers, through [`trend::expected_curve`](crate::trend::expected_curve) (session-wise
+/// numbers, each course one reference dyad, through [`trend::expected_curve`](crate::trend::expected_curve) (session-wise
 /// quantiles; see there for the method, its validation and its sources). Build one curve per
 /// score to follow (the total and each element). Courses without a scored response on the
 /// instrument are left out; sessions whose response cannot be scored are left out (as in
@@ -252,8 +252,8 @@ pub fn series(
 /// assert_eq!(curve.at(1).map(|p| (p.n, p.band().is_some())), Some((3, false)));
 /// // for a demonstration only: a band from three dyads
 /// let demo = CurveOptions::default().with_min_reference(1).with_max_half_width(0);
-/// let bond = expected_curve(&caseload, Rater::Client, &wai, &ScoreOf::Element(Element::Bond), demo);
-/// assert!(bond.is_ok());
+/// let rapport = expected_curve(&caseload, Rater::Client, &wai, &ScoreOf::Element(Element::Rapport), demo);
+/// assert!(rapport.is_ok());
 /// # Ok::<(), alliance::Error>(())
 /// ```
 pub fn expected_curve(
@@ -264,15 +264,21 @@ pub fn expected_curve(
     options: CurveOptions,
 ) -> Result<ExpectedCurve> {
     of.check(instrument)?;
-    let mut observations: Vec<(u32, f64)> = Vec::new();
+    let mut dyads: Vec<Vec<(u32, f64)>> = Vec::with_capacity(courses.len());
     for course in courses {
         match series(course, rater, instrument, of, TimeAxis::SessionNumber) {
-            Ok(s) => observations.extend(s.sessions.iter().copied().zip(s.series.values().iter().copied())),
+            Ok(s) => dyads.push(
+                s.sessions
+                    .iter()
+                    .copied()
+                    .zip(s.series.values().iter().copied())
+                    .collect(),
+            ),
             Err(Error::NoScoredSession { .. }) => {}
             Err(e) => return Err(e),
         }
     }
-    crate::trend::expected_curve(&observations, options)
+    crate::trend::expected_curve(&dyads, options)
 }
 
 /// Client and therapist scores paired by session across a caseload.

@@ -1052,6 +1052,17 @@ pub enum Error {
          one scored session of the reference caseload"
     )]
     NoReferenceData,
+    /// A reference dyad has two scores at one session number.
+    #[error(
+        "reference dyad {dyad} has two scores at session {session}; give each dyad one score \
+         per session"
+    )]
+    RepeatedReferenceSession {
+        /// 0-based position of the dyad.
+        dyad: usize,
+        /// The repeated session number.
+        session: u32,
+    },
     /// The reference sessions span more session numbers than a curve may hold.
     #[error(
         "the reference sessions run from session {first} to session {last}, more than the {max} \
@@ -1203,6 +1214,7 @@ impl Error {
             Error::NoScoredSession { .. } => "no_scored_session",
             Error::NoPairedSession { .. } => "no_paired_session",
             Error::NoReferenceData => "no_reference_data",
+            Error::RepeatedReferenceSession { .. } => "repeated_reference_session",
             Error::CurveTooLong { .. } => "curve_too_long",
             Error::InvalidCurveOption { .. } => "invalid_curve_option",
             Error::InvalidCurve { .. } => "invalid_curve",

@@ -615,6 +615,13 @@ fn texts() -> Vec<(Error, &'static str)> {
              least one scored session of the reference caseload",
         ),
         (
+            Error::RepeatedReferenceSession {
+                dyad: 3,
+                session: 5,
+            },
+            "reference dyad 3 has two scores at session 5; give each dyad one score per session",
+        ),
+        (
             Error::CurveTooLong {
                 first: 1,
                 last: 20_000,

@@ -375,7 +375,7 @@ impl<K: fmt::Display> fmt::Display for Alert<K> {
             AlertDetail::NotOnTrack { flag: t, rule } => write!(
                 f,
                 "not on track: score {} below the expected band {:.2} to {:.2} (expected {:.2}, \
-                 from {} reference scores); {} of the last {} sessions below (rule: {} of {})",
+                 from {} reference dyads); {} of the last {} sessions below (rule: {} of {})",
                 t.score,
                 t.lower,
                 t.upper,

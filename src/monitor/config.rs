@@ -251,8 +251,9 @@ impl MonitorConfigBuilder {
     /// ```
     /// use alliance::monitor::MonitorConfig;
     /// use alliance::trend::{expected_curve, CurveOptions, NotOnTrackRule};
-    /// let reference: Vec<(u32, f64)> = (0..40).map(|i| (1 + i % 2, 30.0 + f64::from(i % 7))).collect();
-    /// let curve = expected_curve(&reference, CurveOptions::default())?;
+    /// let dyads: Vec<[(u32, f64); 2]> =
+    ///     (0..40).map(|i| [(1, 30.0 + f64::from(i % 7)), (2, 31.0 + f64::from(i % 7))]).collect();
+    /// let curve = expected_curve(&dyads, CurveOptions::default())?;
     /// let config = MonitorConfig::builder()
     ///     .not_on_track(curve, NotOnTrackRule::builder().build()?)
     ///     .build()?;

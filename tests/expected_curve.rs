@@ -462,3 +462,55 @@ fn for_instrument_leaves_the_rule_off_without_a_curve() {
     assert!(on.config.not_on_track().is_some());
     assert_eq!(on.basis.iter().filter(|b| b.rule == "not_on_track").count(), 1);
 }
+
+// ---- serde: a curve read back is one a build could make ------------------------------------
+
+#[cfg(feature = "serde")]
+#[test]
+fn a_curve_round_trips_and_an_edited_one_is_refused() {
+    use serde_json::{Value, json};
+    let mut dyads: Vec<Vec<(u32, f64)>> = (0..25)
+        .map(|i| (1..=4).map(|s| (s, 30.0 + f64::from(i % 9) + f64::from(s))).collect())
+        .collect();
+    dyads.push(vec![(6, 33.0)]); // session 5 empty, session 6 refused
+    let curve = expected_curve(&dyads, CurveOptions::default()).unwrap();
+    let json = serde_json::to_value(&curve).unwrap();
+    let back: ExpectedCurve = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(back, curve);
+    let read = |edit: &dyn Fn(&mut Value)| {
+        let mut v = json.clone();
+        edit(&mut v);
+        serde_json::from_value::<ExpectedCurve>(v).map_err(|e| e.to_string())
+    };
+    assert!(read(&|_| {}).is_ok());
+    let refused = [
+        read(&|v| v["points"][0]["lower"] = json!({"Defined": 99.0})), // lower above expected
+        read(&|v| v["points"][1]["session"] = json!(7)),               // not consecutive
+        read(&|v| v["points"][0]["upper"] = json!({"Undefined": "TooFewObservations"})),
+        read(&|v| v["points"][0]["n"] = json!(3)), // a band on 3 dyads
+        read(&|v| v["points"][0]["at_session"] = json!(30)),
+        read(&|v| v["points"][0]["half_width"] = json!(3)),
+        read(&|v| v["points"] = json!([])),
+        read(&|v| v["options"]["min_reference"] = json!(0)),
+        read(&|v| v["options"]["level"] = json!(1.5)),
+        read(&|v| v["extra"] = json!(1)),
+        read(&|v| v["points"][0]["expected"] = json!({"Defined": 1e300})),
+    ];
+    for (k, r) in refused.iter().enumerate() {
+        assert!(r.is_err(), "edit {k} was accepted");
+    }
+    assert!(refused[0].as_ref().unwrap_err().contains("a session's band"));
+    // the rule reads through its builder
+    let rule: NotOnTrackRule = serde_json::from_value(json!({"below": 2, "of_last": 4})).unwrap();
+    assert_eq!((rule.below(), rule.of_last()), (2, 4));
+    assert!(serde_json::from_value::<NotOnTrackRule>(json!({"below": 4, "of_last": 3})).is_err());
+    // a configuration writes the rule only when it has it
+    let plain = serde_json::to_value(MonitorConfig::builder().build().unwrap()).unwrap();
+    assert!(plain.get("not_on_track").is_none());
+    let with = MonitorConfig::builder()
+        .not_on_track(curve, rule)
+        .build()
+        .unwrap();
+    let with = serde_json::to_value(with).unwrap();
+    assert_eq!(with["not_on_track"]["rule"], json!({"below": 2, "of_last": 4}));
+}

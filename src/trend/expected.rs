@@ -218,7 +218,7 @@ impl ExpectedPoint {
 /// resting on enough dyads), so a curve read back from a monitor configuration is one a
 /// build could have made.
 ///
-/// ## The method, and why
+/// # The method, and why
 ///
 /// Outcome-monitoring systems compare each client with an *expected treatment response*: the
 /// course that clients like this one have shown, with a band around it (Lambert's expected
@@ -266,7 +266,7 @@ impl ExpectedPoint {
 ///   `n >= 2 / (1 - level) - 1` dyads (9 at 80%, 39 at 95%), the fewest for which the edge
 ///   quantiles lie between observed scores instead of clamping to the extremes.
 ///
-/// ## Validation
+/// # Validation
 ///
 /// `tests/expected_curve.rs` simulates caseloads from a log-linear growth model (`y = a +
 /// b ln(s) + e`, intercept SD 0.6, slope mean 0.3 and SD 0.15, noise SD 0.3: Howard et al.'s
@@ -286,7 +286,7 @@ impl ExpectedPoint {
 /// 22 stored cases (`tests/reference/expected_curve.json`) exactly. False alarms of the rule
 /// on on-track dyads are in [`NotOnTrackRule`].
 ///
-/// ## References
+/// # References
 /// - Finch, A. E., Lambert, M. J., & Schaalje, B. G. (2001). Psychotherapy quality control:
 ///   The statistical generation of expected recovery curves for integration into an early
 ///   warning system. *Clinical Psychology & Psychotherapy*, 8(4), 231-242.

@@ -51,8 +51,9 @@ fn bench_monitor(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("push_paired/1000000_sessions_50000_dyads", |b| {
         b.iter(|| {
-            let mut monitors: Vec<Monitor> =
-                (0..DYADS).map(|_| Monitor::new("total", config.clone())).collect();
+            let mut monitors: Vec<Monitor> = (0..DYADS)
+                .map(|_| Monitor::new("total", config.clone()))
+                .collect();
             let mut alerts = 0usize;
             let mut out = Vec::new();
             for s in 0..SESSIONS {

@@ -124,8 +124,9 @@ fn coverage_is_nominal_with_a_large_reference() {
 
 /// With exactly `min_reference` = 20 scores per session (20 dyads), definition 6 still holds
 /// the nominal level within 0.02 on average over 2,000 reference caseloads; definition 7
-/// (numpy's and R's default) would hold about 0.72 (its edges sit at order statistics
-/// 2.9 and 18.1 of 20, which hold 2.9/21 and 18.1/21 of the distribution below them).
+/// (numpy's and R's default) would hold (18.1 - 2.9) / 21 = 0.724 (its edges sit at order
+/// statistics 2.9 and 18.1 of 20, which hold 2.9/21 and 18.1/21 of the distribution below
+/// them).
 #[test]
 fn coverage_is_nominal_at_the_fewest_scores() {
     let rows = average_coverage(7, 2000, 20, 8, 1.0, CurveOptions::default());
@@ -135,14 +136,12 @@ fn coverage_is_nominal_at_the_fewest_scores() {
         assert!((c - 0.8).abs() <= 0.02, "session {s}: coverage {c}");
         assert!((below - 0.1).abs() <= 0.01, "session {s}: below {below}");
     }
-    // definition 7's coverage for a continuous distribution, exactly: (18.1 - 2.9) / 21
-    assert!((18.1f64 - 2.9) / 21.0 < 0.73);
 }
 
-/// With drop-out, late sessions have few scores: their windows widen, and where they do the
-/// coverage is at least the nominal level minus 0.02 and the share below the band at most
-/// 10% + 0.01 (pooling neighbours only widens the band); sessions with too few scores even
-/// pooled get no band.
+/// With drop-out, late sessions have few dyads: their windows widen (one score per dyad, the
+/// nearest), and where they do the coverage is still within 0.02 of the nominal level and the
+/// share below the band within 0.01 of 10%; sessions with too few dyads even pooled get no
+/// band.
 #[test]
 fn widened_windows_are_conservative_and_sparse_sessions_refused() {
     let mut rng = Rng(99);
@@ -165,7 +164,10 @@ fn widened_windows_are_conservative_and_sparse_sessions_refused() {
                 }
                 None => {
                     refused += 1;
-                    assert_eq!(p.expected, Outcome::Undefined(Undefined::TooFewObservations));
+                    assert_eq!(
+                        p.expected,
+                        Outcome::Undefined(Undefined::TooFewObservations)
+                    );
                     assert!(p.n < 20);
                 }
             }
@@ -177,8 +179,8 @@ fn widened_windows_are_conservative_and_sparse_sessions_refused() {
         if k >= 100 {
             let (c, b) = (c / k as f64, b / k as f64);
             println!("drop-out: session {s:2}: {k} widened bands, coverage {c:.4}, below {b:.4}");
-            assert!(c >= 0.78, "session {s}: coverage {c}");
-            assert!(b <= 0.11, "session {s}: below {b}");
+            assert!((c - 0.8).abs() <= 0.02, "session {s}: coverage {c}");
+            assert!((b - 0.1).abs() <= 0.01, "session {s}: below {b}");
         }
     }
 }
@@ -205,7 +207,11 @@ fn false_alarm_rate_on_on_track_dyads() {
             )
             .unwrap();
             for (slot, &(k, m)) in counts.iter_mut().zip(&rules) {
-                let rule = NotOnTrackRule::builder().below(k).of_last(m).build().unwrap();
+                let rule = NotOnTrackRule::builder()
+                    .below(k)
+                    .of_last(m)
+                    .build()
+                    .unwrap();
                 let r = not_on_track(&series, &curve, &rule).unwrap();
                 slot.0 += usize::from(!r.flags.is_empty());
                 slot.1 += r.flags.len();
@@ -216,8 +222,11 @@ fn false_alarm_rate_on_on_track_dyads() {
     let dyads = (references * per_reference) as f64;
     let all = dyads * f64::from(sessions);
     for (&(k, m), &(flagged, flags, below)) in rules.iter().zip(&counts) {
-        let (per_dyad, per_session, below) =
-            (flagged as f64 / dyads, flags as f64 / all, below as f64 / all);
+        let (per_dyad, per_session, below) = (
+            flagged as f64 / dyads,
+            flags as f64 / all,
+            below as f64 / all,
+        );
         println!(
             "false alarms, {k} of the last {m}: {:.1}% of on-track dyads flagged at least once \
              in 12 sessions, {:.1}% of sessions flagged, {:.1}% of sessions below the band \
@@ -265,10 +274,22 @@ fn matches_numpy_weibull_quantiles() {
         assert_eq!(curve.points().len(), want.len(), "{name}");
         for (got, want) in curve.points().iter().zip(want) {
             let at = format!("{name}, session {}", got.session);
-            assert_eq!(u64::from(got.session), want["session"].as_u64().unwrap(), "{at}");
+            assert_eq!(
+                u64::from(got.session),
+                want["session"].as_u64().unwrap(),
+                "{at}"
+            );
             assert_eq!(got.n as u64, want["n"].as_u64().unwrap(), "{at}");
-            assert_eq!(got.at_session as u64, want["at_session"].as_u64().unwrap(), "{at}");
-            assert_eq!(u64::from(got.half_width), want["half_width"].as_u64().unwrap(), "{at}");
+            assert_eq!(
+                got.at_session as u64,
+                want["at_session"].as_u64().unwrap(),
+                "{at}"
+            );
+            assert_eq!(
+                u64::from(got.half_width),
+                want["half_width"].as_u64().unwrap(),
+                "{at}"
+            );
             for (field, value) in [
                 ("expected", got.expected),
                 ("lower", got.lower),
@@ -288,7 +309,10 @@ fn matches_numpy_weibull_quantiles() {
             }
         }
     }
-    println!("expected_curve.json: {} cases, {values} quantiles, largest relative error {worst:e}", cases.len());
+    println!(
+        "expected_curve.json: {} cases, {values} quantiles, largest relative error {worst:e}",
+        cases.len()
+    );
 }
 
 // ---- refusals and undefined paths -----------------------------------------------------------
@@ -298,27 +322,43 @@ fn invalid_input_is_refused() {
     let options = CurveOptions::default();
     let none: [Vec<(u32, f64)>; 0] = [];
     assert_eq!(expected_curve(&none, options), Err(Error::NoReferenceData));
-    assert_eq!(expected_curve(&[vec![], vec![]], options), Err(Error::NoReferenceData));
+    assert_eq!(
+        expected_curve(&[vec![], vec![]], options),
+        Err(Error::NoReferenceData)
+    );
     assert!(matches!(
         expected_curve(&[[(1, 4.0), (2, f64::NAN)]], options),
         Err(Error::NonFinite { index: 1, .. })
     ));
     assert_eq!(
         expected_curve(&[vec![(1, 4.0)], vec![(2, 4.0), (2, 4.5)]], options),
-        Err(Error::RepeatedReferenceSession { dyad: 1, session: 2 })
+        Err(Error::RepeatedReferenceSession {
+            dyad: 1,
+            session: 2
+        })
     );
     assert!(matches!(
         expected_curve(&[[(1, 4.0), (10_001, 4.0)]], options),
-        Err(Error::CurveTooLong { first: 1, last: 10_001, max: 10_000 })
+        Err(Error::CurveTooLong {
+            first: 1,
+            last: 10_001,
+            max: 10_000
+        })
     ));
     assert!(expected_curve(&[[(1, 4.0), (10_000, 4.0)]], options).is_ok());
     assert!(matches!(
         expected_curve(&[[(1, 4.0)]], options.with_min_reference(0)),
-        Err(Error::InvalidCurveOption { option: "min_reference", .. })
+        Err(Error::InvalidCurveOption {
+            option: "min_reference",
+            ..
+        })
     ));
     assert!(matches!(
         expected_curve(&[[(1, 4.0)]], options.with_max_half_width(51)),
-        Err(Error::InvalidCurveOption { option: "max_half_width", .. })
+        Err(Error::InvalidCurveOption {
+            option: "max_half_width",
+            ..
+        })
     ));
     let curve = expected_curve(&[[(1, 4.0)]], options).unwrap();
     let rule = NotOnTrackRule::builder().build().unwrap();
@@ -330,7 +370,13 @@ fn invalid_input_is_refused() {
         ));
     }
     assert!(NotOnTrackRule::builder().of_last(65).build().is_err());
-    assert!(NotOnTrackRule::builder().below(64).of_last(64).build().is_ok());
+    assert!(
+        NotOnTrackRule::builder()
+            .below(64)
+            .of_last(64)
+            .build()
+            .is_ok()
+    );
     assert!(NotOnTrackRule::builder().of_last(0).build().is_err());
 }
 
@@ -346,7 +392,11 @@ fn a_refused_session_keeps_its_counts_and_raises_nothing() {
     let p = curve.at(2).unwrap();
     assert_eq!((p.session, p.n, p.at_session, p.half_width), (2, 5, 5, 0));
     assert_eq!(p.lower, Outcome::Undefined(Undefined::TooFewObservations));
-    let rule = NotOnTrackRule::builder().below(1).of_last(1).build().unwrap();
+    let rule = NotOnTrackRule::builder()
+        .below(1)
+        .of_last(1)
+        .build()
+        .unwrap();
     let course = Series::new(vec![1.0, 2.0, 3.0], vec![-5.0, -5.0, -5.0]).unwrap();
     let r = not_on_track(&course, &curve, &rule).unwrap();
     assert_eq!((r.n, r.assessed, r.below, r.flags.len()), (3, 1, 1, 1));
@@ -359,7 +409,11 @@ fn equal_reference_scores_make_a_point_band() {
     let reference: Vec<[(u32, f64); 1]> = (0..20).map(|_| [(1, 36.0)]).collect();
     let curve = expected_curve(&reference, CurveOptions::default()).unwrap();
     assert_eq!(curve.at(1).unwrap().band(), Some((36.0, 36.0, 36.0)));
-    let rule = NotOnTrackRule::builder().below(1).of_last(1).build().unwrap();
+    let rule = NotOnTrackRule::builder()
+        .below(1)
+        .of_last(1)
+        .build()
+        .unwrap();
     let on = not_on_track(&Series::new(vec![1.0], vec![36.0]).unwrap(), &curve, &rule).unwrap();
     assert!(on.flags.is_empty());
     let off = not_on_track(&Series::new(vec![1.0], vec![35.0]).unwrap(), &curve, &rule).unwrap();
@@ -374,7 +428,9 @@ fn the_bundled_caseload_gives_curves_per_element_and_total() {
     use alliance::{Element, Rater, catalog, sample};
     let caseload = sample::caseload().unwrap();
     let wai = catalog::wai_sr();
-    let demo = CurveOptions::default().with_min_reference(1).with_level(Level::new(0.5).unwrap());
+    let demo = CurveOptions::default()
+        .with_min_reference(1)
+        .with_level(Level::new(0.5).unwrap());
     let total = from_caseload(&caseload, Rater::Client, &wai, &ScoreOf::Total, demo).unwrap();
     assert_eq!(total.points().len(), 12);
     // sessions 1-8 are in all three courses, 9-10 in two, 11-12 in one
@@ -384,7 +440,12 @@ fn the_bundled_caseload_gives_curves_per_element_and_total() {
         let of = ScoreOf::Element(e);
         if of.check(&wai).is_ok() {
             let curve = from_caseload(&caseload, Rater::Client, &wai, &of, demo).unwrap();
-            assert!(curve.points().iter().all(|p| p.band().is_none_or(|(l, m, u)| l <= m && m <= u)));
+            assert!(
+                curve
+                    .points()
+                    .iter()
+                    .all(|p| p.band().is_none_or(|(l, m, u)| l <= m && m <= u))
+            );
         }
     }
     let none = from_caseload(&caseload, Rater::Observer, &wai, &ScoreOf::Total, demo);
@@ -414,12 +475,21 @@ fn the_monitor_raises_not_on_track_with_its_evidence() {
     let alerts = m.push(3.0, 28.0).unwrap();
     assert_eq!(alerts.len(), 1);
     let a = alerts[0];
-    assert_eq!((a.kind, a.kind.code(), a.session, a.index), (AlertKind::NotOnTrack, "not_on_track", 3, 2));
+    assert_eq!(
+        (a.kind, a.kind.code(), a.session, a.index),
+        (AlertKind::NotOnTrack, "not_on_track", 3, 2)
+    );
     let alliance::monitor::AlertDetail::NotOnTrack { flag, rule } = a.detail else {
         panic!("{a:?}");
     };
-    assert_eq!((flag.score, flag.expected, flag.lower, flag.upper), (28.0, expected, lower, upper));
-    assert_eq!((flag.below, flag.window, flag.reference_n, rule.below()), (2, 3, 20, 2));
+    assert_eq!(
+        (flag.score, flag.expected, flag.lower, flag.upper),
+        (28.0, expected, lower, upper)
+    );
+    assert_eq!(
+        (flag.below, flag.window, flag.reference_n, rule.below()),
+        (2, 3, 20, 2)
+    );
     assert_eq!(
         a.to_string(),
         format!(
@@ -433,7 +503,9 @@ fn the_monitor_raises_not_on_track_with_its_evidence() {
     assert_eq!((e.change, e.severity), (Change::Decline, Severity::Watch));
     assert_eq!(
         e.message(1),
-        format!("total at session 3: at 28, below the expected band from {lower} (expected {expected}) (not on track)")
+        format!(
+            "total at session 3: at 28, below the expected band from {lower} (expected {expected}) (not on track)"
+        )
     );
 }
 
@@ -441,8 +513,20 @@ fn the_monitor_raises_not_on_track_with_its_evidence() {
 #[test]
 fn not_on_track_with_another_rule_is_act() {
     let config = MonitorConfig::builder()
-        .not_on_track(flat_curve(), NotOnTrackRule::builder().below(1).of_last(1).build().unwrap())
-        .pcoms(alliance::trend::PcomsRule::builder().cutoff(31.0).build().unwrap())
+        .not_on_track(
+            flat_curve(),
+            NotOnTrackRule::builder()
+                .below(1)
+                .of_last(1)
+                .build()
+                .unwrap(),
+        )
+        .pcoms(
+            alliance::trend::PcomsRule::builder()
+                .cutoff(31.0)
+                .build()
+                .unwrap(),
+        )
         .build()
         .unwrap();
     let mut m = Monitor::new("total", config);
@@ -456,11 +540,18 @@ fn not_on_track_with_another_rule_is_act() {
 fn for_instrument_leaves_the_rule_off_without_a_curve() {
     let derived = MonitorConfig::for_instrument(&alliance::catalog::session_scale()).unwrap();
     assert!(derived.config.not_on_track().is_none());
-    let basis = derived.basis.iter().find(|b| b.rule == "not_on_track").unwrap();
+    let basis = derived
+        .basis
+        .iter()
+        .find(|b| b.rule == "not_on_track")
+        .unwrap();
     assert!(basis.value.is_none() && basis.reason.contains("with_not_on_track"));
     let on = derived.with_not_on_track(flat_curve(), NotOnTrackRule::builder().build().unwrap());
     assert!(on.config.not_on_track().is_some());
-    assert_eq!(on.basis.iter().filter(|b| b.rule == "not_on_track").count(), 1);
+    assert_eq!(
+        on.basis.iter().filter(|b| b.rule == "not_on_track").count(),
+        1
+    );
 }
 
 // ---- serde: a curve read back is one a build could make ------------------------------------
@@ -470,7 +561,11 @@ fn for_instrument_leaves_the_rule_off_without_a_curve() {
 fn a_curve_round_trips_and_an_edited_one_is_refused() {
     use serde_json::{Value, json};
     let mut dyads: Vec<Vec<(u32, f64)>> = (0..25)
-        .map(|i| (1..=4).map(|s| (s, 30.0 + f64::from(i % 9) + f64::from(s))).collect())
+        .map(|i| {
+            (1..=4)
+                .map(|s| (s, 30.0 + f64::from(i % 9) + f64::from(s)))
+                .collect()
+        })
         .collect();
     dyads.push(vec![(6, 33.0)]); // session 5 empty, session 6 refused
     let curve = expected_curve(&dyads, CurveOptions::default()).unwrap();
@@ -499,7 +594,12 @@ fn a_curve_round_trips_and_an_edited_one_is_refused() {
     for (k, r) in refused.iter().enumerate() {
         assert!(r.is_err(), "edit {k} was accepted");
     }
-    assert!(refused[0].as_ref().unwrap_err().contains("a session's band"));
+    assert!(
+        refused[0]
+            .as_ref()
+            .unwrap_err()
+            .contains("a session's band")
+    );
     // the rule reads through its builder
     let rule: NotOnTrackRule = serde_json::from_value(json!({"below": 2, "of_last": 4})).unwrap();
     assert_eq!((rule.below(), rule.of_last()), (2, 4));
@@ -512,5 +612,8 @@ fn a_curve_round_trips_and_an_edited_one_is_refused() {
         .build()
         .unwrap();
     let with = serde_json::to_value(with).unwrap();
-    assert_eq!(with["not_on_track"]["rule"], json!({"below": 2, "of_last": 4}));
+    assert_eq!(
+        with["not_on_track"]["rule"],
+        json!({"below": 2, "of_last": 4})
+    );
 }

@@ -56,7 +56,11 @@ fn config(ref_sd: f64, given: bool, variant: u8) -> MonitorConfig {
     if variant == 3 {
         // sessions 1-25 on the 0-40 scale; the window of 2 of the last 3
         let dyads: Vec<Vec<(u32, f64)>> = (0..20u32)
-            .map(|i| (1..=25u32).map(|s| (s, f64::from(15 + (i * 5 + s) % 20))).collect())
+            .map(|i| {
+                (1..=25u32)
+                    .map(|s| (s, f64::from(15 + (i * 5 + s) % 20)))
+                    .collect()
+            })
             .collect();
         let curve = expected_curve(&dyads, CurveOptions::default()).unwrap();
         b = b.not_on_track(curve, NotOnTrackRule::builder().build().unwrap());
@@ -370,7 +374,8 @@ fn restored_monitors_keep_the_sessions_numbers_and_dates() {
                 .push_visit(visit(i), &[x, x + 1.0], Some(&[x - 5.0, x]))
                 .unwrap();
         }
-        let mut restored = DyadMonitor::restore(through_json(&first.snapshot()), config.clone()).unwrap();
+        let mut restored =
+            DyadMonitor::restore(through_json(&first.snapshot()), config.clone()).unwrap();
         for (i, &x) in scores.iter().enumerate().skip(stop) {
             let alerts = restored
                 .push_visit(visit(i), &[x, x + 1.0], Some(&[x - 5.0, x]))
@@ -467,7 +472,10 @@ fn format_1_snapshots_still_restore() {
             .unwrap();
     }
     // what this version writes for the same monitors is the stored format-1 text
-    assert_eq!(serde_json::to_value(m.snapshot()).unwrap(), stored["monitor"]);
+    assert_eq!(
+        serde_json::to_value(m.snapshot()).unwrap(),
+        stored["monitor"]
+    );
     assert_eq!(serde_json::to_value(d.snapshot()).unwrap(), stored["dyad"]);
     assert_eq!(stored["monitor"]["format"], 1);
     let monitor_text = stored["monitor"].to_string();
@@ -508,11 +516,15 @@ fn format_1_snapshots_still_restore() {
     let relabelled = relabelled.to_string();
     let relabelled: MonitorSnapshot<&str> = serde_json::from_str(&relabelled).unwrap();
     assert_eq!(
-        Monitor::restore(relabelled, config.clone()).map_err(|e| e.code()).err(),
+        Monitor::restore(relabelled, config.clone())
+            .map_err(|e| e.code())
+            .err(),
         Some("snapshot_mismatch")
     );
     assert_eq!(
-        Monitor::restore(format_2, config).map_err(|e| e.code()).err(),
+        Monitor::restore(format_2, config)
+            .map_err(|e| e.code())
+            .err(),
         Some("snapshot_mismatch")
     );
 }
@@ -535,7 +547,15 @@ fn a_not_on_track_window_beyond_the_sessions_is_refused() {
     assert_eq!(restore(Value::from(1)).map(|r| r == m), Ok(true));
     assert_eq!(restore(Value::from(2)).err(), Some("invalid_snapshot")); // only 1 session fed
     let mut v = json.clone();
-    v["states"][0].as_object_mut().unwrap().remove("not_on_track");
+    v["states"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("not_on_track");
     let s: MonitorSnapshot<u8> = serde_json::from_value(v).unwrap();
-    assert_eq!(Monitor::restore(s, config.clone()).map_err(|e| e.code()).err(), Some("invalid_snapshot"));
+    assert_eq!(
+        Monitor::restore(s, config.clone())
+            .map_err(|e| e.code())
+            .err(),
+        Some("invalid_snapshot")
+    );
 }

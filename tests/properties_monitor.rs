@@ -48,7 +48,12 @@ fn curve() -> ExpectedCurve {
         .map(|i| {
             (1..=30u32)
                 .filter(|s| i < 5 || !(12..=14).contains(s))
-                .map(|s| (s, f64::from(8 + (i * 7 + s * 3) % 29) + f64::from(s % 4) / 4.0))
+                .map(|s| {
+                    (
+                        s,
+                        f64::from(8 + (i * 7 + s * 3) % 29) + f64::from(s % 4) / 4.0,
+                    )
+                })
                 .collect()
         })
         .collect();
@@ -176,7 +181,10 @@ impl Rules {
             client.values().to_vec(),
         )
         .unwrap();
-        for f in not_on_track(&numbered, &self.curve, &self.track).unwrap().flags {
+        for f in not_on_track(&numbered, &self.curve, &self.track)
+            .unwrap()
+            .flags
+        {
             out.push((f.index, f.index, "NotOnTrack".into(), format!("{f:?}")));
         }
         out.sort();

@@ -5,9 +5,9 @@ use std::fmt;
 
 use crate::trend::{
     CusumAlarm, CusumRule, DIVERGENCE_SOURCE, DivergencePoint, DivergenceRule,
-    EXPECTED_CURVE_SOURCE, EwmaAlarm, EwmaRule, IntervalCheck, NotOnTrackRule, OffTrack,
-    PAGE_1954, PCOMS_SOURCE, PcomsFlag, PcomsKind, PcomsRule, REPAIR_SOURCE, ROBERTS_1959,
-    RepairStatus, Rupture, RuptureLevel, RuptureRule, SuddenDropRule, TANG_DERUBEIS_1999,
+    EXPECTED_CURVE_SOURCE, EwmaAlarm, EwmaRule, IntervalCheck, NotOnTrackRule, OffTrack, PAGE_1954,
+    PCOMS_SOURCE, PcomsFlag, PcomsKind, PcomsRule, REPAIR_SOURCE, ROBERTS_1959, RepairStatus,
+    Rupture, RuptureLevel, RuptureRule, SuddenDropRule, TANG_DERUBEIS_1999,
 };
 
 /// Which rule fired.
@@ -271,7 +271,12 @@ impl<K> Alert<K> {
 }
 
 impl<K> Alert<K> {
-    pub(crate) fn not_on_track(score: K, flag: OffTrack, rule: NotOnTrackRule, time: f64) -> Alert<K> {
+    pub(crate) fn not_on_track(
+        score: K,
+        flag: OffTrack,
+        rule: NotOnTrackRule,
+        time: f64,
+    ) -> Alert<K> {
         Alert {
             score,
             kind: AlertKind::NotOnTrack,

@@ -260,7 +260,11 @@ impl MonitorConfigBuilder {
     /// assert_eq!(config.not_on_track().map(|(_, rule)| rule.below()), Some(2));
     /// # Ok::<(), alliance::Error>(())
     /// ```
-    pub fn not_on_track(mut self, curve: ExpectedCurve, rule: NotOnTrackRule) -> MonitorConfigBuilder {
+    pub fn not_on_track(
+        mut self,
+        curve: ExpectedCurve,
+        rule: NotOnTrackRule,
+    ) -> MonitorConfigBuilder {
         self.not_on_track = Some(ExpectedTrack { curve, rule });
         self
     }

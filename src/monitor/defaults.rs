@@ -70,7 +70,11 @@ impl InstrumentConfig {
     /// # Ok::<(), alliance::Error>(())
     /// ```
     #[must_use]
-    pub fn with_not_on_track(mut self, curve: ExpectedCurve, rule: NotOnTrackRule) -> InstrumentConfig {
+    pub fn with_not_on_track(
+        mut self,
+        curve: ExpectedCurve,
+        rule: NotOnTrackRule,
+    ) -> InstrumentConfig {
         let level = curve.options().level.value();
         self.basis.retain(|b| b.rule != "not_on_track");
         self.basis.push(Basis::set(

@@ -958,8 +958,9 @@ mod tests {
     #[test]
     fn a_sparse_session_pools_its_neighbours_one_score_per_dyad() {
         // 12 dyads at sessions 1 and 3, one more at session 2 only
-        let mut dyads: Vec<Vec<(u32, f64)>> =
-            (0..12).map(|i| vec![(1, f64::from(i)), (3, f64::from(i) + 0.5)]).collect();
+        let mut dyads: Vec<Vec<(u32, f64)>> = (0..12)
+            .map(|i| vec![(1, f64::from(i)), (3, f64::from(i) + 0.5)])
+            .collect();
         dyads.push(vec![(2, 5.0)]);
         let options = CurveOptions::default().with_min_reference(13);
         let curve = expected_curve(&dyads, options).unwrap();

@@ -1,7 +1,9 @@
 //! The streaming alliance monitor: feed sessions one at a time, get the alerts each raises.
 //!
 //! A monitor keeps only running state (Welford moments, the last six scores, the CUSUM and
-//! EWMA statistics, the open ruptures), so each session costs O(1) amortized, and it calls the
+//! EWMA statistics, the open ruptures, which of the last sessions were below the expected
+//! curve's band), so each session costs O(1) amortized (the curve is read at the session's
+//! number, in O(1)), and it calls the
 //! same code the batch functions in [`crate::trend`] use. Its promise: after any session, the
 //! alerts it has raised so far are exactly what the batch detectors report on the sessions so
 //! far ([`ruptures`](crate::trend::ruptures), [`sudden_drops`](crate::trend::sudden_drops),

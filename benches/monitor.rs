@@ -51,8 +51,9 @@ fn bench_monitor(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("push_paired/1000000_sessions_50000_dyads", |b| {
         b.iter(|| {
-            let mut monitors: Vec<Monitor> =
-                (0..DYADS).map(|_| Monitor::new("total", config)).collect();
+            let mut monitors: Vec<Monitor> = (0..DYADS)
+                .map(|_| Monitor::new("total", config.clone()))
+                .collect();
             let mut alerts = 0usize;
             let mut out = Vec::new();
             for s in 0..SESSIONS {
@@ -78,7 +79,7 @@ fn bench_monitor(c: &mut Criterion) {
         ];
         b.iter(|| {
             let mut monitors: Vec<DyadMonitor> = (0..DYADS)
-                .map(|_| DyadMonitor::new(&keys, config).expect("keys"))
+                .map(|_| DyadMonitor::new(&keys, config.clone()).expect("keys"))
                 .collect();
             let mut alerts = 0usize;
             let mut out = Vec::new();

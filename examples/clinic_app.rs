@@ -61,9 +61,9 @@ fn post(body: &str, store: &mut HashMap<String, String>) -> Result<String, Box<d
     let mut monitor = match store.get(&form.dyad) {
         Some(saved) => {
             let saved: MonitorSnapshot<Tracked> = serde_json::from_str(saved)?;
-            Monitor::restore(saved, config)?
+            Monitor::restore(saved, config.clone())?
         }
-        None => Monitor::new(Tracked::Total, config),
+        None => Monitor::new(Tracked::Total, config.clone()),
     };
     let mut visit = Visit::new(form.session);
     visit.date = form.date;

@@ -12,7 +12,7 @@ use crate::instrument::Instrument;
 use crate::response::{Rater, Response};
 use crate::score::{Score, score};
 use crate::session::{Course, Session};
-use crate::trend::Series;
+use crate::trend::{CurveOptions, ExpectedCurve, Series};
 
 /// Which number of a [`Score`] to take.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -226,6 +226,59 @@ pub fn series(
         sessions,
         skipped,
     })
+}
+
+/// The expected alliance by session number from a reference caseload: one rater's score
+/// `of` on one instrument (the total, or an element's POMP score), at each course's session
+/// numbers, each course one reference dyad, through [`trend::expected_curve`](crate::trend::expected_curve) (session-wise
+/// quantiles; see there for the method, its validation and its sources). Build one curve per
+/// score to follow (the total and each element). Courses without a scored response on the
+/// instrument are left out; sessions whose response cannot be scored are left out (as in
+/// [`series`]).
+///
+/// # Errors
+/// As [`series`] (an unknown part, a response made on another definition of the instrument);
+/// [`Error::NoReferenceData`] when no course has a scored session; as
+/// [`trend::expected_curve`](crate::trend::expected_curve) for the options.
+///
+/// # Example
+/// ```
+/// use alliance::caseload::{expected_curve, ScoreOf};
+/// use alliance::trend::CurveOptions;
+/// use alliance::{catalog, sample, Element, Rater};
+/// let caseload = sample::caseload()?; // three dyads: too few for a band with the defaults
+/// let wai = catalog::wai_sr();
+/// let curve = expected_curve(&caseload, Rater::Client, &wai, &ScoreOf::Total, CurveOptions::default())?;
+/// assert_eq!(curve.at(1).map(|p| (p.n, p.band().is_some())), Some((3, false)));
+/// // for a demonstration only: a band from three dyads
+/// let demo = CurveOptions::default().with_min_reference(1).with_max_half_width(0);
+/// let rapport = expected_curve(&caseload, Rater::Client, &wai, &ScoreOf::Element(Element::Rapport), demo);
+/// assert!(rapport.is_ok());
+/// # Ok::<(), alliance::Error>(())
+/// ```
+pub fn expected_curve(
+    courses: &[Course],
+    rater: Rater,
+    instrument: &Instrument,
+    of: &ScoreOf,
+    options: CurveOptions,
+) -> Result<ExpectedCurve> {
+    of.check(instrument)?;
+    let mut dyads: Vec<Vec<(u32, f64)>> = Vec::with_capacity(courses.len());
+    for course in courses {
+        match series(course, rater, instrument, of, TimeAxis::SessionNumber) {
+            Ok(s) => dyads.push(
+                s.sessions
+                    .iter()
+                    .copied()
+                    .zip(s.series.values().iter().copied())
+                    .collect(),
+            ),
+            Err(Error::NoScoredSession { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    crate::trend::expected_curve(&dyads, options)
 }
 
 /// Client and therapist scores paired by session across a caseload.
@@ -527,7 +580,7 @@ pub fn monitor_course(
     config: crate::monitor::MonitorConfig,
 ) -> Result<Vec<SessionAlerts>> {
     let scored = series(course, rater, instrument, of, TimeAxis::SessionNumber)?;
-    let mut monitor = crate::monitor::Monitor::new("score", config);
+    let mut monitor = crate::monitor::Monitor::new("score", config.clone());
     let mut out = Vec::with_capacity(scored.sessions.len());
     for (&score, &session) in scored.series.values().iter().zip(&scored.sessions) {
         let mut visit = crate::monitor::Visit::new(session);

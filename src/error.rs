@@ -1145,6 +1145,71 @@ pub enum Error {
         /// The therapist's instrument id.
         therapist_instrument: String,
     },
+    // ---- expected-alliance curves ---------------------------------------------------------
+    /// An expected-alliance curve was asked for without a single reference score.
+    #[error(
+        "an expected-alliance curve needs reference scores, and none was found; give at least \
+         one scored session of the reference caseload"
+    )]
+    NoReferenceData,
+    /// A reference dyad has two scores at one session number.
+    #[error(
+        "reference dyad {dyad} has two scores at session {session}; give each dyad one score \
+         per session"
+    )]
+    RepeatedReferenceSession {
+        /// 0-based position of the dyad.
+        dyad: usize,
+        /// The repeated session number.
+        session: u32,
+    },
+    /// The reference sessions span more session numbers than a curve may hold.
+    #[error(
+        "the reference sessions run from session {first} to session {last}, more than the {max} \
+         sessions a curve may span; check the session numbers"
+    )]
+    CurveTooLong {
+        /// The first session number.
+        first: u32,
+        /// The last session number.
+        last: u32,
+        /// The most sessions a curve may span.
+        max: u32,
+    },
+    /// An option of an expected-alliance curve is outside its range.
+    #[error("the expected curve's {option} is {value}, but it must be {expected}")]
+    InvalidCurveOption {
+        /// The option.
+        option: &'static str,
+        /// The value given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
+        value: f64,
+        /// The allowed range, in words.
+        expected: &'static str,
+    },
+    /// A stored (deserialized) expected curve is not one an estimate could have made.
+    #[error(
+        "the expected curve cannot be used: {what} is not valid; estimate the curve again from \
+         the reference caseload"
+    )]
+    InvalidCurve {
+        /// The part that is wrong.
+        what: &'static str,
+    },
+    /// A series time that should be a session number is not a whole number in range.
+    #[error(
+        "the session time at position {index} is {time}, but the expected curve is read at \
+         whole session numbers from 0 to 4294967295; use session numbers as times"
+    )]
+    SessionNotWhole {
+        /// 0-based position in the series.
+        index: usize,
+        /// The time given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
+        time: f64,
+    },
 }
 
 impl Error {
@@ -1255,6 +1320,12 @@ impl Error {
             Error::SameDate { .. } => "same_date",
             Error::NoScoredSession { .. } => "no_scored_session",
             Error::NoPairedSession { .. } => "no_paired_session",
+            Error::NoReferenceData => "no_reference_data",
+            Error::RepeatedReferenceSession { .. } => "repeated_reference_session",
+            Error::CurveTooLong { .. } => "curve_too_long",
+            Error::InvalidCurveOption { .. } => "invalid_curve_option",
+            Error::InvalidCurve { .. } => "invalid_curve",
+            Error::SessionNotWhole { .. } => "session_not_whole",
         }
     }
 

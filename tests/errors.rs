@@ -644,6 +644,51 @@ fn texts() -> Vec<(Error, &'static str)> {
             "no session has both a scorable client response on 'WAI-SR' and a scorable \
              therapist response on 'WAI-SR-T'",
         ),
+        // ---- expected-alliance curves
+        (
+            Error::NoReferenceData,
+            "an expected-alliance curve needs reference scores, and none was found; give at \
+             least one scored session of the reference caseload",
+        ),
+        (
+            Error::RepeatedReferenceSession {
+                dyad: 3,
+                session: 5,
+            },
+            "reference dyad 3 has two scores at session 5; give each dyad one score per session",
+        ),
+        (
+            Error::CurveTooLong {
+                first: 1,
+                last: 20_000,
+                max: 10_000,
+            },
+            "the reference sessions run from session 1 to session 20000, more than the 10000 \
+             sessions a curve may span; check the session numbers",
+        ),
+        (
+            Error::InvalidCurveOption {
+                option: "min_reference",
+                value: 0.0,
+                expected: "at least 1 reference score",
+            },
+            "the expected curve's min_reference is 0, but it must be at least 1 reference score",
+        ),
+        (
+            Error::InvalidCurve {
+                what: "a session's band",
+            },
+            "the expected curve cannot be used: a session's band is not valid; estimate the \
+             curve again from the reference caseload",
+        ),
+        (
+            Error::SessionNotWhole {
+                index: 2,
+                time: 2.5,
+            },
+            "the session time at position 2 is 2.5, but the expected curve is read at whole \
+             session numbers from 0 to 4294967295; use session numbers as times",
+        ),
         (
             Error::TooFewRespondents { found: 1 },
             "at least 2 respondents who answered every item are needed, found 1",

@@ -10,13 +10,15 @@ use alliance::monitor::{
     Alert, DyadMonitor, Monitor, MonitorConfig, MonitorSnapshot, SessionReport, Visit,
 };
 use alliance::trend::{
-    Baseline, CusumRule, DivergenceRule, EwmaRule, PcomsRule, RuptureRule, SuddenDropRule,
+    Baseline, CurveOptions, CusumRule, DivergenceRule, EwmaRule, NotOnTrackRule, PcomsRule,
+    RuptureRule, SuddenDropRule, expected_curve,
 };
 use proptest::prelude::*;
 use serde_json::Value;
 
 /// Every rule, with the CUSUM and EWMA baselines given or estimated, or a configuration
-/// without some of them.
+/// without some of them (variants 1, 2), or with the not-on-track rule too (variant 3,
+/// format-2 snapshots).
 fn config(ref_sd: f64, given: bool, variant: u8) -> MonitorConfig {
     let baseline = if given {
         Baseline::Given {
@@ -50,6 +52,18 @@ fn config(ref_sd: f64, given: bool, variant: u8) -> MonitorConfig {
     }
     if variant == 2 {
         b = b.without_ewma();
+    }
+    if variant == 3 {
+        // sessions 1-25 on the 0-40 scale; the window of 2 of the last 3
+        let dyads: Vec<Vec<(u32, f64)>> = (0..20u32)
+            .map(|i| {
+                (1..=25u32)
+                    .map(|s| (s, f64::from(15 + (i * 5 + s) % 20)))
+                    .collect()
+            })
+            .collect();
+        let curve = expected_curve(&dyads, CurveOptions::default()).unwrap();
+        b = b.not_on_track(curve, NotOnTrackRule::builder().build().unwrap());
     }
     b.build().unwrap()
 }
@@ -116,21 +130,21 @@ proptest! {
         stop in any::<prop::sample::Index>(),
         ref_sd in 0.1f64..5.0,
         given in any::<bool>(),
-        variant in 0u8..3,
+        variant in 0u8..4,
     ) {
         let config = config(ref_sd, given, variant);
         let stop = stop.index(times.len() + 1);
         let therapist_at = |i: usize| rated[i].then_some(therapist[i]);
 
-        let mut whole = Monitor::new(7u32, config);
-        let mut first = Monitor::new(7u32, config);
+        let mut whole = Monitor::new(7u32, config.clone());
+        let mut first = Monitor::new(7u32, config.clone());
         for i in 0..stop {
             prop_assert_eq!(
                 feed(&mut first, times[i], client[i], therapist_at(i)).unwrap(),
                 feed(&mut whole, times[i], client[i], therapist_at(i)).unwrap()
             );
         }
-        let mut restored = Monitor::restore(through_json(&first.snapshot()), config).unwrap();
+        let mut restored = Monitor::restore(through_json(&first.snapshot()), config.clone()).unwrap();
         prop_assert_eq!(&restored, &first);
         for i in stop..times.len() {
             prop_assert_eq!(
@@ -140,8 +154,8 @@ proptest! {
         }
         prop_assert_eq!(&restored, &whole);
 
-        let mut dyad_whole = DyadMonitor::new(&[1u8, 2], config).unwrap();
-        let mut dyad = DyadMonitor::new(&[1u8, 2], config).unwrap();
+        let mut dyad_whole = DyadMonitor::new(&[1u8, 2], config.clone()).unwrap();
+        let mut dyad = DyadMonitor::new(&[1u8, 2], config.clone()).unwrap();
         let push = |d: &mut DyadMonitor<u8>, i: usize| {
             let t = [therapist[i], client[i]];
             d.push(times[i], &[client[i], therapist[i]], rated[i].then_some(&t[..])).unwrap()
@@ -150,7 +164,7 @@ proptest! {
             push(&mut dyad, i);
             push(&mut dyad_whole, i);
         }
-        let mut dyad = DyadMonitor::restore(through_json(&dyad.snapshot()), config).unwrap();
+        let mut dyad = DyadMonitor::restore(through_json(&dyad.snapshot()), config.clone()).unwrap();
         for i in stop..times.len() {
             prop_assert_eq!(push(&mut dyad, i), push(&mut dyad_whole, i));
         }
@@ -166,10 +180,10 @@ proptest! {
         pick in any::<prop::sample::Index>(),
         bits in any::<u64>(),
         count in prop_oneof![0u64..50, any::<u64>()],
-        variant in 0u8..3,
+        variant in 0u8..4,
     ) {
         let config = config(1.0, false, variant);
-        let mut m = Monitor::new(1u8, config);
+        let mut m = Monitor::new(1u8, config.clone());
         let half = times.len() / 2;
         for i in 0..half {
             feed(&mut m, times[i], client[i], rated[i].then_some(therapist[i])).unwrap();
@@ -187,7 +201,7 @@ proptest! {
         let Ok(snapshot) = serde_json::from_value::<MonitorSnapshot<u8>>(json) else {
             return Ok(());
         };
-        let Ok(mut restored) = Monitor::restore(snapshot, config) else {
+        let Ok(mut restored) = Monitor::restore(snapshot, config.clone()) else {
             return Ok(());
         };
         for i in half..times.len() {
@@ -222,8 +236,8 @@ fn collect_leaves(v: &Value, at: String, out: &mut Vec<String>) {
 #[test]
 fn a_snapshot_does_not_grow_with_the_sessions() {
     let config = config(0.5, false, 0);
-    let mut m = Monitor::new(1u8, config);
-    let mut dyad = DyadMonitor::new(&[1u8, 2, 3, 4, 5], config).unwrap();
+    let mut m = Monitor::new(1u8, config.clone());
+    let mut dyad = DyadMonitor::new(&[1u8, 2, 3, 4, 5], config.clone()).unwrap();
     let mut at_100 = (0, 0);
     let mut largest = (0, 0);
     for i in 0..10_000 {
@@ -260,7 +274,7 @@ fn a_snapshot_does_not_grow_with_the_sessions() {
 #[test]
 fn damaged_or_foreign_snapshots_are_refused() {
     let config = config(1.0, false, 0);
-    let mut m = Monitor::new(1u8, config);
+    let mut m = Monitor::new(1u8, config.clone());
     for (i, x) in [30.0, 31.0, 29.0, 30.0, 22.0].into_iter().enumerate() {
         m.push(i as f64 + 1.0, x).unwrap();
     }
@@ -270,7 +284,7 @@ fn damaged_or_foreign_snapshots_are_refused() {
         edit(&mut v);
         serde_json::from_value::<MonitorSnapshot<u8>>(v)
             .map_err(|e| e.to_string())
-            .and_then(|s| Monitor::restore(s, config).map_err(|e| e.code().to_owned()))
+            .and_then(|s| Monitor::restore(s, config.clone()).map_err(|e| e.code().to_owned()))
     };
     assert_eq!(restore(&|_| {}), Ok(m.clone()));
     assert_eq!(
@@ -296,9 +310,9 @@ fn damaged_or_foreign_snapshots_are_refused() {
         Err("snapshot_mismatch")
     );
     // a dyad's snapshot is not a single monitor's
-    let dyad = DyadMonitor::new(&[1u8, 2], config).unwrap();
+    let dyad = DyadMonitor::new(&[1u8, 2], config.clone()).unwrap();
     assert_eq!(
-        Monitor::restore(dyad.snapshot(), config).map_err(|e| e.code()),
+        Monitor::restore(dyad.snapshot(), config.clone()).map_err(|e| e.code()),
         Err("snapshot_mismatch")
     );
 }
@@ -308,14 +322,14 @@ fn damaged_or_foreign_snapshots_are_refused() {
 #[test]
 fn a_snapshot_at_the_edges_of_the_domain_restores() {
     let config = config(1.0, false, 0);
-    let mut m = Monitor::new(1u8, config);
+    let mut m = Monitor::new(1u8, config.clone());
     for (i, (c, t)) in [(1e100, -1e100), (-1e100, 1e100), (1e100, -1e100)]
         .into_iter()
         .enumerate()
     {
         feed(&mut m, i as f64 + 1.0, c, Some(t)).unwrap();
         assert_eq!(
-            Monitor::restore(through_json(&m.snapshot()), config),
+            Monitor::restore(through_json(&m.snapshot()), config.clone()),
             Ok(m.clone())
         );
     }
@@ -338,7 +352,7 @@ fn restored_monitors_keep_the_sessions_numbers_and_dates() {
             v.on(Date::new(2026, 1 + i as u8, 9).unwrap())
         }
     };
-    let mut whole = DyadMonitor::new(&[0u8, 1], config).unwrap();
+    let mut whole = DyadMonitor::new(&[0u8, 1], config.clone()).unwrap();
     let mut raised = Vec::new();
     for (i, &x) in scores.iter().enumerate() {
         raised.push(
@@ -354,13 +368,14 @@ fn restored_monitors_keep_the_sessions_numbers_and_dates() {
             .any(|a| a.session != a.raised_session)
     );
     for stop in 0..=scores.len() {
-        let mut first = DyadMonitor::new(&[0u8, 1], config).unwrap();
+        let mut first = DyadMonitor::new(&[0u8, 1], config.clone()).unwrap();
         for (i, &x) in scores[..stop].iter().enumerate() {
             first
                 .push_visit(visit(i), &[x, x + 1.0], Some(&[x - 5.0, x]))
                 .unwrap();
         }
-        let mut restored = DyadMonitor::restore(through_json(&first.snapshot()), config).unwrap();
+        let mut restored =
+            DyadMonitor::restore(through_json(&first.snapshot()), config.clone()).unwrap();
         for (i, &x) in scores.iter().enumerate().skip(stop) {
             let alerts = restored
                 .push_visit(visit(i), &[x, x + 1.0], Some(&[x - 5.0, x]))
@@ -380,10 +395,10 @@ proptest! {
         (times, client, therapist, rated) in course(),
         ref_sd in 0.1f64..5.0,
         given in any::<bool>(),
-        variant in 0u8..3,
+        variant in 0u8..4,
     ) {
         let config = config(ref_sd, given, variant);
-        let mut m = Monitor::new(7u32, config);
+        let mut m = Monitor::new(7u32, config.clone());
         for i in 0..times.len() {
             let alerts = feed(&mut m, times[i], client[i], rated[i].then_some(therapist[i])).unwrap();
             let json = serde_json::to_string(&alerts).unwrap();
@@ -402,7 +417,7 @@ proptest! {
 #[test]
 fn edited_alerts_are_refused_or_corrected() {
     let config = config(1.0, false, 0);
-    let mut m = Monitor::new(1u8, config);
+    let mut m = Monitor::new(1u8, config.clone());
     let mut alerts = Vec::new();
     for (i, x) in [30.0, 31.0, 29.0, 30.0, 12.0].into_iter().enumerate() {
         alerts.extend(m.push(i as f64 + 1.0, x).unwrap());
@@ -426,4 +441,121 @@ fn edited_alerts_are_refused_or_corrected() {
     assert_eq!(forged.source, rupture.source);
     let e = read(&|v| v["raised_index"] = 0.into()).unwrap_err();
     assert!(e.contains("raised at or after"), "{e}");
+}
+
+/// A format-1 snapshot, written by the version before the not-on-track rule (stored in
+/// `tests/fixtures/`), restores with the same configuration and goes on exactly as a monitor
+/// that never stopped; snapshots of configurations without the rule are still format 1,
+/// field for field; with the rule they are format 2, and the two are not interchangeable.
+#[test]
+fn format_1_snapshots_still_restore() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/monitor_snapshot_format1.json"
+    ))
+    .unwrap();
+    let stored: Value = serde_json::from_str(&text).unwrap();
+    let config = MonitorConfig::builder()
+        .reference_sd(1.0)
+        .sudden_drops(SuddenDropRule::builder().min_drop(3.0).build().unwrap())
+        .pcoms(PcomsRule::builder().cutoff(30.0).build().unwrap())
+        .divergence(DivergenceRule::builder().bound(4.0).build().unwrap())
+        .build()
+        .unwrap();
+    let scores = [34.0, 35.0, 34.5, 35.0, 27.0, 29.0, 35.0, 24.0, 33.0];
+    let visit = |i: usize| Visit::new(i as u32 + 1).on(Date::new(2026, 1 + i as u8, 5).unwrap());
+    let mut m = Monitor::new("total", config.clone());
+    let mut d = DyadMonitor::new(&["total", "bond"], config.clone()).unwrap();
+    for (i, &x) in scores[..6].iter().enumerate() {
+        m.push_visit(visit(i), x, Some(x - 1.5)).unwrap();
+        d.push_visit(visit(i), &[x, x / 4.0], Some(&[x - 1.5, x / 4.0 + 0.2]))
+            .unwrap();
+    }
+    // what this version writes for the same monitors is the stored format-1 text
+    assert_eq!(
+        serde_json::to_value(m.snapshot()).unwrap(),
+        stored["monitor"]
+    );
+    assert_eq!(serde_json::to_value(d.snapshot()).unwrap(), stored["dyad"]);
+    assert_eq!(stored["monitor"]["format"], 1);
+    let monitor_text = stored["monitor"].to_string();
+    let dyad_text = stored["dyad"].to_string();
+    let mut restored = Monitor::restore(
+        serde_json::from_str::<MonitorSnapshot<&str>>(&monitor_text).unwrap(),
+        config.clone(),
+    )
+    .unwrap();
+    let mut restored_dyad = DyadMonitor::restore(
+        serde_json::from_str::<MonitorSnapshot<&str>>(&dyad_text).unwrap(),
+        config.clone(),
+    )
+    .unwrap();
+    assert_eq!(restored, m);
+    assert_eq!(restored_dyad, d);
+    for (i, &x) in scores.iter().enumerate().skip(6) {
+        assert_eq!(
+            restored.push_visit(visit(i), x, Some(x - 1.5)).unwrap(),
+            m.push_visit(visit(i), x, Some(x - 1.5)).unwrap()
+        );
+        let (c, t) = ([x, x / 4.0], [x - 1.5, x / 4.0 + 0.2]);
+        assert_eq!(
+            restored_dyad.push_visit(visit(i), &c, Some(&t)).unwrap(),
+            d.push_visit(visit(i), &c, Some(&t)).unwrap()
+        );
+    }
+    // a format-1 snapshot is not one of a configuration with the rule, nor the other way
+    let with_rule = self::config(1.0, false, 3);
+    let format_2 = Monitor::new("total", with_rule.clone()).snapshot();
+    assert_eq!(serde_json::to_value(&format_2).unwrap()["format"], 2);
+    assert_eq!(
+        Monitor::restore(format_2.clone(), with_rule.clone()).map(|m| m.sessions()),
+        Ok(0)
+    );
+    let mut relabelled = serde_json::to_value(m.snapshot()).unwrap();
+    relabelled["format"] = Value::from(2);
+    let relabelled = relabelled.to_string();
+    let relabelled: MonitorSnapshot<&str> = serde_json::from_str(&relabelled).unwrap();
+    assert_eq!(
+        Monitor::restore(relabelled, config.clone())
+            .map_err(|e| e.code())
+            .err(),
+        Some("snapshot_mismatch")
+    );
+    assert_eq!(
+        Monitor::restore(format_2, config)
+            .map_err(|e| e.code())
+            .err(),
+        Some("snapshot_mismatch")
+    );
+}
+
+/// The not-on-track window in a format-2 snapshot is checked: no bit beyond the sessions
+/// fed or the rule's window.
+#[test]
+fn a_not_on_track_window_beyond_the_sessions_is_refused() {
+    let config = self::config(1.0, false, 3);
+    let mut m = Monitor::new(1u8, config.clone());
+    m.push(1.0, 5.0).unwrap();
+    let json = serde_json::to_value(m.snapshot()).unwrap();
+    assert_eq!(json["states"][0]["not_on_track"], 1); // session 1 below its band
+    let restore = |bits: Value| {
+        let mut v = json.clone();
+        v["states"][0]["not_on_track"] = bits;
+        let s: MonitorSnapshot<u8> = serde_json::from_value(v).unwrap();
+        Monitor::restore(s, config.clone()).map_err(|e| e.code())
+    };
+    assert_eq!(restore(Value::from(1)).map(|r| r == m), Ok(true));
+    assert_eq!(restore(Value::from(2)).err(), Some("invalid_snapshot")); // only 1 session fed
+    let mut v = json.clone();
+    v["states"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("not_on_track");
+    let s: MonitorSnapshot<u8> = serde_json::from_value(v).unwrap();
+    assert_eq!(
+        Monitor::restore(s, config.clone())
+            .map_err(|e| e.code())
+            .err(),
+        Some("invalid_snapshot")
+    );
 }

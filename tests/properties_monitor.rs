@@ -5,9 +5,9 @@ use alliance::monitor::{
     Alert, AlertDetail, DyadMonitor, Monitor, MonitorConfig, SessionReport, Visit,
 };
 use alliance::trend::{
-    Baseline, CusumRule, DivergenceRule, EwmaRule, PcomsRule, RepairStatus, RuptureReference,
-    RuptureRule, Series, SuddenDropRule, cusum, divergence, ewma, pcoms_flags, ruptures,
-    sudden_drops,
+    Baseline, CurveOptions, CusumRule, DivergenceRule, EwmaRule, ExpectedCurve, NotOnTrackRule,
+    PcomsRule, RepairStatus, RuptureReference, RuptureRule, Series, SuddenDropRule, cusum,
+    divergence, ewma, expected_curve, not_on_track, pcoms_flags, ruptures, sudden_drops,
 };
 use proptest::prelude::*;
 
@@ -23,6 +23,7 @@ fn key_of(a: &Alert<&'static str>) -> Key {
         AlertDetail::Ewma { alarm, .. } => format!("{alarm:?}"),
         AlertDetail::Pcoms { flag, .. } => format!("{flag:?}"),
         AlertDetail::Divergence { point, .. } => format!("{point:?}"),
+        AlertDetail::NotOnTrack { flag, .. } => format!("{flag:?}"),
         _ => unreachable!(),
     };
     (a.raised_index, a.index, format!("{:?}", a.kind), record)
@@ -35,6 +36,28 @@ struct Rules {
     ewma: EwmaRule,
     pcoms: PcomsRule,
     divergence: DivergenceRule,
+    curve: ExpectedCurve,
+    track: NotOnTrackRule,
+}
+
+/// An expected curve on the 0-40 scale for sessions 1-30: 25 reference dyads, most with a
+/// score at every session, only 5 at sessions 12-14 (no band there: `max_half_width` 0);
+/// sessions after 30 are outside the curve.
+fn curve() -> ExpectedCurve {
+    let dyads: Vec<Vec<(u32, f64)>> = (0..25u32)
+        .map(|i| {
+            (1..=30u32)
+                .filter(|s| i < 5 || !(12..=14).contains(s))
+                .map(|s| {
+                    (
+                        s,
+                        f64::from(8 + (i * 7 + s * 3) % 29) + f64::from(s % 4) / 4.0,
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    expected_curve(&dyads, CurveOptions::default().with_max_half_width(0)).unwrap()
 }
 
 impl Rules {
@@ -62,10 +85,36 @@ impl Rules {
                 .unwrap(),
             pcoms: PcomsRule::builder().cutoff(srs_cutoff).build().unwrap(),
             divergence: DivergenceRule::builder().bound(bound).build().unwrap(),
+            curve: curve(),
+            track: NotOnTrackRule::builder().build().unwrap(),
         }
     }
 
+    /// The not-on-track rule: `below` of the last `below + more` sessions.
+    fn with_track(mut self, below: usize, more: usize) -> Rules {
+        self.track = NotOnTrackRule::builder()
+            .below(below)
+            .of_last(below + more)
+            .build()
+            .unwrap();
+        self
+    }
+
     fn config(&self) -> MonitorConfig {
+        MonitorConfig::builder()
+            .ruptures(self.rupture)
+            .sudden_drops(self.sudden)
+            .cusum(self.cusum)
+            .ewma(self.ewma)
+            .pcoms(self.pcoms)
+            .divergence(self.divergence)
+            .not_on_track(self.curve.clone(), self.track)
+            .build()
+            .unwrap()
+    }
+
+    /// Every rule but not-on-track (the one rule that reads the session number).
+    fn config_without_track(&self) -> MonitorConfig {
         MonitorConfig::builder()
             .ruptures(self.rupture)
             .sudden_drops(self.sudden)
@@ -126,6 +175,18 @@ impl Rules {
                 out.push((p.index, p.index, "Divergence".into(), format!("{p:?}")));
             }
         }
+        // the monitor numbers sessions pushed with a plain time 1, 2, 3, ...
+        let numbered = Series::new(
+            (1..=client.len()).map(|i| i as f64).collect(),
+            client.values().to_vec(),
+        )
+        .unwrap();
+        for f in not_on_track(&numbered, &self.curve, &self.track)
+            .unwrap()
+            .flags
+        {
+            out.push((f.index, f.index, "NotOnTrack".into(), format!("{f:?}")));
+        }
         out.sort();
         out
     }
@@ -173,8 +234,9 @@ proptest! {
         srs_cutoff in 10.0f64..40.0,
         bound in 0.5f64..10.0,
         given in any::<bool>(),
+        (below, more) in (1usize..=3, 0usize..=2),
     ) {
-        let rules = Rules::new(ref_sd, cutoff, srs_cutoff, bound, given);
+        let rules = Rules::new(ref_sd, cutoff, srs_cutoff, bound, given).with_track(below, more);
         let mut monitor = Monitor::new("total", rules.config());
         let mut raised: Vec<Key> = Vec::new();
         for i in 0..times.len() {
@@ -255,7 +317,7 @@ proptest! {
         let retrospective = rule.reference(RuptureReference::AllOthers).build().unwrap();
         prop_assert!(ruptures(&s, &retrospective).unwrap().ruptures.is_empty());
         let config = MonitorConfig::builder().reference_sd(ref_sd).build().unwrap();
-        let mut m = Monitor::new("x", config);
+        let mut m = Monitor::new("x", config.clone());
         for t in 0..n {
             prop_assert!(m.push(t as f64, level).unwrap().is_empty());
         }
@@ -343,7 +405,9 @@ proptest! {
 
     /// Fed by number and date, every alert names the session at its position (number and
     /// date) and the session that raised it, and the alerts are those of the same course fed
-    /// by time (numbers and dates are labels, never inputs to a rule).
+    /// by time (numbers and dates are labels, never inputs to a rule, except for the
+    /// not-on-track rule, which reads its curve at the session number: its alerts are those of
+    /// the batch detector on the series timed by session number).
     #[test]
     fn alerts_name_the_sessions_they_are_about(
         ((_times, client, therapist), visits) in course().prop_flat_map(|c| {
@@ -354,9 +418,19 @@ proptest! {
         given in any::<bool>(),
     ) {
         let rules = Rules::new(ref_sd, 3.0, 30.0, 4.0, given);
-        let mut by_visit = Monitor::new("total", rules.config());
-        let mut by_time = Monitor::new("total", rules.config());
+        let mut by_visit = Monitor::new("total", rules.config_without_track());
+        let mut by_time = Monitor::new("total", rules.config_without_track());
+        let track_only = MonitorConfig::builder()
+            .not_on_track(rules.curve.clone(), rules.track)
+            .build()
+            .unwrap();
+        let mut tracked = Monitor::new("total", track_only);
+        let mut flagged = Vec::new();
         for i in 0..visits.len() {
+            for a in tracked.push_visit(visits[i], client[i], None).unwrap() {
+                prop_assert_eq!(a.session, visits[i].number);
+                flagged.push(key_of(&a));
+            }
             // the rules see the session number as the time
             let time = f64::from(visits[i].number);
             let named = by_visit.push_visit(visits[i], client[i], Some(therapist[i])).unwrap();
@@ -371,6 +445,18 @@ proptest! {
                 prop_assert_eq!(b.session as usize, b.index + 1);
             }
         }
+        let numbers = Series::new(
+            visits.iter().map(|v| f64::from(v.number)).collect(),
+            client.clone(),
+        )
+        .unwrap();
+        let batch: Vec<Key> = not_on_track(&numbers, &rules.curve, &rules.track)
+            .unwrap()
+            .flags
+            .iter()
+            .map(|f| (f.index, f.index, "NotOnTrack".into(), format!("{f:?}")))
+            .collect();
+        prop_assert_eq!(flagged, batch);
     }
 }
 
@@ -379,7 +465,7 @@ proptest! {
 #[test]
 fn visits_out_of_order_are_refused() {
     let config = MonitorConfig::builder().build().unwrap();
-    let mut m = Monitor::new("total", config);
+    let mut m = Monitor::new("total", config.clone());
     let march = |d| Date::new(2026, 3, d).unwrap();
     m.push_visit(Visit::new(2).on(march(10)), 30.0, None)
         .unwrap();

@@ -116,7 +116,7 @@ fn run(u: &mut Unstructured) -> Result<()> {
     let snapshot_at = u.int_in_range(0usize..=n)?;
     let mut monitor = Monitor::new("total", config.clone());
     let mut dyad = DyadMonitor::new(&["a", "b"], config.clone()).expect("two distinct keys");
-    let mut b = Monitor::new("b", config);
+    let mut b = Monitor::new("b", config.clone());
     let mut raised: Vec<Key> = Vec::new();
     let (mut at, mut ac, mut ath) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..n {

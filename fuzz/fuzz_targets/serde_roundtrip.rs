@@ -57,7 +57,7 @@ fn snapshot(json: &[u8]) {
     let Ok(config) = MonitorConfig::builder().reference_sd(1.0).build() else {
         return;
     };
-    let Ok(mut m) = Monitor::restore(saved.clone(), config) else {
+    let Ok(mut m) = Monitor::restore(saved.clone(), config.clone()) else {
         return;
     };
     assert_eq!(

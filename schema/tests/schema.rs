@@ -134,8 +134,8 @@ fn alerts_reports_and_snapshots_validate() {
                 continue;
             };
             let mut monitor = match saved.take() {
-                Some(s) => Monitor::restore(s, config).unwrap(),
-                None => Monitor::new("session scale", config),
+                Some(s) => Monitor::restore(s, config.clone()).unwrap(),
+                None => Monitor::new("session scale", config.clone()),
             };
             let mut visit = Visit::new(session.number());
             visit.date = session.date();

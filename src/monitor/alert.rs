@@ -4,10 +4,10 @@
 use std::fmt;
 
 use crate::trend::{
-    CusumAlarm, CusumRule, DIVERGENCE_SOURCE, DivergencePoint, DivergenceRule, EwmaAlarm, EwmaRule,
-    IntervalCheck, PAGE_1954, PCOMS_SOURCE, PcomsFlag, PcomsKind, PcomsRule, REPAIR_SOURCE,
-    ROBERTS_1959, RepairStatus, Rupture, RuptureLevel, RuptureRule, SuddenDropRule,
-    TANG_DERUBEIS_1999,
+    CusumAlarm, CusumRule, DIVERGENCE_SOURCE, DivergencePoint, DivergenceRule,
+    EXPECTED_CURVE_SOURCE, EwmaAlarm, EwmaRule, IntervalCheck, NotOnTrackRule, OffTrack, PAGE_1954,
+    PCOMS_SOURCE, PcomsFlag, PcomsKind, PcomsRule, REPAIR_SOURCE, ROBERTS_1959, RepairStatus,
+    Rupture, RuptureLevel, RuptureRule, SuddenDropRule, TANG_DERUBEIS_1999,
 };
 
 /// Which rule fired.
@@ -37,6 +37,8 @@ pub enum AlertKind {
     DropFromPrevious,
     /// Client and therapist differ by more than the reliable-difference bound.
     Divergence,
+    /// The score is below the expected curve's band, in enough of the last sessions.
+    NotOnTrack,
 }
 
 /// The numbers behind an alert: the same record the batch function reports, and the rule
@@ -87,6 +89,14 @@ pub enum AlertDetail {
         point: DivergencePoint,
         /// The rule.
         rule: DivergenceRule,
+    },
+    /// A session not on track.
+    NotOnTrack {
+        /// The session, its score and the band it is below, as
+        /// [`crate::trend::not_on_track`] reports it.
+        flag: OffTrack,
+        /// The rule (the curve is in the monitor's configuration).
+        rule: NotOnTrackRule,
     },
 }
 
@@ -260,6 +270,29 @@ impl<K> Alert<K> {
     }
 }
 
+impl<K> Alert<K> {
+    pub(crate) fn not_on_track(
+        score: K,
+        flag: OffTrack,
+        rule: NotOnTrackRule,
+        time: f64,
+    ) -> Alert<K> {
+        Alert {
+            score,
+            kind: AlertKind::NotOnTrack,
+            session: 0,
+            date: None,
+            index: flag.index,
+            time,
+            raised_session: 0,
+            raised_index: flag.index,
+            raised_time: time,
+            detail: AlertDetail::NotOnTrack { flag, rule },
+            source: EXPECTED_CURVE_SOURCE,
+        }
+    }
+}
+
 impl<K: fmt::Display> fmt::Display for Alert<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} at session {}", self.score, self.session)?;
@@ -344,6 +377,20 @@ impl<K: fmt::Display> fmt::Display for Alert<K> {
                 rule.bound(),
                 p.mean_difference
             ),
+            AlertDetail::NotOnTrack { flag: t, rule } => write!(
+                f,
+                "not on track: score {} below the expected band {:.2} to {:.2} (expected {:.2}, \
+                 from {} reference dyads); {} of the last {} sessions below (rule: {} of {})",
+                t.score,
+                t.lower,
+                t.upper,
+                t.expected,
+                t.reference_n,
+                t.below,
+                t.window,
+                rule.below(),
+                rule.of_last()
+            ),
         }
     }
 }
@@ -382,6 +429,7 @@ fn source_of(kind: AlertKind, detail: &AlertDetail) -> Option<&'static str> {
             PCOMS_SOURCE
         }
         (AlertKind::Divergence, AlertDetail::Divergence { .. }) => DIVERGENCE_SOURCE,
+        (AlertKind::NotOnTrack, AlertDetail::NotOnTrack { .. }) => EXPECTED_CURVE_SOURCE,
         _ => return None,
     })
 }

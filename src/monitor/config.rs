@@ -2,8 +2,8 @@
 
 use crate::error::{Error, Result};
 use crate::trend::{
-    CusumRule, DivergenceRule, EwmaRule, PcomsRule, RuptureReference, RuptureRule, SeriesEnd,
-    SuddenDropRule,
+    CusumRule, DivergenceRule, EwmaRule, ExpectedCurve, NotOnTrackRule, PcomsRule,
+    RuptureReference, RuptureRule, SeriesEnd, SuddenDropRule,
 };
 
 /// The rules a [`Monitor`](super::Monitor) applies to each score, each optional. Built with
@@ -24,7 +24,10 @@ use crate::trend::{
 /// assert!(config.pcoms().is_some());
 /// # Ok::<(), alliance::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
+///
+/// Not `Copy` since the not-on-track rule carries its expected curve: clone it to give one
+/// configuration to several monitors.
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MonitorConfig {
@@ -34,6 +37,22 @@ pub struct MonitorConfig {
     ewma: Option<EwmaRule>,
     pcoms: Option<PcomsRule>,
     divergence: Option<DivergenceRule>,
+    /// The not-on-track rule and the expected curve it compares with (written only when set,
+    /// so a configuration without it serializes as before).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "Option::is_none", default)
+    )]
+    not_on_track: Option<ExpectedTrack>,
+}
+
+/// The not-on-track rule with its curve, as a configuration keeps them.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct ExpectedTrack {
+    pub(crate) curve: ExpectedCurve,
+    pub(crate) rule: NotOnTrackRule,
 }
 
 /// Whether a rule that a reference SD can switch on is on, off, or given explicitly.
@@ -77,7 +96,7 @@ impl<R> Choice<R> {
 /// ```
 ///
 /// No serde: a builder is a step on the way; the rule it builds is what a program keeps.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MonitorConfigBuilder {
     reference_sd: Option<f64>,
     rupture: Choice<RuptureRule>,
@@ -86,6 +105,7 @@ pub struct MonitorConfigBuilder {
     sudden: Option<SuddenDropRule>,
     pcoms: Option<PcomsRule>,
     divergence: Option<DivergenceRule>,
+    not_on_track: Option<ExpectedTrack>,
 }
 
 impl Default for MonitorConfigBuilder {
@@ -98,6 +118,7 @@ impl Default for MonitorConfigBuilder {
             sudden: None,
             pcoms: None,
             divergence: None,
+            not_on_track: None,
         }
     }
 }
@@ -217,6 +238,37 @@ impl MonitorConfigBuilder {
         self
     }
 
+    /// Flags sessions where the score is not on track: below the band of this expected
+    /// curve under `rule` ([`NotOnTrackRule`]). Off unless set: the curve belongs to the
+    /// clinic's reference caseload ([`expected_curve`](crate::trend::expected_curve),
+    /// [`caseload::expected_curve`](crate::caseload::expected_curve)). The monitor reads the
+    /// curve at each session's number ([`Visit`](super::Visit); 1, 2, 3, ... for sessions
+    /// pushed with a plain time), and every key of a [`DyadMonitor`](super::DyadMonitor) is
+    /// compared with the same curve: monitor an element with its own
+    /// [`Monitor`](super::Monitor) and its own curve.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::MonitorConfig;
+    /// use alliance::trend::{expected_curve, CurveOptions, NotOnTrackRule};
+    /// let dyads: Vec<[(u32, f64); 2]> =
+    ///     (0..40).map(|i| [(1, 30.0 + f64::from(i % 7)), (2, 31.0 + f64::from(i % 7))]).collect();
+    /// let curve = expected_curve(&dyads, CurveOptions::default())?;
+    /// let config = MonitorConfig::builder()
+    ///     .not_on_track(curve, NotOnTrackRule::builder().build()?)
+    ///     .build()?;
+    /// assert_eq!(config.not_on_track().map(|(_, rule)| rule.below()), Some(2));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn not_on_track(
+        mut self,
+        curve: ExpectedCurve,
+        rule: NotOnTrackRule,
+    ) -> MonitorConfigBuilder {
+        self.not_on_track = Some(ExpectedTrack { curve, rule });
+        self
+    }
+
     /// Applies no rupture rule, whatever the reference SD.
     ///
     /// # Example
@@ -309,6 +361,7 @@ impl MonitorConfigBuilder {
             ewma,
             pcoms: self.pcoms,
             divergence: self.divergence,
+            not_on_track: self.not_on_track,
         })
     }
 }
@@ -400,5 +453,49 @@ impl MonitorConfig {
     /// ```
     pub fn divergence(&self) -> Option<DivergenceRule> {
         self.divergence
+    }
+
+    /// The not-on-track rule and its expected curve, if applied.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::monitor::MonitorConfig;
+    /// assert!(MonitorConfig::builder().reference_sd(2.0).build()?.not_on_track().is_none());
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    pub fn not_on_track(&self) -> Option<(&ExpectedCurve, NotOnTrackRule)> {
+        self.not_on_track.as_ref().map(|t| (&t.curve, t.rule))
+    }
+
+    /// Switches the not-on-track rule on (for [`InstrumentConfig::with_not_on_track`](super::InstrumentConfig::with_not_on_track)).
+    pub(crate) fn set_not_on_track(&mut self, curve: ExpectedCurve, rule: NotOnTrackRule) {
+        self.not_on_track = Some(ExpectedTrack { curve, rule });
+    }
+
+    /// The same configuration with the rules a format-1 snapshot knew, for its fingerprint.
+    pub(crate) fn legacy_debug(&self) -> String {
+        /// The configuration as it was before the not-on-track rule: its `Debug` text is the
+        /// one format-1 snapshots were fingerprinted with.
+        #[derive(Debug)]
+        #[allow(dead_code)] // read through Debug only
+        struct MonitorConfig {
+            rupture: Option<RuptureRule>,
+            sudden: Option<SuddenDropRule>,
+            cusum: Option<CusumRule>,
+            ewma: Option<EwmaRule>,
+            pcoms: Option<PcomsRule>,
+            divergence: Option<DivergenceRule>,
+        }
+        format!(
+            "{:?}",
+            MonitorConfig {
+                rupture: self.rupture,
+                sudden: self.sudden,
+                cusum: self.cusum,
+                ewma: self.ewma,
+                pcoms: self.pcoms,
+                divergence: self.divergence,
+            }
+        )
     }
 }

@@ -6,7 +6,9 @@ use std::fmt;
 use super::MonitorConfig;
 use crate::error::Result;
 use crate::instrument::{CutoffSide, Instrument, ScoringRule};
-use crate::trend::{CusumRule, DivergenceRule, EwmaRule, PcomsRule, RuptureRule};
+use crate::trend::{
+    CusumRule, DivergenceRule, EwmaRule, ExpectedCurve, NotOnTrackRule, PcomsRule, RuptureRule,
+};
 
 /// The PCOMS drop rule flags a fall of 1 point on the Session Rating Scale's 0-40 total
 /// ([`PCOMS_SOURCE`](crate::trend::PCOMS_SOURCE)): 1/40 of the range, which is what it becomes
@@ -36,7 +38,8 @@ pub struct InstrumentConfig {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Basis {
-    /// The rule (`rupture`, `sudden_drop`, `cusum`, `ewma`, `pcoms`, `divergence`).
+    /// The rule (`rupture`, `sudden_drop`, `cusum`, `ewma`, `pcoms`, `divergence`,
+    /// `not_on_track`).
     pub rule: &'static str,
     /// The parameter set, or `None` when the rule is off.
     pub parameter: Option<&'static str>,
@@ -44,6 +47,51 @@ pub struct Basis {
     pub value: Option<f64>,
     /// Where the value comes from, or why the rule is off.
     pub reason: String,
+}
+
+impl InstrumentConfig {
+    /// The same configuration with the not-on-track rule on, comparing with `curve` (an
+    /// expected curve of this instrument's score, from the clinic's reference caseload); its
+    /// basis says so.
+    ///
+    /// # Example
+    /// ```
+    /// use alliance::caseload::{expected_curve, ScoreOf};
+    /// use alliance::monitor::MonitorConfig;
+    /// use alliance::trend::{CurveOptions, NotOnTrackRule};
+    /// use alliance::{catalog, sample, Rater};
+    /// let wai = catalog::wai_sr();
+    /// let options = CurveOptions::default().with_min_reference(1).with_max_half_width(0);
+    /// let curve = expected_curve(&sample::caseload()?, Rater::Client, &wai, &ScoreOf::Total, options)?;
+    /// let derived = MonitorConfig::for_instrument(&wai)?
+    ///     .with_not_on_track(curve, NotOnTrackRule::builder().build()?);
+    /// assert!(derived.config.not_on_track().is_some());
+    /// assert!(derived.basis.iter().any(|b| b.rule == "not_on_track" && b.value == Some(2.0)));
+    /// # Ok::<(), alliance::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_not_on_track(
+        mut self,
+        curve: ExpectedCurve,
+        rule: NotOnTrackRule,
+    ) -> InstrumentConfig {
+        let level = curve.options().level.value();
+        self.basis.retain(|b| b.rule != "not_on_track");
+        self.basis.push(Basis::set(
+            "not_on_track",
+            "below",
+            rule.below() as f64,
+            &format!(
+                "{} of the last {} sessions below the {}% band of the expected curve given \
+                 (from the clinic's reference caseload)",
+                rule.below(),
+                rule.of_last(),
+                level * 100.0
+            ),
+        ));
+        self.config.set_not_on_track(curve, rule);
+        self
+    }
 }
 
 impl fmt::Display for Basis {
@@ -123,6 +171,10 @@ impl MonitorConfig {
     /// - **Sudden drops** ([`TANG_DERUBEIS_1999`](crate::trend::TANG_DERUBEIS_1999)): off;
     ///   their absolute criterion is set per instrument in the literature and none is
     ///   published for these measures.
+    /// - **Not on track** ([`NotOnTrackRule`]): off; it compares with an expected curve from
+    ///   the clinic's own reference caseload, which no instrument publishes. Supply one with
+    ///   [`InstrumentConfig::with_not_on_track`] (or
+    ///   [`MonitorConfigBuilder::not_on_track`](super::MonitorConfigBuilder::not_on_track)).
     ///
     /// # Errors
     /// Only if a derived number is outside what a rule accepts (an instrument whose range is
@@ -222,6 +274,12 @@ impl MonitorConfig {
                 None
             }
         };
+
+        basis.push(Basis::off(
+            "not_on_track",
+            "it compares with an expected curve from the clinic's own reference caseload, and \
+             none was supplied; give one with InstrumentConfig::with_not_on_track",
+        ));
 
         let mut builder = MonitorConfig::builder()
             .ruptures(rupture)

@@ -1,17 +1,20 @@
 //! The streaming alliance monitor: feed sessions one at a time, get the alerts each raises.
 //!
 //! A monitor keeps only running state (Welford moments, the last six scores, the CUSUM and
-//! EWMA statistics, the open ruptures), so each session costs O(1) amortized, and it calls the
+//! EWMA statistics, the open ruptures, which of the last sessions were below the expected
+//! curve's band), so each session costs O(1) amortized (the curve is read at the session's
+//! number, in O(1)), and it calls the
 //! same code the batch functions in [`crate::trend`] use. Its promise: after any session, the
 //! alerts it has raised so far are exactly what the batch detectors report on the sessions so
 //! far ([`ruptures`](crate::trend::ruptures), [`sudden_drops`](crate::trend::sudden_drops),
 //! [`cusum`](crate::trend::cusum), [`ewma`](crate::trend::ewma),
-//! [`pcoms_flags`](crate::trend::pcoms_flags), [`divergence`](crate::trend::divergence)),
-//! down to the last bit. A property test checks it.
+//! [`pcoms_flags`](crate::trend::pcoms_flags), [`divergence`](crate::trend::divergence),
+//! [`not_on_track`](crate::trend::not_on_track) on the sessions' numbers), down to the last
+//! bit. A property test checks it.
 //!
 //! Within one session, alerts come in a fixed order: repairs and closed windows of earlier
 //! ruptures, a new rupture, a sudden drop, CUSUM, EWMA, PCOMS (below cutoff, then drop),
-//! divergence; in a [`DyadMonitor`], score by score in the order of its keys.
+//! divergence, not on track; in a [`DyadMonitor`], score by score in the order of its keys.
 
 mod alert;
 mod config;
@@ -32,6 +35,7 @@ pub use visit::Visit;
 use crate::error::{Error, Result};
 use crate::trend::control::{CusumTracker, EwmaTracker};
 use crate::trend::divergence::DivergenceTracker;
+use crate::trend::expected::TrackTracker;
 use crate::trend::pcoms::PcomsTracker;
 use crate::trend::rupture::{RuptureEvent, RuptureTracker};
 use crate::trend::sudden::SuddenTracker;
@@ -47,6 +51,7 @@ struct ScoreState {
     ewma: Option<EwmaTracker>,
     pcoms: PcomsTracker,
     divergence: DivergenceTracker,
+    track: TrackTracker,
 }
 
 impl ScoreState {
@@ -59,14 +64,17 @@ impl ScoreState {
             ewma: config.ewma().map(|r| EwmaTracker::new(&r)),
             pcoms: PcomsTracker::default(),
             divergence: DivergenceTracker::default(),
+            track: TrackTracker::default(),
         }
     }
 
-    /// Feeds an already checked session.
+    /// Feeds an already checked session, numbered `session` as the clinic numbers it.
+    #[allow(clippy::too_many_arguments)] // the session's parts, each checked by the caller
     fn push<K: Copy>(
         &mut self,
         config: &MonitorConfig,
         key: K,
+        session: u32,
         time: f64,
         score: f64,
         therapist: Option<f64>,
@@ -107,6 +115,11 @@ impl ScoreState {
             if point.exceeds {
                 out.push(Alert::divergence(key, index, point, rule));
             }
+        }
+        if let Some((curve, rule)) = config.not_on_track()
+            && let Some(flag) = self.track.push(curve, &rule, index, session, score).flag
+        {
+            out.push(Alert::not_on_track(key, flag, rule, time));
         }
         self.sessions += 1;
     }
@@ -210,7 +223,7 @@ impl<K: Copy> Monitor<K> {
     /// let config = MonitorConfig::builder()
     ///     .pcoms(PcomsRule::builder().cutoff(36.0).build()?)
     ///     .build()?;
-    /// let mut m = Monitor::new("SRS", config);
+    /// let mut m = Monitor::new("SRS", config.clone());
     /// assert!(m.push(1.0, 38.0)?.is_empty());
     /// let alerts = m.push(2.0, 35.0)?;
     /// assert_eq!(alerts[0].kind, AlertKind::BelowCutoff);
@@ -232,7 +245,7 @@ impl<K: Copy> Monitor<K> {
     /// let config = MonitorConfig::builder()
     ///     .divergence(DivergenceRule::builder().bound(3.0).build()?)
     ///     .build()?;
-    /// let mut m = Monitor::new("total", config);
+    /// let mut m = Monitor::new("total", config.clone());
     /// let alerts = m.push_paired(1.0, 34.0, 30.0)?; // client rates 4 points higher
     /// assert_eq!(alerts[0].kind, AlertKind::Divergence);
     /// # Ok::<(), alliance::Error>(())
@@ -265,7 +278,7 @@ impl<K: Copy> Monitor<K> {
     /// let config = MonitorConfig::builder()
     ///     .pcoms(PcomsRule::builder().cutoff(36.0).build()?)
     ///     .build()?;
-    /// let mut m = Monitor::new("SRS", config);
+    /// let mut m = Monitor::new("SRS", config.clone());
     /// let mut out = Vec::new();
     /// for (t, x) in [(1.0, 35.0), (2.0, 34.0)] {
     ///     m.push_into(t, x, None, &mut out)?;
@@ -300,7 +313,7 @@ impl<K: Copy> Monitor<K> {
     /// use alliance::trend::PcomsRule;
     /// use alliance::Date;
     /// let config = MonitorConfig::builder().pcoms(PcomsRule::builder().cutoff(36.0).build()?).build()?;
-    /// let mut m = Monitor::new("SRS", config);
+    /// let mut m = Monitor::new("SRS", config.clone());
     /// let alerts = m.push_visit(Visit::new(3).on(Date::new(2026, 3, 1)?), 35.0, None)?;
     /// assert_eq!((alerts[0].session, alerts[0].index), (3, 0));
     /// assert_eq!(alerts[0].to_string(), "SRS at session 3 (2026-03-01): score 35 below cutoff 36");
@@ -335,8 +348,15 @@ impl<K: Copy> Monitor<K> {
         }
         self.visits.push(index, visit);
         let start = out.len();
-        self.state
-            .push(&self.config, self.key, time, score, therapist, out);
+        self.state.push(
+            &self.config,
+            self.key,
+            visit.number,
+            time,
+            score,
+            therapist,
+            out,
+        );
         self.last_time = Some(time);
         if let Some(new) = out.get_mut(start..) {
             self.visits.label(new, visit);
@@ -366,7 +386,7 @@ impl<K: Copy> Monitor<K> {
     /// ```
     /// use alliance::monitor::{Monitor, MonitorConfig};
     /// let config = MonitorConfig::builder().reference_sd(2.0).build()?;
-    /// assert_eq!(Monitor::new("total", config).config(), &config);
+    /// assert_eq!(Monitor::new("total", config.clone()).config(), &config);
     /// # Ok::<(), alliance::Error>(())
     /// ```
     pub fn config(&self) -> &MonitorConfig {
@@ -400,7 +420,7 @@ impl<K: Copy> Monitor<K> {
 ///     .reference_sd(1.0)
 ///     .divergence(DivergenceRule::builder().bound(3.0).build()?)
 ///     .build()?;
-/// let mut dyad = DyadMonitor::new(&["total", "goals"], config)?;
+/// let mut dyad = DyadMonitor::new(&["total", "goals"], config.clone())?;
 /// let alerts = dyad.push(1.0, &[30.0, 7.0], Some(&[26.0, 7.5]))?;
 /// assert_eq!(alerts.len(), 1); // totals differ by 4 > 3
 /// assert_eq!(alerts[0].score, "total");
@@ -431,7 +451,7 @@ impl<K: Copy> DyadMonitor<K> {
     /// ```
     /// use alliance::monitor::{DyadMonitor, MonitorConfig};
     /// let config = MonitorConfig::builder().reference_sd(8.0).build()?;
-    /// let dyad = DyadMonitor::new(&["total", "goals"], config)?;
+    /// let dyad = DyadMonitor::new(&["total", "goals"], config.clone())?;
     /// assert_eq!(dyad.keys(), &["total", "goals"]);
     /// assert!(DyadMonitor::<&str>::new(&[], config).is_err());
     /// # Ok::<(), alliance::Error>(())
@@ -466,7 +486,7 @@ impl<K: Copy> DyadMonitor<K> {
     /// let config = MonitorConfig::builder()
     ///     .pcoms(PcomsRule::builder().cutoff(7.0).build()?)
     ///     .build()?;
-    /// let mut dyad = DyadMonitor::new(&["goals", "tasks"], config)?;
+    /// let mut dyad = DyadMonitor::new(&["goals", "tasks"], config.clone())?;
     /// let alerts = dyad.push(1.0, &[8.0, 6.5], None)?;
     /// assert_eq!((alerts[0].score, alerts[0].kind), ("tasks", AlertKind::BelowCutoff));
     /// # Ok::<(), alliance::Error>(())
@@ -494,7 +514,7 @@ impl<K: Copy> DyadMonitor<K> {
     /// let config = MonitorConfig::builder()
     ///     .pcoms(PcomsRule::builder().cutoff(7.0).build()?)
     ///     .build()?;
-    /// let mut dyad = DyadMonitor::new(&[0usize, 1], config)?;
+    /// let mut dyad = DyadMonitor::new(&[0usize, 1], config.clone())?;
     /// let mut out = Vec::new();
     /// dyad.push_into(1.0, &[8.0, 6.5], None, &mut out)?;
     /// dyad.push_into(2.0, &[6.0, 8.0], None, &mut out)?;
@@ -527,7 +547,7 @@ impl<K: Copy> DyadMonitor<K> {
     /// let config = MonitorConfig::builder()
     ///     .divergence(DivergenceRule::builder().bound(3.0).build()?)
     ///     .build()?;
-    /// let mut dyad = DyadMonitor::new(&["total"], config)?;
+    /// let mut dyad = DyadMonitor::new(&["total"], config.clone())?;
     /// let alerts = dyad.push_visit(Visit::new(4), &[30.0], Some(&[25.0]))?;
     /// assert_eq!(alerts[0].session, 4);
     /// # Ok::<(), alliance::Error>(())
@@ -585,7 +605,7 @@ impl<K: Copy> DyadMonitor<K> {
             .enumerate()
         {
             let t = therapist.and_then(|t| t.get(i).copied());
-            state.push(&self.config, key, time, x, t, out);
+            state.push(&self.config, key, visit.number, time, x, t, out);
         }
         self.visits.push(self.sessions, visit);
         if let Some(new) = out.get_mut(start..) {
@@ -631,7 +651,7 @@ impl<K: Copy> DyadMonitor<K> {
     /// ```
     /// use alliance::monitor::{DyadMonitor, MonitorConfig};
     /// let config = MonitorConfig::builder().reference_sd(2.0).build()?;
-    /// assert_eq!(DyadMonitor::new(&["total"], config)?.config(), &config);
+    /// assert_eq!(DyadMonitor::new(&["total"], config.clone())?.config(), &config);
     /// # Ok::<(), alliance::Error>(())
     /// ```
     pub fn config(&self) -> &MonitorConfig {

@@ -11,7 +11,7 @@ use std::fmt;
 /// | severity | meaning | events |
 /// |---|---|---|
 /// | `Info` | context, nothing to do | a rupture repaired |
-/// | `Watch` | look at it at the next session | a decline one rule sees (a lenient rupture, PCOMS, a control chart, a sudden drop), client and therapist diverging |
+/// | `Watch` | look at it at the next session | a decline one rule sees (a lenient rupture, PCOMS, a control chart, a sudden drop, not on track), client and therapist diverging |
 /// | `Act` | raise it in this session | a strict rupture (2 SD), a decline two or more rules agree on (PCOMS's cutoff and drop flags count as one rule), a rupture left unrepaired |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -52,7 +52,8 @@ impl Severity {
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Change {
-    /// The score fell or is low: ruptures, sudden drops, control charts, PCOMS flags.
+    /// The score fell or is low: ruptures, sudden drops, control charts, PCOMS flags, not on
+    /// track.
     Decline,
     /// A rupture was repaired.
     Repair,
@@ -92,7 +93,7 @@ impl Change {
 impl AlertKind {
     /// A stable code for the rule that fired: `"rupture_lenient"`, `"rupture_strict"`,
     /// `"repair"`, `"unrepaired"`, `"sudden_drop"`, `"cusum_low"`, `"ewma_low"`,
-    /// `"below_cutoff"`, `"drop_from_previous"`, `"divergence"`.
+    /// `"below_cutoff"`, `"drop_from_previous"`, `"divergence"`, `"not_on_track"`.
     ///
     /// # Example
     /// ```
@@ -113,6 +114,7 @@ impl AlertKind {
             AlertKind::BelowCutoff => "below_cutoff",
             AlertKind::DropFromPrevious => "drop_from_previous",
             AlertKind::Divergence => "divergence",
+            AlertKind::NotOnTrack => "not_on_track",
         }
     }
 
@@ -131,6 +133,7 @@ impl AlertKind {
             AlertKind::BelowCutoff => "below the PCOMS cutoff",
             AlertKind::DropFromPrevious => "PCOMS drop",
             AlertKind::Divergence => "divergence",
+            AlertKind::NotOnTrack => "not on track",
         }
     }
 }
@@ -177,7 +180,7 @@ impl<K> Event<K> {
     /// use alliance::monitor::{Monitor, MonitorConfig, SessionReport};
     /// use alliance::trend::PcomsRule;
     /// let config = MonitorConfig::builder().pcoms(PcomsRule::builder().cutoff(36.0).build()?).build()?;
-    /// let mut m = Monitor::new("SRS", config);
+    /// let mut m = Monitor::new("SRS", config.clone());
     /// let report = SessionReport::new(&m.push(1.0, 30.0)?);
     /// assert_eq!(report.events[0].sources().len(), 1);
     /// # Ok::<(), alliance::Error>(())
@@ -200,7 +203,7 @@ impl<K> Event<K> {
     /// use alliance::monitor::{Monitor, MonitorConfig, SessionReport};
     /// use alliance::trend::PcomsRule;
     /// let config = MonitorConfig::builder().pcoms(PcomsRule::builder().cutoff(36.0).build()?).build()?;
-    /// let mut m = Monitor::new("SRS", config);
+    /// let mut m = Monitor::new("SRS", config.clone());
     /// let report = SessionReport::new(&m.push(1.0, 30.26)?);
     /// assert_eq!(report.events[0].message(1), "SRS at session 1: at 30.3 (below the PCOMS cutoff)");
     /// # Ok::<(), alliance::Error>(())
@@ -221,9 +224,14 @@ impl<K> Event<K> {
         }
         match self.change {
             Change::Decline => {
-                let from = match (numbers.mean, numbers.previous) {
-                    (Some(m), _) => format!(" from a mean of {}", n(m)),
-                    (None, Some(p)) => format!(" from {}", n(p)),
+                let from = match (numbers.mean, numbers.previous, numbers.expected) {
+                    (Some(m), ..) => format!(" from a mean of {}", n(m)),
+                    (None, Some(p), _) => format!(" from {}", n(p)),
+                    (None, None, Some((e, lower))) => format!(
+                        ", below the expected band from {} (expected {})",
+                        n(lower),
+                        n(e)
+                    ),
                     _ => String::new(),
                 };
                 let at = numbers
@@ -281,6 +289,7 @@ struct Numbers {
     previous: Option<f64>,
     repaired: Option<(u32, f64)>,
     pair: Option<(f64, f64)>,
+    expected: Option<(f64, f64)>,
 }
 
 impl Numbers {
@@ -312,6 +321,10 @@ impl Numbers {
             AlertDetail::Divergence { point, .. } => {
                 self.pair = Some((point.client, point.therapist));
             }
+            AlertDetail::NotOnTrack { flag, .. } => {
+                self.score.get_or_insert(flag.score);
+                self.expected = Some((flag.expected, flag.lower));
+            }
         }
     }
 }
@@ -333,7 +346,7 @@ impl<K: fmt::Display> fmt::Display for Event<K> {
 ///     .reference_sd(1.0)
 ///     .pcoms(PcomsRule::builder().cutoff(30.0).build()?)
 ///     .build()?;
-/// let mut m = Monitor::new("total", config);
+/// let mut m = Monitor::new("total", config.clone());
 /// for (t, x) in [(1.0, 34.0), (2.0, 35.0), (3.0, 34.0), (4.0, 35.0)] {
 ///     m.push(t, x)?;
 /// }
@@ -409,6 +422,7 @@ fn family(kind: AlertKind) -> u8 {
         AlertKind::EwmaLow => 3,
         AlertKind::BelowCutoff | AlertKind::DropFromPrevious => 4,
         AlertKind::Divergence => 5,
+        AlertKind::NotOnTrack => 6,
     }
 }
 

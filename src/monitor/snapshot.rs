@@ -23,8 +23,14 @@ use crate::trend::rupture::RuptureTracker;
 use crate::trend::{Baseline, BaselineState, ControlBaseline, RepairStatus, Rupture, RuptureLevel};
 use std::collections::VecDeque;
 
-/// The snapshot format this version writes and reads.
-pub const SNAPSHOT_FORMAT: u32 = 1;
+/// The newest snapshot format this version writes. It writes format 2 for a configuration
+/// with the not-on-track rule (each score's state then holds which of its last sessions were
+/// below the expected band) and format 1, as earlier versions did and read, for any other;
+/// it restores both.
+pub const SNAPSHOT_FORMAT: u32 = 2;
+
+/// The format of snapshots without the not-on-track rule's state.
+const FORMAT_1: u32 = 1;
 
 /// Sessions a snapshot may count: far beyond any course, and small enough that no count can
 /// overflow however long the monitor runs after a restore.
@@ -51,14 +57,14 @@ const MAX_SQUARES: f64 = 1e250;
 /// #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 /// enum Score { Total }
 /// let config = MonitorConfig::builder().reference_sd(1.0).build()?;
-/// let mut m = Monitor::new(Score::Total, config);
+/// let mut m = Monitor::new(Score::Total, config.clone());
 /// for (t, x) in [30.0, 31.0, 30.0, 31.0].into_iter().enumerate() {
 ///     m.push(t as f64 + 1.0, x)?;
 /// }
 /// let json = serde_json::to_string(&m.snapshot()).unwrap();
 /// // ... the process stops; later, in another:
 /// let saved: MonitorSnapshot<Score> = serde_json::from_str(&json).unwrap();
-/// let mut restored = Monitor::restore(saved, config)?;
+/// let mut restored = Monitor::restore(saved, config.clone())?;
 /// assert_eq!(restored, m);
 /// assert_eq!(restored.push(5.0, 24.0)?, m.push(5.0, 24.0)?); // the same rupture alert
 /// # Ok::<(), alliance::Error>(())
@@ -225,6 +231,10 @@ struct StateSnapshot {
     ewma: Option<ChartSnapshot>,
     pcoms_previous: Option<Exact>,
     divergence: DivergenceSnapshot,
+    /// The not-on-track rule's window (format 2 only): bit `i` set when the session `i`
+    /// sessions back was below its band.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    not_on_track: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -283,9 +293,24 @@ struct DivergenceSnapshot {
 }
 
 /// A fingerprint of every parameter of `config`: the content hash of its `Debug` text, which
-/// writes each number in full (shortest round-trip digits).
+/// writes each number in full (shortest round-trip digits). Without the not-on-track rule,
+/// the text of the configuration as it was before that rule, so that format-1 snapshots keep
+/// their fingerprints.
 fn fingerprint(config: &MonitorConfig) -> String {
-    crate::fingerprint::fnv1a(&format!("{config:?}"))
+    if config.not_on_track().is_some() {
+        crate::fingerprint::fnv1a(&format!("{config:?}"))
+    } else {
+        crate::fingerprint::fnv1a(&config.legacy_debug())
+    }
+}
+
+/// The format a snapshot of a monitor with `config` is written in.
+fn format_for(config: &MonitorConfig) -> u32 {
+    if config.not_on_track().is_some() {
+        SNAPSHOT_FORMAT
+    } else {
+        FORMAT_1
+    }
 }
 
 /// The same number, bit for bit (what a restored state must be).
@@ -333,7 +358,8 @@ impl MomentsSnapshot {
 }
 
 impl StateSnapshot {
-    fn of(s: &ScoreState) -> StateSnapshot {
+    /// `tracks`: whether the configuration has the not-on-track rule.
+    fn of(s: &ScoreState, tracks: bool) -> StateSnapshot {
         let chart =
             |baseline: &BaselineTracker, statistic: Option<f64>, charted, decay| ChartSnapshot {
                 collected: baseline.collected.iter().map(|&x| Exact(x)).collect(),
@@ -389,6 +415,7 @@ impl StateSnapshot {
                 s_tt: Exact(s.divergence.s_tt),
                 s_td: Exact(s.divergence.s_td),
             },
+            not_on_track: tracks.then_some(s.track.recent),
         }
     }
 
@@ -445,6 +472,18 @@ impl StateSnapshot {
         state.divergence.s_td = number(d.s_td, MAX_SQUARES, "the divergence's co-moments")?;
         if state.divergence.s_tt < 0.0 {
             return Err(invalid("the divergence's co-moments"));
+        }
+        match (config.not_on_track(), self.not_on_track) {
+            (None, None) => {}
+            (Some((_, rule)), Some(recent)) => {
+                // only the sessions fed, and at most the rule's window, can have been below
+                let seen = sessions.min(rule.of_last());
+                if recent & !crate::trend::expected::window_mask(seen) != 0 {
+                    return Err(invalid("the not-on-track window"));
+                }
+                state.track.recent = recent;
+            }
+            _ => return Err(invalid("the not-on-track window (configured, or not)")),
         }
         Ok(state)
     }
@@ -596,9 +635,15 @@ fn restore_ewma(
 
 /// Checks the parts every snapshot shares; returns the last session's time.
 fn check_common<K>(snapshot: &MonitorSnapshot<K>, config: &MonitorConfig) -> Result<Option<f64>> {
-    if snapshot.format != SNAPSHOT_FORMAT {
+    if snapshot.format != FORMAT_1 && snapshot.format != SNAPSHOT_FORMAT {
         return Err(Error::SnapshotMismatch {
-            what: "its format is not the one this version reads",
+            what: "its format is not one this version reads",
+        });
+    }
+    if snapshot.format != format_for(config) {
+        return Err(Error::SnapshotMismatch {
+            what: "its format does not go with the configuration (format 2 holds the \
+                   not-on-track rule, format 1 does not)",
         });
     }
     if snapshot.config != fingerprint(config) {
@@ -627,19 +672,22 @@ impl<K: Copy> Monitor<K> {
     /// ```
     /// use alliance::monitor::{Monitor, MonitorConfig};
     /// let config = MonitorConfig::builder().build()?;
-    /// let mut m = Monitor::new("total", config);
+    /// let mut m = Monitor::new("total", config.clone());
     /// m.push(1.0, 30.0)?;
-    /// assert_eq!(Monitor::restore(m.snapshot(), config)?, m);
+    /// assert_eq!(Monitor::restore(m.snapshot(), config.clone())?, m);
     /// # Ok::<(), alliance::Error>(())
     /// ```
     pub fn snapshot(&self) -> MonitorSnapshot<K> {
         MonitorSnapshot {
-            format: SNAPSHOT_FORMAT,
+            format: format_for(&self.config),
             config: fingerprint(&self.config),
             sessions: self.state.sessions,
             last_time: self.last_time.map(Exact),
             keys: vec![self.key],
-            states: vec![StateSnapshot::of(&self.state)],
+            states: vec![StateSnapshot::of(
+                &self.state,
+                self.config.not_on_track().is_some(),
+            )],
             visits: VisitsSnapshot::of(&self.visits),
         }
     }
@@ -656,7 +704,7 @@ impl<K: Copy> Monitor<K> {
     /// ```
     /// use alliance::monitor::{Monitor, MonitorConfig};
     /// let config = MonitorConfig::builder().reference_sd(1.0).build()?;
-    /// let m = Monitor::new("total", config);
+    /// let m = Monitor::new("total", config.clone());
     /// let other = MonitorConfig::builder().reference_sd(2.0).build()?;
     /// let e = Monitor::restore(m.snapshot(), other).unwrap_err();
     /// assert_eq!(e.code(), "snapshot_mismatch");
@@ -691,19 +739,23 @@ impl<K: Copy> DyadMonitor<K> {
     /// ```
     /// use alliance::monitor::{DyadMonitor, MonitorConfig};
     /// let config = MonitorConfig::builder().build()?;
-    /// let mut dyad = DyadMonitor::new(&["total", "goals"], config)?;
+    /// let mut dyad = DyadMonitor::new(&["total", "goals"], config.clone())?;
     /// dyad.push(1.0, &[30.0, 7.0], Some(&[28.0, 6.5]))?;
-    /// assert_eq!(DyadMonitor::restore(dyad.snapshot(), config)?, dyad);
+    /// assert_eq!(DyadMonitor::restore(dyad.snapshot(), config.clone())?, dyad);
     /// # Ok::<(), alliance::Error>(())
     /// ```
     pub fn snapshot(&self) -> MonitorSnapshot<K> {
         MonitorSnapshot {
-            format: SNAPSHOT_FORMAT,
+            format: format_for(&self.config),
             config: fingerprint(&self.config),
             sessions: self.sessions,
             last_time: self.last_time.map(Exact),
             keys: self.keys.clone(),
-            states: self.states.iter().map(StateSnapshot::of).collect(),
+            states: self
+                .states
+                .iter()
+                .map(|s| StateSnapshot::of(s, self.config.not_on_track().is_some()))
+                .collect(),
             visits: VisitsSnapshot::of(&self.visits),
         }
     }
@@ -718,8 +770,8 @@ impl<K: Copy> DyadMonitor<K> {
     /// ```
     /// use alliance::monitor::{DyadMonitor, MonitorConfig};
     /// let config = MonitorConfig::builder().build()?;
-    /// let dyad = DyadMonitor::new(&["total"], config)?;
-    /// let restored = DyadMonitor::restore(dyad.snapshot(), config)?;
+    /// let dyad = DyadMonitor::new(&["total"], config.clone())?;
+    /// let restored = DyadMonitor::restore(dyad.snapshot(), config.clone())?;
     /// assert_eq!(restored.keys(), &["total"]);
     /// # Ok::<(), alliance::Error>(())
     /// ```

@@ -11,6 +11,7 @@ pub use series::Series;
 pub(crate) mod control;
 mod detect;
 pub(crate) mod divergence;
+pub(crate) mod expected;
 pub(crate) mod pcoms;
 pub(crate) mod rupture;
 pub(crate) mod sudden;
@@ -23,6 +24,11 @@ pub use control::{
 pub use divergence::{
     DIVERGENCE_SOURCE, Divergence, DivergencePoint, DivergenceRule, DivergenceRuleBuilder,
     divergence,
+};
+pub use expected::{
+    CurveOptions, EXPECTED_CURVE_SOURCE, ExpectedCurve, ExpectedPoint, MAX_CURVE_SESSIONS,
+    MAX_NOT_ON_TRACK_WINDOW, NotOnTrack, NotOnTrackRule, NotOnTrackRuleBuilder, OffTrack,
+    expected_curve, not_on_track,
 };
 pub use pcoms::{
     PCOMS_SOURCE, PcomsFlag, PcomsFlags, PcomsKind, PcomsRule, PcomsRuleBuilder, pcoms_flags,

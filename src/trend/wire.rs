@@ -129,3 +129,36 @@ impl TryFrom<DivergenceRule> for super::DivergenceRule {
         super::DivergenceRule::builder().bound(w.bound).build()
     }
 }
+
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NotOnTrackRule {
+    below: usize,
+    of_last: usize,
+}
+
+impl TryFrom<NotOnTrackRule> for super::NotOnTrackRule {
+    type Error = Error;
+    fn try_from(w: NotOnTrackRule) -> Result<Self, Error> {
+        super::NotOnTrackRule::builder()
+            .below(w.below)
+            .of_last(w.of_last)
+            .build()
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExpectedCurve {
+    options: super::CurveOptions,
+    points: Vec<super::ExpectedPoint>,
+}
+
+impl TryFrom<ExpectedCurve> for super::ExpectedCurve {
+    type Error = Error;
+    fn try_from(w: ExpectedCurve) -> Result<Self, Error> {
+        super::ExpectedCurve::checked(w.options, w.points)
+    }
+}

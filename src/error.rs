@@ -743,6 +743,19 @@ pub enum Error {
         /// Raters with a rating.
         raters: usize,
     },
+    /// The observed cells leave no residual degrees of freedom: target and rater effects
+    /// explain every rating whatever its value, so rating error cannot be estimated.
+    #[error(
+        "the {cells} ratings are explained exactly by {parameters} target and rater effects, \
+         leaving nothing to estimate rating error from; the REML ICC needs more targets rated \
+         by 2 or more raters"
+    )]
+    SaturatedCrossedDesign {
+        /// Observed cells.
+        cells: usize,
+        /// Free parameters of the additive fit: targets + raters − connected groups of them.
+        parameters: usize,
+    },
 
     // ---- reliability and trend statistics ---------------------------------------------------
     /// Fewer than 2 complete respondents (rows without a missing answer) for Cronbach's alpha.
@@ -1141,6 +1154,7 @@ impl Error {
             Error::TooFewRatedRaters { .. } => "too_few_rated_raters",
             Error::NoRepeatedTarget { .. } => "no_repeated_target",
             Error::NoRepeatedRater { .. } => "no_repeated_rater",
+            Error::SaturatedCrossedDesign { .. } => "saturated_crossed_design",
             Error::InvalidLimitMultiplier { .. } => "invalid_limit_multiplier",
             Error::InvalidMeasurementError { .. } => "invalid_measurement_error",
             Error::RatingsTooLarge { .. } => "ratings_too_large",

@@ -362,6 +362,15 @@ fn texts() -> Vec<(Error, &'static str)> {
              targets",
         ),
         (
+            Error::SaturatedCrossedDesign {
+                cells: 3,
+                parameters: 3,
+            },
+            "the 3 ratings are explained exactly by 3 target and rater effects, leaving nothing \
+             to estimate rating error from; the REML ICC needs more targets rated by 2 or more \
+             raters",
+        ),
+        (
             Error::InvalidLimitMultiplier { value: -1.0 },
             "the limits-of-agreement multiplier is -1, but it must be a positive number of \
              standard deviations from 1e-100 to 1e100 (1.96 gives the conventional 95% limits)",

@@ -292,6 +292,15 @@ fn input_errors_are_specific() {
         icc_reml(&single, None).unwrap_err(),
         Error::NoRepeatedRater { raters: 4 }
     );
+    // 3 ratings of 2 targets by 2 raters: target and rater effects fit them exactly
+    let saturated = r(2, vec![Some(1.0), Some(2.0), None, Some(4.0)]).unwrap();
+    assert_eq!(
+        icc_reml(&saturated, None).unwrap_err(),
+        Error::SaturatedCrossedDesign {
+            cells: 3,
+            parameters: 3
+        }
+    );
     let big = Ratings::new(20_000, 2, vec![1.0; 40_000]).unwrap();
     assert!(matches!(
         icc_reml(&big, Some(Bootstrap::new(100_000).unwrap())),

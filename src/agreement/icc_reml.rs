@@ -265,6 +265,9 @@ impl IccReml {
 /// [`Error::TooFewRatedRaters`] when fewer than 2 raters rated anything;
 /// [`Error::NoRepeatedTarget`] when no target has 2 ratings (target and residual variance
 /// cannot be told apart); [`Error::NoRepeatedRater`] when every rater rated a single target;
+/// [`Error::SaturatedCrossedDesign`] when target and rater effects explain every rating
+/// whatever the values (no residual degrees of freedom: cells ≤ targets + raters − connected
+/// groups);
 /// [`Error::BootstrapTooCostly`] when replicates × cells passes
 /// [`Bootstrap::MAX_DRAWS`]; [`Error::RatingsTooLarge`] when the sums of squares overflow.
 ///
@@ -462,7 +465,15 @@ impl Design {
             }
             target_pattern.push(p);
         }
-        let cells = column_count.iter().sum();
+        let cells: usize = column_count.iter().sum();
+        // The additive fit μ + t_i + r_j has n + raters − (connected components of the
+        // target-rater graph) free parameters; with none left over for error the design is
+        // saturated and σ²_e cannot be estimated.
+        let components = connected_components(ratings, &column_index, n, raters);
+        let parameters = n + raters - components;
+        if cells <= parameters {
+            return Err(Error::SaturatedCrossedDesign { cells, parameters });
+        }
         Ok(Design {
             raters,
             column_index,
@@ -544,6 +555,41 @@ impl Design {
         }
         s
     }
+}
+
+/// Connected components of the bipartite graph of the used targets and raters (an edge per
+/// observed cell), by union-find.
+fn connected_components(
+    ratings: &Ratings,
+    column_index: &[Option<usize>],
+    n: usize,
+    raters: usize,
+) -> usize {
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let mut parent: Vec<usize> = (0..n + raters).collect();
+    let mut components = n + raters;
+    let mut target = 0;
+    for row in ratings.rows_raw() {
+        let mut any = false;
+        for (x, idx) in row.iter().zip(column_index) {
+            if let (false, Some(j)) = (x.is_nan(), idx) {
+                any = true;
+                let (a, b) = (root(&mut parent, target), root(&mut parent, n + j));
+                if a != b {
+                    parent[a] = b;
+                    components -= 1;
+                }
+            }
+        }
+        target += usize::from(any);
+    }
+    components
 }
 
 // ---- the REML criterion ---------------------------------------------------------------
@@ -712,11 +758,29 @@ fn fit_from(d: &Design, s: &Statistics, start: [f64; 2], near: bool) -> Result<F
         by: vec![0.0; q],
         weight: vec![0.0; d.patterns.len()],
     };
+    // Ratings explained exactly by target and rater effects: the residual sum of squares of
+    // the additive fit (PRSS as γ grows without bound, here γ = 1e10) is zero up to the
+    // rounding of its terms, and the likelihood grows without bound as σ²_e -> 0.
+    let total = evaluate(d, s, &mut w, [0.0, 0.0])
+        .ok_or_else(too_large)?
+        .prss;
+    let additive = evaluate(d, s, &mut w, [1e5, 1e5])
+        .ok_or_else(too_large)?
+        .prss;
+    if additive <= 1e-8 * total {
+        return Ok(Fit {
+            kind: Fitted::Additive,
+            components: [0.0; 3],
+            boundary: [false, false, true],
+            intercept: s.centre,
+            log_likelihood: None,
+        });
+    }
     let mut f = |t: [f64; 2]| evaluate(d, s, &mut w, t).map_or(f64::INFINITY, |e| e.deviance);
     // Nelder-Mead to ~1e-7, restarted once at its optimum (a collapsed simplex can stall
-    // away from it), then Newton steps finish
-    // A bootstrap refit starts at the point estimate, near its own optimum: Newton steps
-    // alone usually finish there, and Nelder-Mead is the fallback.
+    // away from it), then Newton steps finish. A bootstrap refit starts at the point
+    // estimate, near its own optimum: Newton steps alone usually finish there, and
+    // Nelder-Mead is the fallback.
     let quick = if near {
         newton_polish(&mut f, start)
     } else {

@@ -26,8 +26,7 @@ use crate::stats::SplitMix64;
 ///     Some(8.0), Some(4.0), Some(6.0), Some(7.0), Some(1.0), None,
 /// ])?;
 /// let fit = icc_reml(&r, None)?;
-/// let target = fit.target.variance.value().ok_or(alliance::Error::TooFewRatedTargets { found: 0 })?;
-/// assert!(target > 0.0 && !fit.target.boundary);
+/// assert!(fit.target.variance.value().is_some_and(|v| v > 0.0) && !fit.target.boundary);
 /// # Ok::<(), alliance::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -249,7 +248,9 @@ impl IccReml {
 /// criterion at θ = 0 is within 1e-12 (relative) of the optimum's is set to exactly 0 and
 /// flagged `boundary` (an interior optimum that close to 0 is below 1e-10 σ²_e).
 ///
-/// **Intervals** (optional, `bootstrap`): a seeded parametric bootstrap (lme4's `bootMer`,
+/// **Intervals** (optional: pass a [`Bootstrap`] for the replicates, seed and level; `None`
+/// keeps the point estimate fast and the intervals [`Undefined::NotRequested`]): a seeded
+/// parametric bootstrap (lme4's `bootMer`,
 /// `confint(method = "boot")`). Each replicate simulates new target and rater effects and
 /// residuals from the fitted model on the same observed cells (normals by Box-Muller on the
 /// crate's `SplitMix64`), refits, and the interval is the percentile interval of the
@@ -273,8 +274,8 @@ impl IccReml {
 ///
 /// # Example
 /// ```
-/// use alliance::agreement::icc_reml;
-/// use alliance::Ratings;
+/// use alliance::agreement::{icc_reml, Bootstrap};
+/// use alliance::{IntervalMethod, Level, Ratings};
 /// // Shrout & Fleiss (1979) Table 2 with two ratings missing
 /// let r = Ratings::with_missing(6, 4, vec![
 ///     Some(9.0), Some(2.0), Some(5.0), Some(8.0),
@@ -286,8 +287,14 @@ impl IccReml {
 /// ])?;
 /// let fit = icc_reml(&r, None)?;
 /// assert_eq!((fit.n, fit.raters, fit.cells, fit.cells_missing), (6, 4, 22, 2));
-/// let a1 = fit.agreement_single.coefficient.value().ok_or(alliance::Error::TooFewRatedTargets { found: 0 })?;
-/// assert!(a1 > 0.0 && a1 < 1.0);
+/// assert!(fit.agreement_single.coefficient.value().is_some_and(|a1| a1 > 0.0 && a1 < 1.0));
+/// assert!(!fit.target.boundary && !fit.rater.boundary);
+///
+/// // with a seeded parametric bootstrap: 90% intervals from 200 refits
+/// let b = Bootstrap::new(200)?.with_seed(7).with_level(Level::new(0.90)?);
+/// let fit = icc_reml(&r, Some(b))?;
+/// assert!(fit.agreement_single.ci.value().is_some_and(|ci| ci.lower < ci.upper));
+/// assert_eq!(fit.agreement_single.ci_method, IntervalMethod::ParametricBootstrap);
 /// # Ok::<(), alliance::Error>(())
 /// ```
 ///

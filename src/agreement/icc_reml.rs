@@ -302,7 +302,8 @@ impl IccReml {
 /// Bates, D., Mächler, M., Bolker, B., & Walker, S. (2015). Fitting linear mixed-effects
 /// models using lme4. *Journal of Statistical Software*, 67(1). Henderson, C. R. (1984).
 /// *Applications of linear models in animal breeding*. Shrout & Fleiss (1979); McGraw & Wong
-/// (1996). Matches lme4 1.1.31 REML components (tightly converged) and psych 2.2.9
+/// (1996). Matches lme4 1.1.31 REML components (tightly converged; 21 cases in
+/// `tests/reference/icc_reml.json`, largest relative error 4.4e-10) and psych 2.2.9
 /// `ICC(lmer = TRUE)`.
 pub fn icc_reml(ratings: &Ratings, bootstrap: Option<Bootstrap>) -> Result<IccReml> {
     let design = Design::of(ratings)?;

@@ -240,6 +240,7 @@ add("target_without_ratings", x, "target 7 has no rating (dropped)")
 add("large_offset_1000", sim(25, 4, 1, 0.5, 0.7, mu = 1000, missing = 0.15), "ratings near 1000, 15% missing")
 add("small_scale_1e-3", sim(25, 3, 1e-3, 5e-4, 7e-4, mu = 0, missing = 0.15), "ratings of order 1e-3, 15% missing")
 add("unbalanced_100x4_10pct", sim(100, 4, 1, 0.5, 0.8, missing = 0.10), "100 targets, 10% missing")
+add("many_raters_10x24_30pct", sim(10, 24, 1, 0.6, 0.7, missing = 0.30), "24 raters (beyond 16: hashed patterns), 30% missing")
 
 out <- list(
   provenance = list(

@@ -35,8 +35,9 @@ use crate::stats::SplitMix64;
 #[non_exhaustive]
 pub struct VarianceComponent {
     /// The REML estimate (never negative), or [`Undefined::ZeroErrorVariance`] when the
-    /// ratings are exactly target effect plus rater effect with no residual, where the
-    /// likelihood has no maximum (lme4 then stops anywhere along a ridge).
+    /// ratings are exactly target effect plus rater effect with no residual (the additive
+    /// fit's residual sum of squares below 1e-6 of the total), where the likelihood has no
+    /// maximum (lme4 then stops anywhere along a ridge).
     pub variance: Outcome<f64>,
     /// True when the estimate is the boundary estimate 0: the likelihood is highest at zero
     /// variance, as lme4 reports it (`isSingular`). The variance is then exactly 0, not a
@@ -766,16 +767,18 @@ fn fit_from(d: &Design, s: &Statistics, start: [f64; 2], near: bool) -> Result<F
         by: vec![0.0; q],
         weight: vec![0.0; d.patterns.len()],
     };
-    // Ratings explained exactly by target and rater effects: the residual sum of squares of
-    // the additive fit (PRSS as γ grows without bound, here γ = 1e10) is zero up to the
-    // rounding of its terms, and the likelihood grows without bound as σ²_e -> 0.
+    // Ratings explained exactly by target and rater effects: the likelihood grows without
+    // bound as σ²_e -> 0. PRSS falls to the additive fit's residual sum of squares as γ
+    // grows; exactly additive ratings leave at γ = 1e8 (θ = 1e4) at most (‖t‖² + ‖r‖²)/1e8,
+    // some 1e-9 of the total sum of squares, so a residual below 1e-6 of the total counts
+    // as none (the Cholesky of I + γ A stays well conditioned at this γ).
     let total = evaluate(d, s, &mut w, [0.0, 0.0])
         .ok_or_else(too_large)?
         .prss;
-    let additive = evaluate(d, s, &mut w, [1e5, 1e5])
+    let additive = evaluate(d, s, &mut w, [1e4, 1e4])
         .ok_or_else(too_large)?
         .prss;
-    if additive <= 1e-8 * total {
+    if additive <= 1e-6 * total {
         return Ok(Fit {
             kind: Fitted::Additive,
             components: [0.0; 3],

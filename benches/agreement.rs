@@ -7,7 +7,7 @@
 
 use alliance::Level;
 use alliance::Ratings;
-use alliance::agreement::icc_table;
+use alliance::agreement::{icc_reml, icc_table};
 use alliance::reliability::cronbach_alpha;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -65,6 +65,39 @@ fn icc_benches(c: &mut Criterion) {
                 let t = icc_table(&r, Level::default()).expect("enough targets");
                 assert!(t.agreement_single.coefficient.is_defined());
                 t
+            })
+        },
+    );
+    group.finish();
+}
+
+// ---- continuous agreement: ICC with missing cells by REML --------------------------------
+/// [`likert_cells`] with about `percent`% of the cells missing, by a fixed hash of the cell.
+fn likert_with_missing(targets: usize, raters: usize, percent: u64) -> Ratings {
+    let cells = likert_cells(targets, raters)
+        .into_iter()
+        .enumerate()
+        .map(|(c, x)| {
+            let h = (c as u64 ^ 0x9E37_79B9).wrapping_mul(0xBF58_476D_1CE4_E5B9) >> 40;
+            (h % 100 >= percent).then_some(x)
+        })
+        .collect();
+    Ratings::with_missing(targets, raters, cells).expect("valid by construction")
+}
+
+fn icc_reml_benches(c: &mut Criterion) {
+    let mut group = c.benchmark_group("agreement/icc_reml");
+    let (n, k) = (100_000, 4);
+    let r = likert_with_missing(n, k, 10);
+    group.throughput(Throughput::Elements((n * k) as u64));
+    group.bench_with_input(
+        BenchmarkId::from_parameter(format!("{n}x{k}_10pct_missing")),
+        &r,
+        |b, r| {
+            b.iter(|| {
+                let fit = icc_reml(black_box(r), None).expect("enough targets");
+                assert!(fit.agreement_single.coefficient.is_defined());
+                fit
             })
         },
     );
@@ -136,5 +169,5 @@ fn repeated_benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, icc_benches, cronbach_benches, repeated_benches);
+criterion_group!(benches, icc_benches, icc_reml_benches, cronbach_benches, repeated_benches);
 criterion_main!(benches);

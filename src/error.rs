@@ -758,6 +758,59 @@ pub enum Error {
         found: usize,
     },
 
+    // ---- mixed models: crossed ICC (icc_reml) -------------------------------------------------
+    /// Fewer than 2 targets with at least one rating, for the REML ICC.
+    #[error(
+        "the REML ICC needs at least 2 targets with a rating, found {found}; targets with no \
+         rating at all are left out"
+    )]
+    TooFewRatedTargets {
+        /// Targets with at least one rating.
+        found: usize,
+    },
+    /// Fewer than 2 raters who rated at least one target, for the REML ICC.
+    #[error(
+        "the REML ICC needs at least 2 raters who rated a target, found {found}; a rater \
+         with no rating at all is left out"
+    )]
+    TooFewRatedRaters {
+        /// Raters with at least one rating.
+        found: usize,
+    },
+    /// No target has 2 ratings, so target and residual variance cannot be told apart.
+    #[error(
+        "none of the {targets} rated targets has 2 or more ratings, so differences between \
+         targets cannot be separated from rating error; the REML ICC needs some targets rated \
+         by at least 2 raters"
+    )]
+    NoRepeatedTarget {
+        /// Targets with a rating.
+        targets: usize,
+    },
+    /// Every rater rated a single target, so rater and residual variance cannot be told apart.
+    #[error(
+        "each of the {raters} raters rated a single target, so differences between raters \
+         cannot be separated from rating error; the REML ICC needs some rater to rate at \
+         least 2 targets"
+    )]
+    NoRepeatedRater {
+        /// Raters with a rating.
+        raters: usize,
+    },
+    /// The observed cells leave no residual degrees of freedom: target and rater effects
+    /// explain every rating whatever its value, so rating error cannot be estimated.
+    #[error(
+        "the {cells} ratings are explained exactly by {parameters} target and rater effects, \
+         leaving nothing to estimate rating error from; the REML ICC needs more targets rated \
+         by 2 or more raters"
+    )]
+    SaturatedCrossedDesign {
+        /// Observed cells.
+        cells: usize,
+        /// Free parameters of the additive fit: targets + raters − connected groups of them.
+        parameters: usize,
+    },
+
     // ---- reliability and trend statistics ---------------------------------------------------
     /// Fewer than 2 complete respondents (rows without a missing answer) for Cronbach's alpha.
     #[error("at least 2 respondents who answered every item are needed, found {found}")]
@@ -1262,6 +1315,11 @@ impl Error {
             Error::UnknownCategory { .. } => "unknown_category",
             Error::TooFewPairs { .. } => "too_few_pairs",
             Error::TooFewTargets { .. } => "too_few_targets",
+            Error::TooFewRatedTargets { .. } => "too_few_rated_targets",
+            Error::TooFewRatedRaters { .. } => "too_few_rated_raters",
+            Error::NoRepeatedTarget { .. } => "no_repeated_target",
+            Error::NoRepeatedRater { .. } => "no_repeated_rater",
+            Error::SaturatedCrossedDesign { .. } => "saturated_crossed_design",
             Error::InvalidLimitMultiplier { .. } => "invalid_limit_multiplier",
             Error::InvalidMeasurementError { .. } => "invalid_measurement_error",
             Error::RatingsTooLarge { .. } => "ratings_too_large",

@@ -26,6 +26,9 @@ pub enum IntervalMethod {
     Normal,
     /// Percentile interval of seeded bootstrap replicates.
     PercentileBootstrap,
+    /// Percentile interval of a seeded parametric bootstrap: data simulated from the fitted
+    /// model on the observed cells and refitted (the REML ICC, as lme4's `bootMer`).
+    ParametricBootstrap,
     /// Sen's slope: the ordered pairwise slopes at ranks round((N ∓ C)/2) (+1 for the upper),
     /// as `scipy.stats.theilslopes` and R `trend::sens.slope`.
     RankedSlopes,

@@ -376,6 +376,37 @@ fn texts() -> Vec<(Error, &'static str)> {
              be told apart; fit the clients' values as two levels (multilevel::two_level) instead",
         ),
         (
+            Error::TooFewRatedTargets { found: 1 },
+            "the REML ICC needs at least 2 targets with a rating, found 1; targets with no \
+             rating at all are left out",
+        ),
+        (
+            Error::TooFewRatedRaters { found: 1 },
+            "the REML ICC needs at least 2 raters who rated a target, found 1; a rater with no \
+             rating at all is left out",
+        ),
+        (
+            Error::NoRepeatedTarget { targets: 3 },
+            "none of the 3 rated targets has 2 or more ratings, so differences between targets \
+             cannot be separated from rating error; the REML ICC needs some targets rated by at \
+             least 2 raters",
+        ),
+        (
+            Error::NoRepeatedRater { raters: 4 },
+            "each of the 4 raters rated a single target, so differences between raters cannot \
+             be separated from rating error; the REML ICC needs some rater to rate at least 2 \
+             targets",
+        ),
+        (
+            Error::SaturatedCrossedDesign {
+                cells: 3,
+                parameters: 3,
+            },
+            "the 3 ratings are explained exactly by 3 target and rater effects, leaving nothing \
+             to estimate rating error from; the REML ICC needs more targets rated by 2 or more \
+             raters",
+        ),
+        (
             Error::InvalidLimitMultiplier { value: -1.0 },
             "the limits-of-agreement multiplier is -1, but it must be a positive number of \
              standard deviations from 1e-100 to 1e100 (1.96 gives the conventional 95% limits)",

@@ -10,12 +10,14 @@ mod continuous;
 mod correlation;
 mod discrepancy;
 mod icc;
+mod icc_reml;
 
 pub use bland_altman::{BlandAltman, LimitMultiplier, bland_altman};
 pub use concordance::{Concordance, concordance};
 pub use correlation::{Correlation, CorrelationMethod, pearson, spearman};
 pub use discrepancy::{Discrepancy, HigherRater, PairDiscrepancy, discrepancy};
 pub use icc::{Icc, IccForm, IccTable, IccUnit, MeanSquares, icc, icc_table};
+pub use icc_reml::{IccReml, RemlIcc, VarianceComponent, icc_reml};
 
 // ---- repeated-measures agreement (rm_corr, Bland-Altman for repeated pairs) -------------
 mod repeated;

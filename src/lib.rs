@@ -85,6 +85,7 @@ mod response;
 mod score;
 mod session;
 mod stats;
+mod variance;
 
 pub mod agreement;
 pub mod caseload;
@@ -115,6 +116,7 @@ pub use score::{
     score, score_into,
 };
 pub use session::{Course, Date, Session};
+pub use variance::VarianceComponent;
 
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]

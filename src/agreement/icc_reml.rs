@@ -12,41 +12,7 @@ use crate::method::IntervalMethod;
 use crate::outcome::{Outcome, Undefined};
 use crate::ratings::{CaseDeletion, Ratings};
 use crate::stats::SplitMix64;
-
-/// One REML variance component.
-///
-/// Serializes; does not deserialize (a result is computed, not read).
-///
-/// # Example
-/// ```
-/// use alliance::agreement::icc_reml;
-/// use alliance::Ratings;
-/// let r = Ratings::with_missing(4, 3, vec![
-///     Some(9.0), Some(2.0), Some(5.0), Some(6.0), None, Some(3.0),
-///     Some(8.0), Some(4.0), Some(6.0), Some(7.0), Some(1.0), None,
-/// ])?;
-/// let fit = icc_reml(&r, None)?;
-/// assert!(fit.target.variance.value().is_some_and(|v| v > 0.0) && !fit.target.boundary);
-/// # Ok::<(), alliance::Error>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[non_exhaustive]
-pub struct VarianceComponent {
-    /// The REML estimate (never negative), or [`Undefined::ZeroErrorVariance`] when the
-    /// ratings are exactly target effect plus rater effect with no residual (the additive
-    /// fit's residual sum of squares below 1e-6 of the total), where the likelihood has no
-    /// maximum (lme4 then stops anywhere along a ridge).
-    pub variance: Outcome<f64>,
-    /// True when the estimate is the boundary estimate 0: the likelihood is highest at zero
-    /// variance, as lme4 reports it (`isSingular`). The variance is then exactly 0, not a
-    /// tiny positive number.
-    pub boundary: bool,
-    /// Percentile interval of the parametric bootstrap; [`Undefined::NotRequested`] without
-    /// one.
-    pub ci: Outcome<Interval>,
-}
+use crate::variance::VarianceComponent;
 
 /// One ICC form computed from the REML variance components.
 ///
@@ -1085,11 +1051,15 @@ fn names(form: IccForm, unit: IccUnit) -> (&'static str, &'static str, &'static 
 
 fn assemble(d: &Design, ratings: &Ratings, fit: &Fit, e: &Estimates) -> IccReml {
     let not_requested = Outcome::Undefined(Undefined::NotRequested);
-    let component = |i: usize| VarianceComponent {
-        variance: e.values[i],
-        boundary: fit.boundary[i],
-        ci: not_requested,
+    let total = match (e.values[0], e.values[1], e.values[2]) {
+        (Outcome::Defined(t), Outcome::Defined(r), Outcome::Defined(s)) => {
+            Outcome::Defined(t + r + s)
+        }
+        (Outcome::Undefined(why), _, _)
+        | (_, Outcome::Undefined(why), _)
+        | (_, _, Outcome::Undefined(why)) => Outcome::Undefined(why),
     };
+    let component = |i: usize| VarianceComponent::new(e.values[i], total, fit.boundary[i]);
     let form = |i: usize| {
         let (form, unit) = FORMS[i];
         let (name, shrout_fleiss, reference) = names(form, unit);

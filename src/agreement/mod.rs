@@ -12,12 +12,13 @@ mod discrepancy;
 mod icc;
 mod icc_reml;
 
+pub use crate::variance::VarianceComponent;
 pub use bland_altman::{BlandAltman, LimitMultiplier, bland_altman};
 pub use concordance::{Concordance, concordance};
 pub use correlation::{Correlation, CorrelationMethod, pearson, spearman};
 pub use discrepancy::{Discrepancy, HigherRater, PairDiscrepancy, discrepancy};
 pub use icc::{Icc, IccForm, IccTable, IccUnit, MeanSquares, icc, icc_table};
-pub use icc_reml::{IccReml, RemlIcc, VarianceComponent, icc_reml};
+pub use icc_reml::{IccReml, RemlIcc, icc_reml};
 
 // ---- repeated-measures agreement (rm_corr, Bland-Altman for repeated pairs) -------------
 mod repeated;

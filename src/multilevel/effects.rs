@@ -2,9 +2,10 @@
 
 #![allow(clippy::doc_markdown)] // package and author names are prose, not code
 
-use super::nested::{Design, VarianceComponent, check_values, defined, fit};
+use super::nested::{Design, check_values, defined, fit};
 use crate::error::{Error, Result};
 use crate::outcome::{Outcome, Undefined};
+use crate::variance::VarianceComponent;
 
 /// The variance partition of sessions nested in clients nested in therapists, by REML: what
 /// `lme4::lmer(y ~ 1 + (1 | therapist/client), REML = TRUE)` estimates.

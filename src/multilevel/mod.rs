@@ -15,6 +15,6 @@ mod effects;
 mod nested;
 mod oneway;
 
+pub use crate::variance::VarianceComponent;
 pub use effects::{TherapistEffects, TwoLevel, therapist_effects, two_level};
-pub use nested::VarianceComponent;
 pub use oneway::{OneWayIcc, oneway_icc};

@@ -23,6 +23,7 @@
 use crate::domain;
 use crate::outcome::{Outcome, Undefined};
 use crate::stats::Sum;
+use crate::variance::VarianceComponent;
 
 /// One client's sessions: their number and mean (of the centred values).
 #[derive(Debug, Clone, Copy)]
@@ -370,61 +371,13 @@ fn zeroin(mut f: impl FnMut(f64) -> f64, a: f64, b: f64, fa: f64, fb: f64) -> f6
     b
 }
 
-/// A variance component with its share of the total and whether it sits on the boundary.
-///
-/// Serializes; does not deserialize (a result is computed, not read).
-///
-/// # Example
-/// ```
-/// use alliance::multilevel::therapist_effects;
-/// let rows = [
-///     (1, 1, 5.0), (1, 1, 6.0), (1, 2, 7.0), (1, 2, 9.0),
-///     (2, 3, 3.0), (2, 3, 4.0), (2, 4, 2.0), (2, 4, 4.0),
-/// ];
-/// let fit = therapist_effects(&rows)?;
-/// let session = fit.session;
-/// assert!(!session.boundary && session.variance.value().is_some_and(|v| v > 0.0));
-/// # Ok::<(), alliance::Error>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[non_exhaustive]
-pub struct VarianceComponent {
-    /// The REML estimate of the variance (never negative); undefined with the fit (see the
-    /// result's docs).
-    pub variance: Outcome<f64>,
-    /// Its square root, the standard deviation lme4 prints.
-    pub sd: Outcome<f64>,
-    /// Its share of the total variance (the components' sum).
-    pub share: Outcome<f64>,
-    /// The estimate is exactly 0 because the likelihood is largest on the boundary (the
-    /// variance cannot be negative): lme4 reports such a component as 0 (`isSingular`). It
-    /// does not say that the true variance is 0, only that the data show none beyond chance.
-    pub boundary: bool,
-}
-
 impl VarianceComponent {
     pub(super) fn undefined(why: Undefined) -> VarianceComponent {
-        VarianceComponent {
-            variance: Outcome::Undefined(why),
-            sd: Outcome::Undefined(why),
-            share: Outcome::Undefined(why),
-            boundary: false,
-        }
+        VarianceComponent::new(Outcome::Undefined(why), Outcome::Undefined(why), false)
     }
 
     pub(super) fn of(variance: f64, total: f64) -> VarianceComponent {
-        VarianceComponent {
-            variance: defined(variance),
-            sd: defined(variance.sqrt()),
-            share: if total > 0.0 {
-                defined(variance / total)
-            } else {
-                Outcome::Undefined(Undefined::ZeroDenominator)
-            },
-            boundary: variance == 0.0,
-        }
+        VarianceComponent::new(defined(variance), defined(total), variance == 0.0)
     }
 }
 

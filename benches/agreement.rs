@@ -169,5 +169,11 @@ fn repeated_benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, icc_benches, icc_reml_benches, cronbach_benches, repeated_benches);
+criterion_group!(
+    benches,
+    icc_benches,
+    icc_reml_benches,
+    cronbach_benches,
+    repeated_benches
+);
 criterion_main!(benches);

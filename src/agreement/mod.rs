@@ -15,7 +15,7 @@ pub use bland_altman::{BlandAltman, LimitMultiplier, bland_altman};
 pub use concordance::{Concordance, concordance};
 pub use correlation::{Correlation, CorrelationMethod, pearson, spearman};
 pub use discrepancy::{Discrepancy, HigherRater, PairDiscrepancy, discrepancy};
-pub use icc::{Icc, IccForm, IccTable, IccUnit, MeanSquares, icc, icc_table};
+pub use icc::{Icc, IccForm, IccTable, IccTest, IccUnit, MeanSquares, icc, icc_table, icc_test};
 
 // ---- categorical agreement (kappa family, Krippendorff) --------------------------------
 mod kappa;

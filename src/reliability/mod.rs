@@ -13,8 +13,11 @@ use crate::outcome::{Outcome, Undefined};
 use crate::ratings::{CaseDeletion, Ratings};
 use crate::stats;
 
+mod intervals;
 mod moments;
 mod pairwise;
+
+pub use intervals::{AlphaAsymptotic, AlphaBootstrap, alpha_asymptotic, alpha_bootstrap};
 
 use moments::ItemMoments;
 

@@ -379,3 +379,117 @@ fn alpha_bootstrap_is_seeded_bounded_and_keeps_counts() {
     assert_eq!(e.code(), "reliability_bootstrap_too_costly");
     assert!(1_000_000u64 * 6000 > MAX_BOOTSTRAP_DRAWS);
 }
+
+/// Tolerance of the loadings, uniquenesses and omega against the tightly converged psych
+/// objective and lavaan (absolute, on quantities of order 1), the 1e-6.
+const OMEGA_TOLERANCE: f64 = 1e-6;
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+/// Loadings, uniquenesses and omega of both fits against psych's objective converged
+/// tightly (and psych::fa itself where its optimiser stopped within 1e-6 of that), the ML
+/// loadings against lavaan; Heywood cases flagged with omega undefined.
+#[test]
+fn omega_matches_psych_fa_and_lavaan() {
+    use alliance::reliability::{FactorMethod, omega, omega_from_covariance};
+    let reference = common::reference("omega.json");
+    let cases = reference["cases"].as_array().unwrap();
+    assert!(cases.len() >= 15);
+    let (mut worst, mut worst_lavaan, mut compared) = (0.0f64, 0.0f64, 0);
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        for (key, method) in [
+            ("ml", FactorMethod::MaximumLikelihood),
+            ("minres", FactorMethod::MinimumResidual),
+        ] {
+            let got = if case["data"].is_array() {
+                omega(&matrix(&case["data"]), method).unwrap()
+            } else {
+                let rows = case["covariance"].as_array().unwrap();
+                let cov: Vec<f64> = rows.iter().flat_map(floats).collect();
+                let n = case["n"].as_u64().unwrap() as usize;
+                omega_from_covariance(&cov, rows.len(), n, method).unwrap()
+            };
+            let want = &case[key];
+            let what = |s: &str| format!("{name} {key} {s}");
+            assert_eq!(got.items as u64, case["items"].as_u64().unwrap());
+            if want["psych_error"].is_string() {
+                // psych's ML objective is not finite on a singular R (n = 3, k = 3)
+                println!("{}: psych fails; crate heywood = {}", what(""), got.heywood);
+                assert!(got.heywood, "{}", what("singular R"));
+                assert_eq!(
+                    got.coefficient,
+                    Outcome::Undefined(Undefined::NonPositiveVariance)
+                );
+                continue;
+            }
+            if want["heywood"].as_bool().unwrap() {
+                assert!(got.heywood, "{}", what("Heywood flag"));
+                assert_eq!(
+                    got.coefficient,
+                    Outcome::Undefined(Undefined::NonPositiveVariance)
+                );
+                assert!(
+                    got.uniquenesses.iter().any(|&u| u <= 0.0),
+                    "{}",
+                    what("uniquenesses")
+                );
+                assert_eq!(got.loadings.len(), got.items);
+                continue;
+            }
+            assert!(!got.heywood, "{}", what("not Heywood"));
+            let loadings = floats(&want["loadings"]);
+            for (j, (&g, &w)) in got.loadings.iter().zip(&loadings).enumerate() {
+                worst = worst.max((g - w).abs());
+                assert!(
+                    (g - w).abs() <= OMEGA_TOLERANCE,
+                    "{}: got {g}, want {w}",
+                    what(&format!("loading {j}"))
+                );
+                let u = 1.0 - w * w;
+                assert!(
+                    (got.uniquenesses[j] - u).abs() <= OMEGA_TOLERANCE,
+                    "{}",
+                    what("uniqueness")
+                );
+            }
+            let w = want["omega"].as_f64().unwrap();
+            let g = got.coefficient.value().unwrap();
+            worst = worst.max((g - w).abs());
+            assert!(
+                (g - w).abs() <= OMEGA_TOLERANCE,
+                "{}: got {g}, want {w}",
+                what("omega")
+            );
+            if want["fa_max_diff"].as_f64().unwrap() <= OMEGA_TOLERANCE {
+                for (&g, w) in got.loadings.iter().zip(floats(&want["fa_loadings"])) {
+                    assert!(
+                        (g - w).abs() <= OMEGA_TOLERANCE,
+                        "{}",
+                        what("psych::fa loading")
+                    );
+                }
+            }
+            if want["lavaan_loadings"].is_array() {
+                for (&g, w) in got.loadings.iter().zip(floats(&want["lavaan_loadings"])) {
+                    worst_lavaan = worst_lavaan.max((g - w).abs());
+                    assert!(
+                        (g - w).abs() <= OMEGA_TOLERANCE,
+                        "{}: got {g}, want {w}",
+                        what("lavaan loading")
+                    );
+                }
+            }
+            compared += 1;
+        }
+    }
+    println!(
+        "omega: {compared} proper fits, largest difference {worst:e} (psych tight), {worst_lavaan:e} (lavaan)"
+    );
+}

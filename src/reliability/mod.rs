@@ -14,10 +14,15 @@ use crate::ratings::{CaseDeletion, Ratings};
 use crate::stats;
 
 mod intervals;
+mod linalg;
 mod moments;
+mod omega;
 mod pairwise;
 
 pub use intervals::{AlphaAsymptotic, AlphaBootstrap, alpha_asymptotic, alpha_bootstrap};
+pub use omega::{
+    FactorMethod, Omega, omega, omega_bootstrap, omega_from_covariance, omega_subscales,
+};
 
 use moments::ItemMoments;
 

@@ -481,14 +481,13 @@ impl Anova {
                 let b = 1.0 + a * (nf - 1.0);
                 let (x, y) = (a * msc, b * mse);
                 let (d1, d2) = (kf - 1.0, (nf - 1.0) * (kf - 1.0));
-                let v = if x == 0.0 && y == 0.0 {
-                    // r0 = 0 (a = 0) is the plain test on (n − 1)(k − 1) df whatever MSE is;
-                    // otherwise MSC = MSE = 0 leaves v = 0/0
-                    if a == 0.0 {
-                        Outcome::Defined(d2)
-                    } else {
-                        Outcome::Undefined(Undefined::DegenerateDegreesOfFreedom)
-                    }
+                let v = if a == 0.0 {
+                    // r0 = 0 is the plain test on (n − 1)(k − 1) df whatever MSE is (set
+                    // exactly: the formula's 1/(1/d2) can miss d2 by an ulp)
+                    Outcome::Defined(d2)
+                } else if x == 0.0 && y == 0.0 {
+                    // MSC = MSE = 0 leaves v = 0/0
+                    Outcome::Undefined(Undefined::DegenerateDegreesOfFreedom)
                 } else {
                     // scaled by the larger term so that neither square overflows
                     let s = x.max(y);

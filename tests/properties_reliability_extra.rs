@@ -1,5 +1,6 @@
 //! Laws of the ICC test against r0 and of McDonald's omega.
 #![allow(clippy::unwrap_used)] // test helpers fail loudly
+#![allow(clippy::doc_markdown)] // math notation is prose, not code
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! The ICC test against r0, the alpha intervals beyond Feldt and McDonald's omega against the
 //! stored references of `tests/reference/` (`icc_r0_irr.R`, `reliability_extra.R`).
 #![allow(clippy::unwrap_used)] // test helpers fail loudly on malformed reference files
+#![allow(clippy::doc_markdown)] // math (λ_j) and author names are prose, not code
 
 mod common;
 
@@ -377,7 +378,7 @@ fn alpha_bootstrap_is_seeded_bounded_and_keeps_counts() {
     let many = one_factor_sample(&mut rng, 2000, &[0.8, 0.7, 0.6], &[0.4, 0.5, 0.6]);
     let e = alpha_bootstrap(&many, big).unwrap_err();
     assert_eq!(e.code(), "reliability_bootstrap_too_costly");
-    assert!(1_000_000u64 * 6000 > MAX_BOOTSTRAP_DRAWS);
+    const { assert!(1_000_000u64 * 6000 > MAX_BOOTSTRAP_DRAWS) };
 }
 
 /// Tolerance of the loadings, uniquenesses and omega against the tightly converged psych

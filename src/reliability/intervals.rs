@@ -1,6 +1,8 @@
 //! Intervals for Cronbach's alpha beyond Feldt's: Duhachek & Iacobucci's (2004) asymptotic
 //! normal interval and a seeded percentile bootstrap over respondents.
 
+#![allow(clippy::doc_markdown)] // math (λ_j, ψ_h, r_ij) and author names are prose, not code
+
 use super::{Error, Result, finite};
 use crate::agreement::Bootstrap;
 use crate::interval::{Interval, Level};
@@ -158,7 +160,7 @@ fn q_of(c: &[f64], k: usize) -> Option<f64> {
         tr_c2 += row.iter().map(|v| v * v).sum::<f64>();
         one_c2_one += row_sum * row_sum;
     }
-    if !(sum > 0.0) {
+    if sum.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
         return None;
     }
     let bracket_terms = sum * (tr_c2 + trace * trace);

@@ -1,6 +1,8 @@
 //! Small dense linear algebra for the one-factor fits (p x p, p up to a few dozen): a cyclic
 //! Jacobi eigen solver for symmetric matrices and a Cholesky solve. Row-major `Vec<f64>`.
 
+#![allow(clippy::doc_markdown)] // math (λ_j, ψ_h, r_ij) and author names are prose, not code
+
 /// Eigenvalues (descending) and eigenvectors (columns of the returned row-major matrix, in
 /// the same order) of the symmetric p x p matrix `a`, by cyclic Jacobi rotations (Golub &
 /// Van Loan 2013, §8.5) to full precision: off-diagonal mass below 1e-30 of the total, or
@@ -75,7 +77,7 @@ pub(super) fn cholesky_solve(h: &[f64], g: &[f64], p: usize) -> Option<Vec<f64>>
                 s -= l[i * p + k] * l[j * p + k];
             }
             if i == j {
-                if !(s > 0.0) {
+                if s.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
                     return None;
                 }
                 l[i * p + i] = s.sqrt();

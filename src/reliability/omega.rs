@@ -1,6 +1,8 @@
 //! McDonald's omega total from a one-factor model fitted to the item correlation matrix, by
 //! maximum likelihood or minimum residual, with an optional seeded bootstrap interval.
 
+#![allow(clippy::doc_markdown)] // math (λ_j, ψ_h, r_ij) and author names are prose, not code
+
 use super::intervals::{Centred, percentile};
 use super::linalg::{cholesky_solve, symmetric_eigen};
 use super::{Error, Result, finite};
@@ -146,6 +148,7 @@ fn minimise(
         let mut t = 1.0;
         let mut next = x.clone();
         let mut accepted = None;
+        let mut full = true; // t = 1, the undamped step
         for _ in 0..60 {
             for i in 0..p {
                 next[i] = x[i] + t * d[i];
@@ -155,7 +158,7 @@ fn minimise(
                 // Armijo; or, for the full step where f is flat to its rounding, a smaller
                 // gradient (Newton on the gradient, which f can no longer guide)
                 let armijo = fn_ <= fx + 1e-4 * t * slope;
-                let flat = t == 1.0 && fn_ <= fx + 8.0 * f64::EPSILON * fx.abs().max(1.0);
+                let flat = full && fn_ <= fx + 8.0 * f64::EPSILON * fx.abs().max(1.0);
                 let smaller = || grad(&next).iter().fold(0.0f64, |m, v| m.max(v.abs())) < gmax;
                 if armijo || (flat && smaller()) {
                     accepted = Some(fn_);
@@ -163,6 +166,7 @@ fn minimise(
                 }
             }
             t *= 0.5;
+            full = false;
         }
         let Some(fn_) = accepted else {
             // no step improves f or the gradient: stationary as far as rounding allows
@@ -174,7 +178,7 @@ fn minimise(
         fx = fn_;
         // a full Newton step at the rounding level: converged (a step cut short by the
         // line search says nothing about stationarity)
-        if t == 1.0 && mu == 0.0 && step <= 1e-13 * scale {
+        if full && mu == 0.0 && step <= 1e-13 * scale {
             return (x, true, gmax);
         }
     }
@@ -241,7 +245,7 @@ fn ml_objective(r: &[f64], p: usize, l: &[f64]) -> f64 {
     let (mut logdet, mut inv, mut s) = (0.0, 0.0, 0.0);
     for i in 0..p {
         let psi = 1.0 - l[i] * l[i];
-        if !(psi > 0.0) {
+        if psi.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
             return f64::INFINITY;
         }
         w[i] = l[i] / psi;
@@ -384,7 +388,10 @@ fn fit(r: &[f64], p: usize, method: FactorMethod) -> Fit {
 /// variance.
 fn correlation(c: &[f64], p: usize) -> Result<Vec<f64>> {
     let sd: Vec<f64> = (0..p).map(|i| c[i * p + i].sqrt()).collect();
-    if let Some(item) = sd.iter().position(|&s| !(s > 0.0)) {
+    if let Some(item) = sd
+        .iter()
+        .position(|&s| s.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater))
+    {
         return Err(Error::ConstantItem { item });
     }
     Ok((0..p * p)

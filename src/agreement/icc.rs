@@ -425,9 +425,10 @@ pub struct IccTest {
 /// let plain = icc(&r, IccForm::TwoWayAgreement, IccUnit::Single, Level::default())?;
 /// let zero = icc_test(&r, IccForm::TwoWayAgreement, IccUnit::Single, 0.0)?;
 /// assert_eq!((zero.f, zero.p), (plain.f, plain.p));
-/// // a higher bar: is ICC(C,1) above 0.5?
-/// let t = icc_test(&r, IccForm::TwoWayConsistency, IccUnit::Single, 0.5)?;
-/// assert!(t.p.value().is_some_and(|p| p < 0.01));
+/// // a higher bar: is ICC(C,1) = 0.71 above 0.3? (irr::icc(r0 = 0.3): F = 4.063, p = 0.0157)
+/// let t = icc_test(&r, IccForm::TwoWayConsistency, IccUnit::Single, 0.3)?;
+/// assert!(t.f.value().is_some_and(|f| (f - 4.0627).abs() < 1e-4));
+/// assert!(t.p.value().is_some_and(|p| (p - 0.0157).abs() < 1e-4));
 /// # Ok::<(), alliance::Error>(())
 /// ```
 ///

@@ -2,13 +2,16 @@
 //! workload. Inputs are built by formula outside the timed loop; each routine checks its
 //! result inside it.
 //!
-//! Sections: continuous agreement (ICC) and internal consistency (Cronbach's alpha). Add
+//! Sections: continuous agreement (ICC), internal consistency (Cronbach's alpha), and the
+//! ICC test against r0, alpha's asymptotic and bootstrap intervals and omega. Add
 //! further sections (e.g. Krippendorff's alpha) as their own functions in `criterion_group!`.
 
 use alliance::Level;
 use alliance::Ratings;
-use alliance::agreement::{icc_reml, icc_table};
-use alliance::reliability::cronbach_alpha;
+use alliance::agreement::{Bootstrap, IccForm, IccUnit, icc_reml, icc_table, icc_test};
+use alliance::reliability::{
+    FactorMethod, alpha_asymptotic, alpha_bootstrap, cronbach_alpha, omega, omega_bootstrap,
+};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -169,11 +172,82 @@ fn repeated_benches(c: &mut Criterion) {
     group.finish();
 }
 
+// ---- ICC against r0, alpha intervals, omega ------------------------------------------------
+/// `n` respondents answering `k` items of one factor (loadings 0.5-0.85), noise from a
+/// deterministic hash: a proper one-factor scale.
+fn one_factor(n: usize, k: usize) -> Ratings {
+    let unit = |x: usize| (x.wrapping_mul(2_654_435_761) % 10_007) as f64 / 10_007.0 - 0.5;
+    let cells = (0..n * k)
+        .map(|c| {
+            let (i, j) = (c / k, c % k);
+            let loading = 0.5 + 0.35 * j as f64 / k as f64;
+            loading * 3.0 * unit(i * 31 + 7) + 2.0 * unit(c * 17 + 3)
+        })
+        .collect();
+    Ratings::new(n, k, cells).expect("valid by construction")
+}
+
+fn reliability_extra_benches(c: &mut Criterion) {
+    let mut group = c.benchmark_group("agreement/icc_test");
+    let r = likert(100_000, 2);
+    group.throughput(Throughput::Elements(200_000));
+    group.bench_function("100000x2 A,1 r0=0.5", |b| {
+        b.iter(|| {
+            let t = icc_test(
+                black_box(&r),
+                IccForm::TwoWayAgreement,
+                IccUnit::Single,
+                0.5,
+            )
+            .expect("enough targets");
+            assert!(t.p.is_defined());
+            t
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("reliability/alpha_intervals");
+    let r = one_factor(10_000, 12);
+    group.bench_function("asymptotic 10000x12", |b| {
+        b.iter(|| alpha_asymptotic(black_box(&r), Level::default()).expect("valid"))
+    });
+    let small = one_factor(500, 12);
+    let boot = Bootstrap::new(1000).expect("valid").with_seed(1);
+    group.bench_function("bootstrap 1000 x 500x12", |b| {
+        b.iter(|| alpha_bootstrap(black_box(&small), boot).expect("valid"))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("reliability/omega");
+    let r = one_factor(1000, 12);
+    for method in [
+        FactorMethod::MaximumLikelihood,
+        FactorMethod::MinimumResidual,
+    ] {
+        group.bench_function(format!("{method:?} 1000x12"), |b| {
+            b.iter(|| {
+                let o = omega(black_box(&r), method).expect("valid");
+                assert!(o.coefficient.is_defined());
+                o
+            })
+        });
+    }
+    let boot = Bootstrap::new(200).expect("valid").with_seed(1);
+    group.bench_function("bootstrap 200 x MinimumResidual 300x12", |b| {
+        let r = one_factor(300, 12);
+        b.iter(|| {
+            omega_bootstrap(black_box(&r), FactorMethod::MinimumResidual, boot).expect("valid")
+        })
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     icc_benches,
     icc_reml_benches,
     cronbach_benches,
-    repeated_benches
+    repeated_benches,
+    reliability_extra_benches
 );
 criterion_main!(benches);

@@ -983,6 +983,62 @@ pub enum Error {
         limit: usize,
     },
 
+    // ---- reliability: omega and intervals ---------------------------------------------------
+    /// A null value r0 for the ICC test outside [0, 1) or not a number.
+    #[error(
+        "the null value r0 of the ICC test is {value}; it must be a number from 0 up to but not \
+         including 1 (e.g. 0.5 to test whether the ICC exceeds 0.5)"
+    )]
+    InvalidNullIcc {
+        /// The value given.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "Number"))]
+        value: f64,
+    },
+    /// Fewer than 3 items for a one-factor model (with 2 items the loadings are not
+    /// identified: any pair with the same product fits).
+    #[error(
+        "omega from a one-factor model needs at least 3 items (with 2 the loadings are not \
+         identified), found {found}"
+    )]
+    OmegaTooFewItems {
+        /// Items given.
+        found: usize,
+    },
+    /// An item every respondent answered the same: its correlations are 0/0 and no factor
+    /// model can be fitted.
+    #[error(
+        "item {item} (0-based column) has the same answer from every respondent; a factor model \
+         needs items that vary: leave it out of the scale"
+    )]
+    ConstantItem {
+        /// 0-based column of the item.
+        item: usize,
+    },
+    /// An item index outside the matrix, or given twice, in an item set (subscale).
+    #[error("the item set lists item {index} (0-based), but {reason}")]
+    InvalidItemSet {
+        /// The index given.
+        index: usize,
+        /// What is wrong ("the matrix has 12 items", "it is listed twice").
+        reason: String,
+    },
+    /// A reliability bootstrap whose replicates times cells passes
+    /// [`reliability::MAX_BOOTSTRAP_DRAWS`](crate::reliability::MAX_BOOTSTRAP_DRAWS).
+    #[error(
+        "a bootstrap of {replicates} replicates over {cells} answers draws {replicates} × \
+         {cells} answers, beyond the limit of {limit}; use fewer replicates (1000 to 2000 \
+         give a percentile interval)"
+    )]
+    ReliabilityBootstrapTooCostly {
+        /// Replicates requested.
+        replicates: usize,
+        /// Answers in the data (respondents × items).
+        cells: usize,
+        /// The most answer draws accepted.
+        limit: u64,
+    },
+
     // ---- trend detectors and monitor (trend-detect) ---------------------------------------
     /// A number beyond [`MAGNITUDE_LIMIT`](crate::domain::MAGNITUDE_LIMIT), where sums of
     /// squares could overflow (alliance scores and session times are many orders of magnitude
@@ -1363,6 +1419,11 @@ impl Error {
             Error::TooManyPointsForSiegel { .. } => "too_many_points_for_siegel",
             Error::TooLarge { .. } => "too_large",
             Error::TooSmall { .. } => "too_small",
+            Error::InvalidNullIcc { .. } => "invalid_null_icc",
+            Error::OmegaTooFewItems { .. } => "omega_too_few_items",
+            Error::ConstantItem { .. } => "constant_item",
+            Error::InvalidItemSet { .. } => "invalid_item_set",
+            Error::ReliabilityBootstrapTooCostly { .. } => "reliability_bootstrap_too_costly",
             Error::TimesDiffer { .. } => "times_differ",
             Error::UnpairedSeries { .. } => "unpaired_series",
             Error::InvalidRuleParameter { .. } => "invalid_rule_parameter",

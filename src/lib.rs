@@ -16,6 +16,9 @@
 //! | the question | use |
 //! |---|---|
 //! | How consistently do a scale's items measure one thing in this sample? | [`reliability::cronbach_alpha`], [`reliability::item_analysis`] |
+//! | How precise is that alpha? | [`reliability::cronbach_alpha`] (Feldt), [`reliability::alpha_asymptotic`] (Duhachek-Iacobucci), [`reliability::alpha_bootstrap`] |
+//! | How much of a (sub)scale's score does one common factor explain? | [`reliability::omega`], [`reliability::omega_subscales`], [`reliability::omega_bootstrap`] |
+//! | Is an ICC above a stated value (say 0.75), not just above 0? | [`agreement::icc_test`] |
 //! | Do client and therapist give the same scores, offsets included? | [`agreement::icc`] with [`agreement::IccForm::TwoWayAgreement`], [`agreement::concordance`] |
 //! | By how much, and in which direction, do they differ? | [`agreement::bland_altman`], [`agreement::discrepancy`] |
 //! | Do they rank sessions alike, whatever their offsets? | [`agreement::icc`] with [`agreement::IccForm::TwoWayConsistency`], [`agreement::pearson`], [`agreement::spearman`] |

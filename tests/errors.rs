@@ -812,6 +812,38 @@ fn texts() -> Vec<(Error, &'static str)> {
             },
             "Sen's slope has no Feldt interval; choose RankedSlopes or InterpolatedSlopes",
         ),
+        (
+            Error::InvalidNullIcc { value: 1.0 },
+            "the null value r0 of the ICC test is 1; it must be a number from 0 up to but not \
+             including 1 (e.g. 0.5 to test whether the ICC exceeds 0.5)",
+        ),
+        (
+            Error::OmegaTooFewItems { found: 2 },
+            "omega from a one-factor model needs at least 3 items (with 2 the loadings are not \
+             identified), found 2",
+        ),
+        (
+            Error::ConstantItem { item: 3 },
+            "item 3 (0-based column) has the same answer from every respondent; a factor model \
+             needs items that vary: leave it out of the scale",
+        ),
+        (
+            Error::InvalidItemSet {
+                index: 12,
+                reason: "the matrix has 12 items".into(),
+            },
+            "the item set lists item 12 (0-based), but the matrix has 12 items",
+        ),
+        (
+            Error::ReliabilityBootstrapTooCostly {
+                replicates: 100_000,
+                cells: 20_000,
+                limit: 1 << 30,
+            },
+            "a bootstrap of 100000 replicates over 20000 answers draws 100000 × 20000 answers, \
+             beyond the limit of 1073741824; use fewer replicates (1000 to 2000 give a \
+             percentile interval)",
+        ),
     ]
 }
 

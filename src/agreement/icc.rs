@@ -331,6 +331,227 @@ pub fn icc_table(ratings: &Ratings, level: Level) -> Result<IccTable> {
     })
 }
 
+/// The F test of an ICC against a stated null value r0 (McGraw & Wong 1996, Table 8).
+///
+/// Serializes; does not deserialize (a result is computed, not read).
+///
+/// # Example
+/// ```
+/// use alliance::agreement::{icc_test, IccForm, IccUnit};
+/// use alliance::Ratings;
+/// let r = Ratings::from_rows(&[[9.0, 2.0, 5.0, 8.0], [6.0, 1.0, 3.0, 2.0], [8.0, 4.0, 6.0, 8.0],
+///                              [7.0, 1.0, 2.0, 6.0], [10.0, 5.0, 6.0, 9.0], [6.0, 2.0, 4.0, 7.0]])?;
+/// let t = icc_test(&r, IccForm::TwoWayConsistency, IccUnit::Single, 0.5)?;
+/// assert_eq!((t.r0, t.df1, t.n), (0.5, 5.0, 6));
+/// assert!(t.p.is_defined());
+/// # Ok::<(), alliance::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct IccTest {
+    /// Model.
+    pub form: IccForm,
+    /// Single or average measure.
+    pub unit: IccUnit,
+    /// The McGraw-Wong name, e.g. "ICC(A,1)".
+    pub name: &'static str,
+    /// The Shrout-Fleiss name, e.g. "ICC(2,1)".
+    pub shrout_fleiss: &'static str,
+    /// The null value r0 of H0: ICC = r0 (against ICC > r0), in [0, 1).
+    pub r0: f64,
+    /// The F statistic (formulas at [`icc_test`]); [`Undefined::ZeroErrorVariance`] when its
+    /// denominator is exactly zero while targets differ (F would be infinite; p is then 0),
+    /// [`Undefined::IndeterminateF`] when numerator and denominator are both zero.
+    pub f: Outcome<f64>,
+    /// Numerator degrees of freedom, n − 1.
+    pub df1: f64,
+    /// Denominator degrees of freedom: n(k − 1) one-way, (n − 1)(k − 1) consistency, and
+    /// Satterthwaite's v (fractional) for absolute agreement, which is
+    /// [`Undefined::DegenerateDegreesOfFreedom`] when r0 > 0 and MSC = MSE = 0 (0/0).
+    pub df2: Outcome<f64>,
+    /// Upper-tail p of the test (H1: ICC > r0); 0 when F is infinite.
+    pub p: Outcome<f64>,
+    /// How p was computed: [`PMethod::F`].
+    pub p_method: PMethod,
+    /// Targets used (rated objects with a rating from every rater).
+    pub n: usize,
+    /// Targets dropped because a rating was missing.
+    pub dropped: usize,
+    /// Raters (k).
+    pub raters: usize,
+    /// Missing-data policy applied (listwise).
+    pub missing: CaseDeletion,
+    /// The reference this matches.
+    pub reference: &'static str,
+}
+
+/// The F test of H0: ICC = r0 against ICC > r0, for any of the six forms (McGraw & Wong
+/// 1996, Table 8, with the correction in *Psychological Methods* 1(4), 390).
+///
+/// With the mean squares of [`icc`] (MSR rows, MSC raters, MSE residual, MSW within), n
+/// targets and k raters:
+///
+/// ```text
+/// ICC(1)    F = MSR/MSW · (1 − r0)/(1 + (k − 1) r0)   df n − 1, n(k − 1)
+/// ICC(1,k)  F = MSR/MSW · (1 − r0)                    df n − 1, n(k − 1)
+/// ICC(C,1)  F = MSR/MSE · (1 − r0)/(1 + (k − 1) r0)   df n − 1, (n − 1)(k − 1)
+/// ICC(C,k)  F = MSR/MSE · (1 − r0)                    df n − 1, (n − 1)(k − 1)
+/// ICC(A,1)  F = MSR/(a MSC + b MSE),  a = k r0/(n(1 − r0)),  b = 1 + k r0 (n − 1)/(n(1 − r0))
+/// ICC(A,k)  F = MSR/(a MSC + b MSE),  a = r0/(n(1 − r0)),    b = 1 + r0 (n − 1)/(n(1 − r0))
+///           df n − 1, v = (a MSC + b MSE)² / ((a MSC)²/(k − 1) + (b MSE)²/((n − 1)(k − 1)))
+/// p = P(F(df1, df2) > F)
+/// ```
+///
+/// With r0 = 0 every form is the plain F test of [`icc`] (a = 0, b = 1, v = (n − 1)(k − 1)).
+/// The a and b of the agreement test, and so its v, come from r0, not from the estimate
+/// (which gives the v of the interval): `irr::icc` 0.84.1 uses the interval's v for the test
+/// too, so its df2 and p of ICC(A, ·) differ from McGraw & Wong's (its F agrees); see
+/// `tests/reference/README.md`. O(nk), one pass of the ANOVA of [`icc`].
+///
+/// # Errors
+/// [`Error::InvalidNullIcc`] when r0 is not a number in [0, 1); [`Error::TooFewTargets`]
+/// when fewer than 2 targets have every rating; [`Error::RatingsTooLarge`] when the mean
+/// squares overflow.
+///
+/// # Example
+/// ```
+/// use alliance::agreement::{icc, icc_test, IccForm, IccUnit};
+/// use alliance::{Level, Ratings};
+/// let r = Ratings::from_rows(&[[9.0, 2.0, 5.0, 8.0], [6.0, 1.0, 3.0, 2.0], [8.0, 4.0, 6.0, 8.0],
+///                              [7.0, 1.0, 2.0, 6.0], [10.0, 5.0, 6.0, 9.0], [6.0, 2.0, 4.0, 7.0]])?;
+/// // r0 = 0 is the plain F test
+/// let plain = icc(&r, IccForm::TwoWayAgreement, IccUnit::Single, Level::default())?;
+/// let zero = icc_test(&r, IccForm::TwoWayAgreement, IccUnit::Single, 0.0)?;
+/// assert_eq!((zero.f, zero.p), (plain.f, plain.p));
+/// // a higher bar: is ICC(C,1) = 0.71 above 0.3? (irr::icc(r0 = 0.3): F = 4.063, p = 0.0157)
+/// let t = icc_test(&r, IccForm::TwoWayConsistency, IccUnit::Single, 0.3)?;
+/// assert!(t.f.value().is_some_and(|f| (f - 4.0627).abs() < 1e-4));
+/// assert!(t.p.value().is_some_and(|p| (p - 0.0157).abs() < 1e-4));
+/// # Ok::<(), alliance::Error>(())
+/// ```
+///
+/// # References
+/// McGraw, K. O., & Wong, S. P. (1996). Forming inferences about some intraclass correlation
+/// coefficients. *Psychological Methods*, 1, 30-46, Table 8; correction, 1, 390. Matches
+/// R `irr::icc(..., r0 = )` 0.84.1 (F, df and p of the one-way and consistency forms, F of
+/// the agreement forms) and McGraw & Wong's Table 8 evaluated in R (df2 and p of the
+/// agreement forms).
+pub fn icc_test(ratings: &Ratings, form: IccForm, unit: IccUnit, r0: f64) -> Result<IccTest> {
+    if !(0.0..1.0).contains(&r0) {
+        return Err(Error::InvalidNullIcc { value: r0 });
+    }
+    Ok(Anova::of(ratings)?.test(form, unit, r0))
+}
+
+impl Anova {
+    /// McGraw & Wong's Table 8 test of ICC = r0.
+    #[allow(clippy::float_cmp)] // exact zeros are set exactly in `Anova::of`
+    fn test(&self, form: IccForm, unit: IccUnit, r0: f64) -> IccTest {
+        let (name, shrout_fleiss, _) = names(form, unit);
+        let (nf, kf) = (self.n as f64, self.k as f64);
+        let df1 = nf - 1.0;
+        let MeanSquares {
+            rows: msr,
+            columns: msc,
+            error: mse,
+            ..
+        } = self.ms;
+        // (F's denominator, df2): F = MSR / denominator
+        let (den, df2) = match form {
+            IccForm::OneWay | IccForm::TwoWayConsistency => {
+                let df2 = if form == IccForm::OneWay {
+                    nf * (kf - 1.0)
+                } else {
+                    (nf - 1.0) * (kf - 1.0)
+                };
+                // F = MSR/err · c, so the denominator is err / c with c > 0
+                let c = match unit {
+                    IccUnit::Single => (1.0 - r0) / (1.0 + (kf - 1.0) * r0),
+                    IccUnit::Average => 1.0 - r0,
+                };
+                (self.error_ms(form) / c, Outcome::Defined(df2))
+            }
+            IccForm::TwoWayAgreement => {
+                let ratio = r0 / (nf * (1.0 - r0));
+                let a = match unit {
+                    IccUnit::Single => kf * ratio,
+                    IccUnit::Average => ratio,
+                };
+                let b = 1.0 + a * (nf - 1.0);
+                let (x, y) = (a * msc, b * mse);
+                let (d1, d2) = (kf - 1.0, (nf - 1.0) * (kf - 1.0));
+                let v = if a == 0.0 {
+                    // r0 = 0 is the plain test on (n − 1)(k − 1) df whatever MSE is (set
+                    // exactly: the formula's 1/(1/d2) can miss d2 by an ulp)
+                    Outcome::Defined(d2)
+                } else if x == 0.0 && y == 0.0 {
+                    // MSC = MSE = 0 leaves v = 0/0
+                    Outcome::Undefined(Undefined::DegenerateDegreesOfFreedom)
+                } else {
+                    // scaled by the larger term so that neither square overflows
+                    let s = x.max(y);
+                    let (xs, ys) = (x / s, y / s);
+                    let v = (xs + ys) * (xs + ys) / (xs * xs / d1 + ys * ys / d2);
+                    if v.is_finite() && v > 0.0 {
+                        Outcome::Defined(v)
+                    } else {
+                        Outcome::Undefined(Undefined::DegenerateDegreesOfFreedom)
+                    }
+                };
+                (x + y, v)
+            }
+        };
+        let (f, p) = if msr == 0.0 && den == 0.0 {
+            let why = Outcome::Undefined(Undefined::IndeterminateF);
+            (why, why)
+        } else if den == 0.0 {
+            (
+                Outcome::Undefined(Undefined::ZeroErrorVariance),
+                Outcome::Defined(0.0),
+            )
+        } else {
+            let f = msr / den;
+            if !f.is_finite() {
+                (
+                    Outcome::Undefined(Undefined::OutOfRange),
+                    Outcome::Defined(0.0),
+                )
+            } else {
+                let p = match df2 {
+                    Outcome::Defined(df2) => stats::f_sf(f, df1, df2)
+                        .map_or(Outcome::Undefined(Undefined::OutOfRange), Outcome::Defined),
+                    Outcome::Undefined(why) => Outcome::Undefined(why),
+                };
+                (Outcome::Defined(f), p)
+            }
+        };
+        IccTest {
+            form,
+            unit,
+            name,
+            shrout_fleiss,
+            r0,
+            f,
+            df1,
+            df2,
+            p,
+            p_method: PMethod::F,
+            n: self.n,
+            dropped: self.dropped,
+            raters: self.k,
+            missing: CaseDeletion::Listwise,
+            reference: match form {
+                IccForm::TwoWayAgreement => {
+                    "McGraw & Wong (1996) Table 8; irr::icc 0.84.1 (F only: its df2 is the interval's v)"
+                }
+                _ => "irr::icc 0.84.1 (r0 = ); McGraw & Wong (1996) Table 8",
+            },
+        }
+    }
+}
+
 /// The two-way ANOVA on the complete targets, and how to decide that a combination of its
 /// sums of squares is zero.
 struct Anova {

@@ -17,7 +17,7 @@ pub use bland_altman::{BlandAltman, LimitMultiplier, bland_altman};
 pub use concordance::{Concordance, concordance};
 pub use correlation::{Correlation, CorrelationMethod, pearson, spearman};
 pub use discrepancy::{Discrepancy, HigherRater, PairDiscrepancy, discrepancy};
-pub use icc::{Icc, IccForm, IccTable, IccUnit, MeanSquares, icc, icc_table};
+pub use icc::{Icc, IccForm, IccTable, IccTest, IccUnit, MeanSquares, icc, icc_table, icc_test};
 pub use icc_reml::{IccReml, RemlIcc, icc_reml};
 
 // ---- repeated-measures agreement (rm_corr, Bland-Altman for repeated pairs) -------------

@@ -13,8 +13,16 @@ use crate::outcome::{Outcome, Undefined};
 use crate::ratings::{CaseDeletion, Ratings};
 use crate::stats;
 
+mod intervals;
+mod linalg;
 mod moments;
+mod omega;
 mod pairwise;
+
+pub use intervals::{AlphaAsymptotic, AlphaBootstrap, alpha_asymptotic, alpha_bootstrap};
+pub use omega::{
+    FactorMethod, Omega, omega, omega_bootstrap, omega_from_covariance, omega_subscales,
+};
 
 use moments::ItemMoments;
 
@@ -471,3 +479,9 @@ pub(super) fn feldt(alpha: f64, n: f64, k: f64, level: Level) -> Outcome<Interva
         _ => Outcome::Undefined(Undefined::TooFewObservations),
     }
 }
+
+/// The most answers one reliability bootstrap may draw, replicates × respondents × items:
+/// 2^30 (about 1.1e9). Checked before any resampling, with
+/// [`Error::ReliabilityBootstrapTooCostly`]: 2000 replicates fit up to 536,870 answers
+/// (e.g. 44,739 respondents on a 12-item scale).
+pub const MAX_BOOTSTRAP_DRAWS: u64 = 1 << 30;

@@ -473,6 +473,7 @@ impl MonitorConfig {
     }
 
     /// The same configuration with the rules a format-1 snapshot knew, for its fingerprint.
+    #[cfg(feature = "serde")]
     pub(crate) fn legacy_debug(&self) -> String {
         /// The configuration as it was before the not-on-track rule: its `Debug` text is the
         /// one format-1 snapshots were fingerprinted with.

@@ -371,6 +371,7 @@ impl ExpectedCurve {
     /// point's band either wholly defined (finite, `lower <= expected <= upper`, resting on at
     /// least [`CurveOptions::fewest`] scores) or wholly undefined; `at_session <= n`;
     /// `half_width <= max_half_width`.
+    #[cfg(feature = "serde")]
     pub(crate) fn checked(options: CurveOptions, points: Vec<ExpectedPoint>) -> Result<Self> {
         options.check()?;
         let bad = |what| Err(Error::InvalidCurve { what });

@@ -24,7 +24,11 @@
 //! | Do they rank sessions alike, whatever their offsets? | [`agreement::icc`] with [`agreement::IccForm::TwoWayConsistency`], [`agreement::pearson`], [`agreement::spearman`] |
 //! | Do they pick the same answer on an item? | [`agreement::cohen_kappa`] (weighted for ordered answers); [`agreement::gwet_ac`] when most answers sit at the ceiling |
 //! | Do several raters or coders agree, some ratings missing? | [`agreement::fleiss_kappa`], [`agreement::krippendorff_alpha`] |
+//! | How reliable are ratings when some raters missed some targets? | [`agreement::icc_reml`] (REML on every observed rating, not only complete targets) |
+//! | Do client and therapist ratings move together within dyads, over many sessions per dyad? | [`agreement::rm_corr`], [`agreement::bland_altman_repeated`], [`caseload::repeated_agreement`]; does their difference grow with the level? [`agreement::proportional_bias`] |
 //! | Is the alliance rising or falling across sessions? | [`trend::ols_trend`], [`trend::mann_kendall`], [`trend::sen_slope`] |
+//! | ...when neighbouring sessions are correlated, or a few sessions are wild? | [`trend::mann_kendall_yue_wang`], [`trend::mann_kendall_pre_whitened`], [`trend::mann_kendall_trend_free_pre_whitened`]; [`trend::siegel_slope`] |
+//! | Is this client's alliance where a reference caseload's was at this session? | [`trend::expected_curve`], [`caseload::expected_curve`], [`trend::not_on_track`] (and the monitor's not-on-track rule) |
 //! | Did it change reliably between two sessions? | [`trend::reliable_change`] |
 //! | Was there a rupture, and was it repaired? A sudden drop? | [`trend::ruptures`], [`trend::sudden_drops`], [`trend::cusum`], [`trend::ewma`], [`trend::pcoms_flags`] |
 //! | While therapy runs, session by session? | [`monitor::Monitor`], [`monitor::DyadMonitor`] |

@@ -44,14 +44,19 @@ impl Metric {
     pub const RATIO_PAIRS_LIMIT: u64 = 1 << 27;
 }
 
-/// A deterministic, seeded unit bootstrap for the interval of Krippendorff's alpha.
+/// A deterministic, seeded bootstrap: how many replicates, the seed and the level. Shared by
+/// every bootstrap interval of the crate: Krippendorff's alpha (below),
+/// [`icc_reml`](crate::agreement::icc_reml) (a parametric bootstrap: replicates simulated
+/// from the fit), and [`alpha_bootstrap`](crate::reliability::alpha_bootstrap) and
+/// [`omega_bootstrap`](crate::reliability::omega_bootstrap) (respondents resampled); each
+/// function's docs say what is resampled.
 ///
-/// The cost is the number of replicates times the cost of one alpha (memory: one value per
+/// For Krippendorff's alpha the cost is the number of replicates times the cost of one alpha (memory: one value per
 /// replicate, at most 8 MB): a million replicates on 100 units take about 5 s, so keep
 /// large data sets to the conventional 1000 to 10,000 replicates.
 ///
-/// Each replicate draws the pairable units with replacement (`SplitMix64` from the seed) and
-/// recomputes alpha; the interval is the percentile interval of the defined replicates
+/// For Krippendorff's alpha each replicate draws the pairable units with replacement
+/// (`SplitMix64` from the seed) and recomputes alpha; the interval is the percentile interval of the defined replicates
 /// (linear interpolation between order statistics, numpy's default). This is a plain unit
 /// bootstrap, not Krippendorff's (Hayes & Krippendorff 2007) resampling of the coincidence
 /// matrix: it keeps each unit's coders together and needs no distributional assumption.

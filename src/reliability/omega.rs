@@ -346,7 +346,17 @@ fn ml(r: &[f64], p: usize) -> Fit {
         (0, f64::INFINITY),
         |m, (i, psi)| if psi < m.1 { (i, psi) } else { m },
     );
-    if min_psi >= HEYWOOD_ML {
+    // the boundary ψ_h = 0: the factor is item h, so λ_h = 1 and λ_j = r_hj
+    let boundary: Vec<f64> = (0..p)
+        .map(|j| if j == h { 1.0 } else { r[h * p + j] })
+        .collect();
+    // Near the boundary the iteration creeps towards it (ψ of 1e-6 after hundreds of
+    // steps), so where it stops is no test: the optimum is on the boundary when the
+    // boundary fits at least as well as the point reached (an interior optimum fits better).
+    let on_boundary = min_psi < HEYWOOD_ML
+        || (min_psi < HEYWOOD_NEAR
+            && ml_objective_at(r, p, &boundary) <= ml_objective(r, p, &loadings));
+    if !on_boundary {
         // interior: converged, or stopped by rounding with a small gradient (near the
         // boundary the gradient's rounding grows like 1/ψ)
         return Fit {
@@ -355,21 +365,47 @@ fn ml(r: &[f64], p: usize) -> Fit {
             converged: converged || gmax <= 1e-6,
         };
     }
-    // the boundary ψ_h = 0: the factor is item h, so λ_h = 1 and λ_j = r_hj
-    let loadings = (0..p)
-        .map(|j| if j == h { 1.0 } else { r[h * p + j] })
-        .collect();
     Fit {
-        loadings,
+        loadings: boundary,
         heywood: true,
         converged: true,
     }
+}
+
+/// The ML discrepancy log|Σ| + tr(Σ⁻¹R) for loadings `l` with ψ = 1 − λ² allowed to be 0
+/// (where [`ml_objective`] is infinite), from the eigenvalues of Σ = λλ' + Ψ; +∞ when Σ is
+/// not positive definite.
+fn ml_objective_at(r: &[f64], p: usize, l: &[f64]) -> f64 {
+    let mut sigma = vec![0.0; p * p];
+    for i in 0..p {
+        for j in 0..p {
+            sigma[i * p + j] = if i == j { 1.0 } else { l[i] * l[j] };
+        }
+    }
+    let (values, vectors) = symmetric_eigen(&sigma, p);
+    if values
+        .iter()
+        .any(|&e| e.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater))
+    {
+        return f64::INFINITY;
+    }
+    // tr(Σ⁻¹R) = Σ_k v_k'Rv_k / e_k
+    let (mut logdet, mut trace) = (0.0, 0.0);
+    for (k, &e) in values.iter().enumerate() {
+        let v: Vec<f64> = (0..p).map(|i| vectors[i * p + k]).collect();
+        logdet += e.ln();
+        trace += quadratic(r, p, &v) / e;
+    }
+    logdet + trace
 }
 
 /// An ML uniqueness below this is taken as the boundary ψ = 0 (a Heywood case): the
 /// iteration approaches the boundary only slowly (ψ of 1e-7 after hundreds of steps),
 /// and a uniqueness below 1e-6 of the item's variance is indistinguishable from none.
 const HEYWOOD_ML: f64 = 1e-6;
+
+/// Below this uniqueness the boundary is compared with the point the iteration reached.
+const HEYWOOD_NEAR: f64 = 1e-3;
 
 fn fit(r: &[f64], p: usize, method: FactorMethod) -> Fit {
     let mut fit = match method {

@@ -68,19 +68,23 @@ fn detrend(series: &Series, slope: f64, out: &mut Vec<f64>) -> f64 {
     magnitude
 }
 
-/// Centres `d` in place; `None` when it is constant up to rounding (the autocorrelation is
-/// then 0/0), else the sum of squared deviations.
-fn centre(d: &mut [f64], magnitude: f64) -> Option<f64> {
+/// Centres `d` in place and gives the sum of squared deviations; `ConstantValues` when `d`
+/// is constant up to rounding (the autocorrelation is then 0/0), `OutOfRange` when the
+/// detrended scores or their squares overflow (scores and slope times near the domain's
+/// edge).
+fn centre(d: &mut [f64], magnitude: f64) -> std::result::Result<f64, Undefined> {
     let n = d.len();
     let mean = stats::sum(d.iter().copied()) / n as f64;
     for v in d.iter_mut() {
         *v -= mean;
     }
     let ss = stats::sum(d.iter().map(|v| v * v));
-    if ss <= 0.0 || RoundingNoise::new(magnitude).is_unresolved(ss, n) {
-        None
+    if !ss.is_finite() || !magnitude.is_finite() {
+        Err(Undefined::OutOfRange)
+    } else if ss <= 0.0 || RoundingNoise::new(magnitude).is_unresolved(ss, n) {
+        Err(Undefined::ConstantValues)
     } else {
-        Some(ss)
+        Ok(ss)
     }
 }
 
@@ -284,8 +288,16 @@ pub fn mann_kendall_yue_wang(series: &Series, options: YueWangOptions) -> Result
         out.z = Outcome::Defined(0.0);
         out.p = Outcome::Defined(1.0);
     }
-    let Some(ss) = centre(&mut d, magnitude) else {
-        return Ok(out);
+    let ss = match centre(&mut d, magnitude) {
+        Ok(ss) => ss,
+        Err(why) => {
+            let why = Outcome::Undefined(why);
+            (out.correction, out.effective_n, out.var_s, out.lag1) = (why, why, why, why);
+            if counts.s != 0 {
+                (out.z, out.p) = (why, why);
+            }
+            return Ok(out);
+        }
     };
     let nf = n as f64;
     let bound = match options.level {
@@ -396,8 +408,9 @@ pub struct PreWhitened {
     /// Sen-detrended scores (trend-free); [`Undefined::ConstantValues`] when those are all
     /// equal (nothing to whiten: the series is tested as it is).
     pub lag1: Outcome,
-    /// Whether the series was pre-whitened (false when r₁ is undefined or, with a level,
-    /// not significant: the scores were then tested as they are).
+    /// Whether the series was pre-whitened (false when r₁ is undefined, when with a level it
+    /// is not significant, or when the whitened scores overflow near the domain's edge: the
+    /// scores were then tested as they are).
     pub whitened: bool,
     /// Points tested: n − 1 when whitened, else n.
     pub tested: usize,
@@ -561,8 +574,8 @@ fn whitened_test(
     };
     let mut dev = d.clone();
     let lag1 = match centre(&mut dev, magnitude) {
-        Some(ss) => Outcome::Defined(autocorrelation(&dev, ss, 1)),
-        None => Outcome::Undefined(Undefined::ConstantValues),
+        Ok(ss) => Outcome::Defined(autocorrelation(&dev, ss, 1)),
+        Err(why) => Outcome::Undefined(why),
     };
     let whiten = match (lag1, options.level) {
         (Outcome::Undefined(_), _) => None,
@@ -586,6 +599,12 @@ fn whitened_test(
             &dev
         }
         None => y,
+    };
+    // whitened scores that overflow (scores and slope times near the domain's edge) cannot
+    // be ranked: the series is tested as it is, as when r1 is undefined
+    let (whiten, tested) = match tested.iter().all(|v| v.is_finite()) {
+        true => (whiten, tested),
+        false => (None, y),
     };
     let m = tested.len();
     let counts = s_counts(tested);

@@ -139,7 +139,7 @@ fn run(u: &mut Unstructured) -> Result<()> {
                 if i == snapshot_at || i + 1 == n {
                     let json = serde_json::to_string(&monitor.snapshot()).expect("serializes");
                     let saved: MonitorSnapshot<&str> = serde_json::from_str(&json).expect("reads");
-                    let restored = Monitor::restore(saved, *monitor.config()).expect("restores");
+                    let restored = Monitor::restore(saved, monitor.config().clone()).expect("restores");
                     assert_eq!(restored, monitor, "a snapshot through JSON");
                 }
             }
@@ -212,7 +212,7 @@ fn damaged_snapshot(
     let Ok(saved) = serde_json::from_str::<MonitorSnapshot<&str>>(&text) else {
         return Ok(());
     };
-    let Ok(mut restored) = Monitor::restore(saved, *monitor.config()) else {
+    let Ok(mut restored) = Monitor::restore(saved, monitor.config().clone()) else {
         return Ok(());
     };
     for (&time, &score) in t.iter().zip(client) {

@@ -1,9 +1,13 @@
 //! Batch scoring throughput: 1,000,000 WAI-SR responses from one flat buffer, as one-byte
-//! codes (the fast path) and as `Option<f64>`, and one response scored alone. Also the one-byte
+//! codes (the fast path) and as `Option<f64>`, one response at a time into a reused card, and
+//! one response scored alone. Also the one-byte
 //! path on other shapes: complete WAI-SR rows, the 19-item HAq-II (five reverse-keyed items,
 //! no subscales) and a 0-100 scale (16-bit lanes).
 
-use alliance::{BatchScorer, Instrument, Rater, Response, Scale, ScoringRule, catalog, score};
+use alliance::{
+    BatchScorer, Instrument, Rater, Response, Scale, ScoreCard, ScoringRule, catalog, score,
+    score_into,
+};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -93,6 +97,20 @@ fn scoring(c: &mut Criterion) {
         b.iter(|| {
             scorer.score_into(black_box(&wide), &mut out).unwrap();
             assert_eq!(out.len(), RESPONSES);
+        })
+    });
+    // one response at a time into a reused card, as an app or the CLI scores a stream
+    let some = &wide[..12 * 100_000];
+    group.throughput(Throughput::Elements(100_000));
+    group.bench_function("wai_sr_score_into/100000", |b| {
+        let mut card = ScoreCard::new();
+        b.iter(|| {
+            let mut flagged = 0;
+            for answers in some.chunks_exact(12) {
+                score_into(&wai_sr, black_box(answers), &mut card).unwrap();
+                flagged += usize::from(card.is_flagged());
+            }
+            flagged
         })
     });
     group.finish();

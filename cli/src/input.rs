@@ -643,16 +643,27 @@ impl Reader {
         }
     }
 
-    /// The ids of a row (client, therapist, session, date, rater, instrument), into `into`.
+    /// The ids of a row (client, therapist, session, date, rater, instrument), into `into`
+    /// (part-filled when the row is refused).
     fn ids(&self, line: u64, f: &Fields, into: &mut Answered) -> Result<(), Reject> {
         let c = &self.columns;
-        let client = f.get(c.client);
-        if client.is_empty() {
-            return Err(self.reject(line, Some(c.client), "the client id is empty"));
+        // a dyad's rows are mostly consecutive: an id as the row before's is not read again
+        // (an id as kept is trimmed, so bytes equal to it are the same id trimmed)
+        if into.client.is_empty() || f.bytes(c.client) != into.client.as_bytes() {
+            let client = f.get(c.client);
+            if client.is_empty() {
+                return Err(self.reject(line, Some(c.client), "the client id is empty"));
+            }
+            into.client.clear();
+            into.client.push_str(client);
         }
-        let therapist = f.get(c.therapist);
-        if therapist.is_empty() {
-            return Err(self.reject(line, Some(c.therapist), "the therapist id is empty"));
+        if into.therapist.is_empty() || f.bytes(c.therapist) != into.therapist.as_bytes() {
+            let therapist = f.get(c.therapist);
+            if therapist.is_empty() {
+                return Err(self.reject(line, Some(c.therapist), "the therapist id is empty"));
+            }
+            into.therapist.clear();
+            into.therapist.push_str(therapist);
         }
         let session: u32 = match whole_number(f.bytes(c.session)) {
             Some(n) => n,
@@ -693,7 +704,11 @@ impl Reader {
             None => self
                 .default_instrument
                 .ok_or_else(|| self.reject(line, None, "no instrument"))?,
-            Some(i) => match self.instruments.position_of_bytes(f.bytes(i)) {
+            // the previous row's instrument first: a file is mostly of one
+            Some(i) => match self
+                .instruments
+                .position_of_bytes(f.bytes(i), into.instrument)
+            {
                 Some(p) => p,
                 None => {
                     let id = f.get(i);
@@ -711,10 +726,6 @@ impl Reader {
             },
         };
         into.line = line;
-        into.client.clear();
-        into.client.push_str(client);
-        into.therapist.clear();
-        into.therapist.push_str(therapist);
         into.session = session;
         into.date = date;
         into.rater = rater;

@@ -82,8 +82,16 @@ impl Instruments {
         self.list.iter().position(|i| i.id() == id)
     }
 
-    /// As [`Instruments::position`], for an id given as bytes exactly as written.
-    pub fn position_of_bytes(&self, id: &[u8]) -> Option<usize> {
+    /// As [`Instruments::position`], for an id given as bytes exactly as written, trying the
+    /// instrument at `guess` first.
+    pub fn position_of_bytes(&self, id: &[u8], guess: usize) -> Option<usize> {
+        if self
+            .list
+            .get(guess)
+            .is_some_and(|i| i.id().as_bytes() == id)
+        {
+            return Some(guess);
+        }
         self.list.iter().position(|i| i.id().as_bytes() == id)
     }
 

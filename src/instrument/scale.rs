@@ -198,6 +198,26 @@ impl Scale {
         (100.0 * (mean - self.min) / (self.max - self.min)).clamp(0.0, 100.0)
     }
 
+    /// Whether [`Scale::check`] accepts `x`, without saying why not: the common case of
+    /// a whole number of unit steps inside the scale in a few comparisons (NaN fails them
+    /// all), anything else as `check` decides.
+    #[inline]
+    pub(crate) fn accepts(&self, x: f64) -> bool {
+        // a whole number of steps from 0 to 2^52 is what adding and taking away 2^52 leaves
+        // as it is (three additions: a saturating cast to an integer and back costs four times
+        // as much); anything else, NaN included, goes to `check`
+        const WHOLE: f64 = 4_503_599_627_370_496.0; // 2^52
+        let steps = x - self.min;
+        #[allow(clippy::float_cmp)] // exactness is the point
+        let unit_step = self.step == Some(1.0) && (steps + WHOLE) - WHOLE == steps;
+        // the bounds are in the domain, so between them only a tiny non-zero x is outside it
+        let in_domain = x == 0.0 || x.abs() >= crate::domain::RESOLUTION_LIMIT;
+        if self.min <= x && x <= self.max && unit_step && in_domain {
+            return true;
+        }
+        self.check(0, x).is_ok()
+    }
+
     /// Checks one answer to item `item`.
     pub(crate) fn check(&self, item: u16, x: f64) -> Result<()> {
         if !x.is_finite() {
@@ -278,6 +298,55 @@ impl From<Scale> for ScaleData {
             min: s.min,
             max: s.max,
             step: s.step,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn answer() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            (-3i32..12).prop_map(f64::from),
+            (-6i32..24).prop_map(|h| f64::from(h) / 2.0),
+            (-3i32..12).prop_map(|i| f64::from(i) + 1e-10),
+            (-3i32..12).prop_map(|i| f64::from(i) - 1e-3),
+            prop::sample::select(vec![
+                f64::NAN,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                0.0,
+                -0.0,
+                1e-200,
+                -1e-101,
+                1e101,
+            ]),
+            -20.0..20.0f64,
+        ]
+    }
+
+    fn scale() -> impl Strategy<Value = Scale> {
+        prop_oneof![
+            (0u8..3, 2u8..10)
+                .prop_filter_map("min below max", |(lo, hi)| Scale::likert(lo, hi).ok()),
+            (-2i32..2, 1i32..4).prop_filter_map("on the grid", |(lo, n)| {
+                Scale::with_step(f64::from(lo), f64::from(lo) + 0.5 * f64::from(n), 0.5).ok()
+            }),
+            (-5.0..0.0f64, 0.5..10.0f64)
+                .prop_filter_map("valid", |(lo, hi)| Scale::new(lo, hi).ok()),
+            (-3i32..0, 1i32..6).prop_filter_map("valid", |(lo, n)| {
+                Scale::with_step(f64::from(lo), f64::from(lo + n), 1.0).ok()
+            }),
+        ]
+    }
+
+    proptest! {
+        /// The quick acceptance test agrees with the full check on every answer.
+        #[test]
+        fn accepts_is_check(s in scale(), x in answer()) {
+            prop_assert_eq!(s.accepts(x), s.check(1, x).is_ok());
         }
     }
 }

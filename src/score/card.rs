@@ -192,7 +192,8 @@ pub(super) fn tally<const CHECK: bool>(
     let mut elements = [(0.0, 0); 4];
     for (item, answer) in instrument.items().iter().zip(answers) {
         let Some(x) = *answer else { continue };
-        if CHECK {
+        // the reason, only for an answer refused
+        if CHECK && !scale.accepts(x) {
             scale.check(item.number(), x)?;
         }
         let x = match item.keying() {
@@ -219,16 +220,21 @@ pub(super) fn tally<const CHECK: bool>(
         card.subscales
             .push(ScaleScore::from_sum(instrument, s, n, k));
     }
-    card.profile = ElementProfile::from_scores(Element::ALL.map(|element| {
-        let (s, n) = elements[element.index()];
-        (n > 0).then(|| {
-            ElementScore::new(
-                scale.pomp(s / n as f64),
+    let mut profile = [None; 4];
+    for (element, (score, (s, n))) in Element::ALL
+        .into_iter()
+        .zip(profile.iter_mut().zip(elements))
+    {
+        if n > 0 {
+            let pomp = scale.pomp(s / n as f64);
+            *score = Some(ElementScore::new(
+                pomp,
                 instrument.element_items(element),
                 n,
-            )
-        })
-    }));
+            ));
+        }
+    }
+    card.profile = ElementProfile::from_scores(profile);
     card.flags.clear();
     card.flags
         .extend(instrument.cutoffs().iter().map(|c| c.flags(total.value)));

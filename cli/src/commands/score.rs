@@ -229,7 +229,7 @@ impl Rows {
         row.text(&a.therapist);
         row.int(i64::from(a.session));
         row.date(a.date);
-        row.text(a.rater.label());
+        row.label(a.rater.label());
         row.text(instrument.id());
         row.num(Some(total.value));
         row.num(Some(total.mean));

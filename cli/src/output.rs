@@ -106,10 +106,18 @@ fn csv_text(out: &mut Vec<u8>, s: &[u8]) {
 
 /// The decimal digits of `i`, in `buf`.
 fn itoa(i: i64, buf: &mut [u8; 20]) -> &[u8] {
-    // the common case (sessions, item counts) without a division
-    if let Ok(small @ 0..10) = u8::try_from(i) {
-        buf[19] = b'0' + small;
-        return &buf[19..];
+    // the common cases (sessions, item counts) without a loop
+    match i {
+        0..=9 => {
+            buf[19] = b'0' + i as u8;
+            return &buf[19..];
+        }
+        10..=99 => {
+            buf[18] = b'0' + (i / 10) as u8;
+            buf[19] = b'0' + (i % 10) as u8;
+            return &buf[18..];
+        }
+        _ => {}
     }
     let mut n = i.unsigned_abs();
     let mut at = buf.len();

@@ -19,8 +19,11 @@ use std::io::Read;
 use std::sync::mpsc::{Receiver, Sender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 
-/// Input bytes per chunk, at least (a chunk ends after a whole record).
-const CHUNK_BYTES: usize = 1 << 20;
+/// Input bytes per chunk, at least (a chunk ends after a whole record). Small enough that a
+/// chunk and its output stay in a core's cache until they are written: with 1 MB chunks the
+/// kernel's copy of the output into the file took twice the time, and the whole run a third
+/// longer (10 million rows: 3.8-4.1 s, against 2.8-2.9 s with 256 KB; 64 KB cost more again).
+const CHUNK_BYTES: usize = 1 << 18;
 
 /// The environment variable that sets the bytes per chunk instead (for tests, which cut small
 /// files into many chunks); `0` reads on one thread instead of in chunks.

@@ -190,6 +190,8 @@ pub(super) fn tally<const CHECK: bool>(
     card.sums.resize(n_sub, (0.0, 0));
     let mut total = (0.0, 0);
     let mut elements = [(0.0, 0); 4];
+    // a slice, so that where it lies stays in a register through the stores into it
+    let sums = card.sums.as_mut_slice();
     for (item, answer) in instrument.items().iter().zip(answers) {
         let Some(x) = *answer else { continue };
         // the reason, only for an answer refused
@@ -201,7 +203,7 @@ pub(super) fn tally<const CHECK: bool>(
             Keying::Reverse => scale.reversed(x),
         };
         add(&mut total, x);
-        if let Some(s) = item.subscale().and_then(|s| card.sums.get_mut(s)) {
+        if let Some(s) = item.subscale().and_then(|s| sums.get_mut(s)) {
             add(s, x);
         }
         if let Some(e) = item.element().and_then(|e| elements.get_mut(e.index())) {

@@ -749,7 +749,7 @@ impl Reader {
 
     /// Reads the next response into `into` (its buffers reused): `None` at the end, `Err`
     /// with the rejected rows (each once). The answers are parsed but not yet checked against
-    /// the scale: [`Answered::response`] or [`alliance::score_into`] does that.
+    /// the scale: [`alliance::score_into`] (or `alliance::Response::new`) does that.
     pub fn next_into(&mut self, into: &mut Answered) -> Option<Result<(), Vec<Reject>>> {
         into.further.clear();
         if let LayoutColumns::Long { .. } = self.columns.layout {

@@ -2,7 +2,7 @@
 //!
 //! A thin binding: each function converts its numpy arrays (read in place) and options,
 //! calls the crate with the GIL released, and converts the result into a frozen Python
-//! class ([`results`]). Nothing here computes a statistic. The Python package `alliance`
+//! class (`results`). Nothing here computes a statistic. The Python package `alliance`
 //! (`python/alliance/`) wraps these functions for pandas and documents them; the Python
 //! tests (`python/tests/`) exercise them.
 

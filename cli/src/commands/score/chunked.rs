@@ -1,6 +1,7 @@
-//! Scoring a wide file in chunks of whole records, on every core: this thread cuts the input
-//! into chunks and writes the results in order; each worker reads, scores and formats whole
-//! chunks. Nothing a row needs crosses threads row by row, only chunks of bytes do.
+//! Scoring a wide file in chunks of whole records, on every core: a thread cuts the input into
+//! chunks, each worker reads, scores and formats whole chunks, and this thread writes the
+//! results in order. Nothing a row needs crosses threads row by row, only chunks of bytes do,
+//! and at most a few chunks are in flight at once, so memory stays flat.
 //!
 //! The one check that spans chunks is the duplicate check (a second response with the same
 //! session, rater and instrument within a dyad's block of rows). A worker leaves the responses

@@ -358,15 +358,43 @@ pub fn pairs(
     therapist_instrument: &Instrument,
     of: &ScoreOf,
 ) -> Result<Pairs> {
-    of.check(client_instrument)?;
-    of.check(therapist_instrument)?;
     let mut out = Pairs {
         client: Vec::new(),
         therapist: Vec::new(),
         sessions: Vec::new(),
         skipped: Vec::new(),
     };
-    for course in courses {
+    out.skipped = each_pair(
+        courses,
+        client_instrument,
+        therapist_instrument,
+        of,
+        |_, course, session, c, t| {
+            out.client.push(c);
+            out.therapist.push(t);
+            out.sessions.push(PairedSession {
+                client: course.client().to_owned(),
+                session: session.number(),
+            });
+        },
+    )?;
+    Ok(out)
+}
+
+/// Gives `pair` every paired session of `courses` (the course's index, the course, the
+/// session, the client's and the therapist's score) and returns the sessions skipped: the
+/// pairing and skipping rules of [`pairs`], for it and [`repeated_agreement`].
+fn each_pair(
+    courses: &[Course],
+    client_instrument: &Instrument,
+    therapist_instrument: &Instrument,
+    of: &ScoreOf,
+    mut pair: impl FnMut(usize, &Course, &Session, f64, f64),
+) -> Result<Vec<Skipped>> {
+    of.check(client_instrument)?;
+    of.check(therapist_instrument)?;
+    let (mut paired, mut skipped) = (0, Vec::new());
+    for (index, course) in courses.iter().enumerate() {
         for session in course.sessions() {
             let (Some(c), Some(t)) = (
                 session.response(Rater::Client, client_instrument.id()),
@@ -378,14 +406,10 @@ pub fn pairs(
             same_instrument(t, therapist_instrument, course, session)?;
             match pick(c, of).and_then(|c| pick(t, of).map(|t| (c, t))) {
                 Ok((c, t)) => {
-                    out.client.push(c);
-                    out.therapist.push(t);
-                    out.sessions.push(PairedSession {
-                        client: course.client().to_owned(),
-                        session: session.number(),
-                    });
+                    pair(index, course, session, c, t);
+                    paired += 1;
                 }
-                Err(reason) => out.skipped.push(Skipped {
+                Err(reason) => skipped.push(Skipped {
                     client: course.client().to_owned(),
                     session: session.number(),
                     reason,
@@ -393,13 +417,13 @@ pub fn pairs(
             }
         }
     }
-    if out.client.is_empty() {
+    if paired == 0 {
         return Err(Error::NoPairedSession {
             client_instrument: client_instrument.id().to_owned(),
             therapist_instrument: therapist_instrument.id().to_owned(),
         });
     }
-    Ok(out)
+    Ok(skipped)
 }
 
 /// A response found by id must have been made on the very instrument asked for: an
@@ -841,40 +865,18 @@ fn repeated_pairs(
     therapist_instrument: &Instrument,
     of: &ScoreOf,
 ) -> Result<(crate::agreement::Repeated, Vec<Skipped>)> {
-    of.check(client_instrument)?;
-    of.check(therapist_instrument)?;
-    let (mut dyad, mut client, mut therapist, mut skipped) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (index, course) in courses.iter().enumerate() {
-        for session in course.sessions() {
-            let (Some(c), Some(t)) = (
-                session.response(Rater::Client, client_instrument.id()),
-                session.response(Rater::Therapist, therapist_instrument.id()),
-            ) else {
-                continue;
-            };
-            same_instrument(c, client_instrument, course, session)?;
-            same_instrument(t, therapist_instrument, course, session)?;
-            match pick(c, of).and_then(|c| pick(t, of).map(|t| (c, t))) {
-                Ok((c, t)) => {
-                    dyad.push(index);
-                    client.push(c);
-                    therapist.push(t);
-                }
-                Err(reason) => skipped.push(Skipped {
-                    client: course.client().to_owned(),
-                    session: session.number(),
-                    reason,
-                }),
-            }
-        }
-    }
-    if client.is_empty() {
-        return Err(Error::NoPairedSession {
-            client_instrument: client_instrument.id().to_owned(),
-            therapist_instrument: therapist_instrument.id().to_owned(),
-        });
-    }
+    let (mut dyad, mut client, mut therapist) = (Vec::new(), Vec::new(), Vec::new());
+    let skipped = each_pair(
+        courses,
+        client_instrument,
+        therapist_instrument,
+        of,
+        |index, _, _, c, t| {
+            dyad.push(index);
+            client.push(c);
+            therapist.push(t);
+        },
+    )?;
     Ok((
         crate::agreement::Repeated::new(&dyad, &client, &therapist)?,
         skipped,

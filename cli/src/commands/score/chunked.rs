@@ -22,8 +22,9 @@ use std::sync::{Arc, Mutex};
 
 /// Input bytes per chunk, at least (a chunk ends after a whole record). Small enough that a
 /// chunk and its output stay in a core's cache until they are written: with 1 MB chunks the
-/// kernel's copy of the output into the file took twice the time, and the whole run a third
-/// longer (10 million rows: 3.8-4.1 s, against 2.8-2.9 s with 256 KB; 64 KB cost more again).
+/// kernel's copy of the output into the file took about five times as many samples, and on
+/// 10 million rows, side by side, the run took 3.8-4.1 s against 2.8-3.0 s in three of four
+/// runs with 256 KB (128 KB and 64 KB were slower again).
 const CHUNK_BYTES: usize = 1 << 18;
 
 /// The environment variable that sets the bytes per chunk instead (for tests, which cut small

@@ -233,8 +233,7 @@ fn work(
         let Ok(chunk) = next else { return };
         reader.restart(
             Box::new(ChunkInput {
-                bytes: chunk.bytes,
-                at: 0,
+                bytes: std::io::Cursor::new(chunk.bytes),
                 used: Arc::clone(&pools.inputs),
             }),
             chunk.first_line,
@@ -306,25 +305,20 @@ struct Pools {
 
 /// A chunk's bytes as a worker's input; they go back to `used` when it is done with them.
 struct ChunkInput {
-    bytes: Vec<u8>,
-    at: usize,
+    bytes: std::io::Cursor<Vec<u8>>,
     used: Pool,
 }
 
 impl Read for ChunkInput {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let rest = self.bytes.get(self.at..).unwrap_or_default();
-        let n = rest.len().min(buf.len());
-        buf[..n].copy_from_slice(&rest[..n]);
-        self.at += n;
-        Ok(n)
+        self.bytes.read(buf)
     }
 }
 
 impl Drop for ChunkInput {
     fn drop(&mut self) {
         if let Ok(mut used) = self.used.lock() {
-            used.push(std::mem::take(&mut self.bytes));
+            used.push(std::mem::take(self.bytes.get_mut()));
         }
     }
 }
